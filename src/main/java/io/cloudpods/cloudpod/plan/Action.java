@@ -1,0 +1,139 @@
+package io.cloudpods.cloudpod.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One step of a plan. Each action maps to exactly one Proxmox call in the executor; actions that
+ * start a Proxmox task ({@link #startsTask()}) end the pass, because the reconciler never waits for
+ * a task inside a reconcile: it records the task and looks again later.
+ */
+public sealed interface Action {
+
+  /** Whether executing this action starts an asynchronous Proxmox task. */
+  boolean startsTask();
+
+  /** Clone the source template into a new container with our marker. */
+  record CloneContainer(
+      String node,
+      int sourceVmid,
+      int newVmid,
+      String hostname,
+      String pool,
+      boolean full,
+      Optional<String> storage,
+      String description)
+      implements Action {
+    public CloneContainer {
+      Objects.requireNonNull(storage, "storage");
+      if (storage.isPresent() && !full) {
+        throw new IllegalArgumentException("storage is only allowed for full clones");
+      }
+    }
+
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  /**
+   * Set (and delete) config keys. Synchronous on Proxmox. {@code restartRequired} lists the keys
+   * whose new value only takes effect inside a running container after it restarts.
+   */
+  record UpdateConfig(
+      String node,
+      int vmid,
+      Map<String, String> set,
+      List<String> delete,
+      Optional<String> digest,
+      List<String> restartRequired)
+      implements Action {
+    public UpdateConfig {
+      set = Map.copyOf(set);
+      delete = List.copyOf(delete);
+      restartRequired = List.copyOf(restartRequired);
+    }
+
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
+  /** Grow the root disk to {@code sizeGb} GiB. */
+  record ResizeDisk(String node, int vmid, String disk, int sizeGb) implements Action {
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  record Start(String node, int vmid) implements Action {
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  /** Graceful shutdown; with {@code forceStop} Proxmox stops it hard after the timeout. */
+  record Shutdown(String node, int vmid, int timeoutSeconds, boolean forceStop) implements Action {
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  /** Hard stop (after a graceful shutdown did not work). */
+  record Stop(String node, int vmid) implements Action {
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  /** Destroy a stopped container, with purge and unreferenced disks. */
+  record Destroy(String node, int vmid) implements Action {
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  /** Nothing can be done now (a lock, a lagging list); look again after a short wait. */
+  record Wait(WaitReason reason, String message) implements Action {
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
+  /**
+   * Something stands in the way that the controller must not touch (a container without our
+   * marker at our VMID, a disk larger than the spec): reported on the pod, never "fixed".
+   */
+  record Blocked(BlockReason reason, String message) implements Action {
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
+  enum WaitReason {
+    /** The container carries a Proxmox lock (create, disk, backup, ...). */
+    LOCKED,
+    /** Proxmox does not report the container's state yet (status unknown). */
+    STATE_UNKNOWN
+  }
+
+  enum BlockReason {
+    /** The VMID is used by a container that is not ours. */
+    FOREIGN_CONTAINER,
+    /** The spec asks for a smaller disk than the container has; disks never shrink. */
+    DISK_SHRINK_REFUSED,
+    /** The VMID holds a template or a non-LXC guest. */
+    NOT_A_CONTAINER
+  }
+}

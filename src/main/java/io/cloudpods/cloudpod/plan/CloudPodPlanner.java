@@ -1,0 +1,179 @@
+package io.cloudpods.cloudpod.plan;
+
+import io.cloudpods.cloudpod.plan.Action.BlockReason;
+import io.cloudpods.cloudpod.plan.Action.WaitReason;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The heart of the reconciler: a pure function from (desired pod, observed container) to the
+ * ordered actions that move the container towards the pod. No I/O, no clock, no logging. An empty
+ * plan means converged.
+ *
+ * <p>A field appears in a config update only when desired and observed differ. Config is compared
+ * only when the observed container comes with its config; without it, the plan covers what list
+ * calls show (existence, ownership, locks, tags, power state).
+ */
+public final class CloudPodPlanner {
+
+  /** Config keys that a running container only picks up when it restarts. */
+  public static final Set<String> RESTART_KEYS = Set.of("hostname", "nameserver");
+
+  private CloudPodPlanner() {}
+
+  public static List<Action> plan(DesiredPod desired, Optional<ObservedContainer> observed) {
+    return desired.deleting() ? planDeletion(desired, observed) : planPresence(desired, observed);
+  }
+
+  private static List<Action> planDeletion(DesiredPod d, Optional<ObservedContainer> observed) {
+    if (observed.isEmpty()) {
+      return List.of();
+    }
+    ObservedContainer o = observed.get();
+    if (!Ownership.ownedBy(o.tags(), d.uid())) {
+      // Not ours (or no longer ours): deletion of the pod never touches it.
+      return List.of();
+    }
+    if (o.lock().isPresent()) {
+      return List.of(locked(o));
+    }
+    if (o.running()) {
+      return List.of(
+          d.forceStopNext()
+              ? new Action.Stop(o.node(), o.vmid())
+              : new Action.Shutdown(o.node(), o.vmid(), d.shutdownTimeoutSeconds(), true));
+    }
+    if (!o.stopped()) {
+      return List.of(unknownState(o));
+    }
+    return List.of(new Action.Destroy(o.node(), o.vmid()));
+  }
+
+  private static List<Action> planPresence(DesiredPod d, Optional<ObservedContainer> observed) {
+    if (observed.isEmpty()) {
+      return List.of(
+          new Action.CloneContainer(
+              d.node(),
+              d.templateVmid(),
+              d.vmid(),
+              d.hostname(),
+              d.pool(),
+              d.fullClone(),
+              d.fullClone() ? Optional.of(d.storage()) : Optional.empty(),
+              Ownership.description(d.uid(), d.tenant(), d.name())));
+    }
+    ObservedContainer o = observed.get();
+    if (!"lxc".equals(o.type()) || o.template()) {
+      return List.of(
+          new Action.Blocked(
+              BlockReason.NOT_A_CONTAINER,
+              "VMID " + o.vmid() + " is a " + (o.template() ? "template" : o.type()) + ", not a container of this pod"));
+    }
+    if (!Ownership.ownedBy(o.tags(), d.uid())) {
+      String owner =
+          Ownership.ownerUid(o.tags())
+              .map(u -> "another CloudPod (uid " + u + ")")
+              .orElse("a guest without the CloudPods marker");
+      return List.of(
+          new Action.Blocked(
+              BlockReason.FOREIGN_CONTAINER,
+              "VMID " + o.vmid() + " on node " + o.node() + " belongs to " + owner + "; it is never modified"));
+    }
+    if (o.lock().isPresent()) {
+      return List.of(locked(o));
+    }
+
+    List<Action> plan = new ArrayList<>();
+    Map<String, String> set = new LinkedHashMap<>();
+    List<String> restartRequired = new ArrayList<>();
+
+    Set<String> wantTags = Ownership.tagsFor(d.uid(), d.tenant(), d.podSet());
+    if (!wantTags.equals(o.tags())) {
+      set.put("tags", String.join(";", wantTags));
+    }
+
+    Optional<Integer> shrinkFrom = Optional.empty();
+    boolean grow = false;
+    if (o.config().isPresent()) {
+      ObservedContainer.ObservedConfig c = o.config().get();
+      differs(set, "hostname", d.hostname(), c.hostname());
+      differs(set, "cores", Integer.toString(d.cores()), c.cores().map(String::valueOf));
+      differs(set, "memory", Integer.toString(d.memoryMb()), c.memoryMb().map(String::valueOf));
+      differs(set, "swap", Integer.toString(d.swapMb()), c.swapMb().map(String::valueOf));
+      if (c.net0().map(n -> !NetConfig.matches(d.network(), n)).orElse(true)) {
+        set.put("net0", NetConfig.desired(d.network(), c.net0()));
+      }
+      differs(set, "nameserver", String.join(" ", d.nameservers()), c.nameserver());
+      if (c.rootfsSizeGb().isPresent()) {
+        int have = c.rootfsSizeGb().get();
+        grow = have < d.diskGb();
+        if (have > d.diskGb()) {
+          shrinkFrom = Optional.of(have);
+        }
+      }
+    }
+    if (!set.isEmpty()) {
+      if (o.running()) {
+        RESTART_KEYS.stream().filter(set::containsKey).sorted().forEach(restartRequired::add);
+      }
+      plan.add(
+          new Action.UpdateConfig(
+              o.node(),
+              o.vmid(),
+              set,
+              List.of(),
+              o.config().flatMap(ObservedContainer.ObservedConfig::digest),
+              restartRequired));
+    }
+    shrinkFrom.ifPresent(
+        have ->
+            plan.add(
+                new Action.Blocked(
+                    BlockReason.DISK_SHRINK_REFUSED,
+                    "root disk is " + have + " GiB, spec asks for " + d.diskGb() + " GiB; disks are never shrunk")));
+    if (grow) {
+      plan.add(new Action.ResizeDisk(o.node(), o.vmid(), "rootfs", d.diskGb()));
+    }
+
+    boolean restartNeeded = o.running() && (d.restartPending() || !restartRequired.isEmpty());
+    if (d.running()) {
+      if (o.stopped()) {
+        plan.add(new Action.Start(o.node(), o.vmid()));
+      } else if (restartNeeded && d.allowRestart()) {
+        plan.add(new Action.Shutdown(o.node(), o.vmid(), d.shutdownTimeoutSeconds(), true));
+      } else if (!o.running()) {
+        plan.add(unknownState(o));
+      }
+    } else {
+      if (o.running()) {
+        plan.add(
+            d.forceStopNext()
+                ? new Action.Stop(o.node(), o.vmid())
+                : new Action.Shutdown(o.node(), o.vmid(), d.shutdownTimeoutSeconds(), true));
+      } else if (!o.stopped()) {
+        plan.add(unknownState(o));
+      }
+    }
+    return List.copyOf(plan);
+  }
+
+  private static void differs(Map<String, String> set, String key, String want, Optional<String> have) {
+    if (have.isEmpty() || !have.get().equals(want)) {
+      set.put(key, want);
+    }
+  }
+
+  private static Action locked(ObservedContainer o) {
+    return new Action.Wait(
+        WaitReason.LOCKED, "CT " + o.vmid() + " is locked (" + o.lock().orElseThrow() + ")");
+  }
+
+  private static Action unknownState(ObservedContainer o) {
+    return new Action.Wait(
+        WaitReason.STATE_UNKNOWN, "Proxmox reports CT " + o.vmid() + " as '" + o.status() + "'");
+  }
+}

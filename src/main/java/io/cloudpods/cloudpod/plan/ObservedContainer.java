@@ -1,0 +1,54 @@
+package io.cloudpods.cloudpod.plan;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What Proxmox reports for the guest at a pod's VMID.
+ *
+ * @param type {@code lxc} or {@code qemu}
+ * @param status {@code running}, {@code stopped} or {@code unknown} (a list that has not caught up)
+ * @param tags the guest's tags as Proxmox stores them (lower-case)
+ * @param config the container's config, when it was read in this pass
+ */
+public record ObservedContainer(
+    int vmid,
+    String node,
+    String type,
+    String status,
+    Optional<String> lock,
+    boolean template,
+    Set<String> tags,
+    Optional<ObservedConfig> config) {
+
+  public ObservedContainer {
+    Objects.requireNonNull(lock, "lock");
+    Objects.requireNonNull(config, "config");
+    tags = Set.copyOf(tags);
+  }
+
+  public boolean running() {
+    return "running".equals(status);
+  }
+
+  public boolean stopped() {
+    return "stopped".equals(status);
+  }
+
+  /**
+   * The config keys the planner compares.
+   *
+   * @param rootfsSizeGb the root disk's size in GiB (rounded up), empty when unknown
+   * @param nameserver space-separated, as Proxmox stores it
+   */
+  public record ObservedConfig(
+      Optional<String> hostname,
+      Optional<Integer> cores,
+      Optional<Integer> memoryMb,
+      Optional<Integer> swapMb,
+      Optional<Integer> rootfsSizeGb,
+      Optional<String> net0,
+      Optional<String> nameserver,
+      Optional<String> digest) {}
+}
