@@ -48,8 +48,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
       t.put("root@pam!cloudpods", UUID.randomUUID().toString());
     }
     this.tokens = Map.copyOf(t);
-    SelfSignedCertificate cert = SelfSignedCertificate.generate(SeedLayout.nodeName(1));
-    this.fingerprint = cert.fingerprint();
+    // plain HTTP needs no certificate; nodes still report a fingerprint, as on a real cluster
+    SelfSignedCertificate cert = options.http() ? null : SelfSignedCertificate.generate(SeedLayout.nodeName(1));
+    this.fingerprint = cert != null ? cert.fingerprint() : SelfSignedCertificate.randomFingerprint();
     this.state = new ClusterState(options);
     synchronized (state) {
       SeedLayout.populate(state);

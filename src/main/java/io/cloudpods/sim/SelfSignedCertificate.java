@@ -59,6 +59,16 @@ record SelfSignedCertificate(String certPem, String keyPem, String fingerprint) 
     return sb.toString();
   }
 
+  static String randomFingerprint() {
+    try {
+      byte[] b = new byte[32];
+      new SecureRandom().nextBytes(b);
+      return fingerprint(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String pem(Object o) throws java.io.IOException {
     StringWriter w = new StringWriter();
     try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
