@@ -599,7 +599,10 @@ final class GuestOps {
       }
       SimStorage.Volume v = st == null ? null : st.volumes.get(m.volname());
       if (st != null && newSize - oldSize > st.avail()) {
-        throw ApiException.fail(outOfSpace(st, m.volname()));
+        throw ApiException.fail(st.type.equals("zfspool")
+            ? "zfs error: cannot set property for 'rpool/" + st.id + "/" + m.volname()
+                + "': size is greater than available space"
+            : outOfSpace(st, m.volname()));
       }
       if (injected(t)) {
         throw ApiException.fail("zfs error: cannot set property for 'rpool/" + m.volname() + "': dataset is busy (injected fault)");
