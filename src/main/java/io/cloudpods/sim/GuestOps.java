@@ -251,7 +251,7 @@ final class GuestOps {
         src.setLock(null);
       }
     };
-    t.log("create full clone of mountpoint rootfs (" + srcRoot.volume() + ")".replace("full clone", full ? "full clone" : "linked clone"));
+    t.log("create " + (full ? "full" : "linked") + " clone of mountpoint rootfs (" + srcRoot.volume() + ")");
     s.after(Duration.ZERO, () -> {
       if (!target.supports("rootdir")) {
         cleanup.run();
@@ -363,10 +363,6 @@ final class GuestOps {
         if ("1".equals(g.config.get("protection"))) {
           throw ApiException.fail("can't update CT " + g.vmid + " drive '" + k + "' - protection mode enabled");
         }
-      }
-      if (k.equals("template") || k.equals("lock")) {
-        next.put(k, normalize(k, e.getValue()));
-        continue;
       }
       next.put(k, normalize(k, e.getValue()));
     }

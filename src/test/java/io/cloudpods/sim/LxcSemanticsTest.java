@@ -259,4 +259,14 @@ class LxcSemanticsTest {
     assertThat(c.post("/nodes/pve/lxc/9101/snapshot", "snapname", "current").reason())
         .isEqualTo("unable to use snapshot name 'current' (reserved name)");
   }
+
+  @Test
+  void destroyTemplate_withLinkedClones_failsInTheTaskAndKeepsTheTemplate() {
+    c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101"));
+    String exit = c.run(c.delete("/nodes/pve/lxc/9000"));
+    assertThat(exit).isEqualTo("base volume 'basevol-9000-disk-0' is still in use by linked clones");
+    JsonNode conf = c.get("/nodes/pve/lxc/9000/config").data();
+    assertThat(conf.get("template").asInt()).isEqualTo(1);
+    assertThat(conf.has("lock")).isFalse();
+  }
 }
