@@ -231,6 +231,73 @@ final class ClusterState {
     });
   }
 
+  // ---- config flock ----
+
+  /**
+   * Runs {@code body} inside task {@code t} holding the container's config flock for the rest of the
+   * task, like workers that call {@code lock_config} around their whole job (start, stop, shutdown,
+   * resize). Waits up to {@code configLockTimeout} for another task to release it, then fails the task.
+   */
+  void withConfigFlock(Guest g, Task t, String prefix, Runnable cleanup, Runnable body) {
+    if (g.flockFree() || g.flockHolder == t) {
+      g.flockHolder = t;
+      body.run();
+      return;
+    }
+    t.log("trying to acquire lock...");
+    long deadline = now() + timing.scaledMillis(timing.configLockTimeout());
+    pollFlock(g, t, prefix, cleanup, body, deadline);
+  }
+
+  private void pollFlock(Guest g, Task t, String prefix, Runnable cleanup, Runnable body, long deadline) {
+    afterMillis(FLOCK_POLL_MILLIS, () -> {
+      if (!t.running()) {
+        return;
+      }
+      if (g.flockFree()) {
+        t.log(" OK");
+        g.flockHolder = t;
+        try {
+          body.run();
+        } catch (ApiException e) {
+          if (cleanup != null) {
+            cleanup.run();
+          }
+          taskFail(t, prefix + e.getMessage());
+        } catch (RuntimeException e) {
+          LOG.log(Level.SEVERE, "internal simulator error in task " + t.upid, e);
+          taskFail(t, prefix + "internal simulator error: " + e);
+        }
+      } else if (now() >= deadline) {
+        if (cleanup != null) {
+          cleanup.run();
+        }
+        taskFail(t, prefix + g.flockTimeoutMessage());
+      } else {
+        pollFlock(g, t, prefix, cleanup, body, deadline);
+      }
+    });
+  }
+
+  /** A synchronous API call found the config flock taken; the frontend retries it until the timeout. */
+  static final class FlockBusy extends RuntimeException {
+    final Guest guest;
+
+    FlockBusy(Guest guest) {
+      super(guest.flockTimeoutMessage(), null, false, false);
+      this.guest = guest;
+    }
+  }
+
+  /** For synchronous handlers: throws {@link FlockBusy} while another task holds the flock. */
+  static void requireConfigFlock(Guest g) {
+    if (!g.flockFree()) {
+      throw new FlockBusy(g);
+    }
+  }
+
+  static final long FLOCK_POLL_MILLIS = 5;
+
   // ---- per-storage allocation lock ----
 
   /**

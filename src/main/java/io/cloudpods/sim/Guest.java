@@ -35,12 +35,22 @@ final class Guest {
   String pool;
   final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
   String parentSnapshot;
+  /** The task holding this container's config flock ({@code /run/lock/lxc/pve-config-<vmid>.lock}), if any. */
+  Task flockHolder;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
   Guest(int vmid, String node, String type) {
     this.vmid = vmid;
     this.node = node;
     this.type = type;
+  }
+
+  boolean flockFree() {
+    return flockHolder == null || !flockHolder.running();
+  }
+
+  String flockTimeoutMessage() {
+    return "can't lock file '/run/lock/lxc/pve-config-" + vmid + ".lock' - got timeout";
   }
 
   String lock() {

@@ -194,6 +194,7 @@ final class GuestOps {
     int newid = c.integer("newid");
     String pool = c.str("pool");
     checkPool(pool);
+    ClusterState.requireConfigFlock(src);
     ClusterState.checkLock(src);
     s.checkVmidUnused(newid);
     if (c.has("target") && !c.str("target").equals(node.name)) {
@@ -330,6 +331,7 @@ final class GuestOps {
     if (set.isEmpty() && delete.isEmpty() && !c.has("revert")) {
       throw ApiException.fail("no options specified");
     }
+    ClusterState.requireConfigFlock(g);
     ClusterState.checkLock(g);
     if (c.has("digest") && !c.str("digest").equals(g.digest())) {
       throw ApiException.fail("detected modified configuration - file changed by other user? Try again.");
@@ -388,7 +390,7 @@ final class GuestOps {
   /** Starts a vzstart task; also used by create/rollback with start=1. */
   String startTask(Guest g, String authId) {
     Task t = s.startTask(g.node, "vzstart", Integer.toString(g.vmid), authId);
-    s.taskStep(t, Duration.ZERO, "", null, () -> {
+    s.taskStep(t, Duration.ZERO, "", null, () -> s.withConfigFlock(g, t, "", null, () -> {
       if (g.isTemplate()) {
         throw ApiException.fail("you can't start a CT if it's a template");
       }
@@ -410,7 +412,7 @@ final class GuestOps {
         g.sample(s.now());
         s.taskOk(t);
       });
-    });
+    }));
     return t.upid;
   }
 
@@ -449,7 +451,7 @@ final class GuestOps {
     }
     boolean timesOut = fails;
     Duration wait = d;
-    s.taskStep(t, Duration.ZERO, "", null, () -> {
+    s.taskStep(t, Duration.ZERO, "", null, () -> s.withConfigFlock(g, t, "", null, () -> {
       if (g.lock() != null && !g.lock().equals("mounted")) {
         throw ApiException.fail("CT is locked (" + g.lock() + ")");
       }
@@ -467,7 +469,7 @@ final class GuestOps {
         g.sample(s.now());
         s.taskOk(t);
       });
-    });
+    }));
     return t.upid;
   }
 
@@ -478,6 +480,7 @@ final class GuestOps {
     if ("1".equals(g.config.get("protection"))) {
       throw ApiException.fail("can't remove CT " + g.vmid + " - protection mode enabled");
     }
+    // early checks run without the flock; the worker then holds it for the whole destroy
     ClusterState.checkLock(g);
     boolean force = c.bool("force");
     if (g.running() && !force) {
@@ -487,6 +490,7 @@ final class GuestOps {
     Task t = s.startTask(g.node, "vzdestroy", Integer.toString(g.vmid), c.authId());
     Duration stopFirst = g.running() ? s.timing().stop() : Duration.ZERO;
     g.config = new LinkedHashMap<>(Map.of("lock", "destroyed"));
+    g.flockHolder = t;
     Runnable restore = () -> {
       if (s.guests.get(g.vmid) == g) {
         g.config = original;
@@ -522,6 +526,7 @@ final class GuestOps {
 
   void template(Call c) {
     Guest g = s.lxc(c.node(), c.vmid());
+    ClusterState.requireConfigFlock(g);
     ClusterState.checkLock(g);
     if (!g.snapshots.isEmpty()) {
       throw ApiException.fail("unable to create template, because CT contains snapshots");
@@ -565,6 +570,7 @@ final class GuestOps {
 
   String resize(Call c) {
     Guest g = s.lxc(c.node(), c.vmid());
+    ClusterState.requireConfigFlock(g);
     ClusterState.checkLock(g);
     if (c.has("digest") && !c.str("digest").equals(g.digest())) {
       throw ApiException.fail("detected modified configuration - file changed by other user? Try again.");
@@ -587,6 +593,7 @@ final class GuestOps {
       throw ApiException.fail("disk is already at specified size");
     }
     Task t = s.startTask(g.node, "resize", Integer.toString(g.vmid), c.authId());
+    g.flockHolder = t;
     SimStorage st = s.nodes.get(g.node).storages.get(m.storage());
     s.taskStep(t, s.timing().resize(), "", null, () -> {
       String now = g.config.get(disk);

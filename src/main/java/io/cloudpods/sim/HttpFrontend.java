@@ -124,22 +124,45 @@ final class HttpFrontend {
           + "Connection refused", null));
       return;
     }
-    Object result;
+    Call call;
     try {
       if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.DELETE) && body.length() > 0) {
         throw ApiException.notImplemented("Unexpected content for method '" + method + "'");
       }
       Map<String, String> params = extractParams(req, body, match.pathParams());
-      Map<String, String> valid = match.route().schema().validate(params);
-      Call call = new Call(valid, authId);
+      call = new Call(match.route().schema().validate(params), authId);
+    } catch (ApiException e) {
+      sendError(req, e);
+      return;
+    }
+    attempt(req, match.route(), call, outcome, -1);
+  }
+
+  /**
+   * Runs the handler; when a container's config flock is held by a task, waits for it like
+   * {@code lock_config} does (up to {@code configLockTimeout}) and then answers the flock timeout 500.
+   */
+  private void attempt(HttpServerRequest req, Router.Route route, Call call, Faults.Outcome outcome, long deadline) {
+    Object result;
+    try {
       synchronized (state) {
-        result = match.route().handler().handle(call);
+        result = route.handler().handle(call);
       }
+    } catch (ClusterState.FlockBusy busy) {
+      long now = System.currentTimeMillis();
+      long until = deadline >= 0 ? deadline
+          : now + state.timing().scaledMillis(state.timing().configLockTimeout());
+      if (now >= until) {
+        sendError(req, ApiException.fail(busy.getMessage()));
+      } else {
+        vertx.setTimer(ClusterState.FLOCK_POLL_MILLIS, id -> attempt(req, route, call, outcome, until));
+      }
+      return;
     } catch (ApiException e) {
       sendError(req, e);
       return;
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "internal error handling " + method + " " + apiPath, e);
+      LOG.log(Level.SEVERE, "internal error handling " + req.method() + " " + route.template(), e);
       sendError(req, ApiException.fail("internal simulator error: " + e));
       return;
     }

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param vzdumpPerGiB vzdump: per GiB of the container's root volume
  * @param storageAllocation time a task holds the per-storage allocation lock while allocating volumes
  * @param storageLockTimeout how long a task waits for the per-storage allocation lock before failing
+ * @param configLockTimeout how long a request or task waits for a container's config flock
  * @param resourcesLag pvestatd refresh lag of name/status/template in {@code /cluster/resources}
  * @param timeScale factor applied to every duration above
  */
@@ -39,6 +40,7 @@ public record TimingModel(
     Duration vzdumpPerGiB,
     Duration storageAllocation,
     Duration storageLockTimeout,
+    Duration configLockTimeout,
     Duration resourcesLag,
     double timeScale) {
 
@@ -47,7 +49,8 @@ public record TimingModel(
       throw new IllegalArgumentException("timeScale must be a positive number, got " + timeScale);
     }
     for (Map.Entry<String, Duration> e : asMap(create, fullClonePerGiB, linkedClone, start, shutdown, stop,
-        destroy, resize, snapshot, template, vzdumpPerGiB, storageAllocation, storageLockTimeout, resourcesLag).entrySet()) {
+        destroy, resize, snapshot, template, vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout,
+        resourcesLag).entrySet()) {
       if (e.getValue() == null || e.getValue().isNegative()) {
         throw new IllegalArgumentException(e.getKey() + " must be a non-negative duration");
       }
@@ -71,17 +74,18 @@ public record TimingModel(
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
         Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
         1.0);
   }
 
   public TimingModel withTimeScale(double scale) {
     return new TimingModel(create, fullClonePerGiB, linkedClone, start, shutdown, stop, destroy, resize, snapshot,
-        template, vzdumpPerGiB, storageAllocation, storageLockTimeout, resourcesLag, scale);
+        template, vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout, resourcesLag, scale);
   }
 
   public TimingModel withResourcesLag(Duration lag) {
     return new TimingModel(create, fullClonePerGiB, linkedClone, start, shutdown, stop, destroy, resize, snapshot,
-        template, vzdumpPerGiB, storageAllocation, storageLockTimeout, lag, timeScale);
+        template, vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout, lag, timeScale);
   }
 
   /** Wall-clock milliseconds for a model duration, after scaling. */
@@ -92,7 +96,7 @@ public record TimingModel(
   /** Durations by their JSON/option name, in declaration order. */
   public Map<String, Duration> durations() {
     return asMap(create, fullClonePerGiB, linkedClone, start, shutdown, stop, destroy, resize, snapshot, template,
-        vzdumpPerGiB, storageAllocation, storageLockTimeout, resourcesLag);
+        vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout, resourcesLag);
   }
 
   /** Returns a copy with the named durations replaced; unknown names are rejected. */
@@ -106,13 +110,14 @@ public record TimingModel(
     }
     return new TimingModel(m.get("create"), m.get("fullClonePerGiB"), m.get("linkedClone"), m.get("start"),
         m.get("shutdown"), m.get("stop"), m.get("destroy"), m.get("resize"), m.get("snapshot"), m.get("template"),
-        m.get("vzdumpPerGiB"), m.get("storageAllocation"), m.get("storageLockTimeout"), m.get("resourcesLag"),
+        m.get("vzdumpPerGiB"), m.get("storageAllocation"), m.get("storageLockTimeout"), m.get("configLockTimeout"),
+        m.get("resourcesLag"),
         newScale == null ? timeScale : newScale);
   }
 
   private static Map<String, Duration> asMap(Duration... d) {
     String[] names = {"create", "fullClonePerGiB", "linkedClone", "start", "shutdown", "stop", "destroy", "resize",
-        "snapshot", "template", "vzdumpPerGiB", "storageAllocation", "storageLockTimeout", "resourcesLag"};
+        "snapshot", "template", "vzdumpPerGiB", "storageAllocation", "storageLockTimeout", "configLockTimeout", "resourcesLag"};
     Map<String, Duration> m = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
       m.put(names[i], d[i]);

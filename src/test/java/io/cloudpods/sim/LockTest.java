@@ -142,6 +142,38 @@ class LockTest {
     assertThat(snaps.get(snaps.size() - 1).get("parent").asText()).isEqualTo("before_upgrade");
   }
 
+  @Test
+  void configPut_duringStart_waitsForTheConfigFlock() {
+    c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101"));
+    sim.setTiming(sim.timing().with(Map.of("start", Duration.ofSeconds(6)), null));
+    String upid = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
+    long t0 = System.nanoTime();
+    SimClient.Reply put = c.put("/nodes/pve/lxc/9101/config", "cores", "3");
+    long waited = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(put.code()).isEqualTo(200);
+    assertThat(waited).isGreaterThanOrEqualTo(30);
+    // the PUT could only run after the start task released the flock
+    assertThat(c.taskStatus(upid).get("status").asText()).isEqualTo("stopped");
+  }
+
+  @Test
+  void configPut_whileFlockHeldLongerThanTimeout_failsWithFlockTimeout() {
+    c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101"));
+    sim.setTiming(sim.timing().with(Map.of("start", Duration.ofSeconds(60)), null));
+    String upid = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
+    SimClient.Reply put = c.put("/nodes/pve/lxc/9101/config", "cores", "3");
+    assertThat(put.code()).isEqualTo(500);
+    assertThat(put.reason()).isEqualTo("can't lock file '/run/lock/lxc/pve-config-9101.lock' - got timeout");
+    // a second start task queues on the same flock and gives up after the timeout too
+    String second = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
+    assertThat(c.await(second).get("exitstatus").asText())
+        .isEqualTo("can't lock file '/run/lock/lxc/pve-config-9101.lock' - got timeout");
+    assertThat(c.get("/nodes/pve/tasks/" + second + "/log").data().get(0).get("t").asText())
+        .isEqualTo("trying to acquire lock...");
+    assertThat(c.await(upid).get("exitstatus").asText()).isEqualTo("OK");
+    assertThat(c.get("/nodes/pve/lxc/9101/config").data().get("cores").asInt()).isEqualTo(2);
+  }
+
   private void awaitLock(int vmid, String lock) {
     long deadline = System.currentTimeMillis() + 5000;
     while (System.currentTimeMillis() < deadline) {
