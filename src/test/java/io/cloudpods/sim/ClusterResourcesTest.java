@@ -26,6 +26,10 @@ class ClusterResourcesTest {
 
   @Test
   void freshClone_isUnknownWithoutNameUntilTheLagPasses_whileLockAndPoolAreLive() throws Exception {
+    // linked clone 50 s (0.5 s), resources lag 200 s (2 s)
+    sim.setTiming(sim.timing().with(java.util.Map.of("linkedClone", Duration.ofSeconds(50),
+        "resourcesLag", Duration.ofSeconds(200)), null));
+    long t0 = System.currentTimeMillis();
     String upid = c.upid(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "hostname", "web-1",
         "pool", "ClientPods"));
     JsonNode during = LockTest.find(c.get("/cluster/resources?type=vm").data(), 9101);
@@ -39,7 +43,7 @@ class ClusterResourcesTest {
     assertThat(done.get("status").asText()).isEqualTo("unknown");
     assertThat(done.has("lock")).isFalse();
     assertThat(done.get("pool").asText()).isEqualTo("ClientPods");
-    Thread.sleep(600);
+    Thread.sleep(Math.max(0, t0 + 2100 - System.currentTimeMillis()) + 600);
     JsonNode later = LockTest.find(c.get("/cluster/resources?type=vm").data(), 9101);
     assertThat(later.get("status").asText()).isEqualTo("stopped");
     assertThat(later.get("name").asText()).isEqualTo("web-1");

@@ -26,6 +26,7 @@ class TaskLifecycleTest {
 
   @Test
   void clone_returnsRealUpidWithSourceVmidAndTokenUser() {
+    sim.setTiming(sim.timing().with(java.util.Map.of("fullClonePerGiB", java.time.Duration.ofSeconds(20)), null));
     String upid = c.upid(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "hostname", "web-1", "full", "1"));
     assertThat(upid).matches(ApiRoutes.UPID.pattern());
     String[] f = upid.split(":");
@@ -116,6 +117,8 @@ class TaskLifecycleTest {
 
   @Test
   void hundredsOfConcurrentTasks_allComplete() {
+    // each allocation holds the storage lock 5 s (50 ms), waiters give up after 10 s (100 ms)
+    sim.setTiming(sim.timing().with(java.util.Map.of("storageAllocation", java.time.Duration.ofSeconds(5)), null));
     List<String> upids = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       upids.add(c.upid(c.post("/nodes/pve/lxc", "vmid", Integer.toString(20000 + i), "ostemplate",
@@ -131,7 +134,6 @@ class TaskLifecycleTest {
         lockTimeouts++;
       }
     }
-    // allocations serialize on the storage lock: 1 s each (scaled to 10 ms) against a 10 s (100 ms) wait
     assertThat(ok + lockTimeouts).isEqualTo(200);
     assertThat(ok).isGreaterThanOrEqualTo(5);
     assertThat(lockTimeouts).isGreaterThan(0);
