@@ -81,21 +81,13 @@ final class SimStorage {
     return String.join(",", content);
   }
 
-  /** Next free {@code <prefix>-<vmid>-disk-N} name. */
+  /** Next free {@code <prefix>-<vmid>-disk-N} name (dir storages: {@code <vmid>/<prefix>-<vmid>-disk-N.raw}). */
   String freeVolname(String prefix, int vmid) {
     for (int i = 0; ; i++) {
-      String base = "-" + vmid + "-disk-" + i;
-      boolean taken = false;
-      for (String name : volumes.keySet()) {
-        if (name.endsWith("subvol" + base) || name.endsWith("basevol" + base) || name.endsWith("vm" + base)
-            || name.endsWith("base" + base) || name.contains("vm" + base + ".raw")
-            || name.contains("base" + base + ".raw")) {
-          taken = true;
-          break;
-        }
-      }
+      String suffix = "-" + vmid + "-disk-" + i;
+      boolean taken = volumes.keySet().stream().anyMatch(n -> n.endsWith(suffix) || n.endsWith(suffix + ".raw"));
       if (!taken) {
-        return type.equals("dir") ? vmid + "/" + prefix + base + ".raw" : prefix + base;
+        return type.equals("dir") ? vmid + "/" + prefix + suffix + ".raw" : prefix + suffix;
       }
     }
   }
