@@ -24,7 +24,7 @@ final class ApiRoutes {
   static final Pattern UPID = Pattern.compile("UPID:([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):"
       + "([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\\s/]+):([^:\\s/]*):([^:\\s/]+):");
 
-  private static final Schema.Check VMID_LIST = pattern("\\d+([,;\\s]+\\d+)*");
+  private static final Schema.Check VMID_LIST = pattern("\\d{1,9}([,;\\s]+\\d{1,9})*");
 
   /** Keys of the LXC config ({@code $confdesc}) accepted by create and config PUT. */
   static final Schema LXC_CONFIG = new Schema()

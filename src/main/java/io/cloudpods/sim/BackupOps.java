@@ -35,7 +35,7 @@ final class BackupOps {
     }
     if (c.has("vmid")) {
       for (String id : PropertyStrings.splitList(c.str("vmid"))) {
-        if (!id.matches("\\d+")) {
+        if (!id.matches("\\d{1,9}")) {
           throw ApiException.param("vmid", "invalid format - value does not look like a valid VM ID\n");
         }
         selected.add(Integer.parseInt(id));
@@ -50,7 +50,7 @@ final class BackupOps {
     }
     if (c.has("exclude")) {
       for (String id : PropertyStrings.splitList(c.str("exclude"))) {
-        if (id.matches("\\d+")) {
+        if (id.matches("\\d{1,9}")) {
           selected.remove(Integer.parseInt(id));
         }
       }

@@ -15,7 +15,7 @@ import java.util.Set;
 final class GuestOps {
   private static final long GIB = 1L << 30;
   /** Keys not copied from the clone source. */
-  private static final Set<String> NOT_CLONED = Set.of("rootfs", "template", "lock", "parent");
+  private static final Set<String> NOT_CLONED = Set.of("rootfs", "template", "lock", "parent", "snapdescription");
   private static final Set<String> REQUIRED_KEYS = Set.of("memory", "rootfs", "ostype", "arch");
   private static final Set<String> READ_ONLY = Set.of("unprivileged");
 

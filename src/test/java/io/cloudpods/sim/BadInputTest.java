@@ -76,6 +76,8 @@ class BadInputTest {
     rejected(c.post("/nodes/pve/vzdump", "vmid", "101", "storage", "nostore"));
     rejected(c.post("/pools", "poolid", "1bad"));
     rejected(c.put("/pools?poolid=ClientPods", "vms", "424242"));
+    rejected(c.put("/pools?poolid=ClientPods", "vms", "99999999999"));
+    rejected(c.post("/nodes/pve/vzdump", "vmid", "99999999999", "storage", "t7-backup"));
     rejected(c.put("/pools?poolid=ClientPods", "storage", "nostore"));
     rejected(c.delete("/pools/MigraTeck_Production"));
     rejected(c.get("/nodes/pve/storage/nostore/content"));
