@@ -19,7 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** CloudPods (tenant-scoped). */
-@Path("/api/v1")
+@Path("/api/v1/tenants/{tenant}/cloudpods")
 @Produces(MediaType.APPLICATION_JSON)
 public class CloudPodResource {
   private final CloudPodStore store;
@@ -32,29 +32,21 @@ public class CloudPodResource {
     this.events = events;
   }
 
-  /** Every CloudPod the caller may see (a tenant token: its own tenant's). */
   @GET
-  @Path("/cloudpods")
-  public ObjectList<CloudPod> listAll() {
-    return ObjectList.of("CloudPod", store.list(req.caller().tenantFilter()));
-  }
-
-  @GET
-  @Path("/tenants/{tenant}/cloudpods")
   public ObjectList<CloudPod> list(@PathParam("tenant") String tenant) {
     req.requireRead(Kind.CloudPod, tenant);
     return ObjectList.of("CloudPod", store.list(tenant));
   }
 
   @GET
-  @Path("/tenants/{tenant}/cloudpods/{name}")
+  @Path("/{name}")
   public CloudPod get(@PathParam("tenant") String tenant, @PathParam("name") String name) {
     req.requireRead(Kind.CloudPod, tenant);
     return store.get(ResourceKey.of(tenant, name)).orElseThrow(() -> ApiException.notFound("CloudPod " + tenant + "/" + name));
   }
 
   @PUT
-  @Path("/tenants/{tenant}/cloudpods/{name}")
+  @Path("/{name}")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
   public Response put(
       @PathParam("tenant") String tenant,
@@ -70,7 +62,7 @@ public class CloudPodResource {
    * has removed its container and released its address.
    */
   @DELETE
-  @Path("/tenants/{tenant}/cloudpods/{name}")
+  @Path("/{name}")
   @Transactional
   public CloudPod delete(@PathParam("tenant") String tenant, @PathParam("name") String name) {
     req.requireWrite(Kind.CloudPod, tenant);

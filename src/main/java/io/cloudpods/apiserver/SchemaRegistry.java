@@ -49,9 +49,28 @@ public final class SchemaRegistry {
         .toList();
   }
 
+  /** {@code /spec/nameservers/0} or {@code $.spec.nameservers[0]} → {@code spec.nameservers[0]}. */
+  static String fieldPath(String location) {
+    if (location.startsWith("$")) {
+      return location.replaceFirst("^\\$\\.?", "");
+    }
+    StringBuilder out = new StringBuilder();
+    for (String seg : location.split("/")) {
+      if (seg.isEmpty()) {
+        continue;
+      }
+      seg = seg.replace("~1", "/").replace("~0", "~");
+      if (seg.chars().allMatch(Character::isDigit)) {
+        out.append('[').append(seg).append(']');
+      } else {
+        out.append(out.length() == 0 ? "" : ".").append(seg);
+      }
+    }
+    return out.toString();
+  }
+
   private static FieldError toFieldError(ValidationMessage m) {
-    String location = m.getInstanceLocation().toString();
-    String field = location.equals("$") ? "" : location.replaceFirst("^\\$\\.?", "");
+    String field = fieldPath(m.getInstanceLocation().toString());
     String type = m.getType();
     String property = m.getProperty();
     if (property != null && ("required".equals(type) || "additionalProperties".equals(type))) {
