@@ -34,7 +34,7 @@ import java.util.Set;
  */
 @Path("/internal/cloudpods")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
+@Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
 public class SeedResource {
   private static final Set<String> CREATE_FIELDS =
       Set.of("tenantId", "vmid", "hostname", "ip", "cores", "memoryMb", "swapMb");
