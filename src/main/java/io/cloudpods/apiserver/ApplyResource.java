@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * {@code POST /api/v1/apply}: multi-document YAML or a JSON array (or one JSON object). Each object
@@ -32,6 +33,12 @@ public class ApplyResource {
   }
 
   @POST
+  @Operation(
+      summary = "Create or update every object of a manifest",
+      description =
+          "Body: multi-document YAML or a JSON array of Tenant, IpPool, CloudPod and PodSet objects. Each object is"
+              + " answered created, configured or unchanged. A batch with any invalid object stores nothing."
+              + " dryRun=true validates and answers the same without storing.")
   @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
   public ApplyResponse apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun, String body) {
     Caller caller = req.caller();

@@ -17,6 +17,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** CloudPods (tenant-scoped). */
 @Path("/api/v1/tenants/{tenant}/cloudpods")
@@ -52,7 +55,7 @@ public class CloudPodResource {
       @PathParam("tenant") String tenant,
       @PathParam("name") String name,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-      String body) {
+      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CloudPod.class))) String body) {
     req.requireWrite(Kind.CloudPod, tenant);
     return req.put(Kind.CloudPod, tenant, name, body, dryRun);
   }

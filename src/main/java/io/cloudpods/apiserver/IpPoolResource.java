@@ -17,6 +17,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** IP pools (cluster-scoped): readable by every token, writable by admins. */
 @Path("/api/v1/ippools")
@@ -48,7 +51,8 @@ public class IpPoolResource {
   @PUT
   @Path("/{name}")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-  public Response put(@PathParam("name") String name, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun, String body) {
+  public Response put(@PathParam("name") String name, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IpPool.class))) String body) {
     req.requireWrite(Kind.IpPool, null);
     return req.put(Kind.IpPool, null, name, body, dryRun);
   }

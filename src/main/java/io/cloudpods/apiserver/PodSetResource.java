@@ -17,6 +17,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** PodSets (tenant-scoped). */
 @Path("/api/v1/tenants/{tenant}/podsets")
@@ -52,7 +55,7 @@ public class PodSetResource {
       @PathParam("tenant") String tenant,
       @PathParam("name") String name,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-      String body) {
+      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PodSet.class))) String body) {
     req.requireWrite(Kind.PodSet, tenant);
     return req.put(Kind.PodSet, tenant, name, body, dryRun);
   }

@@ -76,7 +76,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
 
   /**
    * Replaces the status written by the controller. Does not change spec or generation and does not
-   * wake the controller.
+   * wake the controller. Entities loaded earlier in the same transaction are detached afterwards
+   * (read the pod again rather than changing an old copy).
    *
    * @return false if the pod does not exist (any more)
    */
