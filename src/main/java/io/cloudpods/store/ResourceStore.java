@@ -99,6 +99,8 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
       e.labels = labelsJson;
       e.spec = specJson;
       e.generation = 1;
+      // same starting point as the column default used by plain SQL inserts
+      e.resourceVersion = 1;
       e.creationTimestamp = Instant.now();
       if (onCreate != null) {
         onCreate.accept(e);

@@ -45,6 +45,7 @@ class ResourceRoutesTest {
         .statusCode(201)
         .body("metadata.uid", notNullValue())
         .body("metadata.generation", equalTo(1))
+        .body("metadata.resourceVersion", equalTo("1"))
         .body("status.usage.pods", equalTo(0))
         .body("status.quota.maxPods", equalTo(5));
     admin().get("/api/v1/tenants/" + t).then().statusCode(200).body("spec.quota.maxPods", equalTo(5));
