@@ -14,9 +14,9 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.everyItem;
 
 import io.cloudpods.testsupport.PostgresResource;
+import jakarta.inject.Inject;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -309,17 +309,19 @@ class ApplyTest {
         .body("details[0].field", equalTo("items[0].spec.template.spec.vmid"));
   }
 
+  @Inject ExampleManifests examples;
+
   @Test
-  void apply_exampleManifests_areAcceptedAndReapplyUnchanged() throws Exception {
-    StringBuilder all = new StringBuilder();
+  void exampleManifests_coverTheDirectoryAndApplyCleanlyTwice() throws Exception {
     try (var files = java.nio.file.Files.list(java.nio.file.Path.of("config/examples"))) {
-      for (var f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        all.append(java.nio.file.Files.readString(f)).append("\n---\n");
-      }
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList())
+          .isEqualTo(ExampleManifests.FILES);
     }
-    applyYaml(all.toString()).statusCode(200).body("items.result", everyItem(equalTo("created")));
-    applyYaml(all.toString()).statusCode(200).body("items.result", everyItem(equalTo("unchanged")));
+    examples.apply();
+    assertThat(examples.apply()).extracting(r -> r.result().name()).containsOnly("unchanged");
     admin().get("/api/v1/tenants/tenant-123").then().body("status.usage.pods", equalTo(5));
+    admin().get("/api/v1/tenants/tenant-123/cloudpods/cloudpod-9101").then().statusCode(200).body("spec.vmid", equalTo(9101));
+    admin().get("/api/v1/tenants/tenant-123/podsets/workers").then().statusCode(200).body("spec.replicas", equalTo(3));
   }
 
   @Test
