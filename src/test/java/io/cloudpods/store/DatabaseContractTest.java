@@ -45,9 +45,9 @@ class DatabaseContractTest {
       action.run();
       List<JsonNode> out = new ArrayList<>();
       PGConnection pg = listener.unwrap(PGConnection.class);
-      long deadline = System.currentTimeMillis() + 1500;
+      long deadline = System.currentTimeMillis() + 800;
       while (System.currentTimeMillis() < deadline) {
-        PGNotification[] batch = pg.getNotifications(250);
+        PGNotification[] batch = pg.getNotifications(100);
         if (batch != null) {
           for (PGNotification n : batch) {
             out.add(Json.MAPPER.readTree(n.getParameter()));

@@ -107,10 +107,18 @@ public final class TestApi {
     return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
   }
 
-  /** The single number a query returns. */
-  public static long count(String sql, Object... params) {
-    try (Connection c = jdbc();
-        PreparedStatement ps = c.prepareStatement(sql)) {
+  private static Connection shared;
+
+  /** The single number a query returns (over one shared connection, to keep tests fast). */
+  public static synchronized long count(String sql, Object... params) {
+    try {
+      if (shared == null || shared.isClosed()) {
+        shared = jdbc();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    try (PreparedStatement ps = shared.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
       }
