@@ -33,16 +33,19 @@ public class EventsResource {
   @Operation(
       summary = "Recent events",
       description =
-          "Events with id > since (default: the latest `limit`). With watch=true the answer is a text/event-stream"
-              + " that sends each new event as `id: <id>` + `data: <event JSON>`.")
+          "Events with id > since (default: the latest `limit`), oldest first; optionally only those of one tenant,"
+              + " kind and/or object name. With watch=true the answer is a text/event-stream that sends each event"
+              + " after `since` (default: from now on) as `id: <id>`, `event: event`, `data: <event JSON>`.")
   public List<Event> list(
       @QueryParam("since") Long since,
       @QueryParam("limit") Integer limit,
       @QueryParam("tenant") String tenant,
+      @QueryParam("kind") String kind,
+      @QueryParam("name") String name,
       @QueryParam("watch") @DefaultValue("false") boolean watch) {
     Caller caller = req.caller();
     int n = limit == null ? config.eventsDefaultLimit() : Math.max(1, Math.min(limit, config.eventsMaxLimit()));
-    return events.query(since == null ? -1 : since, n, effectiveTenant(caller, tenant));
+    return events.query(since == null ? -1 : since, n, effectiveTenant(caller, tenant), kind, name);
   }
 
   /** A tenant token always sees only its own tenant's events, whatever it asks for. */

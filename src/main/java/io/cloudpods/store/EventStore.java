@@ -70,7 +70,15 @@ public class EventStore {
    * tenant} when it is not null. With {@code sinceId < 0}, the latest {@code limit} events.
    */
   public List<Event> query(long sinceId, int limit, String tenant) {
-    String filter = tenant == null ? "" : " AND tenant = ?3";
+    return query(sinceId, limit, tenant, null, null);
+  }
+
+  /** As {@link #query(long, int, String)}, further restricted to one kind and/or object name when not null. */
+  public List<Event> query(long sinceId, int limit, String tenant, String kind, String name) {
+    String filter =
+        (tenant == null ? "" : " AND tenant = ?3")
+            + (kind == null ? "" : " AND kind = ?4")
+            + (name == null ? "" : " AND name = ?5");
     String sql =
         sinceId < 0
             ? "SELECT * FROM (SELECT id, ts, level, reason, message, kind, tenant, name, vmid, hostname, ip, CAST(extra AS text)"
@@ -80,6 +88,12 @@ public class EventStore {
     var q = em.createNativeQuery(sql).setParameter(1, Math.max(sinceId, 0L)).setParameter(2, limit);
     if (tenant != null) {
       q.setParameter(3, tenant);
+    }
+    if (kind != null) {
+      q.setParameter(4, kind);
+    }
+    if (name != null) {
+      q.setParameter(5, name);
     }
     @SuppressWarnings("unchecked")
     List<Object[]> rows = q.getResultList();

@@ -168,6 +168,11 @@ class ControllerStoreApiTest {
         .statusCode(200)
         .body("reason", hasItem("Provisioned"))
         .body("[0].hostname", equalTo("web"));
+    admin().get("/api/v1/events?tenant=" + tp[0] + "&kind=CloudPod&name=web").then()
+        .statusCode(200)
+        .body("name", org.hamcrest.Matchers.everyItem(equalTo("web")))
+        .body("reason", hasItem("Provisioned"));
+    admin().get("/api/v1/events?tenant=" + tp[0] + "&kind=CloudPod&name=other").then().statusCode(200).body("size()", equalTo(0));
   }
 
   @Test
