@@ -108,6 +108,14 @@ public class Admission {
         Comparator.comparing((Item i) -> i.kind().ordinal())
             .thenComparing(i -> Objects.toString(i.key().tenant(), ""))
             .thenComparing(i -> i.key().name()));
+    // every tenant row this batch touches is locked up front, in name order, so that two batches
+    // never wait for each other's tenants in opposite orders
+    items.stream()
+        .map(i -> i.kind() == Kind.Tenant ? i.key().name() : i.key().tenant())
+        .filter(Objects::nonNull)
+        .distinct()
+        .sorted()
+        .forEach(tenants::lock);
     for (Item item : ordered) {
       try {
         results[item.index()] = write(item, dryRun);

@@ -48,6 +48,11 @@ public class ApiExceptionMappers {
       if (c instanceof OptimisticLockException || c instanceof StaleStateException) {
         return stale((RuntimeException) c);
       }
+      if (c instanceof java.sql.SQLException sql
+          && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+        // deadlock or serialization failure: nothing was stored, the same request may simply be retried
+        return respond(409, "Conflict", "concurrent change in the database; retry the request", List.of());
+      }
       c = c.getCause();
     }
     LOG.error("database failure", e);
