@@ -296,10 +296,15 @@ class ApplyTest {
     Map<String, Object> labelled = pod(tp[0], "a", Map.of("ipPool", tp[1]));
     labelled.put("metadata", Map.of("name", "a", "tenant", tp[0], "labels", Map.of("app", "x=y")));
     rejected(List.of(labelled), 422).body("details.field", hasItem("items[0].metadata.labels.app"));
-    rejected(List.of(io.cloudpods.testsupport.TestApi.tenant(unique("t"), null), Map.of()), 422);
     Map<String, Object> t = io.cloudpods.testsupport.TestApi.tenant(unique("t"), null);
     t.put("spec", Map.of("displayName", "Acme\nhookscript: local:snippets/evil.sh"));
     rejected(List.of(t), 422).body("details.field", hasItem("items[0].spec.displayName"));
+  }
+
+  @Test
+  void apply_documentWithoutKind_answers422AndStoresNothingOfTheBatch() {
+    rejected(List.of(io.cloudpods.testsupport.TestApi.tenant(unique("t"), null), Map.of("metadata", Map.of("name", "x"))), 422)
+        .body("details[0].field", equalTo("items[1].kind"));
   }
 
   @Test

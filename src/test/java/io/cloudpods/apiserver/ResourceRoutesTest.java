@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
 
 import io.cloudpods.api.v1alpha1.CloudPodStatus;
 import io.cloudpods.api.v1alpha1.Condition;
@@ -262,10 +261,5 @@ class ResourceRoutesTest {
     meta.put("resourceVersion", rv);
     o.put("metadata", meta);
     return o;
-  }
-
-  @SuppressWarnings("unused")
-  private static org.hamcrest.Matcher<Object> absent() {
-    return nullValue();
   }
 }

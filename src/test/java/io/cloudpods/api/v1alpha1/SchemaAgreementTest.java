@@ -15,7 +15,6 @@ import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,12 +187,5 @@ class SchemaAgreementTest {
                 List.of(new Condition("Ready", "True", "Running", "ok", java.time.Instant.now(), 2L)),
                 "UPID:pve:1", java.time.Instant.now(), 1, "fine"));
     assertThat(SCHEMAS.validate(Kind.CloudPod, Json.MAPPER.valueToTree(pod))).isEmpty();
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> names(Iterator<String> it) {
-    List<String> l = new ArrayList<>();
-    it.forEachRemaining(l::add);
-    return l;
   }
 }
