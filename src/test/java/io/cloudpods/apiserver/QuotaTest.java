@@ -159,4 +159,33 @@ class QuotaTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void concurrentBatchesTouchingTwoTenantsInOppositeOrder_bothSucceed() throws Exception {
+    String[] a = tenantWithPool(Map.of("maxPods", 100));
+    String[] b = tenantWithPool(Map.of("maxPods", 100));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 5; round++) {
+        String r = Integer.toString(round);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<Integer> one = pool.submit(() -> {
+          start.await();
+          return TestApi.admin()
+              .body(List.of(podSet(b[0], "s" + r, 1, Map.of("ipPool", b[1])), pod(a[0], "p" + r, Map.of("ipPool", a[1]))))
+              .post("/api/v1/apply").then().extract().statusCode();
+        });
+        Future<Integer> two = pool.submit(() -> {
+          start.await();
+          return TestApi.admin()
+              .body(List.of(podSet(a[0], "s" + r, 1, Map.of("ipPool", a[1])), pod(b[0], "p" + r, Map.of("ipPool", b[1]))))
+              .post("/api/v1/apply").then().extract().statusCode();
+        });
+        start.countDown();
+        assertThat(List.of(one.get(), two.get())).containsOnly(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
