@@ -115,7 +115,7 @@ final class Table {
 
   /** {@code 5m0s}, {@code 1m30s}, {@code 200ms}: how the CLI echoes a timeout back. */
   static String goDuration(Duration d) {
-    if (d.toMillis() < 1000) {
+    if (d.toMillis() < 1000 && d.toMillis() > 0) {
       return d.toMillis() + "ms";
     }
     long s = d.getSeconds();
