@@ -1,8 +1,6 @@
 package io.cloudpods.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +50,8 @@ final class Apply {
   /** One {@code POST /api/v1/apply} with every document as multi-document YAML. */
   private JsonNode send(List<Manifest> ms, boolean dryRun) {
     StringBuilder body = new StringBuilder();
-    try {
-      for (Manifest m : ms) {
-        body.append(Json.Yaml.BODY.writeValueAsString(m.doc()));
-      }
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+    for (Manifest m : ms) {
+      body.append(Json.yamlDocument(m.doc()));
     }
     try {
       return cli.http()
@@ -147,7 +141,7 @@ final class Apply {
         flattenInto(m, path + "[" + i + "]", n.get(i));
       }
     } else {
-      m.put(path, n.isTextual() ? n.asText() : n.toString());
+      m.put(path, n.asText());
     }
   }
 

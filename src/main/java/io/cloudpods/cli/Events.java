@@ -64,7 +64,7 @@ final class Events {
       return 0;
     }
     if (json) {
-      items.forEach(e -> out.println(e.toString()));
+      items.forEach(e -> out.println(Json.compact(e)));
     } else {
       out.println(Table.line(HEADERS, STREAM_WIDTHS));
       items.forEach(e -> out.println(Table.line(row(e, now), STREAM_WIDTHS)));
@@ -76,7 +76,7 @@ final class Events {
           r.body().source(),
           data -> {
             JsonNode e = Json.parse(data, "an event from the stream");
-            out.println(json ? e.toString() : Table.line(row(e, cli.now()), STREAM_WIDTHS));
+            out.println(json ? Json.compact(e) : Table.line(row(e, cli.now()), STREAM_WIDTHS));
             out.flush();
           });
     } catch (IOException e) {

@@ -78,7 +78,7 @@ final class Get {
 
   /** The list shape the server uses: {@code {"apiVersion","kind":"<Kind>List","items"}}. */
   static ObjectNode list(ResourceKind kind, List<JsonNode> items) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
+    ObjectNode o = Json.NODES.objectNode();
     o.put("apiVersion", "cloudpods.io/v1alpha1");
     o.put("kind", kind.kind() + "List");
     ArrayNode arr = o.putArray("items");
@@ -307,7 +307,7 @@ final class Get {
     out.println("Spec:");
     tree(out, o.path("spec"), "  ");
     out.println("Status:");
-    ObjectNode st = o.path("status").isObject() ? ((ObjectNode) o.get("status")).deepCopy() : Json.MAPPER.createObjectNode();
+    ObjectNode st = o.path("status").isObject() ? ((ObjectNode) o.get("status")).deepCopy() : Json.NODES.objectNode();
     JsonNode conditions = st.remove("conditions");
     if (st.isEmpty()) {
       out.println("  <none>");

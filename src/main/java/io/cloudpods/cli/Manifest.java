@@ -1,10 +1,8 @@
 package io.cloudpods.cli;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,22 +101,14 @@ record Manifest(JsonNode doc, String source, int document, ResourceKind kind, St
     String trimmed = text.stripLeading();
     try {
       if (json || trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        JsonNode n = Json.MAPPER.readTree(text);
-        if (n != null && n.isArray()) {
+        JsonNode n = Json.readJson(text);
+        if (n.isArray()) {
           n.forEach(docs::add);
-        } else if (n != null && !n.isMissingNode()) {
+        } else {
           docs.add(n);
         }
       } else {
-        try (JsonParser parser = Json.Yaml.INPUT.getFactory().createParser(text);
-            MappingIterator<JsonNode> it = Json.Yaml.INPUT.readValues(parser, JsonNode.class)) {
-          while (it.hasNextValue()) {
-            JsonNode d = it.nextValue();
-            if (d != null && !d.isNull() && !d.isMissingNode()) {
-              docs.add(d);
-            }
-          }
-        }
+        docs.addAll(Json.readYamlDocuments(text));
       }
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();

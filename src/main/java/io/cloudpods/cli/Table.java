@@ -60,7 +60,7 @@ final class Table {
     if (n == null || n.isMissingNode() || n.isNull()) {
       return "<none>";
     }
-    return n.isValueNode() ? n.asText() : n.toString();
+    return n.isValueNode() ? n.asText() : Json.compact(n);
   }
 
   /**
