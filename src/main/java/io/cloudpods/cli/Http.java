@@ -49,7 +49,8 @@ final class Http implements AutoCloseable {
         b.connectTimeout(3, TimeUnit.SECONDS)
             .readTimeout(60, TimeUnit.SECONDS)
             .writeTimeout(60, TimeUnit.SECONDS)
-            .retryOnConnectionFailure(false)
+            // recovers from a pooled connection the server has closed (HTTP/1.0 servers, proxies)
+            .retryOnConnectionFailure(true)
             .build();
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,8 +132,11 @@ final class Json {
   static String pretty(JsonNode node) {
     StringWriter w = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(w)) {
-      g.setPrettyPrinter(
-          new DefaultPrettyPrinter(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+      DefaultPrettyPrinter pp =
+          new DefaultPrettyPrinter(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      pp.indentArraysWith(new DefaultIndenter("  ", "\n"));
+      pp.indentObjectsWith(new DefaultIndenter("  ", "\n"));
+      g.setPrettyPrinter(pp);
       write(g, node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

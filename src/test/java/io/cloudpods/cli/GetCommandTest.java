@@ -282,6 +282,31 @@ class GetCommandTest {
   }
 
   @Test
+  void get_json_isIndentedLikeKubectl() throws Exception {
+    cli.enqueue("{\"kind\":\"IpPool\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"nameservers\":[\"1.1.1.1\",\"8.8.8.8\"],\"size\":1.50}}");
+
+    assertThat(cli.run("get", "pool", "p", "-o", "json")).isZero();
+
+    assertThat(cli.out)
+        .isEqualTo(
+            """
+            {
+              "kind": "IpPool",
+              "metadata": {
+                "name": "p"
+              },
+              "spec": {
+                "nameservers": [
+                  "1.1.1.1",
+                  "8.8.8.8"
+                ],
+                "size": 1.50
+              }
+            }
+            """);
+  }
+
+  @Test
   void age_readsLikeKubectl() {
     assertThat(Table.shortDuration(java.time.Duration.ofSeconds(5))).isEqualTo("5s");
     assertThat(Table.shortDuration(java.time.Duration.ofSeconds(59))).isEqualTo("59s");
