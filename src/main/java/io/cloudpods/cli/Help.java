@@ -1,0 +1,205 @@
+package io.cloudpods.cli;
+
+/** Help texts of every command and the bash completion script. */
+final class Help {
+  private Help() {}
+
+  static final String SHORT = "see 'cloudpods help' for the commands";
+
+  static final String GLOBAL =
+      """
+
+      Global flags:
+        --server URL   the CloudPods API (env CLOUDPODS_SERVER, default http://localhost:8080)
+        --token T      API token (env CLOUDPODS_TOKEN, else .cloudpods/admin-token in the current
+                       or the project directory)
+        -h, --help     this help
+      """;
+
+  static final String MAIN =
+      """
+      cloudpods: declarative LXC containers on Proxmox VE, kubectl style.
+
+      Usage: cloudpods COMMAND [ARGS] [FLAGS]
+
+      Server:
+        serve [--embedded]       run the API server and the controller
+        sim [--port N]           run the Proxmox VE API simulator alone
+
+      Objects:
+        apply -f FILE|DIR|-      create or update every object in the manifests
+        get KIND [NAME]          list objects or show one (-o wide|json|yaml|name)
+        describe KIND NAME       spec, status, conditions and recent events of one object
+        delete KIND NAME | -f F  delete objects (the controller removes their containers)
+        diff -f FILE             what apply would change; changes nothing
+        wait KIND/NAME --for=... wait for a condition (or deletion), showing progress
+        events [--watch]         recent events; --watch streams new ones
+
+      Other:
+        completion bash          print a bash completion script
+        version                  print the CLI version
+        help [COMMAND]           help for a command
+
+      Kinds: tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps); any case,
+      singular or plural. CloudPods and PodSets belong to a tenant: --tenant T, -n T or
+      CLOUDPODS_TENANT.
+
+      Exit codes: 0 success, 1 failure (server refusal, invalid manifest, timeout, diff found
+      differences), 2 wrong command line.
+      """
+          + GLOBAL;
+
+  static String of(String command) {
+    return switch (command) {
+      case "get" -> """
+          Usage: cloudpods get KIND [NAME...] [-o wide|json|yaml|name] [--tenant T] [--no-headers]
+                 cloudpods get KIND/NAME...
+
+          Lists objects of a kind, or shows the named ones. Without a tenant, 'get cloudpods' lists
+          the CloudPods of every tenant; podsets need --tenant.
+
+            -o wide          more columns (CloudPods: CORES MEMORY DISK POWER TEMPLATE REASON)
+            -o json|yaml     the server's objects exactly; a list as {"apiVersion","kind":"<Kind>List","items"}
+            -o name          KIND/NAME per line
+            -n, --tenant T   the tenant (env CLOUDPODS_TENANT)
+            -A, --all-tenants  ignore CLOUDPODS_TENANT
+            --no-headers     tables without the header line
+
+          Example: cloudpods get cp -n tenant-123 -o wide
+          """ + GLOBAL;
+      case "describe" -> """
+          Usage: cloudpods describe KIND NAME [--tenant T]
+
+          Shows one object: metadata, spec, status, conditions and its recent events.
+
+          Example: cloudpods describe cloudpod web-1 --tenant tenant-123
+          """ + GLOBAL;
+      case "apply" -> """
+          Usage: cloudpods apply -f FILE|DIR|- [-f ...] [--dry-run] [--wait [--timeout=5m]]
+
+          Sends every object of the manifests (multi-document YAML or JSON; a directory means its
+          *.yaml, *.yml and *.json files in name order; - reads stdin) to the server as one batch.
+          The server validates the whole batch first: if any object is refused, nothing is stored.
+          Prints one line per object: KIND/NAME created|configured|unchanged.
+
+            --dry-run        validate and report without storing anything
+            --wait           then wait until every object is Ready, showing progress
+            --timeout D      how long --wait waits (default 5m)
+            -n, --tenant T   tenant for tenant-scoped objects that name none
+
+          Example: cloudpods apply -f config/examples/ --wait
+          """ + GLOBAL;
+      case "delete" -> """
+          Usage: cloudpods delete KIND NAME [NAME...] [--tenant T] [--ignore-not-found]
+                 cloudpods delete -f FILE|DIR|-
+
+          Marks objects for deletion; the controller then removes their containers. Use
+          'cloudpods wait KIND/NAME --for=delete' to wait until they are gone.
+
+          Example: cloudpods delete podset workers -n tenant-123
+          """ + GLOBAL;
+      case "diff" -> """
+          Usage: cloudpods diff -f FILE|DIR|-
+
+          Shows what apply would change (a server-side dry run compared with the stored objects):
+          per object 'unchanged', 'new' or a unified-style diff of spec and metadata.labels.
+          Changes nothing. Exit code 0 when nothing would change, 1 when something would (or on
+          an error), 2 on a wrong command line.
+          """ + GLOBAL;
+      case "wait" -> """
+          Usage: cloudpods wait KIND/NAME... --for=condition=Ready [--timeout=5m] [--tenant T]
+                 cloudpods wait KIND NAME... --for=delete
+                 cloudpods wait -f FILE --for=condition=Ready
+
+          Polls until every object meets the condition (TYPE or TYPE=STATUS, status True by
+          default) or is gone (--for=delete). Prints 'KIND/NAME condition met' per object; progress
+          (how many are done, which are pending and why) goes to stderr. Exits 1 after the timeout
+          (default 5m) naming the objects that are not done and why.
+
+          Example: cloudpods wait podset/workers --for=condition=Ready -n tenant-123 --timeout=2m
+          """ + GLOBAL;
+      case "events" -> """
+          Usage: cloudpods events [--watch] [--tenant T] [--limit N] [-o json]
+
+          Shows recent events, oldest first. --watch (-w) keeps the connection open and prints
+          each new event as it happens (Server-Sent Events); stop with Ctrl-C.
+          -o json prints the server's events (one compact object per line with --watch).
+          """ + GLOBAL;
+      case "completion" -> """
+          Usage: cloudpods completion bash
+
+          Prints a bash completion script. Load it with:
+            source <(cloudpods completion bash)
+          """;
+      case "version" -> """
+          Usage: cloudpods version
+
+          Prints the CLI version.
+          """;
+      case "help" -> MAIN;
+      default -> null;
+    };
+  }
+
+  static final String BASH_COMPLETION =
+      """
+      # bash completion for cloudpods; load with: source <(cloudpods completion bash)
+      _cloudpods() {
+        local cur prev words cword
+        if declare -F _init_completion >/dev/null 2>&1; then
+          _init_completion || return
+        else
+          COMPREPLY=(); cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
+          words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+        fi
+        local commands="apply get describe delete diff wait events completion version help serve sim"
+        local kinds="tenants ippools cloudpods podsets"
+        local cmd="" kind="" i
+        for ((i = 1; i < cword; i++)); do
+          case "${words[i]}" in
+            -*) ;;
+            *) if [[ -z "$cmd" ]]; then cmd="${words[i]}"; elif [[ -z "$kind" ]]; then kind="${words[i]}"; fi ;;
+          esac
+        done
+        case "$prev" in
+          -f|--filename) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+          -o|--output) COMPREPLY=($(compgen -W "wide json yaml name" -- "$cur")); return ;;
+          --for) COMPREPLY=($(compgen -W "condition=Ready delete" -- "$cur")); return ;;
+          --server|--token|--timeout|--limit) return ;;
+          -n|--tenant)
+            COMPREPLY=($(compgen -W "$(cloudpods get tenants -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")); return ;;
+        esac
+        if [[ -z "$cmd" ]]; then
+          COMPREPLY=($(compgen -W "$commands" -- "$cur")); return
+        fi
+        if [[ "$cur" == -* ]]; then
+          local flags="--server --token --help"
+          case "$cmd" in
+            get) flags="$flags -o --output -n --tenant -A --all-tenants --no-headers" ;;
+            describe) flags="$flags -n --tenant" ;;
+            delete) flags="$flags -f --filename -n --tenant --ignore-not-found" ;;
+            apply) flags="$flags -f --filename --dry-run --wait --timeout -n --tenant" ;;
+            diff) flags="$flags -f --filename -n --tenant" ;;
+            wait) flags="$flags --for --timeout -n --tenant -f --filename" ;;
+            events) flags="$flags -w --watch -n --tenant --limit -o" ;;
+          esac
+          COMPREPLY=($(compgen -W "$flags" -- "$cur")); return
+        fi
+        case "$cmd" in
+          completion) COMPREPLY=($(compgen -W "bash" -- "$cur")) ;;
+          help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+          get|describe|delete|wait)
+            if [[ -z "$kind" ]]; then
+              COMPREPLY=($(compgen -W "$kinds" -- "$cur"))
+            else
+              local tflag=() j
+              for ((j = 1; j < cword; j++)); do
+                if [[ "${words[j]}" == "-n" || "${words[j]}" == "--tenant" ]]; then tflag=(--tenant "${words[j+1]}"); fi
+              done
+              COMPREPLY=($(compgen -W "$(cloudpods get "$kind" "${tflag[@]}" -o name 2>/dev/null | sed 's|.*/||')" -- "$cur"))
+            fi ;;
+        esac
+      }
+      complete -F _cloudpods cloudpods
+      """;
+}
