@@ -1,0 +1,156 @@
+package io.cloudpods.proxmox;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Access to one Proxmox VE cluster through its REST API ({@code /api2/json}), speaking our own
+ * records. Every method either returns the server's answer or throws a {@link ProxmoxException}
+ * subclass (never a raw I/O or JSON exception), carrying method, path, HTTP status and whether a
+ * retry can help ({@link ProxmoxException#isRetryable()}).
+ *
+ * <p>Asynchronous operations return the {@link Upid} of the task the server forked; the call
+ * returning means only that the task was <em>started</em>. Follow it with {@link #taskStatus(Upid)}
+ * and classify a failure with {@link TaskStatus#failure()}. Some checks happen before the task is
+ * forked (synchronous errors, thrown here), others only inside the task (its exit status): e.g. a
+ * second clone of a source being cloned fails here with {@link ProxmoxLockedException}, while a
+ * clone onto a storage without container support fails in the task.
+ *
+ * <p>Implementations are thread-safe. Calls are not retried by the client: non-idempotent operations
+ * (clone, create) must not run twice by accident, so retry policy belongs to the caller.
+ */
+public interface ProxmoxClient extends ClusterStateReader, TaskReader {
+
+  // ---- cluster and nodes ------------------------------------------------------------------------
+
+  /** {@code GET /version}. Cached by implementations after the first successful call. */
+  VersionInfo version();
+
+  /** {@code GET /nodes/{node}/status}. */
+  NodeStatus nodeStatus(String node);
+
+  /**
+   * {@code GET /cluster/nextid}: the lowest unused vmid. Reserves nothing: a concurrent caller can get
+   * the same id, and the loser's create/clone fails with {@link ProxmoxAlreadyExistsException}.
+   */
+  int nextId();
+
+  /** {@code GET /cluster/nextid?vmid=N}: whether {@code vmid} is unused cluster-wide (any guest type). */
+  boolean isVmidFree(int vmid);
+
+  // ---- containers -------------------------------------------------------------------------------
+
+  /** {@code GET /nodes/{node}/lxc}: containers whose config lives on {@code node}, in server order. */
+  List<LxcStatus> listContainers(String node);
+
+  /** {@code POST /nodes/{node}/lxc} (task {@code vzcreate}). */
+  Upid createContainer(String node, CreateContainerRequest request);
+
+  /**
+   * {@code POST /nodes/{node}/lxc/{sourceVmid}/clone} (task {@code vzclone}; its UPID id is the
+   * <em>source</em> vmid). The source is locked ({@code disk}) for the whole copy, so concurrent
+   * clones of one source fail with {@link ProxmoxLockedException}.
+   */
+  Upid cloneContainer(String node, int sourceVmid, CloneRequest request);
+
+  /** {@code GET /nodes/{node}/lxc/{vmid}/config} (pending values merged, as the server does by default). */
+  LxcConfig getConfig(String node, int vmid);
+
+  /**
+   * {@code PUT /nodes/{node}/lxc/{vmid}/config}: synchronous, returns nothing. Fails with
+   * {@link ProxmoxLockedException} if the container is locked, {@link ProxmoxDigestConflictException}
+   * if a digest was given and the config changed.
+   */
+  void updateConfig(String node, int vmid, ConfigUpdate update);
+
+  /** {@code GET /nodes/{node}/lxc/{vmid}/status/current}. */
+  LxcStatus status(String node, int vmid);
+
+  /** {@code POST .../status/start} (task {@code vzstart}). Already running: {@link ProxmoxPowerStateException}. */
+  Upid start(String node, int vmid);
+
+  /** {@code POST .../status/stop} (task {@code vzstop}): immediate stop. Not running: {@link ProxmoxPowerStateException}. */
+  Upid stop(String node, int vmid);
+
+  /**
+   * {@code POST .../status/shutdown} (task {@code vzshutdown}): clean shutdown, waiting up to
+   * {@code timeoutSeconds}; with {@code forceStop} the container is stopped when the wait runs out,
+   * otherwise the task fails with {@code container did not stop}.
+   */
+  Upid shutdown(String node, int vmid, int timeoutSeconds, boolean forceStop);
+
+  /**
+   * {@code DELETE /nodes/{node}/lxc/{vmid}} (task {@code vzdestroy}; options go in the query string).
+   * A running container without {@code force} fails with {@link ProxmoxPowerStateException}.
+   */
+  Upid delete(String node, int vmid, DeleteOptions options);
+
+  /**
+   * {@code POST .../template}: converts a stopped container to a template. The server returns no task
+   * id (it runs a hidden {@code vztemplate} task); completion shows as {@code template = true} in the
+   * config.
+   */
+  void convertToTemplate(String node, int vmid);
+
+  /**
+   * {@code PUT .../resize} (task {@code resize}). {@code size} is absolute ({@code 16G}) or a growth
+   * ({@code +4G}); shrinking is refused.
+   */
+  Upid resize(String node, int vmid, String disk, String size);
+
+  // ---- snapshots --------------------------------------------------------------------------------
+
+  /** {@code GET .../snapshot}: the snapshots, without the server's {@code current} pseudo-entry. */
+  List<Snapshot> listSnapshots(String node, int vmid);
+
+  /** {@code POST .../snapshot} (task {@code vzsnapshot}). */
+  Upid createSnapshot(String node, int vmid, String snapname, Optional<String> description);
+
+  /** {@code POST .../snapshot/{snapname}/rollback} (task {@code vzrollback}); optionally start afterwards. */
+  Upid rollbackSnapshot(String node, int vmid, String snapname, boolean start);
+
+  /** {@code DELETE .../snapshot/{snapname}} (task {@code vzdelsnapshot}). */
+  Upid deleteSnapshot(String node, int vmid, String snapname, boolean force);
+
+  // ---- backup and storage -----------------------------------------------------------------------
+
+  /** {@code POST /nodes/{node}/vzdump} (task {@code vzdump}), or nothing to do. */
+  VzdumpResult vzdump(String node, VzdumpRequest request);
+
+  /** {@code GET /nodes/{node}/storage}: storages enabled on the node with their usage. */
+  List<NodeStorage> nodeStorages(String node);
+
+  /**
+   * {@code GET /nodes/{node}/storage/{storage}/content}, optionally filtered by content type
+   * ({@code backup}, {@code vztmpl}, {@code rootdir}, ...) and owner vmid.
+   */
+  List<StorageContent> storageContent(
+      String node, String storage, Optional<String> content, Optional<Integer> vmid);
+
+  /** {@code GET /storage}: the cluster's storage definitions. */
+  List<StorageConfig> storages();
+
+  // ---- pools ------------------------------------------------------------------------------------
+
+  /** {@code GET /pools}: pools without members. */
+  List<Pool> pools();
+
+  /**
+   * One pool with its members. PVE 8.1+: {@code GET /pools?poolid=}; older:
+   * {@code GET /pools/{poolid}}. A missing pool raises {@link ProxmoxNotFoundException}.
+   */
+  Pool pool(String poolId);
+
+  /** {@code POST /pools}. An existing pool raises {@link ProxmoxAlreadyExistsException}. */
+  void createPool(String poolId, Optional<String> comment);
+
+  /**
+   * Adds guests and/or storages to a pool. PVE 8.1+: {@code PUT /pools} with {@code poolid};
+   * older: {@code PUT /pools/{poolid}}. With {@code allowMove}, guests in another pool are moved
+   * (PVE 8.1+ only; ignored on older servers).
+   */
+  void addPoolMembers(String poolId, List<Integer> vmids, List<String> storages, boolean allowMove);
+
+  /** Removes guests and/or storages from a pool ({@code delete=1} on the same endpoints as adding). */
+  void removePoolMembers(String poolId, List<Integer> vmids, List<String> storages);
+}
