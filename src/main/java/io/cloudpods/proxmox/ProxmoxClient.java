@@ -19,15 +19,12 @@ import java.util.Optional;
  * <p>Implementations are thread-safe. Calls are not retried by the client: non-idempotent operations
  * (clone, create) must not run twice by accident, so retry policy belongs to the caller.
  */
-public interface ProxmoxClient extends ClusterStateReader, TaskReader {
+public interface ProxmoxClient extends ClusterStateReader, NodeCapacityReader, TaskReader {
 
   // ---- cluster and nodes ------------------------------------------------------------------------
 
   /** {@code GET /version}. Cached by implementations after the first successful call. */
   VersionInfo version();
-
-  /** {@code GET /nodes/{node}/status}. */
-  NodeStatus nodeStatus(String node);
 
   /**
    * {@code GET /cluster/nextid}: the lowest unused vmid. Reserves nothing: a concurrent caller can get
@@ -116,9 +113,6 @@ public interface ProxmoxClient extends ClusterStateReader, TaskReader {
 
   /** {@code POST /nodes/{node}/vzdump} (task {@code vzdump}), or nothing to do. */
   VzdumpResult vzdump(String node, VzdumpRequest request);
-
-  /** {@code GET /nodes/{node}/storage}: storages enabled on the node with their usage. */
-  List<NodeStorage> nodeStorages(String node);
 
   /**
    * {@code GET /nodes/{node}/storage/{storage}/content}, optionally filtered by content type

@@ -1,7 +1,5 @@
 package io.cloudpods.proxmox;
 
-import java.util.Optional;
-
 /**
  * Any failure talking to Proxmox VE. Subclasses say what went wrong; {@link #isRetryable()} says
  * whether trying the same call again later can succeed (locks, timeouts, unreachable server) or not
@@ -75,10 +73,5 @@ public abstract class ProxmoxException extends RuntimeException {
     static ErrorContext task(Upid upid) {
       return new ErrorContext(0, "TASK", upid.toString());
     }
-  }
-
-  /** Helper for subclasses exposing an optional text. */
-  protected static Optional<String> optional(String s) {
-    return Optional.ofNullable(s);
   }
 }

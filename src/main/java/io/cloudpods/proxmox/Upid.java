@@ -25,6 +25,9 @@ public record Upid(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(text, "text");
+    if (!UPID.matcher(text).matches()) {
+      throw new IllegalArgumentException("not a valid Proxmox UPID: '" + text + "'");
+    }
   }
 
   /**

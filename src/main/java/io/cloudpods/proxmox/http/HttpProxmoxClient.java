@@ -45,6 +45,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -89,6 +90,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
             .readTimeout(settings.requestTimeout())
             .writeTimeout(settings.requestTimeout())
             .callTimeout(settings.callTimeout())
+            // HTTP/1.1 only: old servers put the error text solely in the reason phrase, which HTTP/2 lacks.
+            .protocols(List.of(Protocol.HTTP_1_1))
             .retryOnConnectionFailure(false)
             .followRedirects(false)
             .followSslRedirects(false)
