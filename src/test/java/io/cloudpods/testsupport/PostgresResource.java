@@ -14,7 +14,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
   private static EmbeddedDatabase database;
 
-  static synchronized EmbeddedDatabase database() {
+  /** The shared server, e.g. for tests that talk to PostgreSQL directly over JDBC. */
+  public static synchronized EmbeddedDatabase database() {
     if (database == null) {
       try {
         database = EmbeddedDatabase.startEphemeral();

@@ -1,0 +1,353 @@
+package io.cloudpods.apiserver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudpods.api.v1alpha1.CloudPod;
+import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.api.v1alpha1.IpPool;
+import io.cloudpods.api.v1alpha1.IpPoolSpec;
+import io.cloudpods.api.v1alpha1.Kind;
+import io.cloudpods.api.v1alpha1.ObjectMeta;
+import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.PodSetSpec;
+import io.cloudpods.api.v1alpha1.Tenant;
+import io.cloudpods.api.v1alpha1.TenantQuota;
+import io.cloudpods.api.v1alpha1.TenantUsage;
+import io.cloudpods.auth.Caller;
+import io.cloudpods.store.AllocationStore;
+import io.cloudpods.store.CloudPodEntity;
+import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.store.Defaults;
+import io.cloudpods.store.EventStore;
+import io.cloudpods.store.IpPoolStore;
+import io.cloudpods.store.Json;
+import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.PodsConfig;
+import io.cloudpods.store.ResourceKey;
+import io.cloudpods.store.StoreConflictException;
+import io.cloudpods.store.TenantStore;
+import io.cloudpods.store.UsageCalculator;
+import io.cloudpods.store.WriteOutcome;
+import io.cloudpods.store.Written;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The one write path of the API (PUT, apply, seed routes): schema → static rules → authorization →
+ * duplicates, for the whole batch first; then, in one transaction and in dependency order, the
+ * checks against stored state (tenant, pool, addresses, VMIDs, quota under the tenant row lock) and
+ * the writes. Any refusal rolls back the whole batch; a dry run rolls back on success too.
+ */
+@ApplicationScoped
+public class Admission {
+
+  /** One admitted object. */
+  public record Result(Kind kind, String tenant, String name, WriteOutcome result, Object object) {}
+
+  private record Item(int index, String prefix, Kind kind, ResourceKey key, String resourceVersion, Object object) {}
+
+  private final SchemaRegistry schemas = new SchemaRegistry();
+  private final TenantStore tenants;
+  private final IpPoolStore pools;
+  private final CloudPodStore pods;
+  private final PodSetStore podSets;
+  private final AllocationStore allocations;
+  private final EventStore events;
+  private final UsageCalculator usage;
+  private final Defaults defaults;
+  private final PodsConfig podsConfig;
+  private final ApiConfig apiConfig;
+  private final TransactionManager tm;
+
+  public Admission(
+      TenantStore tenants,
+      IpPoolStore pools,
+      CloudPodStore pods,
+      PodSetStore podSets,
+      AllocationStore allocations,
+      EventStore events,
+      UsageCalculator usage,
+      Defaults defaults,
+      PodsConfig podsConfig,
+      ApiConfig apiConfig,
+      TransactionManager tm) {
+    this.tenants = tenants;
+    this.pools = pools;
+    this.pods = pods;
+    this.podSets = podSets;
+    this.allocations = allocations;
+    this.events = events;
+    this.usage = usage;
+    this.defaults = defaults;
+    this.podsConfig = podsConfig;
+    this.apiConfig = apiConfig;
+    this.tm = tm;
+  }
+
+  /**
+   * Admits documents as one unit.
+   *
+   * @param batch true for apply (field names are prefixed with {@code items[i].})
+   */
+  @Transactional
+  public List<Result> admit(List<JsonNode> docs, Caller caller, boolean dryRun, boolean batch) {
+    List<Item> items = check(docs, caller, batch);
+    Result[] results = new Result[items.size()];
+    // owners before what they own, and a fixed lock order (tenant, name) across concurrent batches
+    List<Item> ordered = new ArrayList<>(items);
+    ordered.sort(
+        Comparator.comparing((Item i) -> i.kind().ordinal())
+            .thenComparing(i -> Objects.toString(i.key().tenant(), ""))
+            .thenComparing(i -> i.key().name()));
+    for (Item item : ordered) {
+      try {
+        results[item.index()] = write(item, dryRun);
+      } catch (ApiException e) {
+        throw e.prefixed(item.prefix());
+      } catch (StoreConflictException e) {
+        throw ApiException.conflict(e.field(), e.getMessage()).prefixed(item.prefix());
+      }
+    }
+    if (dryRun) {
+      try {
+        tm.setRollbackOnly();
+      } catch (SystemException e) {
+        throw new IllegalStateException("could not roll back a dry run", e);
+      }
+    }
+    return List.of(results);
+  }
+
+  /** Everything that needs no database, for every document; throws listing all problems. */
+  private List<Item> check(List<JsonNode> docs, Caller caller, boolean batch) {
+    if (docs.isEmpty()) {
+      throw ApiException.badRequest("body", "no objects in the request");
+    }
+    if (docs.size() > apiConfig.maxBatchItems()) {
+      throw new ApiException(
+          413, "PayloadTooLarge", "at most " + apiConfig.maxBatchItems() + " objects per request", List.of());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    List<String> forbidden = new ArrayList<>();
+    List<Item> items = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < docs.size(); i++) {
+      String prefix = batch ? "items[" + i + "]." : "";
+      JsonNode doc = docs.get(i);
+      List<FieldError> local = new ArrayList<>();
+      Item item = checkOne(i, prefix, doc, caller, local, forbidden);
+      errors.addAll(local.stream().map(e -> e.prefixed(prefix)).toList());
+      if (item != null) {
+        String id = item.kind() + "/" + item.key();
+        Integer first = seen.putIfAbsent(id, i);
+        if (first != null) {
+          errors.add(new FieldError(prefix + "metadata.name", "duplicate of items[" + first + "] (" + id + ")"));
+        }
+        items.add(item);
+      }
+    }
+    if (!forbidden.isEmpty()) {
+      throw ApiException.forbidden(String.join("; ", forbidden));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
+    }
+    return items;
+  }
+
+  private Item checkOne(int index, String prefix, JsonNode doc, Caller caller, List<FieldError> errors, List<String> forbidden) {
+    if (doc == null || !doc.isObject()) {
+      errors.add(new FieldError("", "must be an object"));
+      return null;
+    }
+    JsonNode kindNode = doc.get("kind");
+    if (kindNode == null || !kindNode.isTextual()) {
+      errors.add(new FieldError("kind", "required"));
+      return null;
+    }
+    Kind kind = Kind.parse(kindNode.asText()).orElse(null);
+    if (kind == null) {
+      errors.add(new FieldError("kind", "unknown kind '" + kindNode.asText() + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
+      return null;
+    }
+    List<FieldError> schemaErrors = schemas.validate(kind, doc);
+    if (!schemaErrors.isEmpty()) {
+      errors.addAll(schemaErrors);
+      return null;
+    }
+    errors.addAll(SafeText.check(doc.path("metadata").path("labels"), "metadata.labels"));
+    errors.addAll(SafeText.check(doc.get("spec"), "spec"));
+    Object object;
+    try {
+      object = Json.MAPPER.treeToValue(doc, recordType(kind));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      errors.add(new FieldError("", "cannot be read: " + e.getMessage()));
+      return null;
+    }
+    ObjectMeta meta = doc.has("metadata") ? Json.MAPPER.convertValue(doc.get("metadata"), ObjectMeta.class) : null;
+    String tenant = meta.tenant();
+    if (kind.tenantScoped() && tenant == null) {
+      errors.add(new FieldError("metadata.tenant", "required for " + kind));
+      return null;
+    }
+    if (!caller.canWrite(kind, tenant)) {
+      forbidden.add(
+          prefix + "token '" + caller.tokenName() + "' (" + caller.role() + ") may not write " + kind
+              + (tenant == null ? "" : " in tenant " + tenant));
+    }
+    object = withDefaults(kind, object);
+    switch (kind) {
+      case CloudPod -> errors.addAll(SpecRules.pod(((CloudPod) object).spec(), podsConfig));
+      case PodSet -> errors.addAll(
+          SpecRules.pod(((PodSet) object).spec().template().spec(), podsConfig).stream()
+              .map(e -> new FieldError(e.field().replaceFirst("^spec\\.", "spec.template.spec."), e.message()))
+              .toList());
+      case IpPool -> errors.addAll(SpecRules.pool(((IpPool) object).spec()));
+      case Tenant -> {}
+    }
+    return new Item(index, prefix, kind, new ResourceKey(tenant, meta.name()), meta.resourceVersion(), object);
+  }
+
+  private static Class<?> recordType(Kind kind) {
+    return switch (kind) {
+      case Tenant -> Tenant.class;
+      case IpPool -> IpPool.class;
+      case CloudPod -> CloudPod.class;
+      case PodSet -> PodSet.class;
+    };
+  }
+
+  private Object withDefaults(Kind kind, Object o) {
+    return switch (kind) {
+      case CloudPod -> {
+        CloudPod p = (CloudPod) o;
+        yield new CloudPod(p.apiVersion(), p.kind(), p.metadata(), defaults.pod(p.spec()), null);
+      }
+      case PodSet -> {
+        PodSet s = (PodSet) o;
+        yield new PodSet(s.apiVersion(), s.kind(), s.metadata(), podSets.withDefaults(s.spec()), null);
+      }
+      case IpPool -> {
+        IpPool p = (IpPool) o;
+        yield new IpPool(p.apiVersion(), p.kind(), p.metadata(), defaults.pool(p.spec()), null);
+      }
+      case Tenant -> o;
+    };
+  }
+
+  private Result write(Item item, boolean dryRun) {
+    Written<?> w =
+        switch (item.kind()) {
+          case Tenant -> tenants.put((Tenant) item.object(), item.resourceVersion());
+          case IpPool -> pools.put((IpPool) item.object(), item.resourceVersion());
+          case PodSet -> writePodSet(item);
+          case CloudPod -> writeCloudPod(item);
+        };
+    if (w.outcome() != WriteOutcome.unchanged) {
+      events.append(
+          EventStore.INFO,
+          w.outcome() == WriteOutcome.created ? "Created" : "Configured",
+          item.kind() + " " + item.key() + " " + w.outcome() + (dryRun ? " (dry run)" : ""),
+          item.kind().name(),
+          item.key().tenant(),
+          item.key().name());
+    }
+    return new Result(item.kind(), item.key().tenant(), item.key().name(), w.outcome(), w.object());
+  }
+
+  private Tenant lockTenant(String name) {
+    Tenant t =
+        tenants.lock(name).orElseThrow(() -> ApiException.invalid("metadata.tenant", "tenant '" + name + "' does not exist"));
+    if (t.metadata().deletionTimestamp() != null) {
+      throw ApiException.invalid("metadata.tenant", "tenant '" + name + "' is being deleted");
+    }
+    return t;
+  }
+
+  private IpPoolSpec pool(String name, String field) {
+    return pools.spec(name).orElseThrow(() -> ApiException.invalid(field, "ip pool '" + name + "' does not exist"));
+  }
+
+  private Written<PodSet> writePodSet(Item item) {
+    PodSet set = (PodSet) item.object();
+    Tenant tenant = lockTenant(item.key().tenant());
+    pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
+    UUID existing = podSets.get(item.key()).map(s -> UUID.fromString(s.metadata().uid())).orElse(null);
+    TenantUsage after = usage.usage(item.key().tenant(), existing).plus(usage.claim(set.spec()));
+    checkQuota(tenant, after);
+    return podSets.put(set, item.resourceVersion());
+  }
+
+  private Written<CloudPod> writeCloudPod(Item item) {
+    CloudPod pod = (CloudPod) item.object();
+    CloudPodSpec spec = pod.spec();
+    Tenant tenant = lockTenant(item.key().tenant());
+    CloudPodEntity existing = pods.entity(item.key()).orElse(null);
+    if (existing != null && existing.ownerUid != null) {
+      throw ApiException.conflict(
+          "metadata.name", item.key() + " is managed by PodSet " + existing.ownerName + "; change the PodSet instead");
+    }
+    UUID self = existing == null ? new UUID(0, 0) : existing.uid;
+    IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
+    if (spec.ip() != null) {
+      String problem = SpecRules.ipProblem(spec.ip(), spec.ipPool(), poolSpec);
+      if (problem != null) {
+        throw ApiException.invalid("spec.ip", problem);
+      }
+      if (allocations.ipTaken(spec.ipPool(), spec.ip(), self)) {
+        throw ApiException.invalid("spec.ip", spec.ip() + " is already taken in pool " + spec.ipPool());
+      }
+    }
+    if (spec.vmid() != null && allocations.vmidTaken(spec.vmid(), self)) {
+      throw ApiException.invalid("spec.vmid", "VMID " + spec.vmid() + " is already taken");
+    }
+    TenantUsage after = usage.usage(item.key().tenant(), existing == null ? null : existing.uid).plus(TenantUsage.of(1, spec));
+    checkQuota(tenant, after);
+    Written<CloudPod> w = pods.put(pod, item.resourceVersion());
+    try {
+      allocations.reserveRequested(UUID.fromString(w.object().metadata().uid()), spec.vmid(), spec.ipPool(), spec.ip());
+    } catch (StoreConflictException e) {
+      throw ApiException.invalid(e.field(), e.getMessage());
+    }
+    return w;
+  }
+
+  /**
+   * Refuses a write that would leave a tenant above a quota. A tenant already above a lowered quota
+   * can still make changes that do not increase the exceeded dimension.
+   */
+  private void checkQuota(Tenant tenant, TenantUsage after) {
+    TenantQuota q = tenant.spec() == null ? null : tenant.spec().quota();
+    if (q == null) {
+      return;
+    }
+    TenantUsage before = usage.usage(tenant.metadata().name(), null);
+    List<FieldError> exceeded = new ArrayList<>();
+    exceed(exceeded, "maxPods", q.maxPods(), before.pods(), after.pods());
+    exceed(exceeded, "maxCores", q.maxCores(), before.cores(), after.cores());
+    exceed(exceeded, "maxMemoryMb", q.maxMemoryMb(), before.memoryMb(), after.memoryMb());
+    exceed(exceeded, "maxDiskGb", q.maxDiskGb(), before.diskGb(), after.diskGb());
+    if (!exceeded.isEmpty()) {
+      throw new ApiException(
+          403,
+          "QuotaExceeded",
+          "tenant " + tenant.metadata().name() + ": " + exceeded.get(0).message(),
+          exceeded);
+    }
+  }
+
+  private static void exceed(List<FieldError> out, String name, Integer limit, long before, long after) {
+    if (limit != null && after > limit && after > before) {
+      out.add(new FieldError("quota." + name, name + " " + limit + " exceeded (would be " + after + ", now " + before + ")"));
+    }
+  }
+}

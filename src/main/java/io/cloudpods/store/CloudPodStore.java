@@ -1,0 +1,157 @@
+package io.cloudpods.store;
+
+import io.cloudpods.api.v1alpha1.ApiVersion;
+import io.cloudpods.api.v1alpha1.CloudPod;
+import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.api.v1alpha1.CloudPodStatus;
+import io.cloudpods.api.v1alpha1.Kind;
+import io.cloudpods.api.v1alpha1.OwnerReference;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * CloudPods. The API writes spec through {@link #put}; the controller writes status through
+ * {@link #updateStatus}, creates/updates the pods of a PodSet through {@link #upsertOwned} and
+ * removes a deleted pod with {@link #finalizeDeletion} once its container is gone.
+ */
+@ApplicationScoped
+public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
+  private final Defaults defaults;
+
+  public CloudPodStore(EntityManager em, Defaults defaults) {
+    super(em);
+    this.defaults = defaults;
+  }
+
+  @Override
+  protected Class<CloudPodEntity> type() {
+    return CloudPodEntity.class;
+  }
+
+  @Override
+  protected String table() {
+    return "cloud_pod";
+  }
+
+  @Override
+  protected boolean tenantScoped() {
+    return true;
+  }
+
+  @Override
+  protected CloudPodEntity newEntity(ResourceKey key) {
+    CloudPodEntity e = new CloudPodEntity();
+    e.tenant = key.tenant();
+    return e;
+  }
+
+  @Override
+  protected CloudPod toApi(CloudPodEntity e) {
+    CloudPodStatus status = Json.read(e.status, CloudPodStatus.class);
+    if (status == null) {
+      status = new CloudPodStatus(CloudPodStatus.PHASE_PENDING, null, null, null, null, null, null, null, null, null);
+    }
+    if (e.deletionTimestamp != null) {
+      status = status.withPhase(CloudPodStatus.PHASE_DELETING);
+    }
+    OwnerReference owner =
+        e.ownerUid == null ? null : new OwnerReference(e.ownerKind, e.ownerName, e.ownerUid.toString());
+    return new CloudPod(
+        ApiVersion.V1ALPHA1,
+        "CloudPod",
+        meta(e, e.tenant, owner),
+        defaults.pod(Json.read(e.spec, CloudPodSpec.class)),
+        status);
+  }
+
+  /** Spec write from the API; the spec must already be defaulted and validated. */
+  public Written<CloudPod> put(CloudPod pod, String expectedVersion) {
+    ResourceKey key = ResourceKey.of(pod.metadata().tenant(), pod.metadata().name());
+    return putSpec(key, pod.metadata().labels(), pod.spec(), expectedVersion, null);
+  }
+
+  /**
+   * Replaces the status written by the controller. Does not change spec or generation and does not
+   * wake the controller.
+   *
+   * @return false if the pod does not exist (any more)
+   */
+  public boolean updateStatus(ResourceKey key, CloudPodStatus status) {
+    return writeStatus(key, status);
+  }
+
+  /** The pod's uid, the key of its {@code pod_allocation} row. */
+  public Optional<UUID> uid(ResourceKey key) {
+    return findEntity(key, false).map(e -> e.uid);
+  }
+
+  /** The stored entity, for code that needs owner columns. */
+  public Optional<CloudPodEntity> entity(ResourceKey key) {
+    return findEntity(key, false);
+  }
+
+  /**
+   * Creates or updates the pod {@code <podset>-<ordinal>} of a PodSet, bypassing admission. Quotas
+   * stay consistent because owned pods are counted through their PodSet's replicas, which
+   * admission already checked.
+   */
+  public Written<CloudPod> upsertOwned(
+      ResourceKey podSet, UUID podSetUid, int ordinal, CloudPodSpec spec, Map<String, String> labels) {
+    ResourceKey key = ResourceKey.of(podSet.tenant(), podSet.name() + "-" + ordinal);
+    Optional<CloudPodEntity> existing = findEntity(key, false);
+    if (existing.isPresent() && !podSetUid.equals(existing.get().ownerUid)) {
+      throw new StoreConflictException("metadata.name", key + " exists and is not owned by PodSet " + podSet);
+    }
+    CloudPodSpec owned = defaults.pod(spec).withIpAndVmid(null, null);
+    return putSpec(
+        key,
+        labels,
+        owned,
+        null,
+        e -> {
+          e.ownerKind = Kind.PodSet.name();
+          e.ownerName = podSet.name();
+          e.ownerUid = podSetUid;
+        });
+  }
+
+  /** Pods created by the given PodSet, by name. */
+  public List<CloudPod> listOwned(UUID podSetUid) {
+    return em.createQuery("from CloudPodEntity e where e.ownerUid = :o order by e.name", CloudPodEntity.class)
+        .setParameter("o", podSetUid)
+        .getResultList()
+        .stream()
+        .map(this::toApi)
+        .toList();
+  }
+
+  /** Marks every pod of a PodSet for deletion (used when the PodSet itself is deleted). */
+  public int markOwnedDeleted(UUID podSetUid) {
+    em.flush();
+    return em.createNativeQuery(
+            "UPDATE cloud_pod SET deletion_timestamp = now() WHERE owner_uid = ?1 AND deletion_timestamp IS NULL")
+        .setParameter(1, podSetUid)
+        .executeUpdate();
+  }
+
+  /** The tenant's pod whose spec or allocation carries {@code vmid}. */
+  public Optional<CloudPod> findByVmid(String tenant, int vmid) {
+    @SuppressWarnings("unchecked")
+    List<Object> uids =
+        em.createNativeQuery(
+                "SELECT CAST(p.uid AS text) FROM cloud_pod p LEFT JOIN pod_allocation a ON a.pod_uid = p.uid"
+                    + " WHERE p.tenant = ?1 AND (a.vmid = ?2 OR (p.spec->>'vmid') = ?3)")
+            .setParameter(1, tenant)
+            .setParameter(2, vmid)
+            .setParameter(3, Integer.toString(vmid))
+            .getResultList();
+    if (uids.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(em.find(CloudPodEntity.class, UUID.fromString((String) uids.get(0)))).map(this::toApi);
+  }
+}

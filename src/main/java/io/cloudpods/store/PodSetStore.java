@@ -1,0 +1,83 @@
+package io.cloudpods.store;
+
+import io.cloudpods.api.v1alpha1.ApiVersion;
+import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.PodSetSpec;
+import io.cloudpods.api.v1alpha1.PodSetStatus;
+import io.cloudpods.api.v1alpha1.PodTemplate;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.util.Optional;
+
+/**
+ * PodSets. Deleting one marks it and all its pods; the controller removes the pods' containers,
+ * finalizes the pods, then finalizes the PodSet with {@link #finalizeDeletion}.
+ */
+@ApplicationScoped
+public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> {
+  private final Defaults defaults;
+  private final CloudPodStore pods;
+
+  public PodSetStore(EntityManager em, Defaults defaults, CloudPodStore pods) {
+    super(em);
+    this.defaults = defaults;
+    this.pods = pods;
+  }
+
+  @Override
+  protected Class<PodSetEntity> type() {
+    return PodSetEntity.class;
+  }
+
+  @Override
+  protected String table() {
+    return "pod_set";
+  }
+
+  @Override
+  protected boolean tenantScoped() {
+    return true;
+  }
+
+  @Override
+  protected PodSetEntity newEntity(ResourceKey key) {
+    PodSetEntity e = new PodSetEntity();
+    e.tenant = key.tenant();
+    return e;
+  }
+
+  @Override
+  protected PodSet toApi(PodSetEntity e) {
+    return new PodSet(
+        ApiVersion.V1ALPHA1,
+        "PodSet",
+        meta(e, e.tenant, null),
+        withDefaults(Json.read(e.spec, PodSetSpec.class)),
+        Json.read(e.status, PodSetStatus.class));
+  }
+
+  /** The spec with its pod template defaulted. */
+  public PodSetSpec withDefaults(PodSetSpec spec) {
+    PodTemplate t = spec.template();
+    CloudPodSpec podSpec = defaults.pod(t == null ? null : t.spec());
+    return new PodSetSpec(spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec));
+  }
+
+  public Written<PodSet> put(PodSet set, String expectedVersion) {
+    ResourceKey key = ResourceKey.of(set.metadata().tenant(), set.metadata().name());
+    return putSpec(key, set.metadata().labels(), withDefaults(set.spec()), expectedVersion, null);
+  }
+
+  public boolean updateStatus(ResourceKey key, PodSetStatus status) {
+    return writeStatus(key, status);
+  }
+
+  /** Marks the PodSet and every pod it owns for deletion. */
+  @Override
+  public Optional<PodSet> markDeleted(ResourceKey key) {
+    Optional<PodSet> marked = super.markDeleted(key);
+    marked.ifPresent(s -> pods.markOwnedDeleted(java.util.UUID.fromString(s.metadata().uid())));
+    return marked;
+  }
+}
