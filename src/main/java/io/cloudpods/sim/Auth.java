@@ -1,0 +1,59 @@
+package io.cloudpods.sim;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * API-token authentication as pve-http-server does it: the value after {@code PVEAPIToken=} (or
+ * {@code PVEAPIToken }) is URI-unescaped and split at the last {@code =}.
+ */
+final class Auth {
+  private static final Pattern HEADER = Pattern.compile("(?:^|\\s)PVEAPIToken(?:=| )([^;]*)");
+
+  /** Result: either an identity, or the 401 reason phrase. */
+  record Result(String authId, String failure) {}
+
+  private final Map<String, String> tokens;
+
+  Auth(Map<String, String> tokens) {
+    this.tokens = Map.copyOf(tokens);
+  }
+
+  Result authenticate(String authorization, String cookie) {
+    if (authorization != null) {
+      Matcher m = HEADER.matcher(authorization);
+      if (m.find()) {
+        String value;
+        try {
+          value = URLDecoder.decode(m.group(1).strip().replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return new Result(null, "Authentication failed!");
+        }
+        int eq = value.lastIndexOf('=');
+        if (eq <= 0) {
+          return new Result(null, "Authentication failed!");
+        }
+        String id = value.substring(0, eq);
+        String secret = value.substring(eq + 1);
+        String expected = tokens.get(id);
+        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+            secret.getBytes(StandardCharsets.UTF_8))) {
+          return new Result(null, "Authentication failed!");
+        }
+        return new Result(id, null);
+      }
+      if (authorization.contains("PVEAuthCookie")) {
+        return new Result(null, "Authentication failed!");
+      }
+    }
+    if (cookie != null && cookie.contains("PVEAuthCookie=")) {
+      // tickets are not issued by the simulator, so any ticket is invalid
+      return new Result(null, "Authentication failed!");
+    }
+    return new Result(null, "No ticket");
+  }
+}

@@ -1,0 +1,71 @@
+package io.cloudpods.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Route table of path templates such as {@code /nodes/{node}/lxc/{vmid}/config}, with a schema per method. */
+final class Router {
+  /** A handler returns the {@code data} value, or a {@link Reply} when extra top-level keys are needed. */
+  interface Handler {
+    Object handle(Call call);
+  }
+
+  /** {@code data} plus extra top-level keys such as {@code total}. */
+  record Reply(Object data, Map<String, Object> extra) {}
+
+  record Route(String method, String template, List<String> segments, Schema schema, Handler handler) {}
+
+  record Match(Route route, Map<String, String> pathParams) {}
+
+  private final List<Route> routes = new ArrayList<>();
+  /** Routes indexed by segment count, for fast matching. */
+  private final Map<Integer, List<Route>> bySize = new HashMap<>();
+
+  void add(String method, String template, Schema schema, Handler handler) {
+    List<String> segs = segments(template);
+    Route r = new Route(method, template, segs, schema, handler);
+    routes.add(r);
+    bySize.computeIfAbsent(segs.size(), k -> new ArrayList<>()).add(r);
+  }
+
+  static List<String> segments(String path) {
+    List<String> out = new ArrayList<>();
+    for (String s : path.split("/")) {
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Finds the route; a path that exists for other methods or not at all is the real 501. */
+  Match resolve(String method, String path) {
+    List<String> segs = segments(path);
+    for (Route r : bySize.getOrDefault(segs.size(), List.of())) {
+      if (!r.method.equals(method)) {
+        continue;
+      }
+      Map<String, String> params = match(r.segments, segs);
+      if (params != null) {
+        return new Match(r, params);
+      }
+    }
+    throw ApiException.notImplemented("Method '" + method + " " + path + "' not implemented");
+  }
+
+  private static Map<String, String> match(List<String> template, List<String> segs) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < template.size(); i++) {
+      String t = template.get(i);
+      if (t.startsWith("{")) {
+        params.put(t.substring(1, t.length() - 1), segs.get(i));
+      } else if (!t.equals(segs.get(i))) {
+        return null;
+      }
+    }
+    return params;
+  }
+}

@@ -1,0 +1,192 @@
+package io.cloudpods.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parameter schema of one API method, checked the way pve-common's JSONSchema does: every problem is
+ * collected per parameter and reported together as a 400 with an {@code errors} map.
+ */
+final class Schema {
+  /** Validates one value; returns the error text or null. */
+  interface Check extends Function<String, String> {}
+
+  private record Prop(boolean required, Check check) {}
+
+  private record Family(Pattern pattern, int max, Function<String, Check> check) {}
+
+  private final Map<String, Prop> props = new LinkedHashMap<>();
+  private final List<Family> families = new ArrayList<>();
+
+  Schema copy() {
+    Schema s = new Schema();
+    s.props.putAll(props);
+    s.families.addAll(families);
+    return s;
+  }
+
+  Schema add(String name, boolean required, Check check) {
+    props.put(name, new Prop(required, check));
+    return this;
+  }
+
+  Schema opt(String name, Check check) {
+    return add(name, false, check);
+  }
+
+  Schema req(String name, Check check) {
+    return add(name, true, check);
+  }
+
+  /** Indexed keys such as {@code net0..net31}. */
+  Schema family(String prefix, int max, Function<String, Check> check) {
+    families.add(new Family(Pattern.compile(Pattern.quote(prefix) + "(\\d+)"), max, check));
+    return this;
+  }
+
+  boolean knows(String key) {
+    return props.containsKey(key) || familyOf(key) != null;
+  }
+
+  private Family familyOf(String key) {
+    for (Family f : families) {
+      Matcher m = f.pattern.matcher(key);
+      if (m.matches() && m.group(1).length() < 6 && Integer.parseInt(m.group(1)) <= f.max
+          && (m.group(1).equals("0") || !m.group(1).startsWith("0"))) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** Returns the parameters if they are valid, else throws the 400. */
+  Map<String, String> validate(Map<String, String> raw) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      Prop p = props.get(e.getKey());
+      Check check;
+      if (p != null) {
+        check = p.check;
+      } else {
+        Family f = familyOf(e.getKey());
+        if (f == null) {
+          errors.put(e.getKey(), PropertyStrings.NOT_IN_SCHEMA);
+          continue;
+        }
+        check = f.check.apply(e.getKey());
+      }
+      String err = check.apply(e.getValue());
+      if (err != null) {
+        errors.put(e.getKey(), err);
+      }
+    }
+    props.forEach((name, p) -> {
+      if (p.required && !raw.containsKey(name) && !errors.containsKey(name)) {
+        errors.put(name, PropertyStrings.MISSING);
+      }
+    });
+    if (!errors.isEmpty()) {
+      throw ApiException.params(errors);
+    }
+    return raw;
+  }
+
+  // ---- value checks ----
+
+  static Check any() {
+    return v -> null;
+  }
+
+  static Check integer(long min, long max) {
+    return v -> {
+      if (!v.matches("[+-]?\\d{1,18}")) {
+        return "type check ('integer') failed - got '" + v + "'";
+      }
+      long n = Long.parseLong(v);
+      if (n < min) {
+        return "value must have a minimum value of " + min;
+      }
+      if (n > max) {
+        return "value must have a maximum value of " + max;
+      }
+      return null;
+    };
+  }
+
+  static Check number(double min, double max) {
+    return v -> {
+      if (!v.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?")) {
+        return "type check ('number') failed - got '" + v + "'";
+      }
+      double n = Double.parseDouble(v);
+      if (n < min) {
+        return "value must have a minimum value of " + fmt(min);
+      }
+      if (n > max) {
+        return "value must have a maximum value of " + fmt(max);
+      }
+      return null;
+    };
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  static Check bool() {
+    return v -> v.equals("0") || v.equals("1") ? null : "type check ('boolean') failed - got '" + v + "'";
+  }
+
+  static Check string(int minLen, int maxLen) {
+    return v -> {
+      if (v.length() > maxLen) {
+        return "value may only be " + maxLen + " characters long";
+      }
+      if (v.length() < minLen) {
+        return "value must be at least " + minLen + " characters long";
+      }
+      return null;
+    };
+  }
+
+  static Check string(int maxLen, Check format) {
+    Check len = string(0, maxLen);
+    return v -> {
+      String e = len.apply(v);
+      return e != null ? e : format.apply(v);
+    };
+  }
+
+  static Check pattern(String regex) {
+    Pattern p = Pattern.compile(regex);
+    return v -> p.matcher(v).matches() ? null : "value does not match the regex pattern";
+  }
+
+  static Check enumOf(String... values) {
+    List<String> list = List.of(values);
+    return v -> list.contains(v) ? null
+        : "value '" + v + "' does not have a value in the enumeration '" + String.join(", ", values) + "'";
+  }
+
+  /** Runs a throwing property-string parser and turns its 400 into the error text. */
+  static Check propertyString(String name, java.util.function.Consumer<String> parser) {
+    return v -> {
+      try {
+        parser.accept(v);
+        return null;
+      } catch (ApiException e) {
+        return e.errors.getOrDefault(name, e.errors.values().stream().findFirst().orElse(e.getMessage()));
+      }
+    };
+  }
+
+  static final Check VMID = integer(100, 999_999_999);
+  static final Check NODE = pattern("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
+  static final Check STORAGE_ID = pattern("[a-z][a-z0-9\\-_.]*[a-z0-9]");
+  static final Check DNS_NAME = string(255, PropertyStrings::dnsNameError);
+}
