@@ -248,7 +248,7 @@ public class Admission {
     Written<?> w =
         switch (item.kind()) {
           case Tenant -> tenants.put((Tenant) item.object(), item.resourceVersion());
-          case IpPool -> pools.put((IpPool) item.object(), item.resourceVersion());
+          case IpPool -> writePool(item);
           case PodSet -> writePodSet(item);
           case CloudPod -> writeCloudPod(item);
         };
@@ -275,6 +275,19 @@ public class Admission {
 
   private IpPoolSpec pool(String name, String field) {
     return pools.spec(name).orElseThrow(() -> ApiException.invalid(field, "ip pool '" + name + "' does not exist"));
+  }
+
+  /** A pool may change, but not so that an address already in use falls outside it or becomes reserved. */
+  private Written<IpPool> writePool(Item item) {
+    IpPool pool = (IpPool) item.object();
+    String name = item.key().name();
+    for (String ip : allocations.addressesInUse(name)) {
+      String problem = SpecRules.ipProblem(ip, name, pool.spec());
+      if (problem != null) {
+        throw ApiException.invalid("spec", "address in use by a CloudPod: " + problem);
+      }
+    }
+    return pools.put(pool, item.resourceVersion());
   }
 
   private Written<PodSet> writePodSet(Item item) {

@@ -209,6 +209,20 @@ public class AllocationStore {
     }
   }
 
+  /** Every address of {@code pool} that is allocated to or requested by a pod. */
+  public List<String> addressesInUse(String pool) {
+    em.flush();
+    @SuppressWarnings("unchecked")
+    List<Object> rows =
+        em.createNativeQuery(
+                "SELECT ip FROM pod_allocation WHERE pool = ?1 AND ip IS NOT NULL"
+                    + " UNION SELECT spec->>'ip' FROM cloud_pod WHERE coalesce(spec->>'ipPool', ?2) = ?1 AND spec->>'ip' IS NOT NULL")
+            .setParameter(1, pool)
+            .setParameter(2, config.ipPool())
+            .getResultList();
+    return rows.stream().map(String.class::cast).sorted().toList();
+  }
+
   /** True if another pod has {@code vmid} allocated or requested, or it is a template in use. */
   public boolean vmidTaken(int vmid, UUID exceptPod) {
     em.flush();

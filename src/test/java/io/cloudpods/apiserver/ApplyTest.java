@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
 
 import io.cloudpods.testsupport.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
@@ -306,6 +307,19 @@ class ApplyTest {
     String[] tp = tenantWithPool(null);
     rejected(List.of(podSet(tp[0], "set", 2, Map.of("ipPool", tp[1], "vmid", uniqueVmid()))), 422)
         .body("details[0].field", equalTo("items[0].spec.template.spec.vmid"));
+  }
+
+  @Test
+  void apply_exampleManifests_areAcceptedAndReapplyUnchanged() throws Exception {
+    StringBuilder all = new StringBuilder();
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("config/examples"))) {
+      for (var f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        all.append(java.nio.file.Files.readString(f)).append("\n---\n");
+      }
+    }
+    applyYaml(all.toString()).statusCode(200).body("items.result", everyItem(equalTo("created")));
+    applyYaml(all.toString()).statusCode(200).body("items.result", everyItem(equalTo("unchanged")));
+    admin().get("/api/v1/tenants/tenant-123").then().body("status.usage.pods", equalTo(5));
   }
 
   @Test

@@ -79,6 +79,16 @@ class ResourceRoutesTest {
   }
 
   @Test
+  void ipPoolUpdate_excludingAnAddressInUse_answers422() {
+    String[] tp = tenantWithPool(null);
+    applyAsAdmin(pod(tp[0], "web", Map.of("ipPool", tp[1], "ip", "10.1.10.240")));
+    Map<String, Object> shrunk = pool(tp[1]);
+    shrunk.put("spec", Map.of("cidr", "10.1.10.0/24", "gateway", "10.1.10.1", "rangeStart", "10.1.10.50", "rangeEnd", "10.1.10.200"));
+    admin().body(shrunk).put("/api/v1/ippools/" + tp[1]).then().statusCode(422).body("message", org.hamcrest.Matchers.containsString("10.1.10.240"));
+    admin().get("/api/v1/ippools/" + tp[1]).then().body("spec.rangeEnd", equalTo("10.1.10.250"));
+  }
+
+  @Test
   void cloudPodRoutes_putGetListDelete_roundTrip() {
     String[] tp = tenantWithPool(null);
     String base = "/api/v1/tenants/" + tp[0] + "/cloudpods/";
