@@ -83,6 +83,14 @@ public class AllocationStore {
    * @throws StoreConflictException if the spec's VMID belongs to another pod or the range is full
    */
   public int allocateVmid(UUID podUid) {
+    return allocateVmid(podUid, v -> false);
+  }
+
+  /**
+   * Like {@link #allocateVmid(UUID)}, also skipping VMIDs for which {@code usedElsewhere} is true
+   * (guests in Proxmox that no pod holds).
+   */
+  public int allocateVmid(UUID podUid, java.util.function.IntPredicate usedElsewhere) {
     lockVmids();
     Optional<PodAllocation> existing = find(podUid);
     if (existing.isPresent() && existing.get().vmid() != null) {
@@ -96,7 +104,7 @@ public class AllocationStore {
         throw new StoreConflictException("spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
       }
     } else {
-      vmid = lowestFreeVmid();
+      vmid = lowestFreeVmid(usedElsewhere);
     }
     upsert(podUid, "vmid", vmid);
     return vmid;
@@ -110,6 +118,15 @@ public class AllocationStore {
    * @throws StoreConflictException if the address is taken or the pool is exhausted
    */
   public String allocateIp(UUID podUid, String pool) {
+    return allocateIp(podUid, pool, ip -> false);
+  }
+
+  /**
+   * Like {@link #allocateIp(UUID, String)}, also skipping addresses for which {@code
+   * usedElsewhere} is true (configured on a guest that is not a CloudPod, or answering on the
+   * network).
+   */
+  public String allocateIp(UUID podUid, String pool, java.util.function.Predicate<String> usedElsewhere) {
     lockPool(pool);
     Optional<PodAllocation> existing = find(podUid);
     if (existing.isPresent() && existing.get().ip() != null && pool.equals(existing.get().pool())) {
@@ -129,7 +146,7 @@ public class AllocationStore {
       ip = null;
       long end = Ipv4.parse(poolSpec.rangeEnd());
       for (long a = Ipv4.parse(poolSpec.rangeStart()); a <= end; a++) {
-        if (!blocked.contains(a)) {
+        if (!blocked.contains(a) && !usedElsewhere.test(Ipv4.format(a))) {
           ip = Ipv4.format(a);
           break;
         }
@@ -237,7 +254,7 @@ public class AllocationStore {
     return n.longValue() > 0;
   }
 
-  private int lowestFreeVmid() {
+  private int lowestFreeVmid(java.util.function.IntPredicate usedElsewhere) {
     @SuppressWarnings("unchecked")
     List<Object> used =
         em.createNativeQuery(
@@ -251,7 +268,9 @@ public class AllocationStore {
     }
     taken.add(config.templateVmid());
     for (long v = config.vmidRangeStart(); v <= config.vmidRangeEnd(); v++) {
-      if (!taken.contains((int) v) && (v < config.infraVmidStart() || v > config.infraVmidEnd())) {
+      if (!taken.contains((int) v)
+          && (v < config.infraVmidStart() || v > config.infraVmidEnd())
+          && !usedElsewhere.test((int) v)) {
         return (int) v;
       }
     }

@@ -1,0 +1,243 @@
+package io.cloudpods.cloudpod;
+
+import io.cloudpods.cloudpod.exec.ConcurrencyGate;
+import io.cloudpods.cloudpod.observe.ClusterObserver;
+import io.cloudpods.controller.BackoffRateLimiter;
+import io.cloudpods.controller.ControllerRunner;
+import io.cloudpods.controller.ReconcileListener;
+import io.cloudpods.controller.WorkQueue;
+import io.cloudpods.events.EventRecorder;
+import io.cloudpods.ipam.AddressProbe;
+import io.cloudpods.ipam.PingProbe;
+import io.cloudpods.podset.PodSetReconciler;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.ProxmoxConfig;
+import io.cloudpods.proxmox.ProxmoxException;
+import io.cloudpods.store.AllocationStore;
+import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.store.ControllerStateStore;
+import io.cloudpods.store.Defaults;
+import io.cloudpods.store.IpPoolStore;
+import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.ResourceKey;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The thin CDI shell around the controller: builds the queues, runners and reconcilers from plain
+ * classes, starts them with the application, feeds them from database notifications and the
+ * periodic resync, and stops them on shutdown. With {@code cloudpods.reconcile.enabled=false} it
+ * does nothing (an API-only process).
+ */
+@ApplicationScoped
+public class ControllerManager {
+
+  private static final Logger LOG = Logger.getLogger(ControllerManager.class);
+
+  private final ReconcileConfig config;
+  private final Instance<ProxmoxClient> clients;
+  private final ProxmoxConfig proxmoxConfig;
+  private final CloudPodStore pods;
+  private final PodSetStore sets;
+  private final AllocationStore allocations;
+  private final IpPoolStore pools;
+  private final Defaults defaults;
+  private final EventRecorder events;
+  private final ControllerStateStore controllerState;
+  private final String jdbcUrl;
+  private final String jdbcUser;
+  private final String jdbcPassword;
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  private final Clock clock = Clock.systemUTC();
+  private WorkQueue<ResourceKey> podQueue;
+  private WorkQueue<ResourceKey> setQueue;
+  private ControllerRunner<ResourceKey> podRunner;
+  private ControllerRunner<ResourceKey> setRunner;
+  private CloudPodReconciler podReconciler;
+  private ClusterObserver observer;
+  private ChangeListener changes;
+
+  public ControllerManager(
+      ReconcileConfig config,
+      Instance<ProxmoxClient> clients,
+      ProxmoxConfig proxmoxConfig,
+      CloudPodStore pods,
+      PodSetStore sets,
+      AllocationStore allocations,
+      IpPoolStore pools,
+      Defaults defaults,
+      EventRecorder events,
+      ControllerStateStore controllerState,
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+      @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
+      @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
+    this.config = config;
+    this.clients = clients;
+    this.proxmoxConfig = proxmoxConfig;
+    this.pods = pods;
+    this.sets = sets;
+    this.allocations = allocations;
+    this.pools = pools;
+    this.defaults = defaults;
+    this.events = events;
+    this.controllerState = controllerState;
+    this.jdbcUrl = jdbcUrl;
+    this.jdbcUser = jdbcUser;
+    this.jdbcPassword = jdbcPassword;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (config.enabled()) {
+      start();
+    } else {
+      LOG.info("controller disabled (cloudpods.reconcile.enabled=false): serving the API only");
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /** Builds and starts the controller. Fails fast when the Proxmox connection is misconfigured. */
+  public synchronized void start() {
+    if (running.get()) {
+      return;
+    }
+    ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
+    BackoffRateLimiter<ResourceKey> podLimiter =
+        new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax(), config.retryQps(), 50, System::nanoTime);
+    podQueue = new WorkQueue<>(podLimiter);
+    setQueue = new WorkQueue<>(new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax()));
+    ConcurrencyGate<ResourceKey> gate = new ConcurrencyGate<>(this::slotLimit, podQueue::add);
+    observer = new ClusterObserver(client, clock, config.foreignConfigTtl());
+    AddressProbe probe =
+        config.addressProbe() ? new PingProbe(config.addressProbeTimeout()) : AddressProbe.disabled();
+    podReconciler =
+        new CloudPodReconciler(
+            pods, allocations, pools, defaults, client, observer, gate, events, probe, config, proxmoxConfig.pool(), clock);
+    PodSetReconciler setReconciler = new PodSetReconciler(sets, pods, events, config.lockedRecheck(), clock);
+    podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podListener());
+    setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
+    podRunner.start();
+    setRunner.start();
+    changes = new ChangeListener(jdbcUrl, jdbcUser, jdbcPassword, this::onChange, this::resync);
+    changes.start();
+    running.set(true);
+    LOG.infof(
+        "controller started: %d workers, resync every %s, Proxmox at %s",
+        config.workers(), config.resyncInterval(), proxmoxConfig.url());
+    resync();
+  }
+
+  private int slotLimit(String slot) {
+    if (slot.startsWith("clone-source:")) {
+      return config.maxClonesPerSource();
+    }
+    if (slot.startsWith("storage:")) {
+      return config.maxTasksPerStorage();
+    }
+    return config.maxTasksPerNode();
+  }
+
+  private ReconcileListener<ResourceKey> podListener() {
+    return new ReconcileListener<>() {
+      @Override
+      public void failed(ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
+        if (attempt == 1 || !(error instanceof ProxmoxException pe && pe.isRetryable())) {
+          LOG.infof("CloudPod %s: %s (attempt %d, retry in %s)", key, error.getMessage(), attempt, retryIn);
+        }
+        try {
+          podReconciler.recordFailure(key, error, attempt, retryIn);
+        } catch (RuntimeException e) {
+          LOG.debugf("could not record failure of %s: %s", key, e.getMessage());
+        }
+      }
+    };
+  }
+
+  /** A desired-state row changed (from any writer): wake what depends on it. */
+  void onChange(ChangeListener.Change change) {
+    switch (change.kind()) {
+      case "CloudPod" -> {
+        ResourceKey key = ResourceKey.of(change.tenant(), change.name());
+        podReconciler.invalidate(key);
+        podQueue.add(key);
+        if (change.owner() != null) {
+          setQueue.add(ResourceKey.of(change.tenant(), change.owner()));
+        }
+      }
+      case "PodSet" -> setQueue.add(ResourceKey.of(change.tenant(), change.name()));
+      case "IpPool", "Tenant" -> pods.listKeys().forEach(podQueue::add);
+      default -> LOG.debugf("ignoring change of kind %s", change.kind());
+    }
+  }
+
+  /** Takes a fresh cluster snapshot and re-enqueues every object. */
+  @Scheduled(
+      every = "${cloudpods.reconcile.resync-interval:30s}",
+      delayed = "${cloudpods.reconcile.resync-interval:30s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scheduledResync() {
+    if (running.get()) {
+      resync();
+    }
+  }
+
+  public void resync() {
+    Instant at = clock.instant();
+    try {
+      observer.refresh();
+      controllerState.recordProxmoxReachable(true, null, at);
+    } catch (ProxmoxException e) {
+      LOG.warnf("Proxmox not reachable during resync: %s", e.getMessage());
+      try {
+        controllerState.recordProxmoxReachable(false, e.getMessage(), at);
+      } catch (RuntimeException ignored) {
+        // the database may be the problem too; the next resync tries again
+      }
+    }
+    try {
+      sets.listKeys().forEach(setQueue::add);
+      pods.listKeys().forEach(podQueue::add);
+      controllerState.recordFullResync(at);
+    } catch (RuntimeException e) {
+      LOG.warnf("resync could not list desired state: %s", e.getMessage());
+    }
+  }
+
+  public synchronized void stop() {
+    if (!running.getAndSet(false)) {
+      return;
+    }
+    if (changes != null) {
+      changes.close();
+    }
+    podRunner.stop(Duration.ofSeconds(10));
+    setRunner.stop(Duration.ofSeconds(10));
+    LOG.info("controller stopped");
+  }
+
+  public boolean isRunning() {
+    return running.get();
+  }
+
+  /** Keys waiting or being processed; zero when the controller has nothing to do right now. */
+  public int backlog() {
+    return running.get() ? podQueue.readyCount() + podQueue.processingCount() : 0;
+  }
+
+  public ClusterObserver observer() {
+    return observer;
+  }
+}

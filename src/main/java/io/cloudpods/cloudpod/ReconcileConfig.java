@@ -1,0 +1,81 @@
+package io.cloudpods.cloudpod;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How the controller reconciles. Every knob has a production default. */
+@ConfigMapping(prefix = "cloudpods.reconcile")
+public interface ReconcileConfig {
+
+  /** Run the controller in this process (off for an API-only replica, and in most tests). */
+  @WithDefault("true")
+  boolean enabled();
+
+  /** Every object is re-enqueued this often, so drift made by hand in Proxmox is corrected. */
+  @WithDefault("30s")
+  Duration resyncInterval();
+
+  /** Reconciles that run at once. */
+  @WithDefault("4")
+  int workers();
+
+  /** Backoff after the first failure of a key; doubles per failure. */
+  @WithDefault("1s")
+  Duration backoffBase();
+
+  /** Upper bound of the per-key backoff. */
+  @WithDefault("5m")
+  Duration backoffMax();
+
+  /** Global cap on retries per second across all keys (0 = none). */
+  @WithDefault("20")
+  double retryQps();
+
+  /** How often a running Proxmox task of a pod is checked. */
+  @WithDefault("1s")
+  Duration taskPollInterval();
+
+  /** How soon to look again at a locked container or one whose state Proxmox does not report yet. */
+  @WithDefault("2s")
+  Duration lockedRecheck();
+
+  /** How soon a pod that waits for a free clone/storage/node slot looks again (it is also woken). */
+  @WithDefault("5s")
+  Duration capacityRecheck();
+
+  /** Clones of one source template at once (Proxmox serialises them on the template's disk lock). */
+  @WithDefault("1")
+  int maxClonesPerSource();
+
+  /** Tasks that allocate on one storage at once (Proxmox serialises allocations on a storage lock). */
+  @WithDefault("4")
+  int maxTasksPerStorage();
+
+  /** Tasks per node at once. */
+  @WithDefault("16")
+  int maxTasksPerNode();
+
+  /** Graceful shutdown timeout before Proxmox stops a container hard. */
+  @WithDefault("60")
+  int shutdownTimeoutSeconds();
+
+  /**
+   * A converged pod's config is read in full at least this often, to catch drift that list calls
+   * cannot show (network, nameserver, swap). Between reads, resyncs compare list fields only.
+   */
+  @WithDefault("10m")
+  Duration deepVerifyInterval();
+
+  /** Configs of containers that are not CloudPods (for IPAM) are read again this often. */
+  @WithDefault("10m")
+  Duration foreignConfigTtl();
+
+  /** Probe each new address on the network before handing it out (the scripts' ping check). */
+  @WithDefault("true")
+  boolean addressProbe();
+
+  /** Timeout of that probe. */
+  @WithDefault("1s")
+  Duration addressProbeTimeout();
+}

@@ -1,0 +1,59 @@
+package io.cloudpods.cloudpod.exec;
+
+import io.cloudpods.cloudpod.plan.Action;
+import io.cloudpods.proxmox.CloneRequest;
+import io.cloudpods.proxmox.ConfigUpdate;
+import io.cloudpods.proxmox.DeleteOptions;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.Upid;
+import java.util.Optional;
+
+/**
+ * Maps each {@link Action} to exactly one {@link ProxmoxClient} call. Returns the task the call
+ * started, if any. {@link Action.Wait} and {@link Action.Blocked} make no call: they are outcomes
+ * for the reconciler to report.
+ */
+public final class ActionExecutor {
+
+  private final ProxmoxClient client;
+
+  public ActionExecutor(ProxmoxClient client) {
+    this.client = client;
+  }
+
+  public Optional<Upid> execute(Action action) {
+    if (action instanceof Action.CloneContainer c) {
+      CloneRequest.Builder b =
+          CloneRequest.builder(c.newVmid()).hostname(c.hostname()).description(c.description()).pool(c.pool());
+      if (c.full()) {
+        c.storage().ifPresentOrElse(b::fullCloneTo, () -> b.full(true));
+      } else {
+        b.full(false);
+      }
+      return Optional.of(client.cloneContainer(c.node(), c.sourceVmid(), b.build()));
+    }
+    if (action instanceof Action.UpdateConfig u) {
+      client.updateConfig(u.node(), u.vmid(), new ConfigUpdate(u.set(), u.delete(), u.digest()));
+      return Optional.empty();
+    }
+    if (action instanceof Action.ResizeDisk r) {
+      return Optional.of(client.resize(r.node(), r.vmid(), r.disk(), r.sizeGb() + "G"));
+    }
+    if (action instanceof Action.Start s) {
+      return Optional.of(client.start(s.node(), s.vmid()));
+    }
+    if (action instanceof Action.Shutdown s) {
+      return Optional.of(client.shutdown(s.node(), s.vmid(), s.timeoutSeconds(), s.forceStop()));
+    }
+    if (action instanceof Action.Stop s) {
+      return Optional.of(client.stop(s.node(), s.vmid()));
+    }
+    if (action instanceof Action.Destroy d) {
+      return Optional.of(client.delete(d.node(), d.vmid(), DeleteOptions.DEFAULT));
+    }
+    if (action instanceof Action.Wait || action instanceof Action.Blocked) {
+      return Optional.empty();
+    }
+    throw new IllegalArgumentException("no executor mapping for " + action);
+  }
+}

@@ -1,0 +1,164 @@
+package io.cloudpods.cloudpod.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+
+/**
+ * Bounds how many Proxmox tasks run at once per slot (a clone source, a storage, a node), so the
+ * controller respects Proxmox's real limits instead of discovering them by failure: clones of one
+ * template serialise on its {@code disk} lock, allocations on one storage on a storage lock.
+ *
+ * <p>A task holds its slots from the call that starts it until the reconciler sees it finish.
+ * Acquisition is all-or-nothing. An owner that finds a slot full is remembered, and woken (in
+ * arrival order) through the wake callback as soon as capacity frees, so a chain of serialised
+ * clones leaves no idle gap between tasks.
+ */
+public final class ConcurrencyGate<K> {
+
+  private final ToIntFunction<String> limitOf;
+  private final Consumer<K> wake;
+  private final Map<String, Integer> inUse = new HashMap<>();
+  private final Map<K, List<String>> held = new HashMap<>();
+  private final Map<String, LinkedHashSet<K>> waiters = new HashMap<>();
+
+  /**
+   * @param limitOf the capacity of a slot key (at least 1)
+   * @param wake called (outside the gate's lock is not guaranteed; keep it cheap) for an owner that
+   *     waited and may now succeed
+   */
+  public ConcurrencyGate(ToIntFunction<String> limitOf, Consumer<K> wake) {
+    this.limitOf = limitOf;
+    this.wake = wake;
+  }
+
+  /** Slot key for clones of one source guest. */
+  public static String cloneSource(String node, int vmid) {
+    return "clone-source:" + node + "/" + vmid;
+  }
+
+  /** Slot key for allocations on one storage of one node. */
+  public static String storage(String node, String storage) {
+    return "storage:" + node + "/" + storage;
+  }
+
+  /** Slot key for tasks on one node. */
+  public static String node(String node) {
+    return "node:" + node;
+  }
+
+  /**
+   * Takes every slot in {@code slots} for {@code owner}, or none of them. An owner holds at most one
+   * set of slots: acquiring again first releases what it held. Returns false when a slot is full;
+   * the owner is then woken when capacity frees.
+   */
+  public boolean tryAcquire(K owner, List<String> slots) {
+    List<K> toWake;
+    synchronized (this) {
+      toWake = releaseLocked(owner);
+      for (String s : slots) {
+        if (inUse.getOrDefault(s, 0) >= Math.max(1, limitOf.applyAsInt(s))) {
+          for (String w : slots) {
+            waiters.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(owner);
+          }
+          wakeAll(toWake);
+          return false;
+        }
+      }
+      take(owner, slots);
+    }
+    wakeAll(toWake);
+    return true;
+  }
+
+  /**
+   * Marks slots as held by {@code owner} whatever the limits: for a task found running after a
+   * restart, which holds its slots on Proxmox whether we count it or not.
+   */
+  public synchronized void hold(K owner, List<String> slots) {
+    if (held.containsKey(owner)) {
+      return;
+    }
+    take(owner, slots);
+  }
+
+  private void take(K owner, List<String> slots) {
+    for (String s : slots) {
+      inUse.merge(s, 1, Integer::sum);
+      LinkedHashSet<K> w = waiters.get(s);
+      if (w != null) {
+        w.remove(owner);
+      }
+    }
+    held.put(owner, List.copyOf(slots));
+  }
+
+  /** Frees what {@code owner} holds and wakes waiters of the freed slots. */
+  public void release(K owner) {
+    List<K> toWake;
+    synchronized (this) {
+      toWake = releaseLocked(owner);
+    }
+    wakeAll(toWake);
+  }
+
+  private List<K> releaseLocked(K owner) {
+    List<String> slots = held.remove(owner);
+    if (slots == null) {
+      return List.of();
+    }
+    Set<K> wakeSet = new LinkedHashSet<>();
+    for (String s : slots) {
+      int left = inUse.merge(s, -1, Integer::sum);
+      if (left <= 0) {
+        inUse.remove(s);
+      }
+      LinkedHashSet<K> w = waiters.get(s);
+      if (w == null || w.isEmpty()) {
+        continue;
+      }
+      int free = Math.max(1, limitOf.applyAsInt(s)) - Math.max(0, left);
+      var it = w.iterator();
+      while (free > 0 && it.hasNext()) {
+        K k = it.next();
+        it.remove();
+        wakeSet.add(k);
+        free--;
+      }
+      if (w.isEmpty()) {
+        waiters.remove(s);
+      }
+    }
+    return new ArrayList<>(wakeSet);
+  }
+
+  /** Forgets {@code owner} entirely (its pod is gone). */
+  public void forget(K owner) {
+    release(owner);
+    synchronized (this) {
+      waiters.values().forEach(w -> w.remove(owner));
+    }
+  }
+
+  public synchronized int inUse(String slot) {
+    return inUse.getOrDefault(slot, 0);
+  }
+
+  public synchronized boolean holds(K owner) {
+    return held.containsKey(owner);
+  }
+
+  public synchronized int waiting(String slot) {
+    LinkedHashSet<K> w = waiters.get(slot);
+    return w == null ? 0 : w.size();
+  }
+
+  private void wakeAll(List<K> owners) {
+    owners.forEach(wake);
+  }
+}

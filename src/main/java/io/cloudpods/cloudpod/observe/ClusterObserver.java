@@ -1,0 +1,120 @@
+package io.cloudpods.cloudpod.observe;
+
+import io.cloudpods.cloudpod.plan.NetConfig;
+import io.cloudpods.cloudpod.plan.Ownership;
+import io.cloudpods.proxmox.ClusterResource.Guest;
+import io.cloudpods.proxmox.ClusterResource.GuestType;
+import io.cloudpods.proxmox.LxcConfig;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.ProxmoxException;
+import io.cloudpods.proxmox.ProxmoxNotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the controller's view of the cluster: the latest {@link ClusterSnapshot} (one
+ * {@code /cluster/resources} call per refresh) and the addresses configured on containers that are
+ * not CloudPods (read once per container and again after {@code foreignConfigTtl}), which IPAM must
+ * never hand out.
+ */
+public final class ClusterObserver {
+
+  private static final Logger LOG = Logger.getLogger(ClusterObserver.class);
+
+  private final ProxmoxClient client;
+  private final Clock clock;
+  private final Duration foreignConfigTtl;
+  private final AtomicReference<ClusterSnapshot> snapshot = new AtomicReference<>(ClusterSnapshot.empty());
+  private final Map<Integer, ForeignConfig> foreign = new ConcurrentHashMap<>();
+  private volatile boolean reachable;
+  private volatile String lastError = "not checked yet";
+
+  private record ForeignConfig(String node, Set<String> ips, Instant readAt) {}
+
+  public ClusterObserver(ProxmoxClient client, Clock clock, Duration foreignConfigTtl) {
+    this.client = client;
+    this.clock = clock;
+    this.foreignConfigTtl = foreignConfigTtl;
+  }
+
+  /** Takes a new snapshot. Throws when Proxmox cannot be reached (and remembers that). */
+  public ClusterSnapshot refresh() {
+    try {
+      ClusterSnapshot s = ClusterSnapshot.of(clock.instant(), client.clusterResources());
+      snapshot.set(s);
+      reachable = true;
+      lastError = null;
+      refreshForeign(s);
+      return s;
+    } catch (ProxmoxException e) {
+      reachable = false;
+      lastError = e.getMessage();
+      throw e;
+    }
+  }
+
+  /** The latest snapshot; taken now if none is younger than {@code maxAge}. */
+  public ClusterSnapshot snapshot(Duration maxAge) {
+    ClusterSnapshot s = snapshot.get();
+    if (Duration.between(s.takenAt(), clock.instant()).compareTo(maxAge) > 0) {
+      return refresh();
+    }
+    return s;
+  }
+
+  public ClusterSnapshot current() {
+    return snapshot.get();
+  }
+
+  public boolean reachable() {
+    return reachable;
+  }
+
+  public Optional<String> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  /** Addresses configured on containers without a CloudPods marker, with the VMID holding each. */
+  public Map<String, Integer> foreignAddresses() {
+    Map<String, Integer> out = new HashMap<>();
+    foreign.forEach((vmid, c) -> c.ips().forEach(ip -> out.put(ip, vmid)));
+    return out;
+  }
+
+  private void refreshForeign(ClusterSnapshot s) {
+    Instant now = clock.instant();
+    Set<Integer> seen = new HashSet<>();
+    for (Guest g : s.guests().values()) {
+      if (g.type() != GuestType.LXC || Ownership.managed(Set.copyOf(g.tags()))) {
+        continue;
+      }
+      seen.add(g.vmid());
+      ForeignConfig known = foreign.get(g.vmid());
+      if (known != null
+          && known.node().equals(g.node())
+          && Duration.between(known.readAt(), now).compareTo(foreignConfigTtl) < 0) {
+        continue;
+      }
+      try {
+        LxcConfig c = client.getConfig(g.node(), g.vmid());
+        Set<String> ips = new HashSet<>();
+        c.nets().values().forEach(n -> NetConfig.ipv4(n).ifPresent(ips::add));
+        foreign.put(g.vmid(), new ForeignConfig(g.node(), Set.copyOf(ips), now));
+      } catch (ProxmoxNotFoundException e) {
+        foreign.remove(g.vmid());
+      } catch (ProxmoxException e) {
+        LOG.debugf("could not read config of guest %d: %s", g.vmid(), e.getMessage());
+      }
+    }
+    foreign.keySet().retainAll(seen);
+  }
+}

@@ -1,0 +1,233 @@
+package io.cloudpods.e2e;
+
+import static io.cloudpods.testsupport.TestApi.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cloudpods.proxmox.ConfigUpdate;
+import io.cloudpods.proxmox.DeleteOptions;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.TaskStatus;
+import io.cloudpods.proxmox.Upid;
+import io.cloudpods.testsupport.IsolatedDatabaseResource;
+import io.cloudpods.testsupport.ProxmoxSimulatorResource;
+import io.cloudpods.testsupport.SimCluster;
+import io.cloudpods.testsupport.SimCluster.SimGuest;
+import io.cloudpods.testsupport.TestApi;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller against the simulated cluster, end to end: objects written through the REST API,
+ * containers observed in the simulator.
+ */
+@QuarkusTest
+@TestProfile(ControllerProfile.class)
+@WithTestResource(IsolatedDatabaseResource.class)
+@WithTestResource(ProxmoxSimulatorResource.class)
+class ConvergenceTest {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(180);
+
+  @Inject ProxmoxClient proxmox;
+
+  private SimCluster cluster;
+  private String tenant;
+
+  @BeforeEach
+  void setUp() {
+    cluster = new SimCluster(ProxmoxSimulatorResource.simulator());
+    tenant = TestApi.unique("t");
+    apply(
+        TestApi.tenant(tenant, Map.of("maxPods", 50, "maxCores", 400, "maxMemoryMb", 400_000, "maxDiskGb", 2000)));
+    if (admin().get("/api/v1/ippools/default").statusCode() == 404) {
+      apply(
+          TestApi.object(
+              "IpPool",
+              Map.of("name", "default"),
+              Map.of(
+                  "cidr", "10.1.10.0/24",
+                  "gateway", "10.1.10.1",
+                  "rangeStart", "10.1.10.50",
+                  "rangeEnd", "10.1.10.250",
+                  "reserved", List.of("10.1.10.70", "10.1.10.90"))));
+    }
+  }
+
+  private static void apply(Object... objects) {
+    admin().body(List.of(objects)).post("/api/v1/apply").then().statusCode(200);
+  }
+
+  private JsonPath podSet(String name) {
+    return admin().get("/api/v1/tenants/" + tenant + "/podsets/" + name).then().extract().jsonPath();
+  }
+
+  private JsonPath pod(String name) {
+    return admin().get("/api/v1/tenants/" + tenant + "/cloudpods/" + name).then().extract().jsonPath();
+  }
+
+  private List<SimGuest> podsOf(String podSet) {
+    return cluster.managed().stream().filter(g -> g.tags().contains("podset-" + podSet)).toList();
+  }
+
+  private static Map<String, Object> size(int cores, int memoryMb, int diskGb) {
+    return Map.of("cores", cores, "memoryMb", memoryMb, "swapMb", 512, "diskGb", diskGb);
+  }
+
+  @Test
+  void podSet_convergesScalesResizesAndDeletes_withoutTouchingForeignGuests() {
+    Map<Integer, String> foreignBefore = cluster.foreignDigests();
+
+    apply(TestApi.podSet(tenant, "web", 20, size(2, 2048, 8)));
+
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(podSet("web").getInt("status.readyReplicas")).isEqualTo(20));
+    List<SimGuest> pods = podsOf("web");
+    assertThat(pods).hasSize(20);
+    assertThat(pods).allSatisfy(g -> {
+      assertThat(g.status()).isEqualTo("running");
+      assertThat(g.pool()).isEqualTo("ClientPods");
+      assertThat(g.get("cores")).isEqualTo("2");
+      assertThat(g.get("net0")).contains("bridge=vmbr0").contains("gw=10.1.10.1");
+      assertThat(g.get("nameserver")).isEqualTo("1.1.1.1 8.8.8.8");
+      assertThat(g.get("hostname")).startsWith("web-");
+    });
+    assertThat(pods.stream().map(SimGuest::ip).distinct()).hasSize(20);
+    assertThat(pods.stream().map(SimGuest::vmid)).allSatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(9001));
+    assertNoLockFailureSurfaced();
+
+    // scale down: the highest ordinals go
+    apply(TestApi.podSet(tenant, "web", 5, size(2, 2048, 8)));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(podsOf("web")).hasSize(5));
+    assertThat(podsOf("web").stream().map(g -> g.get("hostname")))
+        .containsExactlyInAnyOrder("web-0", "web-1", "web-2", "web-3", "web-4");
+
+    // resize: cores, memory and disk roll to every pod
+    apply(TestApi.podSet(tenant, "web", 5, size(4, 4096, 12)));
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(podsOf("web")).hasSize(5).allSatisfy(g -> {
+        assertThat(g.get("cores")).isEqualTo("4");
+        assertThat(g.get("memory")).isEqualTo("4096");
+        assertThat(g.get("rootfs")).contains("size=12G");
+      });
+      assertThat(podSet("web").getInt("status.readyReplicas")).isEqualTo(5);
+    });
+
+    // delete: nothing of ours left, every address free, foreign guests as they were
+    admin().delete("/api/v1/tenants/" + tenant + "/podsets/web").then().statusCode(200);
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(podsOf("web")).isEmpty();
+      assertThat(admin().get("/api/v1/tenants/" + tenant + "/podsets/web").statusCode()).isEqualTo(404);
+    });
+    assertThat(admin().get("/api/v1/tenants/" + tenant + "/cloudpods").then().extract().jsonPath().getList("items"))
+        .isEmpty();
+    assertThat(cluster.foreignDigests()).isEqualTo(foreignBefore);
+  }
+
+  private void assertNoLockFailureSurfaced() {
+    List<Map<String, Object>> events =
+        admin().get("/api/v1/events?limit=1000&tenant=" + tenant).then().statusCode(200).extract().jsonPath().getList("$");
+    assertThat(events)
+        .noneSatisfy(e -> assertThat(String.valueOf(e.get("message"))).contains("CT is locked"));
+    assertThat(events).noneSatisfy(e -> assertThat(e.get("reason")).isEqualTo("TaskFailed"));
+  }
+
+  @Test
+  void drift_madeByHand_isCorrected() throws Exception {
+    apply(TestApi.pod(tenant, "drifty", size(2, 2048, 8)));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(pod("drifty").getString("status.phase")).isEqualTo("Running"));
+    await().atMost(CONVERGE).untilAsserted(
+        () -> assertThat(pod("drifty").getString("status.conditions.find { it.type == 'Ready' }.status")).isEqualTo("True"));
+    int vmid = pod("drifty").getInt("status.vmid");
+    String node = pod("drifty").getString("status.node");
+    String ip = pod("drifty").getString("status.ip");
+
+    // size and network changed by hand
+    proxmox.updateConfig(node, vmid, ConfigUpdate.set(Map.of("cores", "6", "memory", "1024")));
+    String net0 = cluster.guest(vmid).orElseThrow().get("net0");
+    proxmox.updateConfig(node, vmid, ConfigUpdate.set(Map.of("net0", net0.replace("ip=" + ip + "/24", "ip=10.1.10.249/24"))));
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      SimGuest g = cluster.guest(vmid).orElseThrow();
+      assertThat(g.get("cores")).isEqualTo("2");
+      assertThat(g.get("memory")).isEqualTo("2048");
+      assertThat(g.ip()).isEqualTo(ip);
+    });
+
+    // tags edited by hand (marker kept)
+    SimGuest before = cluster.guest(vmid).orElseThrow();
+    Set<String> tags = new HashSet<>(before.tags());
+    tags.add("handmade");
+    proxmox.updateConfig(node, vmid, ConfigUpdate.set(Map.of("tags", String.join(";", tags))));
+    await().atMost(CONVERGE).untilAsserted(
+        () -> assertThat(cluster.guest(vmid).orElseThrow().tags()).containsExactlyInAnyOrderElementsOf(before.tags()));
+
+    // stopped by hand: started again
+    waitFor(proxmox.stop(node, vmid));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(cluster.guest(vmid).orElseThrow().status()).isEqualTo("running"));
+
+    // deleted by hand: recreated with the same VMID and address
+    waitFor(proxmox.stop(node, vmid));
+    waitFor(proxmox.delete(node, vmid, DeleteOptions.DEFAULT));
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      SimGuest g = cluster.guest(vmid).orElseThrow();
+      assertThat(g.status()).isEqualTo("running");
+      assertThat(g.ip()).isEqualTo(ip);
+      assertThat(g.lock()).isNull();
+    });
+  }
+
+  @Test
+  void containerWithoutMarker_atThePodsVmid_isNeverTouched_andShowsAsConflict() throws Exception {
+    int vmid = 9950;
+    waitFor(proxmox.cloneContainer("pve", 9000, io.cloudpods.proxmox.CloneRequest.builder(vmid).hostname("handmade").fullCloneTo("clients-main").build()));
+    Map<Integer, String> before = cluster.foreignDigests();
+    assertThat(before).containsKey(vmid);
+
+    Map<String, Object> spec = new java.util.HashMap<>(size(4, 4096, 8));
+    spec.put("vmid", vmid);
+    apply(TestApi.pod(tenant, "squatter", spec));
+
+    await().atMost(CONVERGE).untilAsserted(() ->
+        assertThat(pod("squatter").getString("status.conditions.find { it.type == 'Provisioned' }.reason"))
+            .isEqualTo("VmidConflict"));
+    assertThat(pod("squatter").getString("status.phase")).isEqualTo("Failed");
+
+    admin().delete("/api/v1/tenants/" + tenant + "/cloudpods/squatter").then().statusCode(200);
+    await().atMost(CONVERGE).untilAsserted(
+        () -> assertThat(admin().get("/api/v1/tenants/" + tenant + "/cloudpods/squatter").statusCode()).isEqualTo(404));
+    assertThat(cluster.foreignDigests().get(vmid)).isEqualTo(before.get(vmid));
+  }
+
+  @Test
+  void faultsInjected_areSurvived() {
+    var sim = ProxmoxSimulatorResource.simulator();
+    sim.setFaults(0.10, 0.05, 0.05, 0, 20, 7);
+    try {
+      apply(TestApi.podSet(tenant, "flaky", 6, size(1, 1024, 8)));
+      await().atMost(CONVERGE).untilAsserted(() -> assertThat(podSet("flaky").getInt("status.readyReplicas")).isEqualTo(6));
+    } finally {
+      sim.setFaults(0, 0, 0, 0, 0, 7);
+    }
+    List<SimGuest> pods = podsOf("flaky");
+    assertThat(pods).hasSize(6);
+    assertThat(pods.stream().map(SimGuest::ip).distinct()).hasSize(6);
+    admin().delete("/api/v1/tenants/" + tenant + "/podsets/flaky").then().statusCode(200);
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(podsOf("flaky")).isEmpty());
+  }
+
+  private void waitFor(Upid upid) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      TaskStatus s = proxmox.taskStatus(upid);
+      return s.isStopped();
+    });
+  }
+}
