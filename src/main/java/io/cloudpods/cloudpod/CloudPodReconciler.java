@@ -767,7 +767,8 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
             rootGb,
             Optional.ofNullable(config.nets().get(0)),
             config.nameserver(),
-            Optional.ofNullable(config.digest()));
+            Optional.ofNullable(config.digest()),
+            config.description());
     clearRestartPendingIfRestarted(p, status);
     return Optional.of(
         new ObservedContainer(

@@ -34,7 +34,7 @@ public final class CloudPodPlanner {
       return List.of();
     }
     ObservedContainer o = observed.get();
-    if (!Ownership.ownedBy(o.tags(), d.uid())) {
+    if (!o.ownedBy(d.uid())) {
       // Not ours (or no longer ours): deletion of the pod never touches it.
       return List.of();
     }
@@ -73,7 +73,7 @@ public final class CloudPodPlanner {
               BlockReason.NOT_A_CONTAINER,
               "VMID " + o.vmid() + " is a " + (o.template() ? "template" : o.type()) + ", not a container of this pod"));
     }
-    if (!Ownership.ownedBy(o.tags(), d.uid())) {
+    if (!o.ownedBy(d.uid())) {
       String owner =
           Ownership.ownerUid(o.tags())
               .map(u -> "another CloudPod (uid " + u + ")")

@@ -50,5 +50,28 @@ public record ObservedContainer(
       Optional<Integer> rootfsSizeGb,
       Optional<String> net0,
       Optional<String> nameserver,
-      Optional<String> digest) {}
+      Optional<String> digest,
+      Optional<String> description) {
+
+    public ObservedConfig(
+        Optional<String> hostname,
+        Optional<Integer> cores,
+        Optional<Integer> memoryMb,
+        Optional<Integer> swapMb,
+        Optional<Integer> rootfsSizeGb,
+        Optional<String> net0,
+        Optional<String> nameserver,
+        Optional<String> digest) {
+      this(hostname, cores, memoryMb, swapMb, rootfsSizeGb, net0, nameserver, digest, Optional.empty());
+    }
+  }
+
+  /**
+   * Whether this container carries the marker of the pod with {@code uid}: its tags, or (right
+   * after a clone, before the tags are set) the description written by the clone.
+   */
+  public boolean ownedBy(String uid) {
+    return Ownership.ownedBy(tags, uid)
+        || config.flatMap(ObservedConfig::description).map(d -> Ownership.describes(d, uid)).orElse(false);
+  }
 }

@@ -65,6 +65,12 @@ public final class Ownership {
     return b.toString();
   }
 
+  /** True when {@code description} is the one written on clone for the pod with {@code uid}. */
+  public static boolean describes(String description, String uid) {
+    return description.startsWith("Managed by CloudPods.")
+        && description.lines().anyMatch(l -> l.trim().equals("uid: " + uid));
+  }
+
   /** The description written on clone: a human-readable copy of the marker. */
   public static String description(String uid, String tenant, String name) {
     return "Managed by CloudPods. Do not edit by hand: changes are reverted.\n"

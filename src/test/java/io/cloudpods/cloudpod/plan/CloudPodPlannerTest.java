@@ -255,6 +255,32 @@ class CloudPodPlannerTest {
   }
 
   @Test
+  void plan_freshCloneWithoutTagsButOurDescription_isOursAndGetsTags() {
+    ObservedConfig withDescription =
+        new ObservedConfig(Optional.of("web-1"), Optional.of(2), Optional.of(2048), Optional.of(512), Optional.of(8),
+            matchingConfig().net0(), matchingConfig().nameserver(), Optional.of("d"),
+            Optional.of(Ownership.description(PlanFixtures.UID, "acme", "web-1") + "\n"));
+    ObservedContainer fresh = withConfig(withTags(withStatus(running(), "stopped"), Set.of()), withDescription);
+
+    List<Action> plan = plan(desired(), fresh);
+
+    assertThat(plan).hasSize(2);
+    assertThat(((Action.UpdateConfig) plan.get(0)).set()).containsOnlyKeys("tags");
+    assertThat(plan.get(1)).isEqualTo(new Action.Start("pve", 9101));
+  }
+
+  @Test
+  void plan_descriptionOfAnotherPod_isForeign() {
+    ObservedConfig other =
+        new ObservedConfig(Optional.of("web-1"), Optional.of(2), Optional.of(2048), Optional.of(512), Optional.of(8),
+            matchingConfig().net0(), matchingConfig().nameserver(), Optional.of("d"),
+            Optional.of(Ownership.description("00000000-0000-0000-0000-000000000009", "acme", "web-1")));
+    ObservedContainer o = withConfig(withTags(running(), Set.of()), other);
+
+    assertThat(((Action.Blocked) plan(desired(), o).get(0)).reason()).isEqualTo(BlockReason.FOREIGN_CONTAINER);
+  }
+
+  @Test
   void plan_containerOfAnotherPodAtOurVmid_isBlocked() {
     ObservedContainer other =
         withTags(running(), Ownership.tagsFor("00000000-0000-0000-0000-000000000001", "acme", Optional.empty()));
