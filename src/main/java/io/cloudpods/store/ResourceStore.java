@@ -50,7 +50,14 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
     if (forUpdate) {
       q.setLockMode(LockModeType.PESSIMISTIC_WRITE);
     }
-    return q.getResultStream().findFirst();
+    Optional<E> found = q.getResultStream().findFirst();
+    if (forUpdate) {
+      // The row is locked now, but an instance loaded earlier in this transaction may predate a
+      // status write the controller committed since; reload it so the write does not fail its
+      // version check against a state nobody asked to conflict with.
+      found.ifPresent(em::refresh);
+    }
+    return found;
   }
 
   public Optional<R> get(ResourceKey key) {

@@ -145,11 +145,6 @@ class ConvergenceTest {
   @Test
   void drift_madeByHand_isCorrected() throws Exception {
     apply(TestApi.pod(tenant, "drifty", size(2, 2048, 8)));
-    if (System.getProperty("debugConvergence") != null) {
-      try { Thread.sleep(15000); } catch (InterruptedException e) { }
-      System.out.println("DEBUG POD " + admin().get("/api/v1/tenants/" + tenant + "/cloudpods/drifty").asString());
-      System.out.println("DEBUG EVENTS " + admin().get("/api/v1/events?limit=50").asString());
-    }
     await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() -> assertThat(pod("drifty").getString("status.phase")).isEqualTo("Running"));
     await().ignoreExceptions().atMost(CONVERGE).untilAsserted(
         () -> assertThat(pod("drifty").getString("status.conditions.find { it.type == 'Ready' }.status")).isEqualTo("True"));
