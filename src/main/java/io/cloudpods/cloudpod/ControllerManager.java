@@ -115,6 +115,14 @@ public class ControllerManager {
       return;
     }
     ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
+    try {
+      client.version();
+    } catch (ProxmoxException e) {
+      throw new IllegalStateException(
+          "cannot reach Proxmox VE at " + proxmoxConfig.url() + ": " + e.getMessage()
+              + " (check cloudpods.proxmox.url, token-id/token-secret and the TLS settings)",
+          e);
+    }
     BackoffRateLimiter<ResourceKey> podLimiter =
         new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax(), config.retryQps(), 50, System::nanoTime);
     podQueue = new WorkQueue<>(podLimiter);

@@ -47,8 +47,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port the port to listen on, or 0 for any free port
    */
   public static EmbeddedDatabase startPersistent(Path dataDirectory, int port) throws IOException {
-    Files.createDirectories(dataDirectory.getParent());
-    boolean fresh = !Files.exists(dataDirectory.resolve("PG_VERSION"));
+    Files.createDirectories(dataDirectory.toAbsolutePath().getParent());
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
@@ -60,10 +59,34 @@ public final class EmbeddedDatabase implements AutoCloseable {
       builder.setPort(port);
     }
     EmbeddedPostgres pg = builder.start();
-    if (fresh) {
-      // nothing special: init() creates the database on first start
-    }
     return init(pg);
+  }
+
+  /**
+   * Stops a PostgreSQL left running on {@code dataDirectory} by a process that was killed (its
+   * {@code postmaster.pid} names a live process), so the data directory can be opened again.
+   */
+  public static void stopLeftover(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    } catch (RuntimeException e) {
+      return;
+    }
+    var handle = ProcessHandle.of(pid);
+    if (handle.isEmpty() || !handle.get().info().command().map(c -> c.contains("postgres")).orElse(false)) {
+      return; // stale file: PostgreSQL itself cleans it up on start
+    }
+    handle.get().destroy(); // SIGTERM: smart shutdown
+    try {
+      handle.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      handle.get().destroyForcibly();
+    }
   }
 
   private static EmbeddedDatabase init(EmbeddedPostgres pg) throws IOException {

@@ -1,0 +1,242 @@
+package io.cloudpods.app;
+
+import io.cloudpods.embedded.EmbeddedDatabase;
+import io.cloudpods.sim.ProxmoxSimulator;
+import io.cloudpods.sim.SimulatorOptions;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code cloudpods serve [--embedded] [--port N]}: the API server and the controller.
+ *
+ * <p>With {@code --embedded} everything runs in this one process, with state kept under
+ * {@code ./.cloudpods/}: a real PostgreSQL from embedded binaries (its data survives restarts), a
+ * simulated Proxmox cluster laid out like the seed spec (timings sped up, same shape), and a
+ * generated admin token that the CLI on this machine picks up. The example manifests are applied
+ * on the first start. Without it, PostgreSQL and Proxmox come from the configuration
+ * ({@code config/application.properties} or environment variables) and the process stops at once
+ * with a clear message when either is unreachable or misconfigured.
+ */
+@QuarkusMain
+public final class CloudPodsMain {
+
+  static final String USAGE =
+      """
+      Usage: cloudpods serve [--embedded] [--port N] [--data DIR] [--sim-port N]
+        --embedded     embedded PostgreSQL + simulated Proxmox cluster (state under ./.cloudpods/)
+        --port N       API port (default 8080, or QUARKUS_HTTP_PORT)
+        --data DIR     state directory for --embedded (default ./.cloudpods)
+        --sim-port N   port of the embedded Proxmox simulator (default 8006, any free port if taken)
+      """;
+
+  private CloudPodsMain() {}
+
+  /** Options of {@code serve}. */
+  record ServeOptions(boolean embedded, Optional<Integer> port, Path dataDir, int simPort) {}
+
+  public static void main(String... args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    if (!rest.isEmpty() && rest.get(0).equals("serve")) {
+      rest.remove(0);
+    }
+    ServeOptions options;
+    try {
+      options = parse(rest);
+    } catch (IllegalArgumentException e) {
+      System.err.println("cloudpods serve: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options == null) {
+      System.out.print(USAGE);
+      return;
+    }
+    options.port().ifPresent(p -> System.setProperty("quarkus.http.port", Integer.toString(p)));
+    if (!options.embedded()) {
+      Quarkus.run(ServeApplication.class, CloudPodsMain::exitOnFailure);
+      return;
+    }
+    EmbeddedCluster cluster;
+    try {
+      cluster = EmbeddedCluster.start(options, System.out);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cloudpods serve --embedded: could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "cloudpods-embedded-shutdown"));
+    Quarkus.run(ServeApplication.class, CloudPodsMain::exitOnFailure);
+  }
+
+  private static void exitOnFailure(int code, Throwable failure) {
+    if (failure != null) {
+      Throwable root = failure;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      System.err.println("cloudpods serve: could not start: " + root.getMessage());
+    }
+    System.exit(code == 0 && failure != null ? 1 : code);
+  }
+
+  static ServeOptions parse(List<String> args) {
+    boolean embedded = false;
+    Optional<Integer> port = Optional.empty();
+    Path data = Path.of(".cloudpods");
+    int simPort = 8006;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "--embedded" -> embedded = true;
+        case "--port" -> port = Optional.of(portValue("--port", value(args, ++i, a)));
+        case "--sim-port" -> simPort = portValue("--sim-port", value(args, ++i, a));
+        case "--data" -> data = Path.of(value(args, ++i, a));
+        case "-h", "--help" -> {
+          return null;
+        }
+        default -> {
+          if (a.startsWith("--port=")) {
+            port = Optional.of(portValue("--port", a.substring(7)));
+          } else {
+            throw new IllegalArgumentException("unknown option '" + a + "'");
+          }
+        }
+      }
+    }
+    return new ServeOptions(embedded, port, data, simPort);
+  }
+
+  private static String value(List<String> args, int i, String flag) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  private static int portValue(String flag, String v) {
+    try {
+      int p = Integer.parseInt(v);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a port number 0-65535, got '" + v + "'");
+    }
+  }
+
+  /** The embedded PostgreSQL and simulated cluster of {@code serve --embedded}. */
+  static final class EmbeddedCluster implements AutoCloseable {
+    static final String SIM_TOKEN_ID = "cloudpods@pve!controller";
+
+    private final EmbeddedDatabase database;
+    private final ProxmoxSimulator simulator;
+
+    private EmbeddedCluster(EmbeddedDatabase database, ProxmoxSimulator simulator) {
+      this.database = database;
+      this.simulator = simulator;
+    }
+
+    static EmbeddedCluster start(ServeOptions o, PrintStream out) throws IOException {
+      Path dir = o.dataDir().toAbsolutePath();
+      Files.createDirectories(dir);
+      Path pgData = dir.resolve("pgdata");
+      EmbeddedDatabase.stopLeftover(pgData);
+      out.println("cloudpods: starting embedded PostgreSQL (data in " + pgData + ") ...");
+      EmbeddedDatabase db = EmbeddedDatabase.startPersistent(pgData, 0);
+      ProxmoxSimulator sim;
+      String simSecret = readOrCreate(dir.resolve("sim-token"), () -> UUID.randomUUID().toString());
+      try {
+        sim = startSimulator(o.simPort(), simSecret);
+      } catch (RuntimeException e) {
+        sim = startSimulator(0, simSecret);
+      }
+      String adminToken = readOrCreate(dir.resolve("admin-token"), CloudPodsMain::newToken);
+      boolean firstStart = !Files.exists(dir.resolve("examples-applied"));
+
+      System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
+      System.setProperty("quarkus.datasource.username", db.username());
+      System.setProperty("quarkus.datasource.password", db.password());
+      System.setProperty("cloudpods.proxmox.url", sim.baseUrl());
+      System.setProperty("cloudpods.proxmox.token-id", SIM_TOKEN_ID);
+      System.setProperty("cloudpods.proxmox.token-secret", simSecret);
+      System.setProperty("cloudpods.proxmox.fingerprint", sim.fingerprint());
+      // the simulated addresses are data, never targets: no ping probes
+      System.setProperty("cloudpods.reconcile.address-probe", "false");
+      System.setProperty("cloudpods.auth.bootstrap-token", adminToken);
+      System.setProperty("cloudpods.events.log-file", dir.resolve("events.log").toString());
+      System.setProperty("cloudpods.embedded.data-dir", dir.toString());
+      System.setProperty("cloudpods.embedded.apply-examples", Boolean.toString(firstStart));
+
+      Files.writeString(dir.resolve("sim-url"), sim.baseUrl() + "\n");
+      out.println("cloudpods: simulated Proxmox VE cluster (seed layout) at " + sim.baseUrl());
+      out.println("           certificate SHA-256 fingerprint " + sim.fingerprint());
+      out.println("           API token " + SIM_TOKEN_ID + "=" + simSecret);
+      out.println("           try: curl -sk -H 'Authorization: PVEAPIToken=" + SIM_TOKEN_ID + "=" + simSecret + "' "
+          + sim.baseUrl() + "/cluster/resources");
+      out.println("cloudpods: admin token in " + dir.resolve("admin-token") + " (the CLI on this machine reads it)");
+      return new EmbeddedCluster(db, sim);
+    }
+
+    private static ProxmoxSimulator startSimulator(int port, String secret) {
+      return ProxmoxSimulator.start(
+          SimulatorOptions.builder()
+              .bindHost("127.0.0.1")
+              .port(port)
+              .token(SIM_TOKEN_ID, secret)
+              .timeScale(0.1)
+              .resourcesLag(Duration.ofSeconds(10))
+              .build());
+    }
+
+    @Override
+    public void close() {
+      try {
+        simulator.close();
+      } catch (RuntimeException ignored) {
+        // stopping anyway
+      }
+      try {
+        database.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the next start stops a leftover server itself
+      }
+    }
+  }
+
+  private static String newToken() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return "cp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private static String readOrCreate(Path file, java.util.function.Supplier<String> create) throws IOException {
+    if (Files.exists(file)) {
+      String v = Files.readString(file).trim();
+      if (!v.isEmpty()) {
+        return v;
+      }
+    }
+    String v = create.get();
+    Files.writeString(file, v + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException ignored) {
+      // not a POSIX file system; the file stays as created
+    }
+    return v;
+  }
+}

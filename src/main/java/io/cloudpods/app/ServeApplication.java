@@ -1,0 +1,105 @@
+package io.cloudpods.app;
+
+import io.cloudpods.api.v1alpha1.CloudPod;
+import io.cloudpods.api.v1alpha1.Condition;
+import io.cloudpods.apiserver.ExampleManifests;
+import io.cloudpods.store.CloudPodStore;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * The running server: applies the example manifests on the first embedded start, prints where
+ * things are, and shows the pods converging (one line whenever the picture changes) until they
+ * all are, then serves until stopped.
+ */
+public class ServeApplication implements QuarkusApplication {
+
+  private static final Logger LOG = Logger.getLogger(ServeApplication.class);
+
+  @Inject ExampleManifests examples;
+  @Inject CloudPodStore pods;
+
+  @Override
+  public int run(String... args) throws Exception {
+    var config = ConfigProvider.getConfig();
+    int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+    String api = "http://localhost:" + port;
+    boolean embedded = config.getOptionalValue("cloudpods.embedded.data-dir", String.class).isPresent();
+    if (embedded && config.getOptionalValue("cloudpods.embedded.apply-examples", Boolean.class).orElse(false)) {
+      var results = examples.apply();
+      Path marker = Path.of(config.getValue("cloudpods.embedded.data-dir", String.class)).resolve("examples-applied");
+      Files.writeString(marker, "config/examples applied\n");
+      System.out.println("cloudpods: applied config/examples (" + results.size() + " objects)");
+    }
+    System.out.println("cloudpods: API at " + api + "  (OpenAPI: " + api + "/q/openapi)");
+    if (embedded) {
+      System.out.println("cloudpods: try  bin/cloudpods get cloudpods -o wide   |   bin/cloudpods events --watch");
+      showConvergence();
+    }
+    Quarkus.waitForExit();
+    return 0;
+  }
+
+  /** Prints a line whenever the set of pending pods changes, until every pod is Ready. */
+  private void showConvergence() {
+    Thread t =
+        new Thread(
+            () -> {
+              String last = "";
+              long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
+              while (System.nanoTime() < deadline) {
+                try {
+                  List<CloudPod> all = pods.list(null);
+                  List<String> pending = new ArrayList<>();
+                  TreeMap<String, Integer> byReason = new TreeMap<>();
+                  int ready = 0;
+                  for (CloudPod p : all) {
+                    Condition c =
+                        p.status() == null || p.status().conditions() == null
+                            ? null
+                            : p.status().conditions().stream().filter(x -> "Ready".equals(x.type())).findFirst().orElse(null);
+                    if (c != null && "True".equals(c.status())) {
+                      ready++;
+                    } else {
+                      String reason = c == null ? "Pending" : c.reason();
+                      byReason.merge(reason, 1, Integer::sum);
+                      pending.add(p.metadata().tenant() + "/" + p.metadata().name());
+                    }
+                  }
+                  String line =
+                      "cloudpods: " + ready + "/" + all.size() + " pods ready"
+                          + (byReason.isEmpty() ? "" : "; pending: " + byReason);
+                  if (!line.equals(last)) {
+                    System.out.println(line);
+                    last = line;
+                  }
+                  if (!all.isEmpty() && pending.isEmpty()) {
+                    System.out.println("cloudpods: all pods converged; drift made in the simulator is corrected on the next resync");
+                    return;
+                  }
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  LOG.debugf("convergence display: %s", e.getMessage());
+                  try {
+                    Thread.sleep(1000);
+                  } catch (InterruptedException ie) {
+                    return;
+                  }
+                }
+              }
+            },
+            "cloudpods-convergence-display");
+    t.setDaemon(true);
+    t.start();
+  }
+}
