@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -37,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's tour through the packaged launcher, as a user types it: {@code serve --embedded} in
  * the background, {@code apply -f config/examples/}, {@code wait} for Ready, {@code get -o json},
  * {@code delete}, and the containers gone from the embedded Proxmox simulator. Everything listens on
- * loopback. It needs the packaged application ({@code ./mvnw package}) and takes minutes, so it runs
- * only on request: {@code ./mvnw test -Dtest=LauncherEndToEndIT -Dcloudpods.e2e=true}.
+ * loopback. It needs the packaged application, so it runs in the {@code integration-test} phase of
+ * {@code ./mvnw verify} (failsafe sets {@code cloudpods.e2e=true}).
  */
 @EnabledIfSystemProperty(named = "cloudpods.e2e", matches = "true")
 class LauncherEndToEndIT {
@@ -155,19 +153,15 @@ class LauncherEndToEndIT {
    * token {@code serve --embedded} printed.
    */
   private static List<Integer> simulatorVmids() throws Exception {
-    String log = Files.readString(serverLog, StandardCharsets.UTF_8);
-    Matcher url = Pattern.compile("(https?://[\\w.\\-\\[\\]:]+)(/api2/json)?").matcher(log);
-    String sim = null;
-    while (url.find()) {
-      if (!url.group(1).equals(api) && !url.group(1).endsWith(":" + api.substring(api.lastIndexOf(':') + 1))) {
-        sim = url.group(1);
-        break;
-      }
+    Path state = work.resolve(".cloudpods");
+    if (!Files.exists(state.resolve("sim-url")) || !Files.exists(state.resolve("sim-token"))) {
+      fail("serve --embedded did not record the simulator's address and token in .cloudpods/:\n"
+          + Files.readString(serverLog, StandardCharsets.UTF_8));
     }
-    Matcher token = Pattern.compile("([\\w.\\-]+@[\\w.\\-]+![\\w.\\-]+)[=:\\s]+([0-9a-fA-F][0-9a-fA-F\\-]{7,})").matcher(log);
-    if (sim == null || !token.find()) {
-      fail("serve --embedded did not print the simulator's address and API token:\n" + log);
-    }
+    String sim = Files.readString(state.resolve("sim-url")).trim();
+    String tokenId = "cloudpods@pve!controller";
+    String secret = Files.readString(state.resolve("sim-token")).trim();
+    assertThat(Files.readString(serverLog, StandardCharsets.UTF_8)).contains(sim).contains(tokenId + "=" + secret);
     X509TrustManager trustAll =
         new X509TrustManager() {
           @Override
@@ -191,8 +185,8 @@ class LauncherEndToEndIT {
             .build();
     Request r =
         new Request.Builder()
-            .url(sim + "/api2/json/cluster/resources?type=vm")
-            .header("Authorization", "PVEAPIToken=" + token.group(1) + "=" + token.group(2))
+            .url(sim + "/cluster/resources?type=vm")
+            .header("Authorization", "PVEAPIToken=" + tokenId + "=" + secret)
             .build();
     try (Response resp = client.newCall(r).execute()) {
       assertThat(resp.code()).as("simulator answer").isEqualTo(200);
