@@ -528,7 +528,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   }
 
   private boolean allowRestart(Pass p) {
-    return false;
+    return Boolean.TRUE.equals(p.spec.allowRestart());
   }
 
   private void blocked(Pass p, Action.Blocked b) {

@@ -21,7 +21,7 @@ public class Defaults {
 
   public CloudPodSpec pod(CloudPodSpec s) {
     if (s == null) {
-      s = new CloudPodSpec(null, null, null, null, null, null, null, null, null, null, null, null);
+      s = new CloudPodSpec(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return new CloudPodSpec(
         or(s.cores(), pods.cores()),
@@ -35,7 +35,8 @@ public class Defaults {
         s.vmid(),
         s.node(),
         or(s.powerState(), pods.powerState()),
-        or(s.cloneMode(), pods.cloneMode()));
+        or(s.cloneMode(), pods.cloneMode()),
+        or(s.allowRestart(), Boolean.FALSE));
   }
 
   public IpPoolSpec pool(IpPoolSpec s) {

@@ -24,7 +24,7 @@ class SpecRulesTest {
   }
 
   private static CloudPodSpec withVmid(Integer vmid) {
-    return new CloudPodSpec(2, 2048, 512, 8, 9000, "clients-main", "default", null, vmid, null, "Running", "full");
+    return new CloudPodSpec(2, 2048, 512, 8, 9000, "clients-main", "default", null, vmid, null, "Running", "full", false);
   }
 
   private static final IpPoolSpec SEED_POOL =

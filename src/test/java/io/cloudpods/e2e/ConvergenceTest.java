@@ -187,6 +187,46 @@ class ConvergenceTest {
   }
 
   @Test
+  void hostnameChangedByHand_isWrittenBack_andRestartOnlyWhenTheSpecAllowsIt() throws Exception {
+    apply(TestApi.pod(tenant, "calm", size(1, 1024, 8)));
+    Map<String, Object> restartable = new java.util.HashMap<>(size(1, 1024, 8));
+    restartable.put("allowRestart", true);
+    apply(TestApi.pod(tenant, "bouncy", restartable));
+    for (String name : List.of("calm", "bouncy")) {
+      await().ignoreExceptions().atMost(CONVERGE).untilAsserted(
+          () -> assertThat(pod(name).getString("status.conditions.find { it.type == 'Ready' }.status")).isEqualTo("True"));
+    }
+    int calm = pod("calm").getInt("status.vmid");
+    int bouncy = pod("bouncy").getInt("status.vmid");
+    List<String> bouncyEventsBefore = events("bouncy");
+
+    proxmox.updateConfig("pve", calm, ConfigUpdate.set(Map.of("hostname", "renamed-by-hand")));
+    proxmox.updateConfig("pve", bouncy, ConfigUpdate.set(Map.of("hostname", "renamed-by-hand")));
+
+    await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(cluster.guest(calm).orElseThrow().get("hostname")).isEqualTo("calm");
+      assertThat(pod("calm").getString("status.conditions.find { it.type == 'ConfigSynced' }.reason"))
+          .isEqualTo("RestartRequired");
+    });
+    assertThat(cluster.guest(calm).orElseThrow().status()).as("no surprise reboot").isEqualTo("running");
+    assertThat(events("calm")).noneMatch(e -> e.equals("ShuttingDown"));
+
+    await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() -> {
+      assertThat(cluster.guest(bouncy).orElseThrow().get("hostname")).isEqualTo("bouncy");
+      assertThat(events("bouncy")).contains("ShuttingDown");
+      assertThat(cluster.guest(bouncy).orElseThrow().status()).isEqualTo("running");
+      assertThat(pod("bouncy").getString("status.conditions.find { it.type == 'Ready' }.status")).isEqualTo("True");
+    });
+    assertThat(bouncyEventsBefore).doesNotContain("ShuttingDown");
+  }
+
+  private List<String> events(String name) {
+    List<Map<String, Object>> all =
+        admin().get("/api/v1/events?limit=1000&tenant=" + tenant).then().statusCode(200).extract().jsonPath().getList("$");
+    return all.stream().filter(e -> name.equals(e.get("name"))).map(e -> String.valueOf(e.get("reason"))).toList();
+  }
+
+  @Test
   void containerWithoutMarker_atThePodsVmid_isNeverTouched_andShowsAsConflict() throws Exception {
     int vmid = 9950;
     waitFor(proxmox.cloneContainer("pve", 9000, io.cloudpods.proxmox.CloneRequest.builder(vmid).hostname("handmade").fullCloneTo("clients-main").build()));

@@ -20,9 +20,10 @@ public record CloudPodSpec(
     Integer vmid,
     String node,
     String powerState,
-    String cloneMode) {
+    String cloneMode,
+    Boolean allowRestart) {
 
   public CloudPodSpec withIpAndVmid(String newIp, Integer newVmid) {
-    return new CloudPodSpec(cores, memoryMb, swapMb, diskGb, template, storage, ipPool, newIp, newVmid, node, powerState, cloneMode);
+    return new CloudPodSpec(cores, memoryMb, swapMb, diskGb, template, storage, ipPool, newIp, newVmid, node, powerState, cloneMode, allowRestart);
   }
 }

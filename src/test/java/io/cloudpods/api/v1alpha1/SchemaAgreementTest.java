@@ -182,7 +182,7 @@ class SchemaAgreementTest {
             "CloudPod",
             new ObjectMeta("web-1", "acme", Map.of("app", "web"), "0000", 2L, "7", java.time.Instant.now(), null,
                 new OwnerReference("PodSet", "web", "1111")),
-            new CloudPodSpec(2, 2048, 512, 8, 9000, "clients-main", "default", "10.1.10.91", 9101, "pve", "Running", "full"),
+            new CloudPodSpec(2, 2048, 512, 8, 9000, "clients-main", "default", "10.1.10.91", 9101, "pve", "Running", "full", false),
             new CloudPodStatus("Running", 9101, "pve", "10.1.10.91", 2L,
                 List.of(new Condition("Ready", "True", "Running", "ok", java.time.Instant.now(), 2L)),
                 "UPID:pve:1", java.time.Instant.now(), 1, "fine"));
