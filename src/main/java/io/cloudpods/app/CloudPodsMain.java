@@ -83,13 +83,46 @@ public final class CloudPodsMain {
 
   private static void exitOnFailure(int code, Throwable failure) {
     if (failure != null) {
-      Throwable root = failure;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      System.err.println("cloudpods serve: could not start: " + root.getMessage());
+      System.err.println("cloudpods serve: could not start: " + explain(failure));
     }
     System.exit(code == 0 && failure != null ? 1 : code);
+  }
+
+  /** One line naming what failed: the chain of distinct messages, and which setting to check. */
+  static String explain(Throwable failure) {
+    List<String> messages = new ArrayList<>();
+    boolean database = false;
+    for (Throwable t = failure; t != null && messages.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+      if (!m.isBlank() && messages.stream().noneMatch(x -> x.contains(m))) {
+        messages.add(m);
+      }
+      String name = t.getClass().getName();
+      database |= name.contains("postgresql") || name.contains("java.sql") || name.contains("flyway") || name.contains("agroal");
+    }
+    String line = String.join(": ", messages);
+    if (database) {
+      String url =
+          ConfigProviderAccess.value("quarkus.datasource.jdbc.url").orElse("(quarkus.datasource.jdbc.url not set)");
+      line = "PostgreSQL at " + url + " is not usable: " + line
+          + " (check quarkus.datasource.jdbc.url, username and password, or run 'cloudpods serve --embedded')";
+    }
+    return line;
+  }
+
+  /** Reads configuration without failing when the configuration itself is the problem. */
+  static final class ConfigProviderAccess {
+    static Optional<String> value(String key) {
+      String sys = System.getProperty(key);
+      if (sys != null) {
+        return Optional.of(sys);
+      }
+      try {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(key, String.class);
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+    }
   }
 
   static ServeOptions parse(List<String> args) {

@@ -352,7 +352,6 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       if (node.isEmpty()) {
         return false;
       }
-      allocations.recordNode(p.uid, node.get());
       p.alloc = allocations.find(p.uid).orElseThrow();
       events.record(
           p.event("info", "Allocated", "VMID " + p.alloc.vmid() + ", address " + p.alloc.ip() + " on node " + node.get()));
@@ -372,49 +371,54 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     return true;
   }
 
+  /** Serialises placement decisions, so pods placed at the same moment see each other. */
+  private final Object placementLock = new Object();
+
   private Optional<String> place(Pass p, ClusterSnapshot snap) {
     if (p.spec.node() != null) {
+      allocations.recordNode(p.uid, p.spec.node());
       return Optional.of(p.spec.node());
     }
     Optional<String> templateName = snap.guest(p.spec.template()).flatMap(Guest::name);
-    Map<String, Long> memPromised = new HashMap<>();
-    Map<String, Integer> ofSet = new HashMap<>();
-    String podSetTag =
-        ownerPodSet(p).map(s -> Ownership.tagsFor(p.pod.metadata().uid(), p.key.tenant(), Optional.of(s)))
-            .flatMap(t -> t.stream().filter(x -> x.startsWith("podset-")).findFirst())
-            .orElse(null);
+    // memory of guests that are not CloudPods, from Proxmox; ours is counted from the database
+    Map<String, Long> foreignMem = new HashMap<>();
     for (Guest g : snap.guests().values()) {
-      if (g.status() == PowerState.RUNNING || g.status() == PowerState.UNKNOWN) {
-        memPromised.merge(g.node(), g.maxMem(), Long::sum);
-      }
-      if (podSetTag != null && g.tags().contains(podSetTag)) {
-        ofSet.merge(g.node(), 1, Integer::sum);
+      boolean ours = Ownership.managed(Set.copyOf(g.tags()));
+      if (!ours && !g.template() && (g.status() == PowerState.RUNNING || g.status() == PowerState.UNKNOWN)) {
+        foreignMem.merge(g.node(), g.maxMem(), Long::sum);
       }
     }
-    List<NodeCandidate> candidates = new ArrayList<>();
-    for (ClusterResource.Node n : snap.nodes().values()) {
-      OptionalInt template = templateOn(snap, n.node(), p.spec.template(), templateName);
-      long storageFree =
-          snap.storage(n.node(), p.spec.storage()).map(s -> s.maxDisk() - s.disk()).orElse(0L);
-      candidates.add(
-          new NodeCandidate(
-              n.node(),
-              "online".equals(n.status()),
-              template,
-              n.maxMem() - memPromised.getOrDefault(n.node(), 0L),
-              n.maxMem(),
-              storageFree,
-              ofSet.getOrDefault(n.node(), 0)));
+    UUID owner =
+        p.pod.metadata().ownerReference() == null || p.pod.metadata().ownerReference().uid() == null
+            ? null
+            : UUID.fromString(p.pod.metadata().ownerReference().uid());
+    synchronized (placementLock) {
+      AllocationStore.PlacementLoad load = allocations.placementLoad(owner);
+      List<NodeCandidate> candidates = new ArrayList<>();
+      for (ClusterResource.Node n : snap.nodes().values()) {
+        OptionalInt template = templateOn(snap, n.node(), p.spec.template(), templateName);
+        long storageFree = snap.storage(n.node(), p.spec.storage()).map(s -> s.maxDisk() - s.disk()).orElse(0L);
+        long promised = foreignMem.getOrDefault(n.node(), 0L) + load.memoryMbByNode().getOrDefault(n.node(), 0L) * MIB;
+        candidates.add(
+            new NodeCandidate(
+                n.node(),
+                "online".equals(n.status()),
+                template,
+                n.maxMem() - promised,
+                n.maxMem(),
+                storageFree,
+                owner == null ? 0 : load.ownerPodsByNode().getOrDefault(n.node(), 0)));
+      }
+      Placement.Decision d = Placement.choose(candidates, p.spec.memoryMb() * MIB, (long) p.spec.diskGb() * GIB);
+      if (d.node().isEmpty()) {
+        p.status
+            .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, d.reason())
+            .phase(CloudPodConditions.PHASE_PENDING);
+        throw new RequeueException(config.capacityRecheck(), d.reason());
+      }
+      allocations.recordNode(p.uid, d.node().get());
+      return d.node();
     }
-    Placement.Decision d =
-        Placement.choose(candidates, p.spec.memoryMb() * MIB, (long) p.spec.diskGb() * GIB);
-    if (d.node().isEmpty()) {
-      p.status
-          .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, d.reason())
-          .phase(CloudPodConditions.PHASE_PENDING);
-      throw new RequeueException(config.capacityRecheck(), d.reason());
-    }
-    return d.node();
   }
 
   private Optional<String> ownerPodSet(Pass p) {

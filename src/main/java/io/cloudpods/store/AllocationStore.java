@@ -159,6 +159,34 @@ public class AllocationStore {
     return ip;
   }
 
+  /**
+   * What placement needs from the database: per node, the memory (MiB) promised to every pod placed
+   * there (placed pods count even before their container exists), and how many pods of one owner
+   * (a PodSet) are placed there.
+   */
+  public record PlacementLoad(java.util.Map<String, Long> memoryMbByNode, java.util.Map<String, Integer> ownerPodsByNode) {}
+
+  public PlacementLoad placementLoad(UUID ownerUid) {
+    em.flush();
+    java.util.Map<String, Long> memory = new java.util.HashMap<>();
+    java.util.Map<String, Integer> owned = new java.util.HashMap<>();
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT a.node, COALESCE(SUM(COALESCE(CAST(p.spec->>'memoryMb' AS bigint), ?1)), 0),"
+                    + " COUNT(*) FILTER (WHERE p.owner_uid = CAST(?2 AS uuid))"
+                    + " FROM pod_allocation a JOIN cloud_pod p ON p.uid = a.pod_uid"
+                    + " WHERE a.node IS NOT NULL GROUP BY a.node")
+            .setParameter(1, (long) config.memoryMb())
+            .setParameter(2, ownerUid == null ? null : ownerUid.toString())
+            .getResultList();
+    for (Object[] r : rows) {
+      memory.put((String) r[0], ((Number) r[1]).longValue());
+      owned.put((String) r[0], ((Number) r[2]).intValue());
+    }
+    return new PlacementLoad(memory, owned);
+  }
+
   /** Records the node the pod is (to be) placed on. */
   public void recordNode(UUID podUid, String node) {
     upsert(podUid, "node", node);

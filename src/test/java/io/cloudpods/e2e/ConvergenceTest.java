@@ -249,6 +249,25 @@ class ConvergenceTest {
   }
 
   @Test
+  void addressConfiguredOnAForeignContainer_isNeverHandedOut_andAnExplicitRequestShowsAConflict() throws Exception {
+    int vmid = 9960;
+    waitFor(proxmox.cloneContainer("pve", 9000, io.cloudpods.proxmox.CloneRequest.builder(vmid).hostname("handmade-net").fullCloneTo("clients-main").build()));
+    proxmox.updateConfig("pve", vmid, ConfigUpdate.set(Map.of("net0", "name=eth0,bridge=vmbr0,ip=10.1.10.240/24,gw=10.1.10.1")));
+    Thread.sleep(5000); // two resyncs: the controller reads the configs of guests that are not CloudPods
+
+    Map<String, Object> spec = new java.util.HashMap<>(size(1, 1024, 8));
+    spec.put("ip", "10.1.10.240");
+    apply(TestApi.pod(tenant, "clash", spec));
+
+    await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() ->
+        assertThat(pod("clash").getString("status.conditions.find { it.type == 'Provisioned' }.reason")).isEqualTo("IpConflict"));
+    assertThat(pod("clash").getString("status.conditions.find { it.type == 'Provisioned' }.message")).contains("9960");
+    assertThat(cluster.managed()).noneSatisfy(g -> assertThat(g.ip()).isEqualTo("10.1.10.240"));
+    assertThat(cluster.guest(vmid).orElseThrow().ip()).isEqualTo("10.1.10.240");
+    admin().delete("/api/v1/tenants/" + tenant + "/cloudpods/clash").then().statusCode(200);
+  }
+
+  @Test
   void faultsInjected_areSurvived() {
     var sim = ProxmoxSimulatorResource.simulator();
     sim.setFaults(0.10, 0.05, 0.05, 0, 20, 7);

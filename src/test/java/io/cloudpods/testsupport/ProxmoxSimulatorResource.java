@@ -17,9 +17,16 @@ public class ProxmoxSimulatorResource implements QuarkusTestResourceLifecycleMan
   public static final String TOKEN_SECRET = "0d9b6f4e-6a2c-4d8e-9b31-5f0c2a7e8d41";
 
   private static volatile ProxmoxSimulator simulator;
+  private int nodes = 1;
 
   public static ProxmoxSimulator simulator() {
     return simulator;
+  }
+
+  /** Accepts {@code nodes} (default 1) from {@code @WithTestResource(initArgs = ...)}. */
+  @Override
+  public void init(Map<String, String> initArgs) {
+    nodes = Integer.parseInt(initArgs.getOrDefault("nodes", "1"));
   }
 
   @Override
@@ -31,6 +38,7 @@ public class ProxmoxSimulatorResource implements QuarkusTestResourceLifecycleMan
                 .port(0)
                 .http(true)
                 .token(TOKEN_ID, TOKEN_SECRET)
+                .nodes(nodes)
                 .timeScale(0.02)
                 .resourcesLag(Duration.ofSeconds(10))
                 .authFailureDelay(Duration.ZERO)

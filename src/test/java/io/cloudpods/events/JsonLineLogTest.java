@@ -1,0 +1,73 @@
+package io.cloudpods.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonLineLogTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void format_hasTheOriginalLogFieldsPlusReasonKindName() throws Exception {
+    PodEvent e =
+        new PodEvent("info", "CloneStarted", "full clone of \"template\" 9000", "CloudPod", "tenant-123", "web-1", 9101, "web-1", "10.1.10.91");
+
+    JsonNode line = JSON.readTree(JsonLineLog.format(e, OffsetDateTime.of(2026, 5, 1, 10, 0, 0, 123, ZoneOffset.UTC)));
+
+    assertThat(line.path("ts").asText()).isEqualTo("2026-05-01T10:00:00Z");
+    assertThat(line.path("level").asText()).isEqualTo("info");
+    assertThat(line.path("message").asText()).isEqualTo("full clone of \"template\" 9000");
+    assertThat(line.path("vmid").asInt()).isEqualTo(9101);
+    assertThat(line.path("hostname").asText()).isEqualTo("web-1");
+    assertThat(line.path("ip").asText()).isEqualTo("10.1.10.91");
+    assertThat(line.path("tenant").asText()).isEqualTo("tenant-123");
+    assertThat(line.path("reason").asText()).isEqualTo("CloneStarted");
+    assertThat(line.path("kind").asText()).isEqualTo("CloudPod");
+  }
+
+  @Test
+  void format_absentFieldsAreLeftOut() throws Exception {
+    JsonNode line =
+        JSON.readTree(JsonLineLog.format(PodEvent.info("Scaled", "replicas 3", "PodSet", "t", "web"), OffsetDateTime.now(ZoneOffset.UTC)));
+
+    assertThat(line.has("vmid")).isFalse();
+    assertThat(line.has("ip")).isFalse();
+  }
+
+  @Test
+  void append_concurrentWriters_produceOneWholeJsonObjectPerLine(@TempDir Path dir) throws Exception {
+    JsonLineLog log = new JsonLineLog(dir.resolve("sub/events.log"));
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int id = t;
+      Thread th =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  log.append(PodEvent.info("R" + id, "message " + i + " with, commas and \n newline", "CloudPod", "t", "p" + id));
+                }
+              });
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+
+    List<String> lines = Files.readAllLines(dir.resolve("sub/events.log"));
+    assertThat(lines).hasSize(800);
+    for (String l : lines) {
+      assertThat(JSON.readTree(l).path("message").asText()).startsWith("message ");
+    }
+  }
+}
