@@ -26,6 +26,7 @@ public class ServeApplication implements QuarkusApplication {
 
   @Inject ExampleManifests examples;
   @Inject CloudPodStore pods;
+  @Inject io.cloudpods.cloudpod.ControllerManager controller;
 
   @Override
   public int run(String... args) throws Exception {
@@ -55,6 +56,16 @@ public class ServeApplication implements QuarkusApplication {
             () -> {
               String last = "";
               long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
+              // statuses in the database may come from an earlier run against a cluster that is
+              // gone (the simulator starts fresh): show progress once this process has looked
+              long firstPass = System.nanoTime() + 60L * 1_000_000_000L;
+              while (!controller.firstPassDone() && System.nanoTime() < firstPass) {
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
               while (System.nanoTime() < deadline) {
                 try {
                   List<CloudPod> all = pods.list(null);

@@ -58,6 +58,7 @@ public class ControllerManager {
   private final String jdbcUser;
   private final String jdbcPassword;
   private final AtomicBoolean running = new AtomicBoolean();
+  private volatile int firstResyncKeys = -1;
 
   private final Clock clock = Clock.systemUTC();
   private WorkQueue<ResourceKey> podQueue;
@@ -217,7 +218,11 @@ public class ControllerManager {
     }
     try {
       sets.listKeys().forEach(setQueue::add);
-      pods.listKeys().forEach(podQueue::add);
+      var podKeys = pods.listKeys();
+      podKeys.forEach(podQueue::add);
+      if (firstResyncKeys < 0) {
+        firstResyncKeys = podKeys.size();
+      }
       controllerState.recordFullResync(at);
     } catch (RuntimeException e) {
       LOG.warnf("resync could not list desired state: %s", e.getMessage());
@@ -234,6 +239,14 @@ public class ControllerManager {
     podRunner.stop(Duration.ofSeconds(10));
     setRunner.stop(Duration.ofSeconds(10));
     LOG.info("controller stopped");
+  }
+
+  /**
+   * True once every pod known at start has been reconciled at least once by this process, so that
+   * statuses written by an earlier process are no longer all there is to see.
+   */
+  public boolean firstPassDone() {
+    return running.get() && firstResyncKeys >= 0 && podRunner.reconcileCount() >= firstResyncKeys;
   }
 
   public boolean isRunning() {
