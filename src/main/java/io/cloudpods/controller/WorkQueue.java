@@ -119,35 +119,15 @@ public final class WorkQueue<K> {
    * once the queue is shut down.
    */
   public K get() throws InterruptedException {
-    lock.lockInterruptibly();
-    try {
-      while (true) {
-        if (shuttingDown) {
-          return null;
-        }
-        long now = nanoTime.getAsLong();
-        promoteDue(now);
-        K key = queue.pollFirst();
-        if (key != null) {
-          dirty.remove(key);
-          processing.add(key);
-          return key;
-        }
-        Delayed<K> next = delayed.peek();
-        if (next == null) {
-          changed.await();
-        } else {
-          changed.awaitNanos(Math.max(1, next.readyAt - now));
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
+    return take(false, 0);
   }
 
   /** Like {@link #get()} but gives up after {@code timeout}, returning {@code null}. */
   public K poll(Duration timeout) throws InterruptedException {
-    long deadline = nanoTime.getAsLong() + timeout.toNanos();
+    return take(true, nanoTime.getAsLong() + timeout.toNanos());
+  }
+
+  private K take(boolean bounded, long deadline) throws InterruptedException {
     lock.lockInterruptibly();
     try {
       while (true) {
@@ -162,15 +142,19 @@ public final class WorkQueue<K> {
           processing.add(key);
           return key;
         }
-        long wait = deadline - now;
-        if (wait <= 0) {
+        if (bounded && deadline - now <= 0) {
           return null;
         }
         Delayed<K> next = delayed.peek();
-        if (next != null) {
-          wait = Math.min(wait, Math.max(1, next.readyAt - now));
+        long wait = next == null ? Long.MAX_VALUE : Math.max(1, next.readyAt - now);
+        if (bounded) {
+          wait = Math.min(wait, deadline - now);
         }
-        changed.awaitNanos(wait);
+        if (wait == Long.MAX_VALUE) {
+          changed.await();
+        } else {
+          changed.awaitNanos(wait);
+        }
       }
     } finally {
       lock.unlock();
