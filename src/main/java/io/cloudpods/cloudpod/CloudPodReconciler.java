@@ -340,7 +340,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       allocations.allocateVmid(p.uid, vmid -> used.contains(vmid));
     }
     if (p.alloc == null || p.alloc.ip() == null) {
-      Map<String, Integer> foreign = observer.foreignAddresses();
+      Map<String, Integer> foreign = observer.foreignAddresses(config.resyncInterval());
       allocations.allocateIp(
           p.uid, p.spec.ipPool(), ip -> foreign.containsKey(ip) || (config.addressProbe() && probe.inUse(ip)));
     }
@@ -357,7 +357,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
           p.event("info", "Allocated", "VMID " + p.alloc.vmid() + ", address " + p.alloc.ip() + " on node " + node.get()));
     }
     p.status.allocation(p.alloc.vmid(), p.alloc.node(), p.alloc.ip());
-    Integer holder = observer.foreignAddresses().get(p.alloc.ip());
+    Map<String, Integer> foreignNow =
+        fresh ? observer.foreignAddresses(config.resyncInterval()) : observer.foreignAddresses();
+    Integer holder = foreignNow.get(p.alloc.ip());
     if (holder != null && !holder.equals(p.alloc.vmid())) {
       p.status
           .condition(

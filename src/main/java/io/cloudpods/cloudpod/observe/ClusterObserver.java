@@ -53,7 +53,7 @@ public final class ClusterObserver {
       snapshot.set(s);
       reachable = true;
       lastError = null;
-      refreshForeign(s);
+      refreshForeign(s, foreignConfigTtl);
       return s;
     } catch (ProxmoxException e) {
       reachable = false;
@@ -83,6 +83,15 @@ public final class ClusterObserver {
     return Optional.ofNullable(lastError);
   }
 
+  /**
+   * Like {@link #foreignAddresses()}, after reading again every config older than {@code maxAge}
+   * (used before handing out an address, so a foreign container edited by hand is seen).
+   */
+  public Map<String, Integer> foreignAddresses(Duration maxAge) {
+    refreshForeign(snapshot.get(), maxAge);
+    return foreignAddresses();
+  }
+
   /** Addresses configured on containers without a CloudPods marker, with the VMID holding each. */
   public Map<String, Integer> foreignAddresses() {
     Map<String, Integer> out = new HashMap<>();
@@ -90,7 +99,7 @@ public final class ClusterObserver {
     return out;
   }
 
-  private void refreshForeign(ClusterSnapshot s) {
+  private void refreshForeign(ClusterSnapshot s, Duration maxAge) {
     Instant now = clock.instant();
     Set<Integer> seen = new HashSet<>();
     for (Guest g : s.guests().values()) {
@@ -101,14 +110,16 @@ public final class ClusterObserver {
       ForeignConfig known = foreign.get(g.vmid());
       if (known != null
           && known.node().equals(g.node())
-          && Duration.between(known.readAt(), now).compareTo(foreignConfigTtl) < 0) {
+          && Duration.between(known.readAt(), now).compareTo(maxAge) < 0) {
         continue;
       }
       try {
         LxcConfig c = client.getConfig(g.node(), g.vmid());
         Set<String> ips = new HashSet<>();
         c.nets().values().forEach(n -> NetConfig.ipv4(n).ifPresent(ips::add));
-        foreign.put(g.vmid(), new ForeignConfig(g.node(), Set.copyOf(ips), now));
+        // a config read while the guest is locked (being created or cloned) is read again next time
+        Instant readAt = c.lock().isPresent() ? Instant.EPOCH : now;
+        foreign.put(g.vmid(), new ForeignConfig(g.node(), Set.copyOf(ips), readAt));
       } catch (ProxmoxNotFoundException e) {
         foreign.remove(g.vmid());
       } catch (ProxmoxException e) {
