@@ -300,7 +300,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
         .phase(CloudPodConditions.PHASE_DELETING)
         .summary(CloudPodConditions.DELETING, "removing the container");
     if (p.alloc == null || p.alloc.vmid() == null) {
-      return finish(p, Optional.empty());
+      return finish(p);
     }
     int vmid = p.alloc.vmid();
     Optional<ObservedContainer> observed = observeFresh(p, vmid, p.alloc.node());
@@ -314,12 +314,12 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
                       "warn",
                       "ForeignContainerKept",
                       "VMID " + vmid + " holds a guest without this pod's marker; it was left untouched")));
-      return finish(p, observed);
+      return finish(p);
     }
     return execute(p, plan, observed);
   }
 
-  private ReconcileResult finish(Pass p, Optional<ObservedContainer> observed) {
+  private ReconcileResult finish(Pass p) {
     gate.forget(p.key);
     verified.remove(p.key);
     allocations.release(p.uid);
@@ -757,9 +757,6 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       config = client.getConfig(node, vmid);
       status = client.status(node, vmid);
     } catch (ProxmoxNotFoundException e) {
-      if (listed.isPresent() && !listed.get().node().equals(nodeHint)) {
-        return Optional.empty();
-      }
       return Optional.empty();
     }
     Optional<Integer> rootGb =

@@ -175,9 +175,9 @@ class ConvergenceTest {
     waitFor(proxmox.stop(node, vmid));
     await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() -> assertThat(cluster.guest(vmid).orElseThrow().status()).isEqualTo("running"));
 
-    // deleted by hand: recreated with the same VMID and address
-    waitFor(proxmox.stop(node, vmid));
-    waitFor(proxmox.delete(node, vmid, DeleteOptions.DEFAULT));
+    // deleted by hand (force: the controller may already have started it again): recreated with
+    // the same VMID and address
+    waitFor(proxmox.delete(node, vmid, new DeleteOptions(true, true, true)));
     await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() -> {
       SimGuest g = cluster.guest(vmid).orElseThrow();
       assertThat(g.status()).isEqualTo("running");
