@@ -343,6 +343,8 @@ final class Views {
     m.put("node", g.node);
     m.put("status", g.status);
     m.put("lock", g.lock());
+    // the task holding the config flock (/run/lock/lxc/pve-config-<vmid>.lock), if any
+    m.put("flockHolder", g.flockFree() ? null : g.flockHolder.upid);
     m.put("pool", g.pool);
     m.put("config", ops.configJson(g, g.config));
     m.put("snapshots", new ArrayList<>(g.snapshots.keySet()));

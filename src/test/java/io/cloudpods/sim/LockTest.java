@@ -164,6 +164,12 @@ class LockTest {
     c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101"));
     sim.setTiming(sim.timing().with(Map.of("start", Duration.ofSeconds(60)), null));
     String upid = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
+    // the task takes the flock in its worker, after the call returned (as on a real node)
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!upid.equals(sim.guest(9101).orElseThrow().get("flockHolder")) && System.currentTimeMillis() < deadline) {
+      sleep();
+    }
+    assertThat(sim.guest(9101).orElseThrow().get("flockHolder")).isEqualTo(upid);
     SimClient.Reply put = c.put("/nodes/pve/lxc/9101/config", "cores", "3");
     assertThat(put.code()).isEqualTo(500);
     assertThat(put.reason()).isEqualTo("can't lock file '/run/lock/lxc/pve-config-9101.lock' - got timeout");
