@@ -339,8 +339,10 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       Set<Integer> used = snap.guests().keySet();
       allocations.allocateVmid(p.uid, vmid -> used.contains(vmid));
     }
+    // addresses on containers that are not CloudPods; read again before anything is handed out
+    Map<String, Integer> foreign =
+        fresh ? observer.foreignAddresses(config.resyncInterval()) : observer.foreignAddresses();
     if (p.alloc == null || p.alloc.ip() == null) {
-      Map<String, Integer> foreign = observer.foreignAddresses(config.resyncInterval());
       allocations.allocateIp(
           p.uid, p.spec.ipPool(), ip -> foreign.containsKey(ip) || (config.addressProbe() && probe.inUse(ip)));
     }
@@ -357,9 +359,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
           p.event("info", "Allocated", "VMID " + p.alloc.vmid() + ", address " + p.alloc.ip() + " on node " + node.get()));
     }
     p.status.allocation(p.alloc.vmid(), p.alloc.node(), p.alloc.ip());
-    Map<String, Integer> foreignNow =
-        fresh ? observer.foreignAddresses(config.resyncInterval()) : observer.foreignAddresses();
-    Integer holder = foreignNow.get(p.alloc.ip());
+    Integer holder = foreign.get(p.alloc.ip());
     if (holder != null && !holder.equals(p.alloc.vmid())) {
       p.status
           .condition(

@@ -75,7 +75,8 @@ final class Task {
     return true;
   }
 
-  Map<String, Object> statusJson() {
+  /** The fields the task status and the task list share. */
+  private Map<String, Object> commonJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("upid", upid);
     m.put("node", node);
@@ -88,6 +89,11 @@ final class Task {
     if (tokenid() != null) {
       m.put("tokenid", tokenid());
     }
+    return m;
+  }
+
+  Map<String, Object> statusJson() {
+    Map<String, Object> m = commonJson();
     m.put("status", running() ? "running" : "stopped");
     if (!running()) {
       m.put("exitstatus", exitstatus);
@@ -96,18 +102,7 @@ final class Task {
   }
 
   Map<String, Object> listJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("upid", upid);
-    m.put("node", node);
-    m.put("pid", pid);
-    m.put("pstart", pstart);
-    m.put("starttime", starttime);
-    m.put("type", type);
-    m.put("id", id);
-    m.put("user", user());
-    if (tokenid() != null) {
-      m.put("tokenid", tokenid());
-    }
+    Map<String, Object> m = commonJson();
     if (!running()) {
       m.put("endtime", endtime);
       m.put("status", exitstatus);

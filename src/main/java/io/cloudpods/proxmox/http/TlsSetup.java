@@ -95,7 +95,7 @@ final class TlsSetup {
   }
 
   /** Accepts exactly the server certificate whose SHA-256 fingerprint was configured. */
-  static final class PinnedCertificateTrustManager extends X509ExtendedTrustManager {
+  static final class PinnedCertificateTrustManager extends ServerOnlyTrustManager {
     private final String expected;
 
     PinnedCertificateTrustManager(String expectedNormalized) {
@@ -131,7 +131,10 @@ final class TlsSetup {
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
       check(chain, null);
     }
+  }
 
+  /** A trust manager for a client: it never accepts client certificates and names no issuers. */
+  abstract static class ServerOnlyTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
@@ -156,7 +159,7 @@ final class TlsSetup {
   }
 
   /** Accepts any certificate ({@code verify-tls=false}). */
-  static final class TrustAllTrustManager extends X509ExtendedTrustManager {
+  static final class TrustAllTrustManager extends ServerOnlyTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
@@ -165,27 +168,5 @@ final class TlsSetup {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }
