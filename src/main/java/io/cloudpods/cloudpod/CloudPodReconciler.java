@@ -44,6 +44,7 @@ import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.PodAllocation;
+import io.cloudpods.store.PodResyncRow;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.StoreConflictException;
 import java.time.Clock;
@@ -90,7 +91,17 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   /** Pods whose container a full read showed converged: the generation and when. */
   private final Map<ResourceKey, Verified> verified = new ConcurrentHashMap<>();
 
-  private record Verified(long generation, Instant at) {}
+  /**
+   * A full read showed the container converged for {@code generation} at {@code at}; read again in
+   * full after {@code expires} (the deep-verify interval with jitter, so pods verified together are
+   * not all read again in the same cycle).
+   */
+  private record Verified(long generation, Instant at, Instant expires) {}
+
+  /** Pods whose last pass ended converged, with nothing left to do: uid and generation. */
+  private final Map<ResourceKey, Settled> settled = new ConcurrentHashMap<>();
+
+  private record Settled(UUID uid, long generation) {}
 
   public CloudPodReconciler(
       CloudPodStore pods,
@@ -129,6 +140,8 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     final long generation;
     final PodStatusBuilder status;
     PodAllocation alloc;
+    /** Set when the pass found the container converged and planned nothing. */
+    boolean converged;
 
     Pass(ResourceKey key, CloudPod pod) {
       this.key = key;
@@ -165,6 +178,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   @Override
   public ReconcileResult reconcile(ResourceKey key) throws Exception {
     Optional<CloudPod> found = pods.get(key);
+    settled.remove(key);
     if (found.isEmpty()) {
       gate.forget(key);
       verified.remove(key);
@@ -176,6 +190,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       ReconcileResult r = reconcile(p);
       p.status.noFailure();
       p.save();
+      if (p.converged && r.requeueAfter().isEmpty()) {
+        settled.put(key, new Settled(p.uid, p.generation));
+      }
       return r;
     } catch (RequeueException e) {
       p.save();
@@ -485,8 +502,12 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     if (!desired.restartPending()) {
       p.status.condition(CONFIG_SYNCED, true, CloudPodConditions.CONVERGED, "");
     }
+    p.converged = true;
     if (o.config().isPresent()) {
-      verified.put(p.key, new Verified(p.generation, now()));
+      Instant at = now();
+      long interval = config.deepVerifyInterval().toMillis();
+      long jittered = interval / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(interval / 2 + 1);
+      verified.put(p.key, new Verified(p.generation, at, at.plusMillis(jittered)));
     }
   }
 
@@ -687,16 +708,13 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   private Optional<ObservedContainer> observe(Pass p, int vmid, String node) {
     ClusterSnapshot snap = observer.current();
     Verified v = verified.get(p.key);
-    boolean verifiedCurrent =
-        v != null
-            && v.generation() == p.generation
-            && Duration.between(v.at(), now()).compareTo(config.deepVerifyInterval()) < 0;
+    boolean verifiedCurrent = v != null && v.generation() == p.generation && now().isBefore(v.expires());
     if (verifiedCurrent) {
       if (!snap.takenAt().isAfter(v.at())) {
         return Optional.of(fromGuestOrAssumeConverged(snap, vmid, node, p));
       }
       Optional<Guest> g = snap.guest(vmid);
-      if (g.isPresent() && looksConverged(p, g.get())) {
+      if (g.isPresent() && looksConverged(p.spec, p.key, p.pod.metadata().uid(), ownerPodSet(p), g.get())) {
         return Optional.of(fromGuest(g.get()));
       }
     }
@@ -719,16 +737,51 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
                     Optional.empty()));
   }
 
-  private boolean looksConverged(Pass p, Guest g) {
-    boolean wantRunning = !"stopped".equalsIgnoreCase(p.spec.powerState());
+  /** What the cluster list shows of the container matches the spec (the list cannot show net0 and the like). */
+  private static boolean looksConverged(
+      CloudPodSpec spec, ResourceKey key, String uid, Optional<String> podSet, Guest g) {
+    boolean wantRunning = !"stopped".equalsIgnoreCase(spec.powerState());
     return g.lock().isEmpty()
         && !g.template()
         && (wantRunning ? g.status() == PowerState.RUNNING : g.status() == PowerState.STOPPED)
-        && g.maxCpu() == p.spec.cores()
-        && g.maxMem() == p.spec.memoryMb() * MIB
-        && (g.maxDisk() == 0 || g.maxDisk() == (long) p.spec.diskGb() * GIB)
-        && g.name().map(n -> n.equals(p.hostname())).orElse(true)
-        && Set.copyOf(g.tags()).equals(Ownership.tagsFor(p.pod.metadata().uid(), p.key.tenant(), ownerPodSet(p)));
+        && g.maxCpu() == spec.cores()
+        && g.maxMem() == spec.memoryMb() * MIB
+        && (g.maxDisk() == 0 || g.maxDisk() == (long) spec.diskGb() * GIB)
+        && g.name().map(n -> n.equals(key.name())).orElse(true)
+        && Set.copyOf(g.tags()).equals(Ownership.tagsFor(uid, key.tenant(), podSet));
+  }
+
+  /**
+   * Whether the periodic resync must run a pass for this pod. A pod whose last pass ended
+   * converged, whose full read is still current and which the new cluster list still shows as
+   * converged has nothing to do; running the pass would only read PostgreSQL twice to find that
+   * out. Everything else (new generation, deletion, task in flight, never settled by this process,
+   * a failure since, deep verify due, an address conflict, a list that differs) gets its pass.
+   */
+  public boolean needsPass(PodResyncRow row, ClusterSnapshot snap, Map<String, Integer> foreignAddresses) {
+    if (row.deleting() || row.taskUpid() != null || row.vmid() == null || row.node() == null || row.ip() == null) {
+      return true;
+    }
+    Settled s = settled.get(row.key());
+    Verified v = verified.get(row.key());
+    if (s == null
+        || !s.uid().equals(row.uid())
+        || s.generation() != row.generation()
+        || v == null
+        || v.generation() != row.generation()
+        || !now().isBefore(v.expires())) {
+      return true;
+    }
+    Integer holder = foreignAddresses.get(row.ip());
+    if (holder != null && !holder.equals(row.vmid())) {
+      return true;
+    }
+    if (!snap.takenAt().isAfter(v.at())) {
+      return false; // nothing newer to look at than the full read
+    }
+    Optional<Guest> g = snap.guest(row.vmid());
+    return g.isEmpty()
+        || !looksConverged(row.spec(), row.key(), row.uid().toString(), Optional.ofNullable(row.ownerName()), g.get());
   }
 
   private static ObservedContainer fromGuest(Guest g) {
@@ -827,6 +880,13 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
 
   /** Forgets what a full read showed, so the next pass reads again (after a wake-up by SQL, say). */
   public void invalidate(ResourceKey key) {
+    settled.remove(key);
     verified.remove(key);
+  }
+
+  /** Forgets every full read (an address pool or tenant changed, which the cluster list cannot show). */
+  public void invalidateAll() {
+    settled.clear();
+    verified.clear();
   }
 }

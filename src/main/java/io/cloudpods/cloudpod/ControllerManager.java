@@ -2,6 +2,7 @@ package io.cloudpods.cloudpod;
 
 import io.cloudpods.cloudpod.exec.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
+import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.controller.BackoffRateLimiter;
 import io.cloudpods.controller.ControllerRunner;
 import io.cloudpods.controller.ReconcileListener;
@@ -18,6 +19,7 @@ import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerStateStore;
 import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
+import io.cloudpods.store.PodResyncRow;
 import io.cloudpods.store.PodSetStore;
 import io.cloudpods.store.ResourceKey;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,6 +31,8 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -59,6 +63,7 @@ public class ControllerManager {
   private final String jdbcPassword;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile int firstResyncKeys = -1;
+  private volatile int lastResyncEnqueued = -1;
 
   private final Clock clock = Clock.systemUTC();
   private WorkQueue<ResourceKey> podQueue;
@@ -187,12 +192,20 @@ public class ControllerManager {
         }
       }
       case "PodSet" -> setQueue.add(ResourceKey.of(change.tenant(), change.name()));
-      case "IpPool", "Tenant" -> pods.listKeys().forEach(podQueue::add);
+      case "IpPool", "Tenant" -> {
+        podReconciler.invalidateAll(); // bridge, gateway, nameservers: not visible in the cluster list
+        pods.listKeys().forEach(podQueue::add);
+      }
       default -> LOG.debugf("ignoring change of kind %s", change.kind());
     }
   }
 
-  /** Takes a fresh cluster snapshot and re-enqueues every object. */
+  /**
+   * Takes a fresh cluster snapshot and enqueues every PodSet and every pod that needs a pass: a pod
+   * this process found converged, whose full read is current and which the new snapshot still shows
+   * so, is not enqueued ({@link CloudPodReconciler#needsPass}), so a resync of many converged pods
+   * costs one Proxmox request and one query rather than a pass per pod.
+   */
   @Scheduled(
       every = "${cloudpods.reconcile.resync-interval:30s}",
       delayed = "${cloudpods.reconcile.resync-interval:30s}",
@@ -218,10 +231,19 @@ public class ControllerManager {
     }
     try {
       sets.listKeys().forEach(setQueue::add);
-      var podKeys = pods.listKeys();
-      podKeys.forEach(podQueue::add);
+      List<PodResyncRow> rows = pods.resyncRows();
+      ClusterSnapshot snap = observer.current();
+      Map<String, Integer> foreign = observer.foreignAddresses();
+      int enqueued = 0;
+      for (PodResyncRow row : rows) {
+        if (snap == null || podReconciler.needsPass(row, snap, foreign)) {
+          podQueue.add(row.key());
+          enqueued++;
+        }
+      }
+      lastResyncEnqueued = enqueued;
       if (firstResyncKeys < 0) {
-        firstResyncKeys = podKeys.size();
+        firstResyncKeys = rows.size();
       }
       controllerState.recordFullResync(at);
     } catch (RuntimeException e) {
@@ -256,6 +278,11 @@ public class ControllerManager {
   /** Keys waiting or being processed; zero when the controller has nothing to do right now. */
   public int backlog() {
     return running.get() ? podQueue.readyCount() + podQueue.processingCount() : 0;
+  }
+
+  /** Pods the last resync enqueued (the others were converged with nothing to look at). */
+  public int lastResyncEnqueued() {
+    return lastResyncEnqueued;
   }
 
   public ClusterObserver observer() {

@@ -139,6 +139,50 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
         .executeUpdate();
   }
 
+  /**
+   * Every pod with its allocation, for the periodic resync: one query, no entities. Specs are
+   * parsed once per generation and reused from {@link #specCache} afterwards.
+   */
+  public List<PodResyncRow> resyncRows() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT p.tenant, p.name, CAST(p.uid AS text), p.generation, p.deletion_timestamp IS NOT NULL,"
+                    + " CAST(p.spec AS text), p.owner_name, a.vmid, a.node, a.ip, a.task_upid"
+                    + " FROM cloud_pod p LEFT JOIN pod_allocation a ON a.pod_uid = p.uid ORDER BY p.tenant, p.name")
+            .getResultList();
+    List<PodResyncRow> out = new java.util.ArrayList<>(rows.size());
+    Map<UUID, ParsedSpec> seen = new java.util.HashMap<>(rows.size() * 2);
+    for (Object[] r : rows) {
+      UUID uid = UUID.fromString((String) r[2]);
+      long generation = ((Number) r[3]).longValue();
+      ParsedSpec cached = specCache.get(uid);
+      if (cached == null || cached.generation() != generation) {
+        cached = new ParsedSpec(generation, defaults.pod(Json.read((String) r[5], CloudPodSpec.class)));
+      }
+      seen.put(uid, cached);
+      out.add(
+          new PodResyncRow(
+              ResourceKey.of((String) r[0], (String) r[1]),
+              uid,
+              generation,
+              Boolean.TRUE.equals(r[4]),
+              cached.spec(),
+              (String) r[6],
+              r[7] == null ? null : ((Number) r[7]).intValue(),
+              (String) r[8],
+              (String) r[9],
+              (String) r[10]));
+    }
+    specCache = seen; // forget pods that are gone
+    return out;
+  }
+
+  private record ParsedSpec(long generation, CloudPodSpec spec) {}
+
+  /** Parsed specs of the last {@link #resyncRows} by pod uid; the generation says when to parse again. */
+  private volatile Map<UUID, ParsedSpec> specCache = Map.of();
+
   /** The tenant's pod whose spec or allocation carries {@code vmid}. */
   public Optional<CloudPod> findByVmid(String tenant, int vmid) {
     @SuppressWarnings("unchecked")
