@@ -1,8 +1,5 @@
 package io.cloudpods.apiserver;
 
-import io.cloudpods.api.v1alpha1.CloudPod;
-import io.cloudpods.api.v1alpha1.Condition;
-import io.cloudpods.auth.Caller;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerState;
 import io.cloudpods.store.ControllerStateStore;
@@ -11,7 +8,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,26 +49,22 @@ public class StatusResource {
   @GET
   @Transactional
   public Status status() {
-    Caller caller = req.caller();
-    List<CloudPod> all = pods.list(caller.tenantFilter());
+    String tenant = req.caller().tenantFilter();
     Map<String, Integer> byPhase = new TreeMap<>();
     Map<String, Map<String, Integer>> tenantPhases = new TreeMap<>();
-    List<NotConverged> problems = new ArrayList<>();
-    for (CloudPod p : all) {
-      String phase = p.status().phase();
-      byPhase.merge(phase, 1, Integer::sum);
-      tenantPhases.computeIfAbsent(p.metadata().tenant(), t -> new TreeMap<>()).merge(phase, 1, Integer::sum);
-      NotConverged nc = notConverged(p);
-      if (nc != null) {
-        problems.add(nc);
-      }
+    int total = 0;
+    for (CloudPodStore.PhaseCount c : pods.phaseCounts(tenant)) {
+      total += c.pods();
+      byPhase.merge(c.phase(), c.pods(), Integer::sum);
+      tenantPhases.computeIfAbsent(c.tenant(), t -> new TreeMap<>()).merge(c.phase(), c.pods(), Integer::sum);
     }
     Map<String, TenantSummary> byTenant = new TreeMap<>();
     tenantPhases.forEach(
         (t, phases) -> byTenant.put(t, new TenantSummary(phases.values().stream().mapToInt(Integer::intValue).sum(), phases)));
+    List<NotConverged> problems = pods.unconverged(tenant).stream().map(StatusResource::notConverged).toList();
     ControllerState cs = controller.get();
     return new Status(
-        all.size(),
+        total,
         byPhase,
         byTenant,
         problems,
@@ -82,33 +74,29 @@ public class StatusResource {
         cs.message());
   }
 
-  static NotConverged notConverged(CloudPod p) {
-    long generation = p.metadata().generation();
-    Long observed = p.status().observedGeneration();
-    String phase = p.status().phase();
-    String tenant = p.metadata().tenant();
-    String name = p.metadata().name();
-    if (p.metadata().deletionTimestamp() != null) {
-      return new NotConverged(tenant, name, phase, "Deleting", "waiting for the container to be removed", generation, observed);
+  static NotConverged notConverged(CloudPodStore.Unconverged p) {
+    long generation = p.generation();
+    Long observed = p.observedGeneration();
+    if (p.deleting()) {
+      return new NotConverged(
+          p.tenant(), p.name(), p.phase(), "Deleting", "waiting for the container to be removed", generation, observed);
     }
     if (observed == null || observed < generation) {
       return new NotConverged(
-          tenant, name, phase, "NotObserved", "the controller has not reconciled generation " + generation + " yet", generation, observed);
+          p.tenant(), p.name(), p.phase(), "NotObserved",
+          "the controller has not reconciled generation " + generation + " yet", generation, observed);
     }
-    Condition ready =
-        p.status().conditions() == null
-            ? null
-            : p.status().conditions().stream().filter(c -> "Ready".equals(c.type())).findFirst().orElse(null);
-    if (ready == null || !"True".equals(ready.status())) {
+    if (!p.hasReady()) {
       return new NotConverged(
-          tenant,
-          name,
-          phase,
-          ready == null ? "NoReadyCondition" : Objects.requireNonNullElse(ready.reason(), "NotReady"),
-          ready == null ? "no Ready condition reported" : ready.message(),
-          generation,
-          observed);
+          p.tenant(), p.name(), p.phase(), "NoReadyCondition", "no Ready condition reported", generation, observed);
     }
-    return null;
+    return new NotConverged(
+        p.tenant(),
+        p.name(),
+        p.phase(),
+        Objects.requireNonNullElse(p.readyReason(), "NotReady"),
+        p.readyMessage(),
+        generation,
+        observed);
   }
 }

@@ -178,6 +178,71 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
     return out;
   }
 
+  /** Pods per tenant and phase (a pod marked for deletion counts as Deleting, one without status as Pending). */
+  public record PhaseCount(String tenant, String phase, int pods) {}
+
+  /** A pod that is not converged, with the reason and message of its Ready condition. */
+  public record Unconverged(
+      String tenant, String name, String phase, boolean deleting, long generation, Long observedGeneration,
+      boolean hasReady, String readyReason, String readyMessage) {}
+
+  private static final String PHASE_SQL =
+      "CASE WHEN p.deletion_timestamp IS NOT NULL THEN 'Deleting' ELSE COALESCE(p.status->>'phase', 'Pending') END";
+  private static final String OBSERVED_SQL =
+      "CASE WHEN p.status->>'observedGeneration' ~ '^[0-9]{1,18}$' THEN CAST(p.status->>'observedGeneration' AS bigint) END";
+
+  /** Counts for the status summary, computed by PostgreSQL (no pod is loaded). */
+  public List<PhaseCount> phaseCounts(String tenant) {
+    var q =
+        em.createNativeQuery(
+            "SELECT p.tenant, " + PHASE_SQL + ", count(*) FROM cloud_pod p"
+                + (tenant == null ? "" : " WHERE p.tenant = ?1")
+                + " GROUP BY 1, 2 ORDER BY 1, 2");
+    if (tenant != null) {
+      q.setParameter(1, tenant);
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = q.getResultList();
+    return rows.stream().map(r -> new PhaseCount((String) r[0], (String) r[1], ((Number) r[2]).intValue())).toList();
+  }
+
+  /**
+   * Pods that are marked for deletion, not observed at their generation yet, or without a Ready
+   * condition that is True; filtered by PostgreSQL so a summary of many converged pods stays cheap.
+   */
+  public List<Unconverged> unconverged(String tenant) {
+    String sql =
+        "SELECT p.tenant, p.name, " + PHASE_SQL + ", p.deletion_timestamp IS NOT NULL, p.generation, " + OBSERVED_SQL + ","
+            + " r.c IS NOT NULL, r.c->>'reason', r.c->>'message'"
+            + " FROM cloud_pod p LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
+            + "   CASE WHEN jsonb_typeof(p.status->'conditions') = 'array' THEN p.status->'conditions' ELSE '[]'::jsonb END) c"
+            + "   WHERE c->>'type' = 'Ready' LIMIT 1) r ON true"
+            + " WHERE (p.deletion_timestamp IS NOT NULL OR " + OBSERVED_SQL + " IS NULL OR " + OBSERVED_SQL + " < p.generation"
+            + "   OR r.c IS NULL OR r.c->>'status' IS DISTINCT FROM 'True')"
+            + (tenant == null ? "" : " AND p.tenant = ?1")
+            + " ORDER BY p.tenant, p.name";
+    var q = em.createNativeQuery(sql);
+    if (tenant != null) {
+      q.setParameter(1, tenant);
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = q.getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new Unconverged(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    Boolean.TRUE.equals(r[3]),
+                    ((Number) r[4]).longValue(),
+                    r[5] == null ? null : ((Number) r[5]).longValue(),
+                    Boolean.TRUE.equals(r[6]),
+                    (String) r[7],
+                    (String) r[8]))
+        .toList();
+  }
+
   private record ParsedSpec(long generation, CloudPodSpec spec) {}
 
   /** Parsed specs of the last {@link #resyncRows} by pod uid; the generation says when to parse again. */

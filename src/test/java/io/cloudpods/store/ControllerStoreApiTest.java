@@ -196,4 +196,48 @@ class ControllerStoreApiTest {
         .body("proxmoxReachable", equalTo("false"))
         .body("controllerMessage", equalTo("connection refused"));
   }
+
+  @Test
+  void status_countsPhasesAndListsEachKindOfUnconvergedPod_butNotReadyOnes() {
+    String[] tp = tenantWithPool(null);
+    String t = tp[0];
+    applyAsAdmin(
+        pod(t, "ready", Map.of("ipPool", tp[1])),
+        pod(t, "failing", Map.of("ipPool", tp[1])),
+        pod(t, "silent", Map.of("ipPool", tp[1])),
+        pod(t, "fresh", Map.of("ipPool", tp[1])),
+        pod(t, "going", Map.of("ipPool", tp[1])));
+    Instant now = Instant.parse("2026-11-25T10:00:00Z");
+    pods.updateStatus(
+        ResourceKey.of(t, "ready"),
+        new io.cloudpods.api.v1alpha1.CloudPodStatus(
+            "Running", 9100, "pve", "10.1.10.60", 1L,
+            List.of(new io.cloudpods.api.v1alpha1.Condition("Ready", "True", "Converged", "", now, 1L)),
+            null, null, null, null));
+    pods.updateStatus(
+        ResourceKey.of(t, "failing"),
+        new io.cloudpods.api.v1alpha1.CloudPodStatus(
+            "Failed", 9101, "pve", "10.1.10.61", 1L,
+            List.of(new io.cloudpods.api.v1alpha1.Condition("Ready", "False", "IpConflict", "address taken", now, 1L)),
+            null, null, null, null));
+    pods.updateStatus(
+        ResourceKey.of(t, "silent"),
+        new io.cloudpods.api.v1alpha1.CloudPodStatus("Provisioning", null, null, null, 1L, List.of(), null, null, null, null));
+    pods.markDeleted(ResourceKey.of(t, "going"));
+
+    admin().get("/api/v1/status").then()
+        .statusCode(200)
+        .body("byTenant." + t + ".pods", equalTo(5))
+        .body("byTenant." + t + ".byPhase.Running", equalTo(1))
+        .body("byTenant." + t + ".byPhase.Failed", equalTo(1))
+        .body("byTenant." + t + ".byPhase.Provisioning", equalTo(1))
+        .body("byTenant." + t + ".byPhase.Pending", equalTo(1))
+        .body("byTenant." + t + ".byPhase.Deleting", equalTo(1))
+        .body("notConverged.findAll { it.tenant == '" + t + "' }.name", equalTo(List.of("failing", "fresh", "going", "silent")))
+        .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'failing' }.reason", equalTo("IpConflict"))
+        .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'failing' }.message", equalTo("address taken"))
+        .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'fresh' }.reason", equalTo("NotObserved"))
+        .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'going' }.reason", equalTo("Deleting"))
+        .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'silent' }.reason", equalTo("NoReadyCondition"));
+  }
 }
