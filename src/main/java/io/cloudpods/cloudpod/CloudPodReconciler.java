@@ -182,6 +182,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     if (found.isEmpty()) {
       gate.forget(key);
       verified.remove(key);
+      taskSeen.remove(key);
       return ReconcileResult.done();
     }
     Pass p = new Pass(key, found.get());
@@ -271,9 +272,10 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     if (task.running()) {
       gate.hold(p.key, slotsForTask(p, upid));
       p.status.task(upid.toString()).summary(CloudPodConditions.WAITING_FOR_TASK, upid.type() + " is running");
-      return Optional.of(ReconcileResult.requeueAfter(config.taskPollInterval()));
+      return Optional.of(ReconcileResult.requeueAfter(pollDelay(p.key, upid.toString())));
     }
     gate.release(p.key);
+    taskSeen.remove(p.key);
     allocations.recordTask(p.uid, null);
     p.status.task(null);
     verified.remove(p.key);
@@ -293,6 +295,29 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     }
     p.status.summary(CloudPodConditions.TASK_FAILED, upid.type() + ": " + exit);
     throw task.failure().orElseThrow();
+  }
+
+  /** When this process first saw each pod's running task, for {@link #pollDelay}. */
+  private final Map<ResourceKey, TaskSeen> taskSeen = new ConcurrentHashMap<>();
+
+  private record TaskSeen(String upid, Instant since) {}
+
+  /**
+   * How long to wait before checking a running task again: a tenth of how long it has run (as
+   * seen by this process), between the initial and the maximum poll interval. Short tasks are
+   * noticed finished quickly, long ones cost few requests, and the delay in noticing is about 10 %.
+   */
+  private Duration pollDelay(ResourceKey key, String upid) {
+    Instant now = clock.instant();
+    TaskSeen seen = taskSeen.compute(key, (k, old) -> old != null && old.upid().equals(upid) ? old : new TaskSeen(upid, now));
+    return nextPoll(Duration.between(seen.since(), now), config.taskPollInitial(), config.taskPollInterval());
+  }
+
+  /** A tenth of {@code running}, kept between {@code initial} and {@code max}. */
+  static Duration nextPoll(Duration running, Duration initial, Duration max) {
+    long maxMs = max.toMillis();
+    long minMs = Math.min(initial.toMillis(), maxMs);
+    return Duration.ofMillis(Math.max(minMs, Math.min(maxMs, running.toMillis() / 10)));
   }
 
   private static String warnings(TaskStatus t) {
@@ -600,7 +625,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     allocations.recordTask(p.uid, upid.toString());
     p.status.task(upid.toString());
     describeStart(p, action, upid);
-    return ReconcileResult.requeueAfter(config.taskPollInterval());
+    return ReconcileResult.requeueAfter(pollDelay(p.key, upid.toString()));
   }
 
   private void describeStart(Pass p, Action action, Upid upid) {

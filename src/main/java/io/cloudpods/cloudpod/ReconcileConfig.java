@@ -32,9 +32,17 @@ public interface ReconcileConfig {
   @WithDefault("20")
   double retryQps();
 
-  /** How often a running Proxmox task of a pod is checked. */
+  /**
+   * The longest wait between two checks of a running Proxmox task. Checks start after
+   * {@link #taskPollInitial()} and then wait a tenth of the time the task has run so far, up to
+   * this: a task is noticed finished within about 10 % of its duration (or this interval).
+   */
   @WithDefault("1s")
   Duration taskPollInterval();
+
+  /** The first check of a task just started (and the shortest wait between checks). */
+  @WithDefault("100ms")
+  Duration taskPollInitial();
 
   /** How soon to look again at a locked container or one whose state Proxmox does not report yet. */
   @WithDefault("2s")
