@@ -58,7 +58,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -97,6 +99,13 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
    * not all read again in the same cycle).
    */
   private record Verified(long generation, Instant at, Instant expires) {}
+
+  private volatile Consumer<ResourceKey> ownerWake = k -> {};
+
+  /** Called with the owning PodSet's key when a pod's readiness or observed generation changes. */
+  public void wakeOwnersWith(Consumer<ResourceKey> wake) {
+    this.ownerWake = wake;
+  }
 
   /** Pods whose last pass ended converged, with nothing left to do: uid and generation. */
   private final Map<ResourceKey, Settled> settled = new ConcurrentHashMap<>();
@@ -167,6 +176,14 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       CloudPodStatus built = status.build();
       if (status.changed(built)) {
         pods.updateStatus(key, built);
+        CloudPodStatus before = pod.status();
+        boolean readyBefore = before != null && Conditions.isTrue(before.conditions(), CloudPodConditions.READY);
+        boolean readyNow = Conditions.isTrue(built.conditions(), CloudPodConditions.READY);
+        if (readyBefore != readyNow
+            || !Objects.equals(before == null ? null : before.observedGeneration(), built.observedGeneration())) {
+          // status writes send no notification; the PodSet counts ready pods, so tell it
+          ownerPodSet(this).ifPresent(set -> ownerWake.accept(ResourceKey.of(key.tenant(), set)));
+        }
       }
     }
   }
@@ -602,7 +619,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     List<String> slots = slotsFor(p, action);
     if (!gate.tryAcquire(p.key, slots)) {
       p.status.summary(CloudPodConditions.WAITING_FOR_CAPACITY, "waiting for a free slot: " + String.join(", ", slots));
-      return ReconcileResult.requeueAfter(config.capacityRecheck());
+      // the gate wakes this pod when a slot frees; the next resync looks at it anyway. Polling
+      // here would run a pass per waiting pod every few seconds (hundreds, behind one template).
+      return ReconcileResult.done();
     }
     Upid upid;
     try {

@@ -71,6 +71,7 @@ public class ControllerManager {
   private ControllerRunner<ResourceKey> podRunner;
   private ControllerRunner<ResourceKey> setRunner;
   private CloudPodReconciler podReconciler;
+  private PodSetReconciler setReconciler;
   private ClusterObserver observer;
   private ChangeListener changes;
 
@@ -140,7 +141,8 @@ public class ControllerManager {
     podReconciler =
         new CloudPodReconciler(
             pods, allocations, pools, defaults, client, observer, gate, events, probe, config, proxmoxConfig.pool(), clock);
-    PodSetReconciler setReconciler = new PodSetReconciler(sets, pods, events, config.lockedRecheck(), clock);
+    setReconciler = new PodSetReconciler(sets, pods, events, config.lockedRecheck(), clock);
+    podReconciler.wakeOwnersWith(this::wakePodSet);
     podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podListener());
     setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
     podRunner.start();
@@ -180,6 +182,11 @@ public class ControllerManager {
     };
   }
 
+  private void wakePodSet(ResourceKey key) {
+    setReconciler.invalidate(key);
+    setQueue.add(key);
+  }
+
   /** A desired-state row changed (from any writer): wake what depends on it. */
   void onChange(ChangeListener.Change change) {
     switch (change.kind()) {
@@ -188,10 +195,10 @@ public class ControllerManager {
         podReconciler.invalidate(key);
         podQueue.add(key);
         if (change.owner() != null) {
-          setQueue.add(ResourceKey.of(change.tenant(), change.owner()));
+          wakePodSet(ResourceKey.of(change.tenant(), change.owner()));
         }
       }
-      case "PodSet" -> setQueue.add(ResourceKey.of(change.tenant(), change.name()));
+      case "PodSet" -> wakePodSet(ResourceKey.of(change.tenant(), change.name()));
       case "IpPool", "Tenant" -> {
         podReconciler.invalidateAll(); // bridge, gateway, nameservers: not visible in the cluster list
         pods.listKeys().forEach(podQueue::add);
@@ -230,11 +237,16 @@ public class ControllerManager {
       }
     }
     try {
-      sets.listKeys().forEach(setQueue::add);
+      int enqueued = 0;
+      for (PodSetStore.ResyncRow row : sets.resyncRows()) {
+        if (setReconciler.needsPass(row)) {
+          setQueue.add(row.key());
+          enqueued++;
+        }
+      }
       List<PodResyncRow> rows = pods.resyncRows();
       ClusterSnapshot snap = observer.current();
       Map<String, Integer> foreign = observer.foreignAddresses();
-      int enqueued = 0;
       for (PodResyncRow row : rows) {
         if (snap == null || podReconciler.needsPass(row, snap, foreign)) {
           podQueue.add(row.key());
@@ -277,10 +289,12 @@ public class ControllerManager {
 
   /** Keys waiting or being processed; zero when the controller has nothing to do right now. */
   public int backlog() {
-    return running.get() ? podQueue.readyCount() + podQueue.processingCount() : 0;
+    return running.get()
+        ? podQueue.readyCount() + podQueue.processingCount() + setQueue.readyCount() + setQueue.processingCount()
+        : 0;
   }
 
-  /** Pods the last resync enqueued (the others were converged with nothing to look at). */
+  /** Pods and PodSets the last resync enqueued (the others were converged with nothing to look at). */
   public int lastResyncEnqueued() {
     return lastResyncEnqueued;
   }

@@ -48,7 +48,10 @@ public interface ReconcileConfig {
   @WithDefault("2s")
   Duration lockedRecheck();
 
-  /** How soon a pod that waits for a free clone/storage/node slot looks again (it is also woken). */
+  /**
+   * How soon a pod that cannot be placed (no node with room or with the template) looks again. A
+   * pod waiting for a free clone/storage/node slot is woken by the gate instead.
+   */
   @WithDefault("5s")
   Duration capacityRecheck();
 

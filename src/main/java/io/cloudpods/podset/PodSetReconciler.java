@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps a PodSet's pods {@code <name>-0 … <name>-(N-1)} in the store: creates missing ordinals,
@@ -52,8 +53,27 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     this.clock = clock;
   }
 
+  /** PodSets whose last pass found every pod ready, by generation. */
+  private final Map<ResourceKey, Long> settled = new ConcurrentHashMap<>();
+
+  /**
+   * Whether the periodic resync must run a pass: not when the last pass found all pods ready at
+   * this generation and nothing woke it since (spec changes, pod changes and pods' readiness
+   * changes do, see {@link #invalidate}).
+   */
+  public boolean needsPass(PodSetStore.ResyncRow row) {
+    Long g = settled.get(row.key());
+    return row.deleting() || g == null || g != row.generation();
+  }
+
+  /** Something the PodSet depends on changed: its next resync runs a pass. */
+  public void invalidate(ResourceKey key) {
+    settled.remove(key);
+  }
+
   @Override
   public ReconcileResult reconcile(ResourceKey key) {
+    settled.remove(key);
     Optional<PodSet> found = sets.get(key);
     if (found.isEmpty()) {
       return ReconcileResult.done();
@@ -134,7 +154,11 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         generation,
         allReady ? CloudPodConditions.CONVERGED : "Scaling",
         ready + "/" + replicas + " pods ready" + (owned.size() > replicas ? ", " + (owned.size() - replicas) + " being removed" : ""));
-    return allReady ? ReconcileResult.done() : ReconcileResult.requeueAfter(recheck);
+    if (allReady) {
+      settled.put(key, generation);
+      return ReconcileResult.done();
+    }
+    return ReconcileResult.requeueAfter(recheck);
   }
 
   private void writeStatus(

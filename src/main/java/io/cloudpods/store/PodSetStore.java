@@ -8,6 +8,7 @@ import io.cloudpods.api.v1alpha1.PodSetStatus;
 import io.cloudpods.api.v1alpha1.PodTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -79,5 +80,19 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> {
     Optional<PodSet> marked = super.markDeleted(key);
     marked.ifPresent(s -> pods.markOwnedDeleted(java.util.UUID.fromString(s.metadata().uid())));
     return marked;
+  }
+
+  /** Key, generation and deletion mark of every PodSet: what the periodic resync needs, in one query. */
+  public record ResyncRow(ResourceKey key, long generation, boolean deleting) {}
+
+  public List<ResyncRow> resyncRows() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT tenant, name, generation, deletion_timestamp IS NOT NULL FROM pod_set ORDER BY tenant, name")
+            .getResultList();
+    return rows.stream()
+        .map(r -> new ResyncRow(ResourceKey.of((String) r[0], (String) r[1]), ((Number) r[2]).longValue(), Boolean.TRUE.equals(r[3])))
+        .toList();
   }
 }
