@@ -110,15 +110,16 @@ public class Admission {
             .thenComparing(i -> i.key().name()));
     // every tenant row this batch touches is locked up front, in name order, so that two batches
     // never wait for each other's tenants in opposite orders
+    Batch written = new Batch();
     items.stream()
         .map(i -> i.kind() == Kind.Tenant ? i.key().name() : i.key().tenant())
         .filter(Objects::nonNull)
         .distinct()
         .sorted()
-        .forEach(tenants::lock);
+        .forEach(t -> tenants.lock(t).ifPresent(locked -> written.tenants.put(t, locked)));
     for (Item item : ordered) {
       try {
-        results[item.index()] = write(item, dryRun);
+        results[item.index()] = write(item, dryRun, written);
       } catch (ApiException e) {
         throw e.prefixed(item.prefix());
       } catch (StoreConflictException e) {
@@ -252,13 +253,26 @@ public class Admission {
     };
   }
 
-  private Result write(Item item, boolean dryRun) {
+  /**
+   * What one batch has learned under its tenant row locks: the locked tenants and each tenant's
+   * usage, kept up to date as the batch's objects are written (no other writer can change either
+   * until the batch commits), so a batch of N pods computes each tenant's usage once, not N times.
+   */
+  private static final class Batch {
+    final Map<String, Tenant> tenants = new HashMap<>();
+    final Map<String, TenantUsage> usage = new HashMap<>();
+  }
+
+  private Result write(Item item, boolean dryRun, Batch batch) {
     Written<?> w =
         switch (item.kind()) {
-          case Tenant -> tenants.put((Tenant) item.object(), item.resourceVersion());
+          case Tenant -> {
+            batch.tenants.remove(item.key().name()); // quota may change: lock and read it again
+            yield tenants.put((Tenant) item.object(), item.resourceVersion());
+          }
           case IpPool -> writePool(item);
-          case PodSet -> writePodSet(item);
-          case CloudPod -> writeCloudPod(item);
+          case PodSet -> writePodSet(item, batch);
+          case CloudPod -> writeCloudPod(item, batch);
         };
     if (w.outcome() != WriteOutcome.unchanged) {
       events.append(
@@ -272,9 +286,12 @@ public class Admission {
     return new Result(item.kind(), item.key().tenant(), item.key().name(), w.outcome(), w.object());
   }
 
-  private Tenant lockTenant(String name) {
-    Tenant t =
-        tenants.lock(name).orElseThrow(() -> ApiException.invalid("metadata.tenant", "tenant '" + name + "' does not exist"));
+  private Tenant lockTenant(String name, Batch batch) {
+    Tenant t = batch.tenants.get(name);
+    if (t == null) {
+      t = tenants.lock(name).orElseThrow(() -> ApiException.invalid("metadata.tenant", "tenant '" + name + "' does not exist"));
+      batch.tenants.put(name, t);
+    }
     if (t.metadata().deletionTimestamp() != null) {
       throw ApiException.invalid("metadata.tenant", "tenant '" + name + "' is being deleted");
     }
@@ -298,20 +315,27 @@ public class Admission {
     return pools.put(pool, item.resourceVersion());
   }
 
-  private Written<PodSet> writePodSet(Item item) {
+  private Written<PodSet> writePodSet(Item item, Batch batch) {
     PodSet set = (PodSet) item.object();
-    Tenant tenant = lockTenant(item.key().tenant());
+    Tenant tenant = lockTenant(item.key().tenant(), batch);
     pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
-    UUID existing = podSets.get(item.key()).map(s -> UUID.fromString(s.metadata().uid())).orElse(null);
-    TenantUsage after = usage.usage(item.key().tenant(), existing).plus(usage.claim(set.spec()));
-    checkQuota(tenant, after);
-    return podSets.put(set, item.resourceVersion());
+    TenantUsage old = podSets.get(item.key()).map(s -> usage.claim(s.spec())).orElse(TenantUsage.ZERO);
+    TenantUsage before = usageOf(item.key().tenant(), batch);
+    TenantUsage after = before.minus(old).plus(usage.claim(set.spec()));
+    checkQuota(tenant, before, after);
+    Written<PodSet> w = podSets.put(set, item.resourceVersion());
+    batch.usage.put(item.key().tenant(), after);
+    return w;
   }
 
-  private Written<CloudPod> writeCloudPod(Item item) {
+  private TenantUsage usageOf(String tenant, Batch batch) {
+    return batch.usage.computeIfAbsent(tenant, t -> usage.usage(t, null));
+  }
+
+  private Written<CloudPod> writeCloudPod(Item item, Batch batch) {
     CloudPod pod = (CloudPod) item.object();
     CloudPodSpec spec = pod.spec();
-    Tenant tenant = lockTenant(item.key().tenant());
+    Tenant tenant = lockTenant(item.key().tenant(), batch);
     CloudPodEntity existing = pods.entity(item.key()).orElse(null);
     if (existing != null && existing.ownerUid != null) {
       throw ApiException.conflict(
@@ -331,9 +355,13 @@ public class Admission {
     if (spec.vmid() != null && allocations.vmidTaken(spec.vmid(), self)) {
       throw ApiException.invalid("spec.vmid", "VMID " + spec.vmid() + " is already taken");
     }
-    TenantUsage after = usage.usage(item.key().tenant(), existing == null ? null : existing.uid).plus(TenantUsage.of(1, spec));
-    checkQuota(tenant, after);
+    TenantUsage old =
+        existing == null ? TenantUsage.ZERO : TenantUsage.of(1, defaults.pod(Json.read(existing.spec, CloudPodSpec.class)));
+    TenantUsage before = usageOf(item.key().tenant(), batch);
+    TenantUsage after = before.minus(old).plus(TenantUsage.of(1, spec));
+    checkQuota(tenant, before, after);
     Written<CloudPod> w = pods.put(pod, item.resourceVersion());
+    batch.usage.put(item.key().tenant(), after);
     try {
       allocations.reserveRequested(UUID.fromString(w.object().metadata().uid()), spec.vmid(), spec.ipPool(), spec.ip());
     } catch (StoreConflictException e) {
@@ -346,12 +374,11 @@ public class Admission {
    * Refuses a write that would leave a tenant above a quota. A tenant already above a lowered quota
    * can still make changes that do not increase the exceeded dimension.
    */
-  private void checkQuota(Tenant tenant, TenantUsage after) {
+  private void checkQuota(Tenant tenant, TenantUsage before, TenantUsage after) {
     TenantQuota q = tenant.spec() == null ? null : tenant.spec().quota();
     if (q == null) {
       return;
     }
-    TenantUsage before = usage.usage(tenant.metadata().name(), null);
     List<FieldError> exceeded = new ArrayList<>();
     exceed(exceeded, "maxPods", q.maxPods(), before.pods(), after.pods());
     exceed(exceeded, "maxCores", q.maxCores(), before.cores(), after.cores());
