@@ -400,6 +400,13 @@ class ChaosSoakIT {
         byUid.computeIfAbsent(uid, u -> new ArrayList<>()).add(g.vmid());
       }
     }
+    // a container without our tags that was not there before (a clone that never got its config)
+    for (SimGuest g : cluster.guests()) {
+      if (!g.managed() && !foreignBefore.containsKey(g.vmid())) {
+        orphans.add("CT " + g.vmid() + " on " + g.node() + " without our tags (" + g.get("hostname") + ", description "
+            + g.get("description") + ", lock " + g.lock() + ")");
+      }
+    }
     checks.put("managedContainers", managed.size());
     checks.put("orphans", orphans);
     orphans.forEach(o -> problems.add("orphan container: " + o));
