@@ -571,6 +571,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
         return ReconcileResult.requeueAfter(config.lockedRecheck());
       }
       if (action instanceof Action.UpdateConfig u) {
+        events.recordIntent(announce(p, u));
         executor.execute(u);
         configChanged = true;
         verified.remove(p.key);
@@ -625,6 +626,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     }
     Upid upid;
     try {
+      events.recordIntent(announce(p, action));
       upid = executor.execute(action).orElseThrow();
     } catch (ProxmoxAlreadyExistsException e) {
       gate.release(p.key);
@@ -652,26 +654,51 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       p.status
           .condition(PROVISIONED, false, CloudPodConditions.CREATING, "cloning template " + c.sourceVmid() + " (" + upid + ")")
           .phase(CloudPodConditions.PHASE_PROVISIONING);
-      events.record(
-          p.event(
-              "info",
-              "CloneStarted",
-              (c.full() ? "full" : "linked") + " clone of template " + c.sourceVmid() + " to CT " + c.newVmid() + " on " + c.node()));
     } else if (action instanceof Action.ResizeDisk r) {
       p.status.condition(CONFIG_SYNCED, false, CloudPodConditions.UPDATING, "growing rootfs to " + r.sizeGb() + " GiB");
-      events.record(p.event("info", "DiskResizing", "growing rootfs to " + r.sizeGb() + " GiB"));
     } else if (action instanceof Action.Start) {
       p.status.condition(POWER_STATE_SYNCED, false, CloudPodConditions.STARTING, "starting");
-      events.record(p.event("info", "Starting", "starting CT " + p.alloc.vmid()));
     } else if (action instanceof Action.Shutdown s) {
       p.status.condition(POWER_STATE_SYNCED, false, CloudPodConditions.STOPPING, "shutting down (timeout " + s.timeoutSeconds() + " s)");
-      events.record(p.event("info", "ShuttingDown", "graceful shutdown of CT " + s.vmid()));
-    } else if (action instanceof Action.Stop s) {
+    } else if (action instanceof Action.Stop) {
       p.status.condition(POWER_STATE_SYNCED, false, CloudPodConditions.STOPPING, "stopping hard");
-      events.record(p.event("info", "Stopping", "hard stop of CT " + s.vmid()));
-    } else if (action instanceof Action.Destroy d) {
-      events.record(p.event("info", "Destroying", "destroying CT " + d.vmid()));
     }
+  }
+
+  /**
+   * The event recorded before a mutating Proxmox call (write-ahead, like the scripts' "Cloning
+   * template"): a kill or a lost answer after the call still leaves its trace. The outcome (task
+   * succeeded or failed, the config written) is recorded after, as it becomes known.
+   */
+  private static PodEvent announce(Pass p, Action action) {
+    if (action instanceof Action.CloneContainer c) {
+      return p.event(
+          "info",
+          "Cloning",
+          (c.full() ? "full" : "linked") + " clone of template " + c.sourceVmid() + " to CT " + c.newVmid() + " on " + c.node());
+    }
+    if (action instanceof Action.UpdateConfig u) {
+      return p.event(
+          "info",
+          "UpdatingConfig",
+          "CT " + u.vmid() + ": set " + describe(u.set()) + (u.delete().isEmpty() ? "" : "; delete " + String.join(", ", u.delete())));
+    }
+    if (action instanceof Action.ResizeDisk r) {
+      return p.event("info", "DiskResizing", "growing rootfs of CT " + r.vmid() + " to " + r.sizeGb() + " GiB");
+    }
+    if (action instanceof Action.Start s) {
+      return p.event("info", "Starting", "starting CT " + s.vmid());
+    }
+    if (action instanceof Action.Shutdown s) {
+      return p.event("info", "ShuttingDown", "graceful shutdown of CT " + s.vmid());
+    }
+    if (action instanceof Action.Stop s) {
+      return p.event("info", "Stopping", "hard stop of CT " + s.vmid());
+    }
+    if (action instanceof Action.Destroy d) {
+      return p.event("info", "Destroying", "destroying CT " + d.vmid());
+    }
+    throw new IllegalArgumentException("not a Proxmox mutation: " + action);
   }
 
   private List<String> slotsFor(Pass p, Action action) {

@@ -21,6 +21,21 @@ public class EventRecorder {
     this.file = config.logFile().map(JsonLineLog::new).orElse(null);
   }
 
+  /**
+   * Records what the controller is about to do, before it asks Proxmox: unlike {@link #record}, a
+   * failure to store it is thrown, so the caller does not act without a trace in the event log.
+   */
+  public void recordIntent(PodEvent e) {
+    store.append(e.level(), e.reason(), e.message(), e.kind(), e.tenant(), e.name(), e.vmid(), e.hostname(), e.ip(), null);
+    if (file != null) {
+      try {
+        file.append(e);
+      } catch (RuntimeException ex) {
+        LOG.warnf("could not write the event log: %s", ex.getMessage());
+      }
+    }
+  }
+
   public void record(PodEvent e) {
     try {
       store.append(e.level(), e.reason(), e.message(), e.kind(), e.tenant(), e.name(), e.vmid(), e.hostname(), e.ip(), null);

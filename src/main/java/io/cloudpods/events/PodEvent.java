@@ -4,7 +4,7 @@ package io.cloudpods.events;
  * Something the controller did or saw, about one object.
  *
  * @param level {@code info}, {@code warn} or {@code error}
- * @param reason CamelCase, e.g. {@code CloneStarted}
+ * @param reason CamelCase, e.g. {@code Cloning}
  */
 public record PodEvent(
     String level,

@@ -39,6 +39,9 @@ final class ClusterState {
   private final Random random;
   private final ScheduledExecutorService scheduler;
   private int finishedTasks;
+  /** Accepted guest mutations, oldest first (bounded; see {@link #journal}). */
+  private final java.util.ArrayDeque<Mutation> journal = new java.util.ArrayDeque<>();
+  private static final int MAX_JOURNAL = 200_000;
 
   ClusterState(SimulatorOptions options) {
     this.options = options;
@@ -56,6 +59,22 @@ final class ClusterState {
 
   TimingModel timing() {
     return timing;
+  }
+
+  /** Journals a guest mutation at the moment its request is accepted. */
+  void journal(String node, int vmid, String type, String upid, String authId) {
+    synchronized (journal) {
+      journal.addLast(new Mutation(now(), node, vmid, type, upid, authId));
+      if (journal.size() > MAX_JOURNAL) {
+        journal.removeFirst();
+      }
+    }
+  }
+
+  List<Mutation> journal() {
+    synchronized (journal) {
+      return new ArrayList<>(journal);
+    }
   }
 
   void setTiming(TimingModel t) {

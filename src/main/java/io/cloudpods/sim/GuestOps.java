@@ -130,6 +130,7 @@ final class GuestOps {
     g.sample(s.now());
 
     Task t = s.startTask(node.name, "vzcreate", Integer.toString(vmid), c.authId());
+    s.journal(node.name, vmid, "create", t.upid, c.authId());
     String prefix = "unable to create CT " + vmid + " - ";
     String volname = st.freeVolname(st.type.equals("dir") ? "vm" : "subvol", vmid);
     String pool = c.str("pool");
@@ -241,6 +242,7 @@ final class GuestOps {
     g.sample(s.now());
 
     Task t = s.startTask(node.name, "vzclone", Integer.toString(src.vmid), c.authId());
+    s.journal(node.name, newid, "clone", t.upid, c.authId());
     String prefix = "clone failed: ";
     long size = srcRoot.sizeBytes();
     String volname = full
@@ -376,6 +378,7 @@ final class GuestOps {
     }
     g.config = next;
     g.sample(s.now());
+    s.journal(g.node, g.vmid, "config", null, c.authId());
   }
 
   // ---- power ----
@@ -390,6 +393,7 @@ final class GuestOps {
   /** Starts a vzstart task; also used by create/rollback with start=1. */
   String startTask(Guest g, String authId) {
     Task t = s.startTask(g.node, "vzstart", Integer.toString(g.vmid), authId);
+    s.journal(g.node, g.vmid, "start", t.upid, authId);
     s.taskStep(t, Duration.ZERO, "", null, () -> s.withConfigFlock(g, t, "", null, () -> {
       if (g.isTemplate()) {
         throw ApiException.fail("you can't start a CT if it's a template");
@@ -436,6 +440,7 @@ final class GuestOps {
       throw ApiException.fail("CT " + g.vmid + " not running");
     }
     Task t = s.startTask(g.node, shutdown ? "vzshutdown" : "vzstop", Integer.toString(g.vmid), c.authId());
+    s.journal(g.node, g.vmid, shutdown ? "shutdown" : "stop", t.upid, c.authId());
     Duration d = shutdown ? s.timing().shutdown() : s.timing().stop();
     boolean fails = false;
     if (shutdown) {
@@ -488,6 +493,7 @@ final class GuestOps {
     }
     Map<String, String> original = g.config;
     Task t = s.startTask(g.node, "vzdestroy", Integer.toString(g.vmid), c.authId());
+    s.journal(g.node, g.vmid, "destroy", t.upid, c.authId());
     Duration stopFirst = g.running() ? s.timing().stop() : Duration.ZERO;
     g.config = new LinkedHashMap<>(Map.of("lock", "destroyed"));
     g.flockHolder = t;
@@ -593,6 +599,7 @@ final class GuestOps {
       throw ApiException.fail("disk is already at specified size");
     }
     Task t = s.startTask(g.node, "resize", Integer.toString(g.vmid), c.authId());
+    s.journal(g.node, g.vmid, "resize", t.upid, c.authId());
     g.flockHolder = t;
     SimStorage st = s.nodes.get(g.node).storages.get(m.storage());
     s.taskStep(t, s.timing().resize(), "", null, () -> {

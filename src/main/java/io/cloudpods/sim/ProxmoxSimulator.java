@@ -148,6 +148,15 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * The journal of accepted guest mutations (create, clone, config, resize, start, shutdown, stop,
+   * destroy), oldest first; the same as {@code GET /_sim/journal}. A request whose answer was lost is
+   * in it (the action happened); one refused before it acted is not.
+   */
+  public List<Mutation> mutations() {
+    return state.journal();
+  }
+
   /** Request counts per {@code METHOD /route/{template}}. */
   public Map<String, Long> requestCounts() {
     return stats.snapshot();

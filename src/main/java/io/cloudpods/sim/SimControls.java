@@ -38,6 +38,8 @@ final class SimControls {
       case "DELETE /_sim/stats":
         stats.reset();
         return statsJson();
+      case "GET /_sim/journal":
+        return s.journal().stream().map(Mutation::toJson).toList();
       case "GET /_sim/timing":
         return timingJson(s.timing());
       case "PUT /_sim/timing":

@@ -15,6 +15,7 @@ import io.cloudpods.testsupport.ProxmoxSimulatorResource;
 import io.cloudpods.testsupport.SimCluster;
 import io.cloudpods.testsupport.SimCluster.SimGuest;
 import io.cloudpods.testsupport.TestApi;
+import io.cloudpods.testsupport.WriteAheadCheck;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -270,6 +271,7 @@ class ConvergenceTest {
   @Test
   void faultsInjected_areSurvived() {
     var sim = ProxmoxSimulatorResource.simulator();
+    long from = System.currentTimeMillis();
     sim.setFaults(0.10, 0.05, 0.05, 0, 20, 7);
     try {
       apply(TestApi.podSet(tenant, "flaky", 6, size(1, 1024, 8)));
@@ -280,8 +282,23 @@ class ConvergenceTest {
     List<SimGuest> pods = podsOf("flaky");
     assertThat(pods).hasSize(6);
     assertThat(pods.stream().map(SimGuest::ip).distinct()).hasSize(6);
+    Set<Integer> vmids = new HashSet<>(pods.stream().map(SimGuest::vmid).toList());
     admin().delete("/api/v1/tenants/" + tenant + "/podsets/flaky").then().statusCode(200);
     await().ignoreExceptions().atMost(CONVERGE).untilAsserted(() -> assertThat(podsOf("flaky")).isEmpty());
+
+    // write-ahead: every change Proxmox made to these pods, lost answers included, was logged first
+    List<WriteAheadCheck.LoggedEvent> events =
+        admin().get("/api/v1/events?limit=10000&tenant=" + tenant).then().statusCode(200).extract().jsonPath()
+            .getList("$", Map.class).stream()
+            .map(e -> new WriteAheadCheck.LoggedEvent(
+                java.time.Instant.parse(String.valueOf(e.get("ts"))),
+                String.valueOf(e.get("reason")),
+                e.get("vmid") == null ? null : ((Number) e.get("vmid")).intValue()))
+            .toList();
+    List<io.cloudpods.sim.Mutation> mutations =
+        sim.mutations().stream().filter(m -> m.timeMillis() >= from && vmids.contains(m.vmid())).toList();
+    assertThat(mutations).extracting(io.cloudpods.sim.Mutation::type).contains("clone", "config", "start", "destroy");
+    assertThat(WriteAheadCheck.gaps(mutations, events, m -> true, Duration.ofMillis(5))).isEmpty();
   }
 
   private void waitFor(Upid upid) {

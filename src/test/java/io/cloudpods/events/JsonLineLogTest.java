@@ -20,7 +20,7 @@ class JsonLineLogTest {
   @Test
   void format_hasTheOriginalLogFieldsPlusReasonKindName() throws Exception {
     PodEvent e =
-        new PodEvent("info", "CloneStarted", "full clone of \"template\" 9000", "CloudPod", "tenant-123", "web-1", 9101, "web-1", "10.1.10.91");
+        new PodEvent("info", "Cloning", "full clone of \"template\" 9000", "CloudPod", "tenant-123", "web-1", 9101, "web-1", "10.1.10.91");
 
     JsonNode line = JSON.readTree(JsonLineLog.format(e, OffsetDateTime.of(2026, 5, 1, 10, 0, 0, 123, ZoneOffset.UTC)));
 
@@ -31,7 +31,7 @@ class JsonLineLogTest {
     assertThat(line.path("hostname").asText()).isEqualTo("web-1");
     assertThat(line.path("ip").asText()).isEqualTo("10.1.10.91");
     assertThat(line.path("tenant").asText()).isEqualTo("tenant-123");
-    assertThat(line.path("reason").asText()).isEqualTo("CloneStarted");
+    assertThat(line.path("reason").asText()).isEqualTo("Cloning");
     assertThat(line.path("kind").asText()).isEqualTo("CloudPod");
   }
 

@@ -44,6 +44,38 @@ class FaultsAndStatsTest {
   }
 
   @Test
+  void journal_recordsLostResponsesButNotRefusedRequests() {
+    c.sim("PUT", "/_sim/faults", "{\"errorRate\":1.0,\"seed\":1}");
+    c.post("/nodes/pve/lxc/9000/clone", "newid", "9102");
+    c.sim("PUT", "/_sim/faults", "{\"errorRate\":0,\"lostResponseRate\":1.0,\"seed\":7}");
+    long before = System.currentTimeMillis();
+    try {
+      c.post("/nodes/pve/lxc/9000/clone", "newid", "9101");
+    } catch (UncheckedIOException dropped) {
+      // the answer was lost; the clone happened
+    }
+    c.sim("PUT", "/_sim/faults", "{\"lostResponseRate\":0}");
+    assertThat(sim.mutations()).singleElement().satisfies(m -> {
+      assertThat(m.type()).isEqualTo("clone");
+      assertThat(m.vmid()).isEqualTo(9101);
+      assertThat(m.node()).isEqualTo("pve");
+      assertThat(m.upid()).startsWith("UPID:pve:");
+      assertThat(m.timeMillis()).isBetween(before, System.currentTimeMillis());
+    });
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (sim.guest(9101).orElseThrow().get("lock") != null && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    c.run(c.post("/nodes/pve/lxc/9101/status/start"));
+    c.put("/nodes/pve/lxc/9101/config", "cores", "2");
+    JsonNode journal = c.sim("GET", "/_sim/journal", null).json().path("data");
+    assertThat(journal).hasSize(3);
+    assertThat(journal.get(1).path("type").asText()).isEqualTo("start");
+    assertThat(journal.get(2).path("type").asText()).isEqualTo("config");
+    assertThat(journal.get(2).path("upid").isNull()).isTrue();
+  }
+
+  @Test
   void errorRate_refusesTheRequestAndNothingHappens() {
     c.sim("PUT", "/_sim/faults", "{\"errorRate\":1.0,\"seed\":1}");
     SimClient.Reply r = c.post("/nodes/pve/lxc/9000/clone", "newid", "9101");
