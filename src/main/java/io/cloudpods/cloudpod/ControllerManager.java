@@ -122,14 +122,7 @@ public class ControllerManager {
       return;
     }
     ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
-    try {
-      client.version();
-    } catch (ProxmoxException e) {
-      throw new IllegalStateException(
-          "cannot reach Proxmox VE at " + proxmoxConfig.url() + ": " + e.getMessage()
-              + " (check cloudpods.proxmox.url, token-id/token-secret and the TLS settings)",
-          e);
-    }
+    checkProxmox(client);
     BackoffRateLimiter<ResourceKey> podLimiter =
         new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax(), config.retryQps(), 50, System::nanoTime);
     podQueue = new WorkQueue<>(podLimiter);
@@ -155,6 +148,36 @@ public class ControllerManager {
         config.workers(), config.resyncInterval(), proxmoxConfig.url());
     resync();
   }
+
+  /**
+   * One call to Proxmox before anything starts. A server error (a busy or restarting API daemon)
+   * is tried again a few times; anything else (unreachable, bad token, TLS) stops the start at once
+   * with a message naming the settings to check.
+   */
+  private void checkProxmox(ProxmoxClient client) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.version();
+        return;
+      } catch (ProxmoxException e) {
+        if (e.httpStatus() >= 500 && e.isRetryable() && attempt < STARTUP_CHECK_ATTEMPTS) {
+          LOG.warnf("Proxmox answered %s at start; trying again (%d/%d)", e.getMessage(), attempt, STARTUP_CHECK_ATTEMPTS);
+          try {
+            Thread.sleep(1000L * attempt);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+          continue;
+        }
+        throw new IllegalStateException(
+            "cannot reach Proxmox VE at " + proxmoxConfig.url() + ": " + e.getMessage()
+                + " (check cloudpods.proxmox.url, token-id/token-secret and the TLS settings)",
+            e);
+      }
+    }
+  }
+
+  private static final int STARTUP_CHECK_ATTEMPTS = 5;
 
   private int slotLimit(String slot) {
     if (slot.startsWith("clone-source:")) {
