@@ -7,6 +7,7 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ public class StatusResource {
       Map<String, Integer> byPhase,
       Map<String, TenantSummary> byTenant,
       List<NotConverged> notConverged,
+      int notConvergedTotal,
       String lastFullResync,
       String proxmoxReachable,
       String proxmoxCheckedAt,
@@ -46,9 +48,14 @@ public class StatusResource {
     this.req = req;
   }
 
+  /** Default and largest number of pods listed in {@code notConverged}. */
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 10_000;
+
   @GET
   @Transactional
-  public Status status() {
+  public Status status(@QueryParam("limit") String limitParam) {
+    int limit = limit(limitParam);
     String tenant = req.caller().tenantFilter();
     Map<String, Integer> byPhase = new TreeMap<>();
     Map<String, Map<String, Integer>> tenantPhases = new TreeMap<>();
@@ -61,17 +68,34 @@ public class StatusResource {
     Map<String, TenantSummary> byTenant = new TreeMap<>();
     tenantPhases.forEach(
         (t, phases) -> byTenant.put(t, new TenantSummary(phases.values().stream().mapToInt(Integer::intValue).sum(), phases)));
-    List<NotConverged> problems = pods.unconverged(tenant).stream().map(StatusResource::notConverged).toList();
+    CloudPodStore.UnconvergedPage page = pods.unconverged(tenant, limit);
+    List<NotConverged> problems = page.pods().stream().map(StatusResource::notConverged).toList();
     ControllerState cs = controller.get();
     return new Status(
         total,
         byPhase,
         byTenant,
         problems,
+        page.total(),
         cs.lastFullResync() == null ? UNKNOWN : cs.lastFullResync().toString(),
         cs.proxmoxReachable() == null ? UNKNOWN : cs.proxmoxReachable().toString(),
         cs.proxmoxCheckedAt() == null ? null : cs.proxmoxCheckedAt().toString(),
         cs.message());
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 0 && n <= MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest("limit", "limit must be a whole number from 0 to " + MAX_LIMIT + ", got '" + value + "'");
   }
 
   static NotConverged notConverged(CloudPodStore.Unconverged p) {

@@ -188,8 +188,18 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
 
   private static final String PHASE_SQL =
       "CASE WHEN p.deletion_timestamp IS NOT NULL THEN 'Deleting' ELSE COALESCE(p.status->>'phase', 'Pending') END";
+  /** The pod's Ready condition (if any) as {@code r.c}. */
+  private static final String READY_JOIN =
+      " FROM cloud_pod p LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
+          + "   CASE WHEN jsonb_typeof(p.status->'conditions') = 'array' THEN p.status->'conditions' ELSE '[]'::jsonb END) c"
+          + "   WHERE c->>'type' = 'Ready' LIMIT 1) r ON true";
   private static final String OBSERVED_SQL =
       "CASE WHEN p.status->>'observedGeneration' ~ '^[0-9]{1,18}$' THEN CAST(p.status->>'observedGeneration' AS bigint) END";
+
+  /** Deleting, not observed at its generation, or without a Ready condition that is True. */
+  private static final String UNCONVERGED_WHERE =
+      " WHERE (p.deletion_timestamp IS NOT NULL OR " + OBSERVED_SQL + " IS NULL OR " + OBSERVED_SQL + " < p.generation"
+          + " OR r.c IS NULL OR r.c->>'status' IS DISTINCT FROM 'True')";
 
   /** Counts for the status summary, computed by PostgreSQL (no pod is loaded). */
   public List<PhaseCount> phaseCounts(String tenant) {
@@ -206,28 +216,36 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
     return rows.stream().map(r -> new PhaseCount((String) r[0], (String) r[1], ((Number) r[2]).intValue())).toList();
   }
 
+  /** The first {@code limit} unconverged pods by tenant and name, and how many there are in all. */
+  public record UnconvergedPage(List<Unconverged> pods, int total) {}
+
   /**
    * Pods that are marked for deletion, not observed at their generation yet, or without a Ready
    * condition that is True; filtered by PostgreSQL so a summary of many converged pods stays cheap.
    */
-  public List<Unconverged> unconverged(String tenant) {
+  public UnconvergedPage unconverged(String tenant, int limit) {
     String sql =
         "SELECT p.tenant, p.name, " + PHASE_SQL + ", p.deletion_timestamp IS NOT NULL, p.generation, " + OBSERVED_SQL + ","
-            + " r.c IS NOT NULL, r.c->>'reason', r.c->>'message'"
-            + " FROM cloud_pod p LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
-            + "   CASE WHEN jsonb_typeof(p.status->'conditions') = 'array' THEN p.status->'conditions' ELSE '[]'::jsonb END) c"
-            + "   WHERE c->>'type' = 'Ready' LIMIT 1) r ON true"
-            + " WHERE (p.deletion_timestamp IS NOT NULL OR " + OBSERVED_SQL + " IS NULL OR " + OBSERVED_SQL + " < p.generation"
-            + "   OR r.c IS NULL OR r.c->>'status' IS DISTINCT FROM 'True')"
+            + " r.c IS NOT NULL, r.c->>'reason', r.c->>'message', count(*) OVER ()"
+            + READY_JOIN
+            + UNCONVERGED_WHERE
             + (tenant == null ? "" : " AND p.tenant = ?1")
-            + " ORDER BY p.tenant, p.name";
+            + " ORDER BY p.tenant, p.name LIMIT " + Math.max(1, limit);
     var q = em.createNativeQuery(sql);
     if (tenant != null) {
       q.setParameter(1, tenant);
     }
     @SuppressWarnings("unchecked")
-    List<Object[]> rows = q.getResultList();
-    return rows.stream()
+    List<Object[]> rows = limit <= 0 ? List.of() : q.getResultList();
+    int total;
+    if (!rows.isEmpty()) {
+      total = ((Number) rows.get(0)[9]).intValue();
+    } else if (limit <= 0) {
+      total = countUnconverged(tenant);
+    } else {
+      total = 0;
+    }
+    List<Unconverged> pods = rows.stream()
         .map(
             r ->
                 new Unconverged(
@@ -241,6 +259,20 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
                     (String) r[7],
                     (String) r[8]))
         .toList();
+    return new UnconvergedPage(pods, total);
+  }
+
+  private int countUnconverged(String tenant) {
+    String sql =
+        "SELECT count(*)"
+            + READY_JOIN
+            + UNCONVERGED_WHERE
+            + (tenant == null ? "" : " AND p.tenant = ?1");
+    var q = em.createNativeQuery(sql);
+    if (tenant != null) {
+      q.setParameter(1, tenant);
+    }
+    return ((Number) q.getSingleResult()).intValue();
   }
 
   private record ParsedSpec(long generation, CloudPodSpec spec) {}

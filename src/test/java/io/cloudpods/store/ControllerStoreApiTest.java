@@ -37,6 +37,7 @@ class ControllerStoreApiTest {
   @Inject AllocationStore allocations;
   @Inject EventStore events;
   @Inject ControllerStateStore controllerState;
+  @Inject io.cloudpods.auth.TokenStore tokens;
 
   private UUID uid(String tenant, String name) {
     return pods.uid(ResourceKey.of(tenant, name)).orElseThrow();
@@ -239,5 +240,22 @@ class ControllerStoreApiTest {
         .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'fresh' }.reason", equalTo("NotObserved"))
         .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'going' }.reason", equalTo("Deleting"))
         .body("notConverged.find { it.tenant == '" + t + "' && it.name == 'silent' }.reason", equalTo("NoReadyCondition"));
+
+    // a tenant token sees its tenant only; the list is bounded, the total is not
+    String token = io.cloudpods.testsupport.TestApi.tenantToken(tokens, t);
+    io.restassured.RestAssured.given().header("Authorization", "Bearer " + token)
+        .get("/api/v1/status?limit=2").then()
+        .statusCode(200)
+        .body("totalPods", equalTo(5))
+        .body("notConverged.name", equalTo(List.of("failing", "fresh")))
+        .body("notConvergedTotal", equalTo(4));
+    io.restassured.RestAssured.given().header("Authorization", "Bearer " + token)
+        .get("/api/v1/status?limit=0").then()
+        .statusCode(200)
+        .body("notConverged.size()", equalTo(0))
+        .body("notConvergedTotal", equalTo(4));
+    admin().get("/api/v1/status?limit=-1").then()
+        .statusCode(400)
+        .body("details[0].field", equalTo("limit"));
   }
 }
