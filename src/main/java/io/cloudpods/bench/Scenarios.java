@@ -338,8 +338,8 @@ final class Scenarios {
       figures.put("convergeFromEmpty", conv);
 
       Duration resync = cs.resyncInterval();
-      progress("converged; settling for one resync interval (" + resync + ")");
-      Thread.sleep(resync.toMillis() + 1000);
+      progress("converged; settling for two resync intervals (" + resync + " each)");
+      Thread.sleep(2 * resync.toMillis() + 1000);
       progress("measuring " + cycles + " resync cycles of " + resync);
       Map<String, Long> req0 = env.sim.requestCounts();
       long cpu0 = env.controllerCpuMillis();
@@ -357,6 +357,7 @@ final class Scenarios {
         readyAfter = env.readyPods(c);
       }
       Map<String, Object> steady = new LinkedHashMap<>();
+      steady.put("settledBeforeWindow", "two resync intervals after the last pod was Ready");
       steady.put("windowMs", round((t1 - t0) / 1e6, 0));
       steady.put("cycles", cycles);
       steady.put("resyncInterval", resync.toMillis() + "ms");
@@ -439,8 +440,8 @@ final class Scenarios {
         goals.sort((a, b) -> String.valueOf(a.get("name")).compareTo(String.valueOf(b.get("name"))));
         List<String> notes = new ArrayList<>();
         notes.add("Each sample creates one CloudPod with an explicit spec.vmid (600000+ for REST, 700000+ "
-            + "for SQL); the first simulator request whose vmid or newid parameter is that VMID (normally "
-            + "the clone POST) is timestamped with System.nanoTime in the simulator's HTTP layer, in this "
+            + "for SQL); the first simulator request whose vmid or newid parameter is that VMID (its route is "
+            + "listed in firstRequestRoutes) is timestamped with System.nanoTime in the simulator's HTTP layer, in this "
             + "process, before its body is read.");
         notes.add("REST: PUT /api/v1/tenants/bench/cloudpods/{name} (the create route for one object); "
             + "fromAcceptedWrite starts when the 2xx response has been read, fromRequestSent when the request "
