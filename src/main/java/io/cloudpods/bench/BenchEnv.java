@@ -146,6 +146,9 @@ final class BenchEnv implements AutoCloseable {
       port = s.getLocalPort();
     }
     BenchEnv env = new BenchEnv(project, work, db, sim, settings, port, keep);
+    // an interrupted run (Ctrl-C, SIGTERM) must not leave the controller or PostgreSQL behind
+    Thread hook = new Thread(env::close, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       env.startController();
     } catch (Exception e) {
@@ -347,7 +350,8 @@ final class BenchEnv implements AutoCloseable {
     if (r.statusCode() / 100 != 2) {
       String b = r.body();
       throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": "
-          + (b.length() > 2000 ? b.substring(0, 2000) + "..." : b));
+          + (b.length() > 2000 ? b.substring(0, 2000) + "..." : b)
+          + (r.statusCode() >= 500 ? "\ncontroller log, last lines:\n" + tail(work.resolve("controller.log"), 15) : ""));
     }
     return r;
   }
@@ -449,8 +453,14 @@ final class BenchEnv implements AutoCloseable {
     return -1;
   }
 
+  private boolean closed;
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (controller != null && controller.isAlive()) {
       controller.destroy();
       try {

@@ -17,6 +17,7 @@ final class BenchOptions {
   Integer workers;
   Duration resyncInterval;
   Duration taskPollInterval;
+  Duration capacityRecheck;
   Integer cycles;
   Integer samples;
   Duration pause;
@@ -49,7 +50,9 @@ final class BenchOptions {
           --time-scale X           simulator time scale (converge 0.05, steady 0.001, reaction 0.01, api 0.01)
           --workers N              controller reconcile workers (default: the controller's, 4)
           --resync-interval D      controller resync interval (default: 30s; steady 10s)
-          --task-poll-interval D   controller task poll interval (default: 1s x time scale, at least 20ms)
+          --task-poll-interval D   controller task poll interval (default: 1s x time scale, at least 20ms;
+                                   locked-recheck follows: 2s x time scale)
+          --capacity-recheck D     controller capacity recheck (default: the controller's, 5s)
           --cycles K               steady: resync cycles measured (default 6)
           --samples M              reaction: samples per write path (default 100)
           --pause D                reaction: pause between samples (default 100ms)
@@ -121,6 +124,7 @@ final class BenchOptions {
         case "--workers" -> o.workers = positive(flag, v);
         case "--resync-interval" -> o.resyncInterval = duration(flag, v);
         case "--task-poll-interval" -> o.taskPollInterval = duration(flag, v);
+        case "--capacity-recheck" -> o.capacityRecheck = duration(flag, v);
         case "--cycles" -> o.cycles = positive(flag, v);
         case "--samples" -> o.samples = positive(flag, v);
         case "--pause" -> o.pause = duration(flag, v);
@@ -180,6 +184,7 @@ final class BenchOptions {
     put(m, "workers", workers);
     put(m, "resyncInterval", resyncInterval == null ? null : resyncInterval.toString());
     put(m, "taskPollInterval", taskPollInterval == null ? null : taskPollInterval.toString());
+    put(m, "capacityRecheck", capacityRecheck == null ? null : capacityRecheck.toString());
     put(m, "cycles", cycles);
     put(m, "samples", samples);
     put(m, "pause", pause == null ? null : pause.toString());
