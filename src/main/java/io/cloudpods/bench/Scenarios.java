@@ -334,6 +334,19 @@ final class Scenarios {
       Map<String, Object> params = parameters("steady", o, pods, nodes, clone, scale, memoryMb, cs);
       params.put("cycles", cycles);
       Map<String, Object> figures = new LinkedHashMap<>();
+      // the same window with no pods: what the controller costs when there is nothing to do
+      Duration resync = cs.resyncInterval();
+      int idleCycles = Math.min(cycles, 2);
+      progress("idle baseline: " + idleCycles + " resync cycles with no pods, after one settling interval");
+      Thread.sleep(resync.toMillis());
+      Map<String, Long> idleReq0 = env.sim.requestCounts();
+      long idleCpu0 = env.controllerCpuMillis();
+      Thread.sleep(resync.toMillis() * idleCycles);
+      long idleCpu = env.controllerCpuMillis() - idleCpu0;
+      Map<String, Long> idleReqs = delta(env.sim.requestCounts(), idleReq0);
+      figures.put("idleBaseline", Map.of("pods", 0, "cycles", idleCycles,
+          "controllerCpuMsPerCycle", round(idleCpu / (double) idleCycles, 1),
+          "proxmoxRequestsPerCycle", round(sum(idleReqs) / (double) idleCycles, 2)));
       Map<String, Object> conv = convergeFromEmpty(env, pods, memoryMb, clone, Duration.ofHours(3));
       Map<String, Integer> byNode = podsByNode(env);
       Map<String, Object> bound = lowerBound(env, byNode, clone);
@@ -342,7 +355,6 @@ final class Scenarios {
       conv.put("ratioElapsedToBound", round((double) conv.get("elapsedPolledMs") / (double) bound.get("boundMs"), 3));
       figures.put("convergeFromEmpty", conv);
 
-      Duration resync = cs.resyncInterval();
       progress("converged; settling for two resync intervals (" + resync + " each)");
       Thread.sleep(2 * resync.toMillis() + 1000);
       progress("measuring " + cycles + " resync cycles of " + resync);

@@ -74,7 +74,7 @@ class BenchSmokeIT {
 
   @Test
   void steady() throws Exception {
-    JsonNode d = bench("steady", "--pods", "20", "--cycles", "2", "--resync-interval", "2s");
+    JsonNode d = bench("steady", "--pods", "20", "--cycles", "2", "--resync-interval", "1s");
     assertThat(d.path("parameters").path("pods").asInt()).isEqualTo(20);
     assertThat(d.path("parameters").path("nodes").asInt()).isEqualTo(3);
     assertThat(d.path("parameters").path("controller").path("heapMax").asText()).isEqualTo("512m");
@@ -83,6 +83,7 @@ class BenchSmokeIT {
     assertThat(f.path("steadyState").path("proxmoxRequestsPerCycle").isNumber()).isTrue();
     assertThat(f.path("steadyState").path("controllerCpuMsPerCycle").isNumber()).isTrue();
     assertThat(f.path("steadyState").path("readyPodsAfterWindow").asInt()).isEqualTo(20);
+    assertThat(f.path("idleBaseline").path("controllerCpuMsPerCycle").isNumber()).isTrue();
     assertThat(f.path("controllerHeap").path("usedAfterFullGcBytes").asLong()).isPositive();
   }
 
@@ -101,6 +102,7 @@ class BenchSmokeIT {
   @Test
   void api() throws Exception {
     JsonNode d = bench("api", "--objects", "50", "--status-pods", "100", "--status-samples", "10", "--cli-runs", "1");
+    assertThat(d.path("figures").path("applyWithFullTable").path("podsInDatabaseBefore").asInt()).isEqualTo(100);
     assertThat(d.path("parameters").path("objects").asInt()).isEqualTo(50);
     JsonNode f = d.path("figures");
     assertThat(f.path("apply").path("itemsCreated").asInt()).isEqualTo(50);
