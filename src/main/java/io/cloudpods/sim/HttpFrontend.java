@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +35,7 @@ final class HttpFrontend {
   private final Stats stats;
   private final Auth auth;
   private final Duration authFailureDelay;
+  private final List<Consumer<SimRequest>> listeners = new CopyOnWriteArrayList<>();
 
   HttpFrontend(Vertx vertx, ClusterState state, Router router, SimControls controls, Stats stats, Auth auth,
       Duration authFailureDelay) {
@@ -45,14 +48,24 @@ final class HttpFrontend {
     this.authFailureDelay = authFailureDelay;
   }
 
+  /** Listeners see every authenticated {@code /api2/json} request once it is routed (or found unroutable). */
+  void addListener(Consumer<SimRequest> listener) {
+    listeners.add(listener);
+  }
+
+  void removeListener(Consumer<SimRequest> listener) {
+    listeners.remove(listener);
+  }
+
   void handle(HttpServerRequest req) {
+    long received = System.nanoTime();
     req.body().onComplete(ar -> {
       if (ar.failed()) {
         req.connection().close();
         return;
       }
       try {
-        dispatch(req, ar.result());
+        dispatch(req, ar.result(), received);
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "internal error handling " + req.method() + " " + req.uri(), e);
         sendError(req, ApiException.fail("internal simulator error: " + e));
@@ -60,7 +73,7 @@ final class HttpFrontend {
     });
   }
 
-  private void dispatch(HttpServerRequest req, Buffer body) {
+  private void dispatch(HttpServerRequest req, Buffer body, long received) {
     String path;
     try {
       path = percentDecode(req.path());
@@ -100,7 +113,7 @@ final class HttpFrontend {
     Faults.Outcome outcome = state.faults.nextOutcome();
     long latency = state.faults.nextLatencyMillis();
     String finalPath = apiPath;
-    Runnable work = () -> process(req, body, finalPath, who.authId(), outcome);
+    Runnable work = () -> process(req, body, finalPath, who.authId(), outcome, received);
     if (latency > 0) {
       vertx.setTimer(latency, id -> work.run());
     } else {
@@ -108,17 +121,28 @@ final class HttpFrontend {
     }
   }
 
-  private void process(HttpServerRequest req, Buffer body, String apiPath, String authId, Faults.Outcome outcome) {
+  private void process(HttpServerRequest req, Buffer body, String apiPath, String authId, Faults.Outcome outcome,
+      long received) {
     String method = req.method().name();
     Router.Match match;
     try {
       match = router.resolve(method, apiPath);
     } catch (ApiException e) {
       stats.count(method, "(no route)");
+      notifyListeners(new SimRequest(received, method, apiPath, "(no route)", Map.of()));
       sendError(req, e);
       return;
     }
     stats.count(method, match.route().template());
+    if (!listeners.isEmpty()) {
+      Map<String, String> seen;
+      try {
+        seen = Map.copyOf(extractParams(req, body, match.pathParams()));
+      } catch (ApiException e) {
+        seen = Map.copyOf(match.pathParams());
+      }
+      notifyListeners(new SimRequest(received, method, apiPath, match.route().template(), seen));
+    }
     if (outcome == Faults.Outcome.ERROR) {
       sendError(req, new ApiException(595, "Errors during connection establishment, proxy handshake: "
           + "Connection refused", null));
@@ -136,6 +160,16 @@ final class HttpFrontend {
       return;
     }
     attempt(req, match.route(), call, outcome, -1);
+  }
+
+  private void notifyListeners(SimRequest r) {
+    for (Consumer<SimRequest> l : listeners) {
+      try {
+        l.accept(r);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "request listener failed", e);
+      }
+    }
   }
 
   /**

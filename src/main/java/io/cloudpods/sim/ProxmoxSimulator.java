@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A simulated Proxmox VE cluster speaking {@code /api2/json} over HTTP(S).
@@ -39,6 +40,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
   private final SimControls controls;
   private final Vertx vertx;
   private final HttpServer server;
+  private final HttpFrontend frontend;
   private final String fingerprint;
 
   private ProxmoxSimulator(SimulatorOptions options) {
@@ -62,7 +64,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
     ApiRoutes routes = new ApiRoutes(state, views, guestOps);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
         .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
-    HttpFrontend frontend = new HttpFrontend(vertx, state, routes.router, controls, stats, new Auth(tokens),
+    this.frontend = new HttpFrontend(vertx, state, routes.router, controls, stats, new Auth(tokens),
         options.authFailureDelay());
     HttpServerOptions so = new HttpServerOptions().setHost(options.bindHost()).setPort(options.port())
         .setIdleTimeout(60).setCompressionSupported(true);
@@ -160,6 +162,16 @@ public final class ProxmoxSimulator implements AutoCloseable {
   /** Request counts per {@code METHOD /route/{template}}. */
   public Map<String, Long> requestCounts() {
     return stats.snapshot();
+  }
+
+  /**
+   * Calls {@code listener} for every authenticated {@code /api2/json} request, on the simulator's event
+   * loop, once the request is routed and before it is handled (so a request that fails validation is
+   * seen too). Keep listeners short. Closing the returned handle removes the listener.
+   */
+  public AutoCloseable addRequestListener(Consumer<SimRequest> listener) {
+    frontend.addListener(listener);
+    return () -> frontend.removeListener(listener);
   }
 
   public TimingModel timing() {

@@ -32,13 +32,13 @@ final class SeedLayout {
     for (int i = 1; i <= o.nodes(); i++) {
       String name = nodeName(i);
       long boot = now - (3L * 86400 + 4 * 3600 + i * 977L) * 1000;
-      SimNode n = new SimNode(name, 32, 128 * GIB, 6 * GIB, 100 * GIB, boot, 0x1000 + s.randomInt(0x20000));
+      SimNode n = new SimNode(name, 32, o.nodeMemoryBytes(), 6 * GIB, 100 * GIB, boot, 0x1000 + s.randomInt(0x20000));
       s.nodes.put(name, n);
       SimStorage local = new SimStorage("local", name, "dir", List.of("vztmpl", "iso"), "/var/lib/vz", 100 * GIB, null);
       local.templates.addAll(CT_TEMPLATES);
       n.storages.put(local.id, local);
       n.storages.put("clients-main", new SimStorage("clients-main", name, "zfspool", List.of("rootdir", "images"),
-          null, 2 * TIB, null));
+          null, o.clientStorageBytes(), null));
       if (i == 1) {
         n.storages.put("clients-backup", new SimStorage("clients-backup", name, "zfspool",
             List.of("rootdir", "images"), null, 2 * TIB, null));

@@ -22,6 +22,8 @@ public final class SimulatorMain {
         --pve-version V        emulated pve-manager version (default 8.2.4; < 8.2 lists vmid as strings)
         --auth-delay D         delay before every 401 (default 3s)
         --seed N               seed for generated MACs and pids (default 42)
+        --node-memory-gib N    memory of every node in GiB (default 128)
+        --storage-gib N        size of every node's clients-main storage in GiB (default 2048)
         --help                 this text
       """;
 
@@ -141,6 +143,8 @@ public final class SimulatorMain {
             throw new IllegalArgumentException("--seed: not an integer: '" + v + "'");
           }
         }
+        case "--node-memory-gib" -> b.nodeMemoryGiB(intArg(flag, value(args, i, flag, inline), 1, 1 << 20));
+        case "--storage-gib" -> b.clientStorageGiB(intArg(flag, value(args, i, flag, inline), 16, 1 << 24));
         default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
       }
       if (inline == null && !flag.equals("--http") && !flag.equals("--help") && !flag.equals("-h")) {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param seed seed for generated values (MAC addresses, pids) so runs are reproducible
  * @param pveVersion emulated pve-manager version; below 8.2 list entries carry {@code vmid} as a string
  * @param authFailureDelay delay before every 401 (a real server waits about 3 s)
+ * @param nodeMemoryBytes memory of every node (default 128 GiB)
+ * @param clientStorageBytes size of every node's {@code clients-main} storage (default 2 TiB)
  */
 public record SimulatorOptions(
     String bindHost,
@@ -31,7 +33,20 @@ public record SimulatorOptions(
     TimingModel timing,
     long seed,
     String pveVersion,
-    Duration authFailureDelay) {
+    Duration authFailureDelay,
+    long nodeMemoryBytes,
+    long clientStorageBytes) {
+
+  static final long GIB = 1L << 30;
+  static final long DEFAULT_NODE_MEMORY = 128 * GIB;
+  static final long DEFAULT_CLIENT_STORAGE = 2048 * GIB;
+
+  /** The options without the layout sizes (defaults: 128 GiB per node, 2 TiB {@code clients-main}). */
+  public SimulatorOptions(String bindHost, int port, boolean http, Map<String, String> tokens, int nodes,
+      Scenario scenario, TimingModel timing, long seed, String pveVersion, Duration authFailureDelay) {
+    this(bindHost, port, http, tokens, nodes, scenario, timing, seed, pveVersion, authFailureDelay,
+        DEFAULT_NODE_MEMORY, DEFAULT_CLIENT_STORAGE);
+  }
 
   static final Pattern TOKEN_ID = Pattern.compile("[^\\s:@!=]+@[A-Za-z][A-Za-z0-9.\\-_]+![A-Za-z][A-Za-z0-9.\\-_]+");
   static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)[.-](\\d+)");
@@ -50,6 +65,13 @@ public record SimulatorOptions(
     }
     if (!VERSION.matcher(pveVersion).matches()) {
       throw new IllegalArgumentException("pveVersion must look like 8.2.4 or 7.4-16, got '" + pveVersion + "'");
+    }
+    if (nodeMemoryBytes < GIB) {
+      throw new IllegalArgumentException("node memory must be at least 1 GiB, got " + nodeMemoryBytes + " bytes");
+    }
+    if (clientStorageBytes < 16 * GIB) {
+      throw new IllegalArgumentException("clients-main size must be at least 16 GiB, got " + clientStorageBytes
+          + " bytes");
     }
     tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens == null ? Map.of() : tokens));
     for (String id : tokens.keySet()) {
@@ -96,6 +118,8 @@ public record SimulatorOptions(
     private long seed = 42;
     private String pveVersion = "8.2.4";
     private Duration authFailureDelay = Duration.ofSeconds(3);
+    private long nodeMemoryBytes = DEFAULT_NODE_MEMORY;
+    private long clientStorageBytes = DEFAULT_CLIENT_STORAGE;
 
     public Builder bindHost(String v) { bindHost = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -110,10 +134,14 @@ public record SimulatorOptions(
     public Builder seed(long v) { seed = v; return this; }
     public Builder pveVersion(String v) { pveVersion = v; return this; }
     public Builder authFailureDelay(Duration v) { authFailureDelay = v; return this; }
+    /** Memory of every node, e.g. for 10,000 pods whose memory placement must find room for. */
+    public Builder nodeMemoryGiB(long v) { nodeMemoryBytes = v * GIB; return this; }
+    /** Size of every node's {@code clients-main} storage. */
+    public Builder clientStorageGiB(long v) { clientStorageBytes = v * GIB; return this; }
 
     public SimulatorOptions build() {
       return new SimulatorOptions(bindHost, port, http, tokens, nodes, scenario, timing, seed, pveVersion,
-          authFailureDelay);
+          authFailureDelay, nodeMemoryBytes, clientStorageBytes);
     }
   }
 }
