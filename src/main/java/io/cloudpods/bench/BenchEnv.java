@@ -50,12 +50,18 @@ final class BenchEnv implements AutoCloseable {
       String xmx,
       Integer maxBatchItems) {
 
+    /** The first check of a task: a tenth of the longest wait, as in the controller's defaults (100 ms / 1 s). */
+    Duration taskPollInitial() {
+      return Duration.ofMillis(Math.max(5, taskPollInterval.toMillis() / 10));
+    }
+
     Map<String, String> env() {
       Map<String, String> e = new LinkedHashMap<>();
       e.put("CLOUDPODS_RECONCILE_ENABLED", Boolean.toString(reconcileEnabled));
       e.put("CLOUDPODS_RECONCILE_ADDRESS_PROBE", "false");
       e.put("CLOUDPODS_RECONCILE_RESYNC_INTERVAL", ms(resyncInterval));
       e.put("CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", ms(taskPollInterval));
+      e.put("CLOUDPODS_RECONCILE_TASK_POLL_INITIAL", ms(taskPollInitial()));
       e.put("CLOUDPODS_RECONCILE_LOCKED_RECHECK", ms(lockedRecheck));
       e.put("CLOUDPODS_RECONCILE_CAPACITY_RECHECK", ms(capacityRecheck));
       if (workers != null) {
@@ -72,6 +78,7 @@ final class BenchEnv implements AutoCloseable {
       m.put("reconcileEnabled", reconcileEnabled);
       m.put("resyncInterval", ms(resyncInterval));
       m.put("taskPollInterval", ms(taskPollInterval));
+      m.put("taskPollInitial", ms(taskPollInitial()));
       m.put("lockedRecheck", ms(lockedRecheck));
       m.put("capacityRecheck", ms(capacityRecheck));
       m.put("workers", workers == null ? "4 (controller default)" : workers);

@@ -290,7 +290,7 @@ final class Scenarios {
           + "cloud_pod) that saw all pods Ready; elapsedToLastReadyTransitionMs uses the latest Ready "
           + "lastTransitionTime written by the controller instead (no polling granularity).");
       notes.add("The controller's task-poll and locked-recheck intervals are its defaults (1s/2s) multiplied by "
-          + "the time scale (at least 20 ms), unless given, so the controller sees the same relative timing as "
+          + "the time scale (at least 20 ms), unless given, and the first task check a tenth of the task poll, so the controller sees the same relative timing as "
           + "against a real cluster; capacity-recheck keeps its default (5s; waiting pods are woken when a clone "
           + "slot frees). All are listed under parameters.controller.");
       notes.add("The bound ignores the resources lag of /cluster/resources ("
