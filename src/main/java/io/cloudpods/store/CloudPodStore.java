@@ -190,16 +190,19 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
       "CASE WHEN p.deletion_timestamp IS NOT NULL THEN 'Deleting' ELSE COALESCE(p.status->>'phase', 'Pending') END";
   /** The pod's Ready condition (if any) as {@code r.c}. */
   private static final String READY_JOIN =
-      " FROM cloud_pod p LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
+      " LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
           + "   CASE WHEN jsonb_typeof(p.status->'conditions') = 'array' THEN p.status->'conditions' ELSE '[]'::jsonb END) c"
           + "   WHERE c->>'type' = 'Ready' LIMIT 1) r ON true";
   private static final String OBSERVED_SQL =
       "CASE WHEN p.status->>'observedGeneration' ~ '^[0-9]{1,18}$' THEN CAST(p.status->>'observedGeneration' AS bigint) END";
 
-  /** Deleting, not observed at its generation, or without a Ready condition that is True. */
+  /**
+   * Deleting, not observed at its generation, or without a Ready condition that is True (a jsonb
+   * containment test, so no condition list is unpacked for the pods that are fine).
+   */
   private static final String UNCONVERGED_WHERE =
       " WHERE (p.deletion_timestamp IS NOT NULL OR " + OBSERVED_SQL + " IS NULL OR " + OBSERVED_SQL + " < p.generation"
-          + " OR r.c IS NULL OR r.c->>'status' IS DISTINCT FROM 'True')";
+          + " OR NOT COALESCE(p.status->'conditions' @> CAST('[{\"type\": \"Ready\", \"status\": \"True\"}]' AS jsonb), false))";
 
   /** Counts for the status summary, computed by PostgreSQL (no pod is loaded). */
   public List<PhaseCount> phaseCounts(String tenant) {
@@ -224,13 +227,16 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
    * condition that is True; filtered by PostgreSQL so a summary of many converged pods stays cheap.
    */
   public UnconvergedPage unconverged(String tenant, int limit) {
+    // the page is chosen first; only its pods' conditions are unpacked for reason and message
     String sql =
         "SELECT p.tenant, p.name, " + PHASE_SQL + ", p.deletion_timestamp IS NOT NULL, p.generation, " + OBSERVED_SQL + ","
-            + " r.c IS NOT NULL, r.c->>'reason', r.c->>'message', count(*) OVER ()"
-            + READY_JOIN
+            + " r.c IS NOT NULL, r.c->>'reason', r.c->>'message', p.total"
+            + " FROM (SELECT p.*, count(*) OVER () AS total FROM cloud_pod p"
             + UNCONVERGED_WHERE
             + (tenant == null ? "" : " AND p.tenant = ?1")
-            + " ORDER BY p.tenant, p.name LIMIT " + Math.max(1, limit);
+            + " ORDER BY p.tenant, p.name LIMIT " + Math.max(1, limit) + ") p"
+            + READY_JOIN
+            + " ORDER BY p.tenant, p.name";
     var q = em.createNativeQuery(sql);
     if (tenant != null) {
       q.setParameter(1, tenant);
@@ -264,8 +270,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
 
   private int countUnconverged(String tenant) {
     String sql =
-        "SELECT count(*)"
-            + READY_JOIN
+        "SELECT count(*) FROM cloud_pod p"
             + UNCONVERGED_WHERE
             + (tenant == null ? "" : " AND p.tenant = ?1");
     var q = em.createNativeQuery(sql);

@@ -114,7 +114,7 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
       }
       em.persist(e);
       em.flush();
-      return new Written<>(WriteOutcome.created, toApi(e));
+      return new Written<>(WriteOutcome.created, written(e));
     }
     E e = found.get();
     checkVersion(e, expectedVersion);
@@ -124,7 +124,7 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
     boolean specChanged = !Json.same(e.spec, specJson);
     boolean labelsChanged = !Json.same(e.labels, labelsJson);
     if (!specChanged && !labelsChanged) {
-      return new Written<>(WriteOutcome.unchanged, toApi(e));
+      return new Written<>(WriteOutcome.unchanged, written(e));
     }
     if (specChanged) {
       e.spec = specJson;
@@ -132,7 +132,17 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
     }
     e.labels = labelsJson;
     em.flush();
-    return new Written<>(WriteOutcome.configured, toApi(e));
+    return new Written<>(WriteOutcome.configured, written(e));
+  }
+
+  /**
+   * The API view of an entity just written, which is then detached: a batch of N writes in one
+   * transaction would otherwise keep N entities managed and dirty-check all of them at every flush.
+   */
+  private R written(E e) {
+    R api = toApi(e);
+    em.detach(e);
+    return api;
   }
 
   protected static void checkVersion(ResourceEntity e, String expectedVersion) {

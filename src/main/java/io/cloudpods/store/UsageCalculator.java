@@ -5,6 +5,7 @@ import io.cloudpods.api.v1alpha1.PodSetSpec;
 import io.cloudpods.api.v1alpha1.TenantUsage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,24 +23,28 @@ public class UsageCalculator {
     this.defaults = defaults;
   }
 
-  /** Usage of {@code tenant}, leaving out the object {@code excludeUid} (may be null). */
+  /**
+   * Usage of {@code tenant}, leaving out the object {@code excludeUid} (may be null). Reads the specs
+   * with a plain query, so no entity is loaded into (and dirty-checked by) the caller's transaction.
+   */
   public TenantUsage usage(String tenant, UUID excludeUid) {
     TenantUsage total = TenantUsage.ZERO;
-    for (CloudPodEntity p :
-        em.createQuery("from CloudPodEntity e where e.tenant = :t and e.ownerUid is null", CloudPodEntity.class)
-            .setParameter("t", tenant)
-            .getResultList()) {
-      if (!p.uid.equals(excludeUid)) {
-        total = total.plus(TenantUsage.of(1, defaults.pod(Json.read(p.spec, CloudPodSpec.class))));
-      }
-    }
-    for (PodSetEntity s :
-        em.createQuery("from PodSetEntity e where e.tenant = :t", PodSetEntity.class)
-            .setParameter("t", tenant)
-            .getResultList()) {
-      if (!s.uid.equals(excludeUid)) {
-        total = total.plus(claim(Json.read(s.spec, PodSetSpec.class)));
-      }
+    String exclude = excludeUid == null ? "" : excludeUid.toString();
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT 'pod', CAST(spec AS text) FROM cloud_pod WHERE tenant = ?1 AND owner_uid IS NULL AND CAST(uid AS text) <> ?2"
+                    + " UNION ALL SELECT 'set', CAST(spec AS text) FROM pod_set WHERE tenant = ?1 AND CAST(uid AS text) <> ?2")
+            .setParameter(1, tenant)
+            .setParameter(2, exclude)
+            .getResultList();
+    for (Object[] r : rows) {
+      String spec = (String) r[1];
+      total =
+          total.plus(
+              "pod".equals(r[0])
+                  ? TenantUsage.of(1, defaults.pod(Json.read(spec, CloudPodSpec.class)))
+                  : claim(Json.read(spec, PodSetSpec.class)));
     }
     return total;
   }
