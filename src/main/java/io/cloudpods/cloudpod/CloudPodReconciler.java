@@ -509,6 +509,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   private ReconcileResult converge(Pass p) {
     int vmid = p.alloc.vmid();
     String node = p.alloc.node();
+    if (parkedUntilCloneSlot(p, vmid, node)) {
+      return ReconcileResult.done();
+    }
     Optional<ObservedContainer> observed = observe(p, vmid, node);
     String templateNode = observed.map(ObservedContainer::node).orElse(node);
     DesiredPod desired = desired(p, vmid, templateNode, p.alloc.ip(), false);
@@ -534,6 +537,37 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       return ReconcileResult.done();
     }
     return execute(p, plan, observed);
+  }
+
+  /**
+   * A pod whose container does not exist yet (never verified, not in the cluster list) and whose
+   * clone could not start now anyway waits for the clone slot without reading its VMID from
+   * Proxmox first: hundreds of pods queued behind one template would otherwise each read a config
+   * that does not exist at every wake-up and resync. The gate wakes it when a slot frees; the full
+   * read happens then, before the clone.
+   */
+  private boolean parkedUntilCloneSlot(Pass p, int vmid, String node) {
+    if (verified.containsKey(p.key)) {
+      return false;
+    }
+    ClusterSnapshot snap = observer.current();
+    if (snap.guest(vmid).isPresent()) {
+      return false;
+    }
+    OptionalInt template = templateOn(snap, node, p.spec.template(), snap.guest(p.spec.template()).flatMap(Guest::name));
+    if (template.isEmpty()) {
+      return false;
+    }
+    List<String> slots =
+        List.of(
+            ConcurrencyGate.cloneSource(node, template.getAsInt()),
+            ConcurrencyGate.storage(node, p.spec.storage()),
+            ConcurrencyGate.node(node));
+    if (!gate.mustWait(p.key, slots)) {
+      return false;
+    }
+    p.status.summary(CloudPodConditions.WAITING_FOR_CAPACITY, "waiting for a free slot: " + String.join(", ", slots));
+    return true;
   }
 
   private void markConverged(Pass p, ObservedContainer o, DesiredPod desired) {

@@ -1,6 +1,5 @@
 package io.cloudpods.podset;
 
-import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.api.v1alpha1.PodSetSpec;
@@ -12,6 +11,7 @@ import io.cloudpods.controller.Reconciler;
 import io.cloudpods.events.EventRecorder;
 import io.cloudpods.events.PodEvent;
 import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.store.CloudPodStore.OwnedPod;
 import io.cloudpods.store.PodSetStore;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.WriteOutcome;
@@ -21,9 +21,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,12 +81,13 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     PodSet set = found.get();
     UUID uid = UUID.fromString(set.metadata().uid());
     long generation = set.metadata().generation() == null ? 1 : set.metadata().generation();
-    List<CloudPod> owned = new ArrayList<>(pods.listOwned(uid));
+    List<OwnedPod> owned = pods.ownedSummary(uid);
 
     if (set.metadata().deletionTimestamp() != null) {
-      for (CloudPod pod : owned) {
-        if (pod.metadata().deletionTimestamp() == null) {
-          pods.markDeleted(ResourceKey.of(key.tenant(), pod.metadata().name()));
+      synced.remove(key);
+      for (OwnedPod pod : owned) {
+        if (!pod.deleting()) {
+          pods.markDeleted(ResourceKey.of(key.tenant(), pod.name()));
         }
       }
       if (owned.isEmpty()) {
@@ -94,7 +95,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         events.record(PodEvent.info("Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
         return ReconcileResult.done();
       }
-      writeStatus(key, set, owned, 0, generation, "Deleting", owned.size() + " pod(s) still being removed");
+      writeStatus(key, set, 0, 0, generation, "Deleting", owned.size() + " pod(s) still being removed");
       return ReconcileResult.requeueAfter(recheck);
     }
 
@@ -106,26 +107,36 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
             : Map.of();
     int created = 0;
     int updated = 0;
+    Map<String, OwnedPod> byName = new HashMap<>();
+    owned.forEach(p -> byName.put(p.name(), p));
+    Synced want = new Synced(generation, owned.stream().mapToLong(OwnedPod::generation).sum());
+    boolean allPresent = true;
     for (int i = 0; i < replicas; i++) {
-      String name = key.name() + "-" + i;
-      Optional<CloudPod> existing = owned.stream().filter(p -> p.metadata().name().equals(name)).findFirst();
-      if (existing.isPresent() && existing.get().metadata().deletionTimestamp() != null) {
-        continue; // recreated once its deletion has finished
-      }
-      WriteOutcome outcome = pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
-      if (outcome == WriteOutcome.created) {
-        created++;
-      } else if (outcome == WriteOutcome.configured) {
-        updated++;
+      OwnedPod p = byName.get(key.name() + "-" + i);
+      allPresent &= p != null && !p.deleting();
+    }
+    // writing every pod's spec again is needed only when the PodSet's spec, or a pod, changed
+    if (!allPresent || !want.equals(synced.get(key))) {
+      for (int i = 0; i < replicas; i++) {
+        OwnedPod existing = byName.get(key.name() + "-" + i);
+        if (existing != null && existing.deleting()) {
+          continue; // recreated once its deletion has finished
+        }
+        WriteOutcome outcome = pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
+        if (outcome == WriteOutcome.created) {
+          created++;
+        } else if (outcome == WriteOutcome.configured) {
+          updated++;
+        }
       }
     }
-    List<CloudPod> surplus =
+    List<OwnedPod> surplus =
         owned.stream()
-            .filter(p -> ordinal(p, key.name()) >= replicas && p.metadata().deletionTimestamp() == null)
-            .sorted(Comparator.comparingInt((CloudPod p) -> ordinal(p, key.name())).reversed())
+            .filter(p -> ordinal(p.name(), key.name()) >= replicas && !p.deleting())
+            .sorted(Comparator.comparingInt((OwnedPod p) -> ordinal(p.name(), key.name())).reversed())
             .toList();
-    for (CloudPod pod : surplus) {
-      pods.markDeleted(ResourceKey.of(key.tenant(), pod.metadata().name()));
+    for (OwnedPod pod : surplus) {
+      pods.markDeleted(ResourceKey.of(key.tenant(), pod.name()));
     }
     if (created + updated + surplus.size() > 0) {
       events.record(
@@ -135,21 +146,17 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
               KIND,
               key.tenant(),
               key.name()));
-      owned = new ArrayList<>(pods.listOwned(uid));
+      owned = pods.ownedSummary(uid);
     }
-    List<CloudPod> current =
-        owned.stream().filter(p -> ordinal(p, key.name()) < replicas && p.metadata().deletionTimestamp() == null).toList();
-    int ready =
-        (int)
-            current.stream()
-                .filter(p -> p.status() != null && Conditions.isTrue(p.status().conditions(), CloudPodConditions.READY))
-                .filter(p -> p.status().observedGeneration() != null && Objects.equals(p.status().observedGeneration(), p.metadata().generation()))
-                .count();
+    synced.put(key, new Synced(generation, owned.stream().mapToLong(OwnedPod::generation).sum()));
+    List<OwnedPod> current =
+        owned.stream().filter(p -> ordinal(p.name(), key.name()) < replicas && !p.deleting()).toList();
+    int ready = (int) current.stream().filter(OwnedPod::ready).count();
     boolean allReady = ready == replicas && owned.size() == replicas;
     writeStatus(
         key,
         set,
-        current,
+        current.size(),
         ready,
         generation,
         allReady ? CloudPodConditions.CONVERGED : "Scaling",
@@ -158,24 +165,30 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
       settled.put(key, generation);
       return ReconcileResult.done();
     }
-    return ReconcileResult.requeueAfter(recheck);
+    // no polling: a pod whose readiness changes wakes its PodSet, and the resync looks at every
+    // PodSet that is not settled
+    return ReconcileResult.done();
   }
 
+  /** The PodSet generation and the sum of its pods' generations when its pods were last written. */
+  private record Synced(long generation, long podGenerations) {}
+
+  private final Map<ResourceKey, Synced> synced = new ConcurrentHashMap<>();
+
   private void writeStatus(
-      ResourceKey key, PodSet set, List<CloudPod> current, int ready, long generation, String reason, String message) {
+      ResourceKey key, PodSet set, int current, int ready, long generation, String reason, String message) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Condition> before = set.status() == null ? null : set.status().conditions();
     boolean ok = CloudPodConditions.CONVERGED.equals(reason);
     List<Condition> conditions =
         Conditions.set(before, CloudPodConditions.READY, ok ? Conditions.TRUE : Conditions.FALSE, reason, ok ? "" : message, generation, now);
-    PodSetStatus status = new PodSetStatus(current.size(), ready, generation, conditions);
+    PodSetStatus status = new PodSetStatus(current, ready, generation, conditions);
     if (!status.equals(set.status())) {
       sets.updateStatus(key, status);
     }
   }
 
-  static int ordinal(CloudPod pod, String setName) {
-    String name = pod.metadata().name();
+  static int ordinal(String name, String setName) {
     String prefix = setName + "-";
     if (!name.startsWith(prefix)) {
       return Integer.MAX_VALUE;

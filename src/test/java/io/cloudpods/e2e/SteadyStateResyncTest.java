@@ -67,10 +67,17 @@ class SteadyStateResyncTest {
         .post("/api/v1/apply")
         .then()
         .statusCode(200);
-    await()
-        .ignoreExceptions()
-        .atMost(CONVERGE)
-        .until(() -> admin().get("/api/v1/tenants/" + tenant + "/podsets/calm").jsonPath().getInt("status.readyReplicas") == 4);
+    try {
+      await()
+          .ignoreExceptions()
+          .atMost(CONVERGE)
+          .until(() -> admin().get("/api/v1/tenants/" + tenant + "/podsets/calm").jsonPath().getInt("status.readyReplicas") == 4);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "PodSet not ready: " + admin().get("/api/v1/tenants/" + tenant + "/podsets/calm").asString()
+              + "\nstatus: " + admin().get("/api/v1/status").asString(),
+          e);
+    }
 
     // once the (lagging) cluster list has caught up, a resync finds nothing to do
     await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> resyncAndDrain() == 0);

@@ -62,10 +62,8 @@ public final class ConcurrencyGate<K> {
     synchronized (this) {
       toWake = releaseLocked(owner);
       for (String s : slots) {
-        if (inUse.getOrDefault(s, 0) >= Math.max(1, limitOf.applyAsInt(s))) {
-          for (String w : slots) {
-            waiters.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(owner);
-          }
+        if (full(s)) {
+          waitFor(owner, slots);
           wakeAll(toWake);
           return false;
         }
@@ -74,6 +72,35 @@ public final class ConcurrencyGate<K> {
     }
     wakeAll(toWake);
     return true;
+  }
+
+  /**
+   * Whether {@code owner}, which holds nothing, would find a slot full right now; if so it is
+   * remembered and woken like a failed {@link #tryAcquire}. Takes nothing: lets a pod that cannot
+   * start its task anyway wait without first asking Proxmox anything.
+   */
+  public synchronized boolean mustWait(K owner, List<String> slots) {
+    if (held.containsKey(owner)) {
+      return false;
+    }
+    for (String s : slots) {
+      if (full(s)) {
+        waitFor(owner, slots);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean full(String slot) {
+    return inUse.getOrDefault(slot, 0) >= Math.max(1, limitOf.applyAsInt(slot));
+  }
+
+  /** Waits on every slot of the set: capacity freed on any of them wakes the owner to try again. */
+  private void waitFor(K owner, List<String> slots) {
+    for (String w : slots) {
+      waiters.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(owner);
+    }
   }
 
   /**

@@ -72,4 +72,17 @@ class ConcurrencyGateTest {
     assertThat(woken).isEmpty();
     assertThat(gate.inUse(TEMPLATE)).isZero();
   }
+
+  @Test
+  void mustWait_takesNothing_andWakesTheOwnerWhenTheSlotFrees() {
+    gate.tryAcquire("a", List.of(TEMPLATE, STORAGE));
+
+    assertThat(gate.mustWait("b", List.of(TEMPLATE, STORAGE))).isTrue();
+    assertThat(gate.inUse(STORAGE)).as("nothing taken").isEqualTo(1);
+    assertThat(gate.waiting(TEMPLATE)).isEqualTo(1);
+
+    gate.release("a");
+    assertThat(woken).containsExactly("b");
+    assertThat(gate.mustWait("b", List.of(TEMPLATE, STORAGE))).isFalse();
+  }
 }
