@@ -46,6 +46,7 @@ final class BenchEnv implements AutoCloseable {
       Duration taskPollInterval,
       Duration lockedRecheck,
       Duration capacityRecheck,
+      Duration deepVerifyInterval,
       Integer workers,
       String xmx,
       Integer maxBatchItems) {
@@ -64,6 +65,9 @@ final class BenchEnv implements AutoCloseable {
       e.put("CLOUDPODS_RECONCILE_TASK_POLL_INITIAL", ms(taskPollInitial()));
       e.put("CLOUDPODS_RECONCILE_LOCKED_RECHECK", ms(lockedRecheck));
       e.put("CLOUDPODS_RECONCILE_CAPACITY_RECHECK", ms(capacityRecheck));
+      if (deepVerifyInterval != null) {
+        e.put("CLOUDPODS_RECONCILE_DEEP_VERIFY_INTERVAL", ms(deepVerifyInterval));
+      }
       if (workers != null) {
         e.put("CLOUDPODS_RECONCILE_WORKERS", workers.toString());
       }
@@ -85,7 +89,7 @@ final class BenchEnv implements AutoCloseable {
       m.put("maxClonesPerSource", "1 (controller default)");
       m.put("maxTasksPerStorage", "4 (controller default)");
       m.put("maxTasksPerNode", "16 (controller default)");
-      m.put("deepVerifyInterval", "10m (controller default)");
+      m.put("deepVerifyInterval", deepVerifyInterval == null ? "10m (controller default)" : ms(deepVerifyInterval));
       m.put("addressProbe", false);
       m.put("heapMax", xmx == null ? "JVM default" : xmx);
       if (maxBatchItems != null) {

@@ -18,6 +18,7 @@ final class BenchOptions {
   Duration resyncInterval;
   Duration taskPollInterval;
   Duration capacityRecheck;
+  Duration deepVerifyInterval;
   Integer cycles;
   Integer samples;
   Duration pause;
@@ -53,6 +54,7 @@ final class BenchOptions {
           --task-poll-interval D   controller task poll interval (default: 1s x time scale, at least 20ms;
                                    locked-recheck follows: 2s x time scale)
           --capacity-recheck D     controller capacity recheck (default: the controller's, 5s)
+          --deep-verify-interval D controller deep-verify interval (default: the controller's, 10m)
           --cycles K               steady: resync cycles measured (default 6)
           --samples M              reaction: samples per write path (default 100)
           --pause D                reaction: pause between samples (default 100ms)
@@ -125,6 +127,7 @@ final class BenchOptions {
         case "--resync-interval" -> o.resyncInterval = duration(flag, v);
         case "--task-poll-interval" -> o.taskPollInterval = duration(flag, v);
         case "--capacity-recheck" -> o.capacityRecheck = duration(flag, v);
+        case "--deep-verify-interval" -> o.deepVerifyInterval = duration(flag, v);
         case "--cycles" -> o.cycles = positive(flag, v);
         case "--samples" -> o.samples = positive(flag, v);
         case "--pause" -> o.pause = duration(flag, v);
@@ -185,6 +188,7 @@ final class BenchOptions {
     put(m, "resyncInterval", resyncInterval == null ? null : resyncInterval.toString());
     put(m, "taskPollInterval", taskPollInterval == null ? null : taskPollInterval.toString());
     put(m, "capacityRecheck", capacityRecheck == null ? null : capacityRecheck.toString());
+    put(m, "deepVerifyInterval", deepVerifyInterval == null ? null : deepVerifyInterval.toString());
     put(m, "cycles", cycles);
     put(m, "samples", samples);
     put(m, "pause", pause == null ? null : pause.toString());

@@ -47,7 +47,8 @@ final class Scenarios {
     Duration poll = o.taskPollInterval != null ? o.taskPollInterval : scaled(Duration.ofSeconds(1), scale);
     String xmx = o.controllerXmx != null ? (o.controllerXmx.equals("none") ? null : o.controllerXmx) : xmxDefault;
     return new ControllerSettings(enabled, or(o.resyncInterval, resyncDefault), poll,
-        scaled(Duration.ofSeconds(2), scale), or(o.capacityRecheck, Duration.ofSeconds(5)), o.workers, xmx, maxBatch);
+        scaled(Duration.ofSeconds(2), scale), or(o.capacityRecheck, Duration.ofSeconds(5)), o.deepVerifyInterval,
+        o.workers, xmx, maxBatch);
   }
 
   private static Duration scaled(Duration d, double scale) {
