@@ -307,29 +307,26 @@ final class BenchEnv implements AutoCloseable {
     return out;
   }
 
+  private static final Pattern HEAP_LINE = Pattern.compile("total (\\d+)K, used (\\d+)K");
+
   static long heapUsed(String heapInfo) {
-    long sum = 0;
-    for (String line : heapInfo.lines().toList()) {
-      if (line.contains("Metaspace") || line.contains("class space")) {
-        break;
-      }
-      Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(line);
-      if (m.find()) {
-        sum += Long.parseLong(m.group(2)) * 1024;
-      }
-    }
-    return sum;
+    return heapSum(heapInfo, 2);
   }
 
   static long heapCommitted(String heapInfo) {
+    return heapSum(heapInfo, 1);
+  }
+
+  /** Sum of one column ({@code total} = 1, {@code used} = 2) over the heap lines, Metaspace excluded. */
+  private static long heapSum(String heapInfo, int group) {
     long sum = 0;
     for (String line : heapInfo.lines().toList()) {
       if (line.contains("Metaspace") || line.contains("class space")) {
         break;
       }
-      Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(line);
+      Matcher m = HEAP_LINE.matcher(line);
       if (m.find()) {
-        sum += Long.parseLong(m.group(1)) * 1024;
+        sum += Long.parseLong(m.group(group)) * 1024;
       }
     }
     return sum;

@@ -139,7 +139,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
     List<Object[]> rows =
         em.createNativeQuery(
                 "SELECT p.name, p.deletion_timestamp IS NOT NULL, p.generation,"
-                    + " COALESCE(p.status->'conditions' @> CAST('[{\"type\": \"Ready\", \"status\": \"True\"}]' AS jsonb), false)"
+                    + " " + READY_TRUE_SQL
                     + "   AND " + OBSERVED_SQL + " = p.generation"
                     + " FROM cloud_pod p WHERE p.owner_uid = ?1 ORDER BY p.name")
             .setParameter(1, podSetUid)
@@ -207,6 +207,10 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
 
   private static final String PHASE_SQL =
       "CASE WHEN p.deletion_timestamp IS NOT NULL THEN 'Deleting' ELSE COALESCE(p.status->>'phase', 'Pending') END";
+  /** True when the pod's conditions hold Ready=True (a jsonb containment test, no unpacking). */
+  private static final String READY_TRUE_SQL =
+      "COALESCE(p.status->'conditions' @> CAST('[{\"type\": \"Ready\", \"status\": \"True\"}]' AS jsonb), false)";
+
   /** The pod's Ready condition (if any) as {@code r.c}. */
   private static final String READY_JOIN =
       " LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
@@ -221,7 +225,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
    */
   private static final String UNCONVERGED_WHERE =
       " WHERE (p.deletion_timestamp IS NOT NULL OR " + OBSERVED_SQL + " IS NULL OR " + OBSERVED_SQL + " < p.generation"
-          + " OR NOT COALESCE(p.status->'conditions' @> CAST('[{\"type\": \"Ready\", \"status\": \"True\"}]' AS jsonb), false))";
+          + " OR NOT " + READY_TRUE_SQL + ")";
 
   /** Counts for the status summary, computed by PostgreSQL (no pod is loaded). */
   public List<PhaseCount> phaseCounts(String tenant) {
