@@ -117,7 +117,9 @@ class TaskLifecycleTest {
 
   @Test
   void hundredsOfConcurrentTasks_allComplete() {
-    // each allocation holds the storage lock 5 s (50 ms), waiters give up after 10 s (100 ms)
+    // Each allocation holds the storage lock 5 s (50 ms at this scale); waiters give up 10 s (100 ms)
+    // after they queued. How many waiters get the lock in time depends on how fast the 200 requests
+    // arrive, so only the holder and the first waiter (50 ms of a 100 ms patience) are certain.
     sim.setTiming(sim.timing().with(java.util.Map.of("storageAllocation", java.time.Duration.ofSeconds(5)), null));
     List<String> upids = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -135,7 +137,7 @@ class TaskLifecycleTest {
       }
     }
     assertThat(ok + lockTimeouts).isEqualTo(200);
-    assertThat(ok).isGreaterThanOrEqualTo(5);
+    assertThat(ok).isGreaterThanOrEqualTo(2);
     assertThat(lockTimeouts).isGreaterThan(0);
   }
 
