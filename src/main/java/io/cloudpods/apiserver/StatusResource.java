@@ -3,6 +3,8 @@ package io.cloudpods.apiserver;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerState;
 import io.cloudpods.store.ControllerStateStore;
+import io.cloudpods.store.OrphanContainer;
+import io.cloudpods.store.OrphanStore;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,12 +27,20 @@ public class StatusResource {
   public record NotConverged(
       String tenant, String name, String phase, String reason, String message, long generation, Long observedGeneration) {}
 
+  /**
+   * A container carrying our marker for a pod that is not stored. The controller never modifies
+   * or destroys it; its address and memory stay counted as taken.
+   */
+  public record Orphan(int vmid, String node, String name, String ownerUid, String status, List<String> tags, String since) {}
+
   public record Status(
       int totalPods,
       Map<String, Integer> byPhase,
       Map<String, TenantSummary> byTenant,
       List<NotConverged> notConverged,
       int notConvergedTotal,
+      List<Orphan> orphans,
+      int orphansTotal,
       String lastFullResync,
       String proxmoxReachable,
       String proxmoxCheckedAt,
@@ -40,15 +50,17 @@ public class StatusResource {
 
   private final CloudPodStore pods;
   private final ControllerStateStore controller;
+  private final OrphanStore orphans;
   private final RequestSupport req;
 
-  public StatusResource(CloudPodStore pods, ControllerStateStore controller, RequestSupport req) {
+  public StatusResource(CloudPodStore pods, ControllerStateStore controller, OrphanStore orphans, RequestSupport req) {
     this.pods = pods;
     this.controller = controller;
+    this.orphans = orphans;
     this.req = req;
   }
 
-  /** Default and largest number of pods listed in {@code notConverged}. */
+  /** Default and largest number of pods listed in {@code notConverged}, and of {@code orphans}. */
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 10_000;
 
@@ -70,6 +82,7 @@ public class StatusResource {
         (t, phases) -> byTenant.put(t, new TenantSummary(phases.values().stream().mapToInt(Integer::intValue).sum(), phases)));
     CloudPodStore.UnconvergedPage page = pods.unconverged(tenant, limit);
     List<NotConverged> problems = page.pods().stream().map(StatusResource::notConverged).toList();
+    OrphanStore.Page orphanPage = orphans.page(tenant == null ? null : OrphanContainer.tenantTagOf(tenant), limit);
     ControllerState cs = controller.get();
     return new Status(
         total,
@@ -77,6 +90,8 @@ public class StatusResource {
         byTenant,
         problems,
         page.total(),
+        orphanPage.orphans().stream().map(StatusResource::orphan).toList(),
+        orphanPage.total(),
         cs.lastFullResync() == null ? UNKNOWN : cs.lastFullResync().toString(),
         cs.proxmoxReachable() == null ? UNKNOWN : cs.proxmoxReachable().toString(),
         cs.proxmoxCheckedAt() == null ? null : cs.proxmoxCheckedAt().toString(),
@@ -96,6 +111,10 @@ public class StatusResource {
       // answered below
     }
     throw ApiException.badRequest("limit", "limit must be a whole number from 0 to " + MAX_LIMIT + ", got '" + value + "'");
+  }
+
+  static Orphan orphan(OrphanContainer o) {
+    return new Orphan(o.vmid(), o.node(), o.name(), o.ownerUid(), o.status(), o.tags(), o.since().toString());
   }
 
   static NotConverged notConverged(CloudPodStore.Unconverged p) {

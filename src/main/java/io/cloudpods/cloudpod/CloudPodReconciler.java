@@ -425,7 +425,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
               PROVISIONED,
               false,
               CloudPodConditions.IP_CONFLICT,
-              "address " + p.alloc.ip() + " is configured on guest " + holder + ", which is not a CloudPod")
+              "address " + p.alloc.ip() + " is configured on guest " + holder + ", which is not a stored CloudPod")
           .phase(CloudPodConditions.PHASE_FAILED);
       return false;
     }
@@ -441,10 +441,10 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       return Optional.of(p.spec.node());
     }
     Optional<String> templateName = snap.guest(p.spec.template()).flatMap(Guest::name);
-    // memory of guests that are not CloudPods, from Proxmox; ours is counted from the database
+    // memory of guests the database does not account for (foreign, orphans), from Proxmox
     Map<String, Long> foreignMem = new HashMap<>();
     for (Guest g : snap.guests().values()) {
-      boolean ours = Ownership.managed(Set.copyOf(g.tags()));
+      boolean ours = observer.accountedFor(g);
       if (!ours && !g.template() && (g.status() == PowerState.RUNNING || g.status() == PowerState.UNKNOWN)) {
         foreignMem.merge(g.node(), g.maxMem(), Long::sum);
       }

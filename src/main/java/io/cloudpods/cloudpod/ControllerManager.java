@@ -3,11 +3,13 @@ package io.cloudpods.cloudpod;
 import io.cloudpods.cloudpod.exec.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ClusterSnapshot;
+import io.cloudpods.cloudpod.observe.OrphanTracker;
 import io.cloudpods.controller.BackoffRateLimiter;
 import io.cloudpods.controller.ControllerRunner;
 import io.cloudpods.controller.ReconcileListener;
 import io.cloudpods.controller.WorkQueue;
 import io.cloudpods.events.EventRecorder;
+import io.cloudpods.events.PodEvent;
 import io.cloudpods.ipam.AddressProbe;
 import io.cloudpods.ipam.PingProbe;
 import io.cloudpods.podset.PodSetReconciler;
@@ -19,6 +21,8 @@ import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerStateStore;
 import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
+import io.cloudpods.store.OrphanContainer;
+import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodResyncRow;
 import io.cloudpods.store.PodSetStore;
 import io.cloudpods.store.ResourceKey;
@@ -31,8 +35,11 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -58,6 +65,7 @@ public class ControllerManager {
   private final Defaults defaults;
   private final EventRecorder events;
   private final ControllerStateStore controllerState;
+  private final OrphanStore orphanStore;
   private final String jdbcUrl;
   private final String jdbcUser;
   private final String jdbcPassword;
@@ -74,6 +82,8 @@ public class ControllerManager {
   private PodSetReconciler setReconciler;
   private ClusterObserver observer;
   private ChangeListener changes;
+  private OrphanTracker orphans;
+  private List<OrphanContainer> reportedOrphans = List.of();
 
   public ControllerManager(
       ReconcileConfig config,
@@ -86,6 +96,7 @@ public class ControllerManager {
       Defaults defaults,
       EventRecorder events,
       ControllerStateStore controllerState,
+      OrphanStore orphanStore,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
       @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
@@ -99,6 +110,7 @@ public class ControllerManager {
     this.defaults = defaults;
     this.events = events;
     this.controllerState = controllerState;
+    this.orphanStore = orphanStore;
     this.jdbcUrl = jdbcUrl;
     this.jdbcUser = jdbcUser;
     this.jdbcPassword = jdbcPassword;
@@ -129,6 +141,9 @@ public class ControllerManager {
     setQueue = new WorkQueue<>(new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax()));
     ConcurrencyGate<ResourceKey> gate = new ConcurrencyGate<>(this::slotLimit, podQueue::add);
     observer = new ClusterObserver(client, clock, config.foreignConfigTtl());
+    orphans = new OrphanTracker(config.orphanGrace());
+    reportedOrphans = orphanStore.all();
+    orphans.seed(reportedOrphans);
     AddressProbe probe =
         config.addressProbe() ? new PingProbe(config.addressProbeTimeout()) : AddressProbe.disabled();
     podReconciler =
@@ -248,8 +263,10 @@ public class ControllerManager {
 
   public void resync() {
     Instant at = clock.instant();
+    boolean refreshed = false;
     try {
       observer.refresh();
+      refreshed = true;
       controllerState.recordProxmoxReachable(true, null, at);
     } catch (ProxmoxException e) {
       LOG.warnf("Proxmox not reachable during resync: %s", e.getMessage());
@@ -277,6 +294,13 @@ public class ControllerManager {
         }
       }
       lastResyncEnqueued = enqueued;
+      if (refreshed) {
+        try {
+          trackOrphans(snap, rows, at);
+        } catch (RuntimeException e) {
+          LOG.warnf("resync could not update the orphan report: %s", e.getMessage());
+        }
+      }
       if (firstResyncKeys < 0) {
         firstResyncKeys = rows.size();
       }
@@ -284,6 +308,52 @@ public class ControllerManager {
     } catch (RuntimeException e) {
       LOG.warnf("resync could not list desired state: %s", e.getMessage());
     }
+  }
+
+  /**
+   * Compares the snapshot with the pods just read (after it was taken, so a pod created since
+   * cannot look orphaned): new orphans' addresses and memory count as taken at once; the orphans
+   * past their grace are stored for {@code GET /api/v1/status} and logged as events when the set
+   * changes. Nothing is sent to Proxmox.
+   */
+  private void trackOrphans(ClusterSnapshot snap, List<PodResyncRow> rows, Instant at) {
+    synchronized (orphanLock) {
+      reportOrphans(snap, rows, at);
+    }
+  }
+
+  private final Object orphanLock = new Object();
+
+  private void reportOrphans(ClusterSnapshot snap, List<PodResyncRow> rows, Instant at) {
+    Set<String> stored = new HashSet<>(rows.size() * 2);
+    rows.forEach(r -> stored.add(r.uid().toString()));
+    OrphanTracker.Result found = orphans.update(snap, stored, at);
+    observer.unstoredOwners(found.candidateOwners());
+    if (found.reported().equals(reportedOrphans)) {
+      return;
+    }
+    orphanStore.replaceAll(found.reported());
+    Set<Integer> before = reportedOrphans.stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
+    Set<Integer> now = found.reported().stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
+    for (OrphanContainer o : found.reported()) {
+      if (!before.contains(o.vmid())) {
+        String message =
+            "container " + o.vmid() + " on " + o.node() + " carries the CloudPods marker of pod " + o.ownerUid()
+                + ", which is not stored; it is left untouched (remove it in Proxmox, or restore its pod)";
+        LOG.warnf("orphan: %s", message);
+        events.record(orphanEvent("warn", "OrphanFound", message, o));
+      }
+    }
+    for (OrphanContainer o : reportedOrphans) {
+      if (!now.contains(o.vmid())) {
+        events.record(orphanEvent("info", "OrphanGone", "container " + o.vmid() + " is no longer an orphan", o));
+      }
+    }
+    reportedOrphans = found.reported();
+  }
+
+  private static PodEvent orphanEvent(String level, String reason, String message, OrphanContainer o) {
+    return new PodEvent(level, reason, message, "Container", o.tenant().orElse(null), Integer.toString(o.vmid()), o.vmid(), o.name(), null);
   }
 
   public synchronized void stop() {

@@ -82,6 +82,14 @@ public interface ReconcileConfig {
   @WithDefault("10m")
   Duration foreignConfigTtl();
 
+  /**
+   * How long a container with our marker for a pod that is not stored must stay so before it is
+   * reported as an orphan (covers the lagging cluster list right after a deletion). Orphans are
+   * reported, never modified or destroyed; their addresses and memory count as taken at once.
+   */
+  @WithDefault("2m")
+  Duration orphanGrace();
+
   /** Probe each new address on the network before handing it out (the scripts' ping check). */
   @WithDefault("true")
   boolean addressProbe();

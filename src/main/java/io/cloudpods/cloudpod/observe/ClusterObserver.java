@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,9 +23,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps the controller's view of the cluster: the latest {@link ClusterSnapshot} (one
- * {@code /cluster/resources} call per refresh) and the addresses configured on containers that are
- * not CloudPods (read once per container and again after {@code foreignConfigTtl}), which IPAM must
- * never hand out.
+ * {@code /cluster/resources} call per refresh) and the addresses configured on containers the
+ * database does not account for (read once per container and again after {@code
+ * foreignConfigTtl}), which IPAM must never hand out. Those are containers without our marker and
+ * orphans: containers with our marker for a pod that is no longer stored ({@link OrphanTracker}).
  */
 public final class ClusterObserver {
 
@@ -35,6 +37,7 @@ public final class ClusterObserver {
   private final Duration foreignConfigTtl;
   private final AtomicReference<ClusterSnapshot> snapshot = new AtomicReference<>(ClusterSnapshot.empty());
   private final Map<Integer, ForeignConfig> foreign = new ConcurrentHashMap<>();
+  private volatile Set<String> unstoredOwners = Set.of();
   private volatile boolean reachable;
   private volatile String lastError = "not checked yet";
 
@@ -92,7 +95,27 @@ public final class ClusterObserver {
     return foreignAddresses();
   }
 
-  /** Addresses configured on containers without a CloudPods marker, with the VMID holding each. */
+  /**
+   * True when the database accounts for this guest's address and memory: it carries our marker for
+   * a pod that is stored. Everything else (foreign guests, orphans) is counted from Proxmox.
+   */
+  public boolean accountedFor(Guest g) {
+    List<String> tags = g.tags();
+    return Ownership.managed(tags) && !unstoredOwners.contains(Ownership.ownerUid(tags).orElseThrow());
+  }
+
+  /**
+   * The owner uids of marker containers whose pod is not stored, as the last resync found them.
+   * A new orphan's config is read at once, so its address is protected from the next allocation.
+   */
+  public void unstoredOwners(Set<String> owners) {
+    if (!owners.equals(unstoredOwners)) {
+      unstoredOwners = Set.copyOf(owners);
+      refreshForeign(snapshot.get(), foreignConfigTtl);
+    }
+  }
+
+  /** Addresses configured on containers the database does not account for, with the VMID holding each. */
   public Map<String, Integer> foreignAddresses() {
     Map<String, Integer> out = new HashMap<>();
     foreign.forEach((vmid, c) -> c.ips().forEach(ip -> out.put(ip, vmid)));
@@ -103,7 +126,7 @@ public final class ClusterObserver {
     Instant now = clock.instant();
     Set<Integer> seen = new HashSet<>();
     for (Guest g : s.guests().values()) {
-      if (g.type() != GuestType.LXC || Ownership.managed(Set.copyOf(g.tags()))) {
+      if (g.type() != GuestType.LXC || accountedFor(g)) {
         continue;
       }
       seen.add(g.vmid());

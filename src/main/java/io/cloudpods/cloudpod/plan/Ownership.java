@@ -28,12 +28,12 @@ public final class Ownership {
   }
 
   /** True when {@code tags} carry a CloudPods marker of any pod. */
-  public static boolean managed(Set<String> tags) {
+  public static boolean managed(java.util.Collection<String> tags) {
     return tags.contains(MANAGED_TAG) && tags.stream().anyMatch(t -> t.startsWith(UID_PREFIX));
   }
 
   /** The uid in the marker, if the tags carry one. */
-  public static java.util.Optional<String> ownerUid(Set<String> tags) {
+  public static java.util.Optional<String> ownerUid(java.util.Collection<String> tags) {
     if (!tags.contains(MANAGED_TAG)) {
       return java.util.Optional.empty();
     }
