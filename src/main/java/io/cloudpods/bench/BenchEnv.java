@@ -49,6 +49,7 @@ final class BenchEnv implements AutoCloseable {
       Duration deepVerifyInterval,
       Integer workers,
       String xmx,
+      List<String> jvmOptions,
       Integer maxBatchItems) {
 
     /** The first check of a task: a tenth of the longest wait, as in the controller's defaults (100 ms / 1 s). */
@@ -92,6 +93,7 @@ final class BenchEnv implements AutoCloseable {
       m.put("deepVerifyInterval", deepVerifyInterval == null ? "10m (controller default)" : ms(deepVerifyInterval));
       m.put("addressProbe", false);
       m.put("heapMax", xmx == null ? "JVM default" : xmx);
+      m.put("jvmOptions", jvmOptions);
       if (maxBatchItems != null) {
         m.put("apiMaxBatchItems", maxBatchItems);
       }
@@ -124,6 +126,31 @@ final class BenchEnv implements AutoCloseable {
     this.settings = settings;
     this.apiPort = apiPort;
     this.keep = keep;
+  }
+
+  /** The controller JVM options {@code serve} uses: {@code config/controller.jvm.options}, comments removed. */
+  static List<String> shippedJvmOptions() {
+    Path file = project().resolve("config/controller.jvm.options");
+    try {
+      return parseJvmOptionsFile(Files.readAllLines(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A java argument file's options: {@code #} starts a comment, options are separated by white space. */
+  static List<String> parseJvmOptionsFile(List<String> lines) {
+    List<String> out = new ArrayList<>();
+    for (String line : lines) {
+      int hash = line.indexOf('#');
+      String body = hash < 0 ? line : line.substring(0, hash);
+      for (String opt : body.trim().split("\\s+")) {
+        if (!opt.isEmpty()) {
+          out.add(opt);
+        }
+      }
+    }
+    return out;
   }
 
   static Path project() {
@@ -183,6 +210,7 @@ final class BenchEnv implements AutoCloseable {
     if (settings.xmx() != null) {
       cmd.add("-Xmx" + settings.xmx());
     }
+    cmd.addAll(settings.jvmOptions());
     cmd.add("-jar");
     cmd.add(project.resolve("target/quarkus-app/quarkus-run.jar").toString());
     cmd.add("serve");

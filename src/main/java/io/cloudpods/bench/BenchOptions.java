@@ -28,6 +28,7 @@ final class BenchOptions {
   Integer cliRuns;
   Integer memoryMb;
   String controllerXmx;
+  java.util.List<String> controllerJvmOptions;
   boolean keepWorkDir;
 
   static final String USAGE =
@@ -64,6 +65,9 @@ final class BenchOptions {
           --cli-runs N             api: CLI runs (default 7)
           --memory-mb N            memoryMb of every pod (default 256; steady 64)
           --controller-xmx SIZE    controller -Xmx (steady default 512m; others the JVM default; 'none')
+          --controller-jvm-opts S  the controller's JVM options, separated by spaces, instead of
+                                   config/controller.jvm.options (what serve uses); 'none': the
+                                   JVM's own defaults
           --out FILE               also write the JSON document to FILE
           --keep                   keep the work directory (controller log) after the run
         Durations: 10s, 250ms, 2m. One JSON document goes to stdout; progress to stderr.
@@ -137,6 +141,7 @@ final class BenchOptions {
         case "--cli-runs" -> o.cliRuns = positive(flag, v);
         case "--memory-mb" -> o.memoryMb = positive(flag, v);
         case "--controller-xmx" -> o.controllerXmx = v;
+        case "--controller-jvm-opts" -> o.controllerJvmOptions = jvmOptions(flag, v);
         case "--out" -> o.out = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
@@ -198,7 +203,22 @@ final class BenchOptions {
     put(m, "cliRuns", cliRuns);
     put(m, "memoryMb", memoryMb);
     put(m, "controllerXmx", controllerXmx);
+    put(m, "controllerJvmOptions", controllerJvmOptions);
     return m;
+  }
+
+  /** JVM options separated by spaces, or {@code none}; each must look like one ({@code -X...}, {@code -D...}). */
+  static java.util.List<String> jvmOptions(String flag, String v) {
+    if (v.trim().equals("none")) {
+      return java.util.List.of();
+    }
+    java.util.List<String> out = java.util.Arrays.stream(v.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
+    for (String x : out) {
+      if (!x.startsWith("-")) {
+        throw new IllegalArgumentException(flag + ": '" + x + "' is not a JVM option (they start with '-')");
+      }
+    }
+    return out;
   }
 
   private static void put(Map<String, Object> m, String k, Object v) {

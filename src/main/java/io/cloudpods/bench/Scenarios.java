@@ -48,7 +48,7 @@ final class Scenarios {
     String xmx = o.controllerXmx != null ? (o.controllerXmx.equals("none") ? null : o.controllerXmx) : xmxDefault;
     return new ControllerSettings(enabled, or(o.resyncInterval, resyncDefault), poll,
         scaled(Duration.ofSeconds(2), scale), or(o.capacityRecheck, Duration.ofSeconds(5)), o.deepVerifyInterval,
-        o.workers, xmx, maxBatch);
+        o.workers, xmx, o.controllerJvmOptions == null ? BenchEnv.shippedJvmOptions() : o.controllerJvmOptions, maxBatch);
   }
 
   private static Duration scaled(Duration d, double scale) {

@@ -29,6 +29,25 @@ class BenchPartsTest {
   }
 
   @Test
+  void controllerJvmOptions_replaceTheShippedOnes_noneMeansJvmDefaults_andNonOptionsAreRefused() {
+    assertThat(BenchOptions.parse(List.of("converge", "--controller-jvm-opts", " -XX:+UseG1GC  -Dx=1 ")).controllerJvmOptions)
+        .containsExactly("-XX:+UseG1GC", "-Dx=1");
+    assertThat(BenchOptions.parse(List.of("converge", "--controller-jvm-opts=none")).controllerJvmOptions).isEmpty();
+    assertThat(BenchOptions.parse(List.of("converge")).controllerJvmOptions).isNull();
+    assertThatThrownBy(() -> BenchOptions.parse(List.of("converge", "--controller-jvm-opts", "-Xss1m UseG1GC")))
+        .hasMessageContaining("--controller-jvm-opts")
+        .hasMessageContaining("'UseG1GC'");
+  }
+
+  @Test
+  void jvmOptionsFile_dropsCommentsAndSplitsOnWhiteSpace() {
+    assertThat(BenchEnv.parseJvmOptionsFile(List.of("# why", "", "-XX:A=1   # trailing", "  -XX:+B -Dc=d  ")))
+        .containsExactly("-XX:A=1", "-XX:+B", "-Dc=d");
+    // the file serve uses is what the bench starts the controller with by default
+    assertThat(BenchEnv.shippedJvmOptions()).isNotEmpty().allSatisfy(o -> assertThat(o).startsWith("-"));
+  }
+
+  @Test
   void nearestRankPercentiles() {
     Map<String, Object> d = Scenarios.distribution(List.of(5.0, 1.0, 4.0, 2.0, 3.0, 10.0, 6.0, 7.0, 8.0, 9.0));
     assertThat(d).containsEntry("n", 10).containsEntry("minMs", 1.0).containsEntry("p50Ms", 5.0)
