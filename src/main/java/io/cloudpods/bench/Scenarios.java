@@ -115,17 +115,6 @@ final class Scenarios {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
-  private static Map<String, Long> delta(Map<String, Long> after, Map<String, Long> before) {
-    Map<String, Long> d = new TreeMap<>();
-    after.forEach((k, v) -> {
-      long x = v - before.getOrDefault(k, 0L);
-      if (x != 0) {
-        d.put(k, x);
-      }
-    });
-    return d;
-  }
-
   private static long sum(Map<String, Long> m) {
     return m.values().stream().mapToLong(Long::longValue).sum();
   }
@@ -233,7 +222,7 @@ final class Scenarios {
           + env.work.resolve("controller.log"));
     }
     long cpu1 = env.controllerCpuMillis();
-    Map<String, Long> reqs = delta(env.sim.requestCounts(), req0);
+    Map<String, Long> reqs = env.sim.requestCountsSince(req0);
     long lastReady = lastReadyTransition(env);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pods", pods);
@@ -344,7 +333,7 @@ final class Scenarios {
       long idleCpu0 = env.controllerCpuMillis();
       Thread.sleep(resync.toMillis() * idleCycles);
       long idleCpu = env.controllerCpuMillis() - idleCpu0;
-      Map<String, Long> idleReqs = delta(env.sim.requestCounts(), idleReq0);
+      Map<String, Long> idleReqs = env.sim.requestCountsSince(idleReq0);
       figures.put("idleBaseline", Map.of("pods", 0, "cycles", idleCycles,
           "controllerCpuMsPerCycle", round(idleCpu / (double) idleCycles, 1),
           "proxmoxRequestsPerCycle", round(sum(idleReqs) / (double) idleCycles, 2)));
@@ -365,7 +354,7 @@ final class Scenarios {
       Thread.sleep(resync.toMillis() * cycles);
       long cpu1 = env.controllerCpuMillis();
       long t1 = System.nanoTime();
-      Map<String, Long> reqs = delta(env.sim.requestCounts(), req0);
+      Map<String, Long> reqs = env.sim.requestCountsSince(req0);
       Map<String, Object> perCycle = new TreeMap<>();
       reqs.forEach((k, v) -> perCycle.put(k, round(v / (double) cycles, 2)));
       double total = sum(reqs) / (double) cycles;

@@ -164,6 +164,18 @@ public final class ProxmoxSimulator implements AutoCloseable {
     return stats.snapshot();
   }
 
+  /** The requests made since {@code before} (an earlier {@link #requestCounts()}), per route; routes with none left out. */
+  public Map<String, Long> requestCountsSince(Map<String, Long> before) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    requestCounts().forEach((route, n) -> {
+      long d = n - before.getOrDefault(route, 0L);
+      if (d != 0) {
+        out.put(route, d);
+      }
+    });
+    return out;
+  }
+
   /**
    * Calls {@code listener} for every authenticated {@code /api2/json} request, on the simulator's event
    * loop, once the request is routed and before it is handled (so a request that fails validation is

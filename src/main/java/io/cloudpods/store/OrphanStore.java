@@ -7,7 +7,6 @@ import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -79,27 +78,10 @@ public class OrphanStore {
               (String) r[2],
               (String) r[3],
               (String) r[4],
-              tags(r[5]),
+              List.of((String[]) r[5]), // text[] NOT NULL
               EventStore.instant(r[6])));
     }
     return out;
-  }
-
-  private static List<String> tags(Object value) {
-    if (value instanceof String[] a) {
-      return Arrays.asList(a);
-    }
-    if (value instanceof Object[] a) {
-      return Arrays.stream(a).map(String::valueOf).toList();
-    }
-    if (value instanceof java.sql.Array a) {
-      try {
-        return tags(a.getArray());
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException("cannot read orphan_container.tags", e);
-      }
-    }
-    return List.of();
   }
 
   /** A PostgreSQL array literal; tags are Proxmox tags ({@code [a-z0-9_][a-z0-9_\-+.]*}) but are quoted anyway. */
