@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudpods.api.v1alpha1.ApiVersion;
 import io.cloudpods.api.v1alpha1.CloudPod;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.IpPool;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.store.CloudPodStore;
@@ -119,16 +120,8 @@ public class SeedResource {
             .orElseThrow(() -> ApiException.notFound("CloudPod with vmid " + vmid.intValue() + " in tenant " + tenant));
     CloudPod marked = pods.markDeleted(ResourceKey.of(tenant, pod.metadata().name())).orElseThrow();
     events.append(
-        EventStore.INFO,
-        "DestroyRequested",
-        "CloudPod destroy requested",
-        "CloudPod",
-        tenant,
-        pod.metadata().name(),
-        vmid.intValue(),
-        pod.metadata().name(),
-        pod.spec().ip(),
-        null);
+        Event.info("DestroyRequested", "CloudPod destroy requested", "CloudPod", tenant, pod.metadata().name())
+            .about(vmid.intValue(), pod.metadata().name(), pod.spec().ip()));
     return Response.accepted(marked).build();
   }
 

@@ -1,8 +1,10 @@
 package io.cloudpods.cloudpod;
 
-import static io.cloudpods.cloudpod.CloudPodConditions.CONFIG_SYNCED;
-import static io.cloudpods.cloudpod.CloudPodConditions.POWER_STATE_SYNCED;
-import static io.cloudpods.cloudpod.CloudPodConditions.PROVISIONED;
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.Conditions;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.CONFIG_SYNCED;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.POWER_STATE_SYNCED;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 
 import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
@@ -24,7 +26,7 @@ import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.Reconciler;
 import io.cloudpods.controller.RequeueException;
 import io.cloudpods.events.EventRecorder;
-import io.cloudpods.events.PodEvent;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.ipam.AddressProbe;
 import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ClusterResource.Guest;
@@ -165,11 +167,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       return pod.metadata().name();
     }
 
-    PodEvent event(String level, String reason, String message) {
-      return new PodEvent(
-              level, reason, message, KIND, key.tenant(), key.name(), alloc == null ? null : alloc.vmid(), hostname(),
-              alloc == null ? null : alloc.ip())
-          .level(level);
+    Event event(String level, String reason, String message) {
+      return Event.of(level, reason, message, KIND, key.tenant(), key.name())
+          .about(alloc == null ? null : alloc.vmid(), hostname(), alloc == null ? null : alloc.ip());
     }
 
     void save() {
@@ -327,7 +327,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   private Duration pollDelay(ResourceKey key, String upid) {
     Instant now = clock.instant();
     TaskSeen seen = taskSeen.compute(key, (k, old) -> old != null && old.upid().equals(upid) ? old : new TaskSeen(upid, now));
-    return nextPoll(Duration.between(seen.since(), now), config.taskPollInitial(), config.taskPollInterval());
+    return nextPoll(Duration.between(seen.since(), now), config.tasks().pollInitial(), config.tasks().pollInterval());
   }
 
   /** A tenth of {@code running}, kept between {@code initial} and {@code max}. */
@@ -391,7 +391,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
 
   /** Reserves VMID, address and node in PostgreSQL. False when the pod cannot proceed now. */
   private boolean allocate(Pass p) {
-    ClusterSnapshot snap = observer.snapshot(config.resyncInterval());
+    ClusterSnapshot snap = observer.snapshot(config.resync().interval());
     boolean fresh = p.alloc == null || p.alloc.vmid() == null || p.alloc.ip() == null || p.alloc.node() == null;
     if (p.alloc == null || p.alloc.vmid() == null) {
       p.status.condition(PROVISIONED, false, CloudPodConditions.ALLOCATING, "reserving a VMID");
@@ -400,7 +400,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     }
     // addresses on containers that are not CloudPods; read again before anything is handed out
     Map<String, Integer> foreign =
-        fresh ? observer.foreignAddresses(config.resyncInterval()) : observer.foreignAddresses();
+        fresh ? observer.foreignAddresses(config.resync().interval()) : observer.foreignAddresses();
     if (p.alloc == null || p.alloc.ip() == null) {
       allocations.allocateIp(
           p.uid, p.spec.ipPool(), ip -> foreign.containsKey(ip) || (config.addressProbe() && probe.inUse(ip)));
@@ -475,7 +475,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
         p.status
             .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, d.reason())
             .phase(CloudPodConditions.PHASE_PENDING);
-        throw new RequeueException(config.capacityRecheck(), d.reason());
+        throw new RequeueException(config.tasks().capacityRecheck(), d.reason());
       }
       allocations.recordNode(p.uid, d.node().get());
       return d.node();
@@ -527,7 +527,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
                 CloudPodConditions.INVALID_SPEC,
                 "no template " + p.spec.template() + templateName.map(n -> " (" + n + ")").orElse("") + " on node " + node)
             .phase(CloudPodConditions.PHASE_PENDING);
-        throw new RequeueException(config.capacityRecheck(), "template missing on " + node);
+        throw new RequeueException(config.tasks().capacityRecheck(), "template missing on " + node);
       }
       desired = desired.toBuilder().templateVmid(template.getAsInt()).build();
     }
@@ -581,7 +581,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     p.converged = true;
     if (o.config().isPresent()) {
       Instant at = now();
-      long interval = config.deepVerifyInterval().toMillis();
+      long interval = config.resync().deepVerifyInterval().toMillis();
       long jittered = interval / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(interval / 2 + 1);
       verified.put(p.key, new Verified(p.generation, at, at.plusMillis(jittered)));
     }
@@ -602,7 +602,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
             w.reason() == Action.WaitReason.LOCKED ? CloudPodConditions.LOCKED : CloudPodConditions.STATE_UNKNOWN;
         p.status.summary(reason, w.message());
         verified.remove(p.key);
-        return ReconcileResult.requeueAfter(config.lockedRecheck());
+        return ReconcileResult.requeueAfter(config.tasks().lockedRecheck());
       }
       if (action instanceof Action.UpdateConfig u) {
         events.recordIntent(announce(p, u));
@@ -666,7 +666,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       gate.release(p.key);
       verified.remove(p.key);
       // a clone whose response was lost: the container exists; look at it again
-      throw new RequeueException(config.lockedRecheck(), e.getMessage());
+      throw new RequeueException(config.tasks().lockedRecheck(), e.getMessage());
     } catch (ProxmoxPowerStateException e) {
       gate.release(p.key);
       verified.remove(p.key);
@@ -704,7 +704,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
    * template"): a kill or a lost answer after the call still leaves its trace. The outcome (task
    * succeeded or failed, the config written) is recorded after, as it becomes known.
    */
-  private static PodEvent announce(Pass p, Action action) {
+  private static Event announce(Pass p, Action action) {
     if (action instanceof Action.CloneContainer c) {
       return p.event(
           "info",
@@ -792,7 +792,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
         .nameservers(pool == null ? List.of() : pool.nameservers())
         .running(!"stopped".equalsIgnoreCase(p.spec.powerState()))
         .allowRestart(allowRestart(p))
-        .shutdownTimeoutSeconds(config.shutdownTimeoutSeconds())
+        .shutdownTimeoutSeconds(config.tasks().shutdownTimeoutSeconds())
         .deleting(deleting)
         .forceStopNext(shutdownFailed)
         .restartPending(restartPending)

@@ -9,7 +9,7 @@ import io.cloudpods.controller.ControllerRunner;
 import io.cloudpods.controller.ReconcileListener;
 import io.cloudpods.controller.WorkQueue;
 import io.cloudpods.events.EventRecorder;
-import io.cloudpods.events.PodEvent;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.ipam.AddressProbe;
 import io.cloudpods.ipam.PingProbe;
 import io.cloudpods.podset.PodSetReconciler;
@@ -136,12 +136,12 @@ public class ControllerManager {
     ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
     checkProxmox(client);
     BackoffRateLimiter<ResourceKey> podLimiter =
-        new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax(), config.retryQps(), 50, System::nanoTime);
+        new BackoffRateLimiter<>(config.backoff().base(), config.backoff().max(), config.backoff().retryQps(), 50, System::nanoTime);
     podQueue = new WorkQueue<>(podLimiter);
-    setQueue = new WorkQueue<>(new BackoffRateLimiter<>(config.backoffBase(), config.backoffMax()));
+    setQueue = new WorkQueue<>(new BackoffRateLimiter<>(config.backoff().base(), config.backoff().max()));
     ConcurrencyGate<ResourceKey> gate = new ConcurrencyGate<>(this::slotLimit, podQueue::add);
-    observer = new ClusterObserver(client, clock, config.foreignConfigTtl());
-    orphans = new OrphanTracker(config.orphanGrace());
+    observer = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
+    orphans = new OrphanTracker(config.resync().orphanGrace());
     reportedOrphans = orphanStore.all();
     orphans.seed(reportedOrphans);
     AddressProbe probe =
@@ -149,7 +149,7 @@ public class ControllerManager {
     podReconciler =
         new CloudPodReconciler(
             pods, allocations, pools, defaults, client, observer, gate, events, probe, config, proxmoxConfig.pool(), clock);
-    setReconciler = new PodSetReconciler(sets, pods, events, config.lockedRecheck(), clock);
+    setReconciler = new PodSetReconciler(sets, pods, events, config.tasks().lockedRecheck(), clock);
     podReconciler.wakeOwnersWith(this::wakePodSet);
     podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podListener());
     setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
@@ -160,7 +160,7 @@ public class ControllerManager {
     running.set(true);
     LOG.infof(
         "controller started: %d workers, resync every %s, Proxmox at %s",
-        config.workers(), config.resyncInterval(), proxmoxConfig.url());
+        config.workers(), config.resync().interval(), proxmoxConfig.url());
     resync();
   }
 
@@ -196,12 +196,12 @@ public class ControllerManager {
 
   private int slotLimit(String slot) {
     if (slot.startsWith("clone-source:")) {
-      return config.maxClonesPerSource();
+      return config.limits().clonesPerSource();
     }
     if (slot.startsWith("storage:")) {
-      return config.maxTasksPerStorage();
+      return config.limits().tasksPerStorage();
     }
-    return config.maxTasksPerNode();
+    return config.limits().tasksPerNode();
   }
 
   private ReconcileListener<ResourceKey> podListener() {
@@ -252,8 +252,8 @@ public class ControllerManager {
    * costs one Proxmox request and one query rather than a pass per pod.
    */
   @Scheduled(
-      every = "${cloudpods.reconcile.resync-interval:30s}",
-      delayed = "${cloudpods.reconcile.resync-interval:30s}",
+      every = "${cloudpods.reconcile.resync.interval:30s}",
+      delayed = "${cloudpods.reconcile.resync.interval:30s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scheduledResync() {
     if (running.get()) {
@@ -352,8 +352,9 @@ public class ControllerManager {
     reportedOrphans = found.reported();
   }
 
-  private static PodEvent orphanEvent(String level, String reason, String message, OrphanContainer o) {
-    return new PodEvent(level, reason, message, "Container", o.tenant().orElse(null), Integer.toString(o.vmid()), o.vmid(), o.name(), null);
+  private static Event orphanEvent(String level, String reason, String message, OrphanContainer o) {
+    return Event.of(level, reason, message, "Container", o.tenant().orElse(null), Integer.toString(o.vmid()))
+        .about(o.vmid(), o.name(), null);
   }
 
   public synchronized void stop() {

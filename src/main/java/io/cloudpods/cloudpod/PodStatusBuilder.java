@@ -1,11 +1,13 @@
 package io.cloudpods.cloudpod;
 
-import static io.cloudpods.cloudpod.CloudPodConditions.CONFIG_SYNCED;
-import static io.cloudpods.cloudpod.CloudPodConditions.POWER_STATE_SYNCED;
-import static io.cloudpods.cloudpod.CloudPodConditions.PROVISIONED;
-import static io.cloudpods.cloudpod.CloudPodConditions.READY;
-import static io.cloudpods.cloudpod.Conditions.FALSE;
-import static io.cloudpods.cloudpod.Conditions.TRUE;
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.Conditions;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.CONFIG_SYNCED;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.POWER_STATE_SYNCED;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.READY;
+import static io.cloudpods.api.v1alpha1.Conditions.FALSE;
+import static io.cloudpods.api.v1alpha1.Conditions.TRUE;
 
 import io.cloudpods.api.v1alpha1.CloudPodStatus;
 import io.cloudpods.api.v1alpha1.Condition;

@@ -1,5 +1,6 @@
 package io.cloudpods.events;
 
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.store.EventStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -9,7 +10,7 @@ import org.jboss.logging.Logger;
  * {@code GET /api/v1/events}) and, when configured, as a JSON line in the event log file.
  */
 @ApplicationScoped
-public class EventRecorder {
+public class EventRecorder implements EventSink {
 
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
 
@@ -21,12 +22,9 @@ public class EventRecorder {
     this.file = config.logFile().map(JsonLineLog::new).orElse(null);
   }
 
-  /**
-   * Records what the controller is about to do, before it asks Proxmox: unlike {@link #record}, a
-   * failure to store it is thrown, so the caller does not act without a trace in the event log.
-   */
-  public void recordIntent(PodEvent e) {
-    store.append(e.level(), e.reason(), e.message(), e.kind(), e.tenant(), e.name(), e.vmid(), e.hostname(), e.ip(), null);
+  @Override
+  public void recordIntent(Event e) {
+    store.append(e);
     if (file != null) {
       try {
         file.append(e);
@@ -36,9 +34,10 @@ public class EventRecorder {
     }
   }
 
-  public void record(PodEvent e) {
+  @Override
+  public void record(Event e) {
     try {
-      store.append(e.level(), e.reason(), e.message(), e.kind(), e.tenant(), e.name(), e.vmid(), e.hostname(), e.ip(), null);
+      store.append(e);
     } catch (RuntimeException ex) {
       LOG.warnf("could not store event %s for %s/%s: %s", e.reason(), e.tenant(), e.name(), ex.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.cloudpods.events;
 
+import io.cloudpods.api.v1alpha1.Event;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class JsonLineLog {
   }
 
   /** Formats one event as the line written to the file (without the newline). */
-  public static String format(PodEvent e, OffsetDateTime ts) {
+  public static String format(Event e, OffsetDateTime ts) {
     StringWriter w = new StringWriter(256);
     try (JsonGenerator g = JSON.createGenerator(w)) {
       g.writeStartObject();
@@ -74,7 +75,7 @@ public final class JsonLineLog {
     return w.toString();
   }
 
-  public synchronized void append(PodEvent e) {
+  public synchronized void append(Event e) {
     String line = format(e, OffsetDateTime.now(ZoneOffset.UTC)) + "\n";
     try {
       Files.writeString(

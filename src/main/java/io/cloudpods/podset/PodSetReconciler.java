@@ -4,12 +4,12 @@ import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.api.v1alpha1.PodSetSpec;
 import io.cloudpods.api.v1alpha1.PodSetStatus;
-import io.cloudpods.cloudpod.CloudPodConditions;
-import io.cloudpods.cloudpod.Conditions;
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.Reconciler;
 import io.cloudpods.events.EventRecorder;
-import io.cloudpods.events.PodEvent;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.CloudPodStore.OwnedPod;
 import io.cloudpods.store.PodSetStore;
@@ -92,7 +92,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
       }
       if (owned.isEmpty()) {
         sets.finalizeDeletion(key);
-        events.record(PodEvent.info("Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
+        events.record(Event.info("Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
         return ReconcileResult.done();
       }
       writeStatus(key, set, 0, 0, generation, "Deleting", owned.size() + " pod(s) still being removed");
@@ -140,7 +140,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     }
     if (created + updated + surplus.size() > 0) {
       events.record(
-          PodEvent.info(
+          Event.info(
               "Scaled",
               "replicas " + replicas + ": " + created + " created, " + updated + " updated, " + surplus.size() + " removed",
               KIND,

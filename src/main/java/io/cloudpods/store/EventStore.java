@@ -30,11 +30,15 @@ public class EventStore {
 
   /** Appends an event about an object ({@code kind}/{@code tenant}/{@code name} may be null). */
   public long append(String level, String reason, String message, String kind, String tenant, String name) {
-    return append(level, reason, message, kind, tenant, name, null, null, null, null);
+    return append(Event.of(level, reason, message, kind, tenant, name));
   }
 
-  /** Appends an event with the seed log fields ({@code vmid}, {@code hostname}, {@code ip}) and extra JSON. */
-  public long append(
+  /** Stores {@code e} (its {@code id} and {@code ts} are assigned here) and returns its id. */
+  public long append(Event e) {
+    return append(e.level(), e.reason(), e.message(), e.kind(), e.tenant(), e.name(), e.vmid(), e.hostname(), e.ip(), e.extra());
+  }
+
+  private long append(
       String level,
       String reason,
       String message,

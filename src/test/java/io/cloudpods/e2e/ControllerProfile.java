@@ -9,14 +9,14 @@ public class ControllerProfile implements QuarkusTestProfile {
   public Map<String, String> getConfigOverrides() {
     return Map.ofEntries(
         Map.entry("cloudpods.reconcile.enabled", "true"),
-        Map.entry("cloudpods.reconcile.resync-interval", "2s"),
-        Map.entry("cloudpods.reconcile.task-poll-interval", "100ms"),
-        Map.entry("cloudpods.reconcile.locked-recheck", "200ms"),
-        Map.entry("cloudpods.reconcile.capacity-recheck", "1s"),
-        Map.entry("cloudpods.reconcile.backoff-base", "200ms"),
-        Map.entry("cloudpods.reconcile.backoff-max", "2s"),
-        Map.entry("cloudpods.reconcile.deep-verify-interval", "3s"),
-        Map.entry("cloudpods.reconcile.shutdown-timeout-seconds", "5"),
+        Map.entry("cloudpods.reconcile.resync.interval", "2s"),
+        Map.entry("cloudpods.reconcile.tasks.poll-interval", "100ms"),
+        Map.entry("cloudpods.reconcile.tasks.locked-recheck", "200ms"),
+        Map.entry("cloudpods.reconcile.tasks.capacity-recheck", "1s"),
+        Map.entry("cloudpods.reconcile.backoff.base", "200ms"),
+        Map.entry("cloudpods.reconcile.backoff.max", "2s"),
+        Map.entry("cloudpods.reconcile.resync.deep-verify-interval", "3s"),
+        Map.entry("cloudpods.reconcile.tasks.shutdown-timeout-seconds", "5"),
         Map.entry("cloudpods.reconcile.address-probe", "false"),
         Map.entry("cloudpods.reconcile.workers", "4"));
   }

@@ -47,8 +47,8 @@ class OrphanReportTest {
     @Override
     public Map<String, String> getConfigOverrides() {
       Map<String, String> m = new HashMap<>(super.getConfigOverrides());
-      m.put("cloudpods.reconcile.resync-interval", "1h");
-      m.put("cloudpods.reconcile.orphan-grace", "1s");
+      m.put("cloudpods.reconcile.resync.interval", "1h");
+      m.put("cloudpods.reconcile.resync.orphan-grace", "1s");
       return m;
     }
   }

@@ -39,8 +39,8 @@ class SteadyStateResyncTest {
     @Override
     public Map<String, String> getConfigOverrides() {
       Map<String, String> m = new HashMap<>(super.getConfigOverrides());
-      m.put("cloudpods.reconcile.resync-interval", "1h");
-      m.put("cloudpods.reconcile.deep-verify-interval", "1h");
+      m.put("cloudpods.reconcile.resync.interval", "1h");
+      m.put("cloudpods.reconcile.resync.deep-verify-interval", "1h");
       return m;
     }
   }

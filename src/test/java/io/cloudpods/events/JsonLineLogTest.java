@@ -3,6 +3,7 @@ package io.cloudpods.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudpods.api.v1alpha1.Event;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ class JsonLineLogTest {
 
   @Test
   void format_hasTheOriginalLogFieldsPlusReasonKindName() throws Exception {
-    PodEvent e =
-        new PodEvent("info", "Cloning", "full clone of \"template\" 9000", "CloudPod", "tenant-123", "web-1", 9101, "web-1", "10.1.10.91");
+    Event e =
+        new Event(0, null, "info", "Cloning", "full clone of \"template\" 9000", "CloudPod", "tenant-123", "web-1", 9101, "web-1", "10.1.10.91", null);
 
     JsonNode line = JSON.readTree(JsonLineLog.format(e, OffsetDateTime.of(2026, 5, 1, 10, 0, 0, 123, ZoneOffset.UTC)));
 
@@ -38,7 +39,7 @@ class JsonLineLogTest {
   @Test
   void format_absentFieldsAreLeftOut() throws Exception {
     JsonNode line =
-        JSON.readTree(JsonLineLog.format(PodEvent.info("Scaled", "replicas 3", "PodSet", "t", "web"), OffsetDateTime.now(ZoneOffset.UTC)));
+        JSON.readTree(JsonLineLog.format(Event.info("Scaled", "replicas 3", "PodSet", "t", "web"), OffsetDateTime.now(ZoneOffset.UTC)));
 
     assertThat(line.has("vmid")).isFalse();
     assertThat(line.has("ip")).isFalse();
@@ -54,7 +55,7 @@ class JsonLineLogTest {
           new Thread(
               () -> {
                 for (int i = 0; i < 200; i++) {
-                  log.append(PodEvent.info("R" + id, "message " + i + " with, commas and \n newline", "CloudPod", "t", "p" + id));
+                  log.append(Event.info("R" + id, "message " + i + " with, commas and \n newline", "CloudPod", "t", "p" + id));
                 }
               });
       threads.add(th);

@@ -157,7 +157,9 @@ class ControllerStoreApiTest {
   void events_appendAndQuerySinceId_andServedByTheApi() {
     String[] tp = tenantWithPool(null);
     long id =
-        events.append(EventStore.INFO, "Provisioned", "CloudPod created successfully", "CloudPod", tp[0], "web", 9101, "web", "10.1.10.91", Map.of("node", "pve"));
+        events.append(
+            new Event(0, null, Event.INFO, "Provisioned", "CloudPod created successfully", "CloudPod", tp[0], "web",
+                9101, "web", "10.1.10.91", Map.of("node", "pve")));
     List<Event> after = events.query(id - 1, 10, tp[0]);
     assertThat(after).first().satisfies(e -> {
       assertThat(e.id()).isEqualTo(id);

@@ -1,6 +1,5 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.api.v1alpha1;
 
-import io.cloudpods.api.v1alpha1.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.api.v1alpha1;
 
 /** Condition types, reasons and phases of a CloudPod's status: the vocabulary dashboards read. */
 public final class CloudPodConditions {

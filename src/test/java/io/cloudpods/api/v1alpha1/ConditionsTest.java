@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
