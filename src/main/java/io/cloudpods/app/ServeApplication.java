@@ -26,7 +26,7 @@ public class ServeApplication implements QuarkusApplication {
 
   @Inject ExampleManifests examples;
   @Inject CloudPodStore pods;
-  @Inject io.cloudpods.cloudpod.ControllerManager controller;
+  @Inject io.cloudpods.manager.ControllerManager controller;
 
   @Override
   public int run(String... args) throws Exception {

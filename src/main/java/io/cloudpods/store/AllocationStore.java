@@ -26,7 +26,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 @Transactional
-public class AllocationStore {
+public class AllocationStore implements AllocationLedger {
   private static final long VMID_LOCK = 0x436c6f7564506f64L; // arbitrary, constant
 
   private final EntityManager em;
@@ -41,6 +41,7 @@ public class AllocationStore {
     this.pools = pools;
   }
 
+  @Override
   public Optional<PodAllocation> find(UUID podUid) {
     em.flush();
     @SuppressWarnings("unchecked")
@@ -90,6 +91,7 @@ public class AllocationStore {
    * Like {@link #allocateVmid(UUID)}, also skipping VMIDs for which {@code usedElsewhere} is true
    * (guests in Proxmox that no pod holds).
    */
+  @Override
   public int allocateVmid(UUID podUid, java.util.function.IntPredicate usedElsewhere) {
     lockVmids();
     Optional<PodAllocation> existing = find(podUid);
@@ -126,6 +128,7 @@ public class AllocationStore {
    * usedElsewhere} is true (configured on a guest that is not a CloudPod, or answering on the
    * network).
    */
+  @Override
   public String allocateIp(UUID podUid, String pool, java.util.function.Predicate<String> usedElsewhere) {
     lockPool(pool);
     Optional<PodAllocation> existing = find(podUid);
@@ -159,13 +162,7 @@ public class AllocationStore {
     return ip;
   }
 
-  /**
-   * What placement needs from the database: per node, the memory (MiB) promised to every pod placed
-   * there (placed pods count even before their container exists), and how many pods of one owner
-   * (a PodSet) are placed there.
-   */
-  public record PlacementLoad(java.util.Map<String, Long> memoryMbByNode, java.util.Map<String, Integer> ownerPodsByNode) {}
-
+  @Override
   public PlacementLoad placementLoad(UUID ownerUid) {
     em.flush();
     java.util.Map<String, Long> memory = new java.util.HashMap<>();
@@ -188,16 +185,19 @@ public class AllocationStore {
   }
 
   /** Records the node the pod is (to be) placed on. */
+  @Override
   public void recordNode(UUID podUid, String node) {
     upsert(podUid, "node", node);
   }
 
   /** Records the UPID of the Proxmox task in flight for the pod, or clears it with null. */
+  @Override
   public void recordTask(UUID podUid, String upid) {
     upsert(podUid, "task_upid", upid);
   }
 
   /** Forgets everything reserved for the pod (VMID, IP, node, task). */
+  @Override
   public void release(UUID podUid) {
     em.flush();
     em.createNativeQuery("DELETE FROM pod_allocation WHERE pod_uid = ?1").setParameter(1, podUid).executeUpdate();

@@ -19,7 +19,7 @@ import java.util.UUID;
  * removes a deleted pod with {@link #finalizeDeletion} once its container is gone.
  */
 @ApplicationScoped
-public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
+public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> implements CloudPodRecords {
   private final Defaults defaults;
 
   public CloudPodStore(EntityManager em, Defaults defaults) {
@@ -81,6 +81,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
    *
    * @return false if the pod does not exist (any more)
    */
+  @Override
   public boolean updateStatus(ResourceKey key, CloudPodStatus status) {
     return writeStatus(key, status);
   }

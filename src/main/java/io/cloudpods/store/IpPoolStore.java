@@ -15,7 +15,7 @@ import java.util.Set;
  * {@link #delete} but only while no CloudPod or PodSet refers to it and no address is allocated.
  */
 @ApplicationScoped
-public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> {
+public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> implements PoolSpecs {
   private final Defaults defaults;
 
   public IpPoolStore(EntityManager em, Defaults defaults) {
@@ -73,6 +73,7 @@ public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> {
         ResourceKey.cluster(p.metadata().name()), p.metadata().labels(), defaults.pool(p.spec()), expectedVersion, null);
   }
 
+  @Override
   public Optional<IpPoolSpec> spec(String name) {
     return findEntity(ResourceKey.cluster(name), false).map(e -> defaults.pool(Json.read(e.spec, IpPoolSpec.class)));
   }

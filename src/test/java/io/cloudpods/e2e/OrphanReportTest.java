@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cloudpods.auth.TokenStore;
-import io.cloudpods.cloudpod.ControllerManager;
+import io.cloudpods.manager.ControllerManager;
 import io.cloudpods.proxmox.DeleteOptions;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.Upid;

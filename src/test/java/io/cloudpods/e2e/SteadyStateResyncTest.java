@@ -4,7 +4,7 @@ import static io.cloudpods.testsupport.TestApi.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.cloudpods.cloudpod.ControllerManager;
+import io.cloudpods.manager.ControllerManager;
 import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.sim.ProxmoxSimulator;

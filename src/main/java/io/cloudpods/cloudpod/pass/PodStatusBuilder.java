@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.cloudpod.pass;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * Accumulates a pod's status during one reconcile. The {@code Ready} summary is derived from the
  * three detail conditions when the status is built, so it can never disagree with them.
  */
-final class PodStatusBuilder {
+public final class PodStatusBuilder {
 
   private final CloudPodStatus before;
   private final long generation;
@@ -36,7 +36,7 @@ final class PodStatusBuilder {
   private String readyReason;
   private String readyMessage;
 
-  PodStatusBuilder(CloudPodStatus before, long generation, Instant now) {
+  public PodStatusBuilder(CloudPodStatus before, long generation, Instant now) {
     this.before = before;
     this.generation = generation;
     this.now = now;
@@ -56,39 +56,39 @@ final class PodStatusBuilder {
     return new CloudPodStatus(null, null, null, null, null, null, null, null, null, null);
   }
 
-  List<Condition> conditions() {
+  public List<Condition> conditions() {
     return conditions;
   }
 
-  PodStatusBuilder phase(String p) {
+  public PodStatusBuilder phase(String p) {
     this.phase = p;
     return this;
   }
 
-  PodStatusBuilder allocation(Integer vmid, String node, String ip) {
+  public PodStatusBuilder allocation(Integer vmid, String node, String ip) {
     this.vmid = vmid;
     this.node = node;
     this.ip = ip;
     return this;
   }
 
-  PodStatusBuilder task(String upid) {
+  public PodStatusBuilder task(String upid) {
     this.taskRef = upid;
     return this;
   }
 
-  PodStatusBuilder condition(String type, boolean ok, String reason, String msg) {
+  public PodStatusBuilder condition(String type, boolean ok, String reason, String msg) {
     conditions = Conditions.set(conditions, type, ok ? TRUE : FALSE, reason, msg, generation, now);
     return this;
   }
 
-  PodStatusBuilder condition(String type, String status, String reason, String msg) {
+  public PodStatusBuilder condition(String type, String status, String reason, String msg) {
     conditions = Conditions.set(conditions, type, status, reason, msg, generation, now);
     return this;
   }
 
   /** Records a failure that will be retried: the error stays visible until a pass succeeds. */
-  PodStatusBuilder failure(String reason, String msg, int attempt, Instant retryAt) {
+  public PodStatusBuilder failure(String reason, String msg, int attempt, Instant retryAt) {
     this.attempts = attempt;
     this.retryAfter = retryAt;
     this.message = msg;
@@ -98,7 +98,7 @@ final class PodStatusBuilder {
   }
 
   /** Clears the failure bookkeeping after a pass that did not fail. */
-  PodStatusBuilder noFailure() {
+  public PodStatusBuilder noFailure() {
     this.attempts = null;
     this.retryAfter = null;
     this.message = null;
@@ -106,13 +106,13 @@ final class PodStatusBuilder {
   }
 
   /** Overrides the reason of a not-ready summary (e.g. the step in progress). */
-  PodStatusBuilder summary(String reason, String msg) {
+  public PodStatusBuilder summary(String reason, String msg) {
     this.readyReason = reason;
     this.readyMessage = msg;
     return this;
   }
 
-  CloudPodStatus build() {
+  public CloudPodStatus build() {
     boolean ready =
         Conditions.isTrue(conditions, PROVISIONED)
             && Conditions.isTrue(conditions, CONFIG_SYNCED)
@@ -139,7 +139,7 @@ final class PodStatusBuilder {
   }
 
   /** True when {@code built} differs from what was stored (so unchanged pods cost no write). */
-  boolean changed(CloudPodStatus built) {
+  public boolean changed(CloudPodStatus built) {
     return !Objects.equals(before, built);
   }
 }

@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.manager;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

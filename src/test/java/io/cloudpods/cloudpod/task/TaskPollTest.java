@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.cloudpod.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class TaskPollTest {
 
   private static Duration next(long runningMs) {
-    return CloudPodReconciler.nextPoll(Duration.ofMillis(runningMs), Duration.ofMillis(100), Duration.ofSeconds(1));
+    return TaskPoll.nextPoll(Duration.ofMillis(runningMs), Duration.ofMillis(100), Duration.ofSeconds(1));
   }
 
   @Test
@@ -30,7 +30,7 @@ class TaskPollTest {
 
   @Test
   void initialLongerThanMaximum_isCappedAtTheMaximum() {
-    assertThat(CloudPodReconciler.nextPoll(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1)))
+    assertThat(TaskPoll.nextPoll(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1)))
         .isEqualTo(Duration.ofSeconds(1));
   }
 }

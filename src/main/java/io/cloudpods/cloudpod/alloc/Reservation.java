@@ -1,0 +1,92 @@
+package io.cloudpods.cloudpod.alloc;
+
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
+
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.cloudpod.observe.ClusterObserver;
+import io.cloudpods.cloudpod.observe.ClusterSnapshot;
+import io.cloudpods.cloudpod.pass.Pass;
+import io.cloudpods.cloudpod.placement.NodePlacer;
+import io.cloudpods.events.EventSink;
+import io.cloudpods.ipam.AddressProbe;
+import io.cloudpods.store.AllocationLedger;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The reserve step: VMID, address and node are persisted in the allocation ledger (unique
+ * constraints) before anything is asked of Proxmox. VMIDs skip every guest Proxmox lists;
+ * addresses skip those configured on containers that are not stored CloudPods and, with the
+ * probe on, those that answer on the network.
+ */
+public final class Reservation {
+
+  private final AllocationLedger ledger;
+  private final ClusterObserver cluster;
+  private final NodePlacer placer;
+  private final AddressProbe probe;
+  private final EventSink events;
+  private final Duration snapshotMaxAge;
+
+  /**
+   * @param snapshotMaxAge a snapshot or foreign-address list older than this is read again before
+   *     a new VMID or address is handed out (the resync interval)
+   */
+  public Reservation(
+      AllocationLedger ledger,
+      ClusterObserver cluster,
+      NodePlacer placer,
+      AddressProbe probe,
+      EventSink events,
+      Duration snapshotMaxAge) {
+    this.ledger = ledger;
+    this.cluster = cluster;
+    this.placer = placer;
+    this.probe = probe;
+    this.events = events;
+    this.snapshotMaxAge = snapshotMaxAge;
+  }
+
+  /** Reserves what is missing; false when the pod cannot proceed now (no node, address conflict). */
+  public boolean reserve(Pass p) {
+    ClusterSnapshot snap = cluster.snapshot(snapshotMaxAge);
+    boolean fresh = p.alloc == null || p.alloc.vmid() == null || p.alloc.ip() == null || p.alloc.node() == null;
+    if (p.alloc == null || p.alloc.vmid() == null) {
+      p.status.condition(PROVISIONED, false, CloudPodConditions.ALLOCATING, "reserving a VMID");
+      Set<Integer> used = snap.guests().keySet();
+      ledger.allocateVmid(p.uid, used::contains);
+    }
+    // addresses on containers that are not CloudPods; read again before anything is handed out
+    Map<String, Integer> foreign = fresh ? cluster.foreignAddresses(snapshotMaxAge) : cluster.foreignAddresses();
+    if (p.alloc == null || p.alloc.ip() == null) {
+      ledger.allocateIp(p.uid, p.spec.ipPool(), ip -> foreign.containsKey(ip) || probe.inUse(ip));
+    }
+    if (fresh) {
+      p.alloc = ledger.find(p.uid).orElseThrow();
+    }
+    if (p.alloc.node() == null) {
+      Optional<String> node = placer.place(p, snap);
+      if (node.isEmpty()) {
+        return false;
+      }
+      p.alloc = ledger.find(p.uid).orElseThrow();
+      events.record(
+          p.event("info", "Allocated", "VMID " + p.alloc.vmid() + ", address " + p.alloc.ip() + " on node " + node.get()));
+    }
+    p.status.allocation(p.alloc.vmid(), p.alloc.node(), p.alloc.ip());
+    Integer holder = foreign.get(p.alloc.ip());
+    if (holder != null && !holder.equals(p.alloc.vmid())) {
+      p.status
+          .condition(
+              PROVISIONED,
+              false,
+              CloudPodConditions.IP_CONFLICT,
+              "address " + p.alloc.ip() + " is configured on guest " + holder + ", which is not a stored CloudPod")
+          .phase(CloudPodConditions.PHASE_FAILED);
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,178 @@
+package io.cloudpods.cloudpod.observe;
+
+import static io.cloudpods.api.v1alpha1.CloudPodConditions.CONFIG_SYNCED;
+
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.Conditions;
+import io.cloudpods.cloudpod.pass.Pass;
+import io.cloudpods.cloudpod.plan.ObservedContainer;
+import io.cloudpods.cloudpod.plan.ObservedContainer.ObservedConfig;
+import io.cloudpods.cloudpod.plan.Ownership;
+import io.cloudpods.proxmox.ClusterResource;
+import io.cloudpods.proxmox.ClusterResource.Guest;
+import io.cloudpods.proxmox.LxcConfig;
+import io.cloudpods.proxmox.LxcStatus;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.ProxmoxNotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The observe step: what the pod's container looks like. A pod that a full read showed converged
+ * at its generation is checked against the cluster snapshot only; anything else, or a snapshot that
+ * shows a difference, is read in full ({@code GET …/config} and {@code …/status/current}).
+ */
+public final class ContainerObserver {
+
+  private final ProxmoxClient client;
+  private final ClusterObserver cluster;
+  private final ConvergenceCache cache;
+  private final Clock clock;
+
+  public ContainerObserver(ProxmoxClient client, ClusterObserver cluster, ConvergenceCache cache, Clock clock) {
+    this.client = client;
+    this.cluster = cluster;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /**
+   * The container at {@code vmid}: from the cluster snapshot when the pod was verified converged by
+   * a full read and the snapshot, newer than that, still shows it so; otherwise read in full.
+   */
+  public Optional<ObservedContainer> observe(Pass p, int vmid, String node) {
+    ClusterSnapshot snap = cluster.current();
+    Optional<ConvergenceCache.Verified> v = cache.current(p.key, p.generation, now());
+    if (v.isPresent()) {
+      if (!snap.takenAt().isAfter(v.get().at())) {
+        return Optional.of(fromGuestOrAssumeConverged(snap, vmid, node, p));
+      }
+      Optional<Guest> g = snap.guest(vmid);
+      if (g.isPresent()
+          && ConvergenceCache.looksConverged(p.spec, p.key, p.pod.metadata().uid(), p.ownerPodSet(), g.get())) {
+        return Optional.of(fromGuest(g.get()));
+      }
+    }
+    return observeFresh(p, vmid, node);
+  }
+
+  /** Reads the container's config and status from Proxmox (two calls); empty if it does not exist. */
+  public Optional<ObservedContainer> observeFresh(Pass p, int vmid, String nodeHint) {
+    ClusterSnapshot snap = cluster.current();
+    Optional<Guest> listed = snap.guest(vmid);
+    if (listed.isPresent() && listed.get().type() != ClusterResource.GuestType.LXC) {
+      return Optional.of(fromGuest(listed.get()));
+    }
+    String node = listed.map(Guest::node).orElse(nodeHint);
+    LxcConfig config;
+    LxcStatus status;
+    try {
+      config = client.getConfig(node, vmid);
+      status = client.status(node, vmid);
+    } catch (ProxmoxNotFoundException e) {
+      return Optional.empty();
+    }
+    Optional<Integer> rootGb = config.rootfsSize().flatMap(ContainerObserver::sizeToGb);
+    ObservedConfig oc =
+        new ObservedConfig(
+            config.hostname(),
+            boxed(config.cores()),
+            boxed(config.memory()),
+            boxed(config.swap()),
+            rootGb,
+            Optional.ofNullable(config.nets().get(0)),
+            config.nameserver(),
+            Optional.ofNullable(config.digest()),
+            config.description());
+    clearRestartPendingIfRestarted(p, status);
+    return Optional.of(
+        new ObservedContainer(
+            vmid,
+            node,
+            "lxc",
+            status.status().name().toLowerCase(Locale.ROOT),
+            config.lock(),
+            config.template(),
+            Set.copyOf(config.tags()),
+            Optional.of(oc)));
+  }
+
+  private ObservedContainer fromGuestOrAssumeConverged(ClusterSnapshot snap, int vmid, String node, Pass p) {
+    return snap.guest(vmid)
+        .map(ContainerObserver::fromGuest)
+        .orElseGet(
+            () ->
+                new ObservedContainer(
+                    vmid,
+                    node,
+                    "lxc",
+                    p.wantsRunning() ? "running" : "stopped",
+                    Optional.empty(),
+                    false,
+                    Ownership.tagsFor(p.pod.metadata().uid(), p.key.tenant(), p.ownerPodSet()),
+                    Optional.empty()));
+  }
+
+  private static ObservedContainer fromGuest(Guest g) {
+    return new ObservedContainer(
+        g.vmid(),
+        g.node(),
+        g.type().name().toLowerCase(Locale.ROOT),
+        g.status().name().toLowerCase(Locale.ROOT),
+        g.lock(),
+        g.template(),
+        Set.copyOf(g.tags()),
+        Optional.empty());
+  }
+
+  /** A restart-only change is applied once the container has been down since it was written. */
+  private void clearRestartPendingIfRestarted(Pass p, LxcStatus status) {
+    Conditions.find(p.status.conditions(), CONFIG_SYNCED)
+        .filter(c -> CloudPodConditions.RESTART_REQUIRED.equals(c.reason()) && c.lastTransitionTime() != null)
+        .ifPresent(
+            c -> {
+              long since = Duration.between(c.lastTransitionTime(), now()).toSeconds();
+              if (!status.isRunning() || status.uptime() < since) {
+                p.status.condition(CONFIG_SYNCED, true, CloudPodConditions.CONVERGED, "restarted with the new config");
+              }
+            });
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Optional<Integer> boxed(OptionalInt v) {
+    return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
+  }
+
+  /** {@code 8G}, {@code 512M}, {@code 1T} → whole GiB, rounded up. */
+  static Optional<Integer> sizeToGb(String size) {
+    if (size == null || size.isEmpty()) {
+      return Optional.empty();
+    }
+    char unit = Character.toUpperCase(size.charAt(size.length() - 1));
+    String num = Character.isDigit(unit) ? size : size.substring(0, size.length() - 1);
+    double value;
+    try {
+      value = Double.parseDouble(num);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    double gib =
+        switch (unit) {
+          case 'T' -> value * 1024;
+          case 'G' -> value;
+          case 'M' -> value / 1024;
+          case 'K' -> value / (1024 * 1024);
+          default -> value / (1024d * 1024 * 1024);
+        };
+    return Optional.of((int) Math.ceil(gib - 1e-9));
+  }
+}

@@ -1,0 +1,76 @@
+package io.cloudpods.cloudpod.pass;
+
+import io.cloudpods.api.v1alpha1.CloudPod;
+import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.api.v1alpha1.Event;
+import io.cloudpods.store.PodAllocation;
+import io.cloudpods.store.ResourceKey;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The state of one CloudPod reconcile, shared by its steps: the pod as loaded (spec with defaults
+ * applied), the status being built, and the pod's allocation as last read or written.
+ */
+public final class Pass {
+
+  public static final String KIND = "CloudPod";
+
+  public final ResourceKey key;
+  public final CloudPod pod;
+  public final UUID uid;
+  public final CloudPodSpec spec;
+  public final long generation;
+  public final PodStatusBuilder status;
+
+  /** The pod's {@code pod_allocation} row; null until something is reserved. */
+  public PodAllocation alloc;
+
+  /** Set when the pass found the container converged and planned nothing. */
+  public boolean converged;
+
+  /**
+   * @param spec the pod's spec with defaults applied
+   */
+  public Pass(ResourceKey key, CloudPod pod, CloudPodSpec spec, Instant now) {
+    this.key = key;
+    this.pod = pod;
+    this.uid = UUID.fromString(pod.metadata().uid());
+    this.spec = spec;
+    this.generation = pod.metadata().generation() == null ? 1 : pod.metadata().generation();
+    this.status = new PodStatusBuilder(pod.status(), generation, now);
+  }
+
+  public String hostname() {
+    return pod.metadata().name();
+  }
+
+  /** The name of the PodSet that owns the pod, if any. */
+  public Optional<String> ownerPodSet() {
+    return pod.metadata().ownerReference() == null
+        ? Optional.empty()
+        : Optional.ofNullable(pod.metadata().ownerReference().name());
+  }
+
+  /** The uid of the PodSet that owns the pod, or null. */
+  public UUID ownerUid() {
+    return pod.metadata().ownerReference() == null || pod.metadata().ownerReference().uid() == null
+        ? null
+        : UUID.fromString(pod.metadata().ownerReference().uid());
+  }
+
+  public boolean wantsRunning() {
+    return !"stopped".equalsIgnoreCase(spec.powerState());
+  }
+
+  public boolean allowRestart() {
+    return Boolean.TRUE.equals(spec.allowRestart());
+  }
+
+  /** An event about this pod, with its VMID and address when reserved. */
+  public Event event(String level, String reason, String message) {
+    return Event.of(level, reason, message, KIND, key.tenant(), key.name())
+        .about(alloc == null ? null : alloc.vmid(), hostname(), alloc == null ? null : alloc.ip());
+  }
+}

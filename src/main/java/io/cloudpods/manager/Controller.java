@@ -1,0 +1,122 @@
+package io.cloudpods.manager;
+
+import io.cloudpods.cloudpod.CloudPodPorts;
+import io.cloudpods.cloudpod.CloudPodReconciler;
+import io.cloudpods.cloudpod.CloudPodSettings;
+import io.cloudpods.cloudpod.ReconcileConfig;
+import io.cloudpods.cloudpod.exec.ConcurrencyGate;
+import io.cloudpods.cloudpod.observe.ClusterObserver;
+import io.cloudpods.cloudpod.observe.OrphanTracker;
+import io.cloudpods.controller.BackoffRateLimiter;
+import io.cloudpods.controller.ControllerRunner;
+import io.cloudpods.controller.ReconcileListener;
+import io.cloudpods.controller.WorkQueue;
+import io.cloudpods.ipam.AddressProbe;
+import io.cloudpods.ipam.PingProbe;
+import io.cloudpods.podset.PodSetReconciler;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.ProxmoxException;
+import io.cloudpods.store.ResourceKey;
+import java.time.Clock;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * One running controller: the queues, runners and reconcilers built from plain classes, the change
+ * listener feeding them, and the resync. Built and started by {@link ControllerManager}.
+ */
+final class Controller {
+
+  private static final Logger LOG = Logger.getLogger(Controller.class);
+
+  final WorkQueue<ResourceKey> podQueue;
+  final WorkQueue<ResourceKey> setQueue;
+  final ClusterObserver cluster;
+  final Resync resync;
+  private final CloudPodReconciler podReconciler;
+  private final PodSetReconciler setReconciler;
+  private final ControllerRunner<ResourceKey> podRunner;
+  private final ControllerRunner<ResourceKey> setRunner;
+  private final ChangeListener changes;
+
+  Controller(ReconcileConfig config, ProxmoxClient client, String clientPool, Stores stores, Database db, Clock clock) {
+    ReconcileConfig.Backoff backoff = config.backoff();
+    podQueue =
+        new WorkQueue<>(
+            new BackoffRateLimiter<>(backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime));
+    setQueue = new WorkQueue<>(new BackoffRateLimiter<>(backoff.base(), backoff.max()));
+    ConcurrencyGate<ResourceKey> gate = new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
+    cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
+    AddressProbe probe =
+        config.addressProbe() ? new PingProbe(config.addressProbeTimeout()) : AddressProbe.disabled();
+    CloudPodPorts ports =
+        new CloudPodPorts(stores.pods(), stores.allocations(), stores.pools(), stores.defaults(), stores.events(), probe);
+    podReconciler =
+        new CloudPodReconciler(ports, client, cluster, gate, CloudPodSettings.from(config, clientPool), clock);
+    setReconciler =
+        new PodSetReconciler(stores.sets(), stores.pods(), stores.events(), config.tasks().lockedRecheck(), clock);
+    podReconciler.wakeOwnersWith(this::wakePodSet);
+    podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podFailures());
+    setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
+    OrphanReporter orphans =
+        new OrphanReporter(new OrphanTracker(config.resync().orphanGrace()), stores.orphans(), cluster, stores.events());
+    resync =
+        new Resync(
+            cluster, stores.pods(), stores.sets(), podReconciler.convergence(), setReconciler, podQueue::add,
+            setQueue::add, orphans, stores.controllerState(), clock);
+    ChangeRouter router =
+        new ChangeRouter(podReconciler.convergence(), podQueue::add, this::wakePodSet, stores.pods()::listKeys);
+    changes = new ChangeListener(db.url(), db.user(), db.password(), router, resync);
+  }
+
+  void start() {
+    podRunner.start();
+    setRunner.start();
+    changes.start();
+  }
+
+  void stop() {
+    changes.close();
+    podRunner.stop(Duration.ofSeconds(10));
+    setRunner.stop(Duration.ofSeconds(10));
+  }
+
+  long podReconciles() {
+    return podRunner.reconcileCount();
+  }
+
+  private void wakePodSet(ResourceKey key) {
+    setReconciler.invalidate(key);
+    setQueue.add(key);
+  }
+
+  private static int slotLimit(ReconcileConfig.Limits limits, String slot) {
+    if (slot.startsWith("clone-source:")) {
+      return limits.clonesPerSource();
+    }
+    if (slot.startsWith("storage:")) {
+      return limits.tasksPerStorage();
+    }
+    return limits.tasksPerNode();
+  }
+
+  /** Makes every failed pass visible on its pod; logs the first attempt and non-retryable errors. */
+  private ReconcileListener<ResourceKey> podFailures() {
+    return new ReconcileListener<>() {
+      @Override
+      public void failed(ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
+        if (attempt == 1 || !(error instanceof ProxmoxException pe && pe.isRetryable())) {
+          LOG.infof("CloudPod %s: %s (attempt %d, retry in %s)", key, error.getMessage(), attempt, retryIn);
+        }
+        try {
+          podReconciler.recordFailure(key, error, attempt, retryIn);
+        } catch (RuntimeException e) {
+          LOG.debugf("could not record failure of %s: %s", key, e.getMessage());
+        }
+      }
+    };
+  }
+
+  /** The JDBC settings of the change listener's own connection. */
+  record Database(String url, String user, String password) {}
+}

@@ -1,0 +1,142 @@
+package io.cloudpods.manager;
+
+import io.cloudpods.cloudpod.ReconcileConfig;
+import io.cloudpods.events.EventRecorder;
+import io.cloudpods.proxmox.ProxmoxClient;
+import io.cloudpods.proxmox.ProxmoxConfig;
+import io.cloudpods.store.AllocationStore;
+import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.store.ControllerStateStore;
+import io.cloudpods.store.Defaults;
+import io.cloudpods.store.IpPoolStore;
+import io.cloudpods.store.OrphanStore;
+import io.cloudpods.store.PodSetStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The thin CDI shell around the controller: checks Proxmox, builds a {@link Controller} when the
+ * application starts, runs its resync on schedule, and stops it on shutdown. With {@code
+ * cloudpods.reconcile.enabled=false} it does nothing (an API-only process).
+ */
+@ApplicationScoped
+public class ControllerManager {
+
+  private static final Logger LOG = Logger.getLogger(ControllerManager.class);
+
+  private final ReconcileConfig config;
+  private final Instance<ProxmoxClient> clients;
+  private final ProxmoxConfig proxmoxConfig;
+  private final Stores stores;
+  private final Controller.Database database;
+  private volatile Controller controller;
+
+  public ControllerManager(
+      ReconcileConfig config,
+      Instance<ProxmoxClient> clients,
+      ProxmoxConfig proxmoxConfig,
+      CloudPodStore pods,
+      PodSetStore sets,
+      AllocationStore allocations,
+      IpPoolStore pools,
+      Defaults defaults,
+      EventRecorder events,
+      ControllerStateStore controllerState,
+      OrphanStore orphans,
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+      @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
+      @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
+    this.config = config;
+    this.clients = clients;
+    this.proxmoxConfig = proxmoxConfig;
+    this.stores = new Stores(pods, sets, allocations, pools, defaults, events, controllerState, orphans);
+    this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (config.enabled()) {
+      start();
+    } else {
+      LOG.info("controller disabled (cloudpods.reconcile.enabled=false): serving the API only");
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /** Builds and starts the controller. Fails fast when the Proxmox connection is misconfigured. */
+  public synchronized void start() {
+    if (controller != null) {
+      return;
+    }
+    ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
+    StartupCheck.withDefaultDelays(client, proxmoxConfig.url().toString()).await();
+    Controller c = new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
+    c.start();
+    controller = c;
+    LOG.infof(
+        "controller started: %d workers, resync every %s, Proxmox at %s",
+        config.workers(), config.resync().interval(), proxmoxConfig.url());
+    resync();
+  }
+
+  @Scheduled(
+      every = "${cloudpods.reconcile.resync.interval:30s}",
+      delayed = "${cloudpods.reconcile.resync.interval:30s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scheduledResync() {
+    if (controller != null) {
+      resync();
+    }
+  }
+
+  /** Takes a fresh cluster snapshot and enqueues every PodSet and pod with something to look at. */
+  public void resync() {
+    Controller c = controller;
+    if (c != null) {
+      c.resync.run();
+    }
+  }
+
+  public synchronized void stop() {
+    Controller c = controller;
+    if (c == null) {
+      return;
+    }
+    controller = null;
+    c.stop();
+    LOG.info("controller stopped");
+  }
+
+  /**
+   * True once every pod known at start has been reconciled at least once by this process, so that
+   * statuses written by an earlier process are no longer all there is to see.
+   */
+  public boolean firstPassDone() {
+    Controller c = controller;
+    return c != null && c.resync.firstResyncKeys() >= 0 && c.podReconciles() >= c.resync.firstResyncKeys();
+  }
+
+  /** Keys waiting or being processed; zero when the controller has nothing to do right now. */
+  public int backlog() {
+    Controller c = controller;
+    return c == null
+        ? 0
+        : c.podQueue.readyCount() + c.podQueue.processingCount() + c.setQueue.readyCount()
+            + c.setQueue.processingCount();
+  }
+
+  /** Pods and PodSets the last resync enqueued (the others were converged with nothing to look at). */
+  public int lastResyncEnqueued() {
+    Controller c = controller;
+    return c == null ? -1 : c.resync.lastEnqueued();
+  }
+}

@@ -1,0 +1,135 @@
+package io.cloudpods.manager;
+
+import io.cloudpods.cloudpod.observe.ClusterObserver;
+import io.cloudpods.cloudpod.observe.ClusterSnapshot;
+import io.cloudpods.cloudpod.observe.ConvergenceCache;
+import io.cloudpods.podset.PodSetReconciler;
+import io.cloudpods.proxmox.ProxmoxException;
+import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.store.ControllerStateStore;
+import io.cloudpods.store.PodResyncRow;
+import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.ResourceKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The periodic resync: one fresh cluster snapshot, one query for every pod with its allocation,
+ * and every PodSet and pod that has something to look at is enqueued. A pod this process found
+ * converged, whose full read is current and which the new snapshot still shows so, is not ({@link
+ * ConvergenceCache#needsPass}), so a resync of many converged pods costs one Proxmox request and
+ * one query rather than a pass per pod. Proxmox's reachability and the time of the resync are
+ * recorded for the status endpoint.
+ */
+final class Resync implements Runnable {
+
+  private static final Logger LOG = Logger.getLogger(Resync.class);
+
+  private final ClusterObserver cluster;
+  private final CloudPodStore pods;
+  private final PodSetStore sets;
+  private final ConvergenceCache convergence;
+  private final PodSetReconciler setReconciler;
+  private final Consumer<ResourceKey> enqueuePod;
+  private final Consumer<ResourceKey> enqueueSet;
+  private final OrphanReporter orphans;
+  private final ControllerStateStore state;
+  private final Clock clock;
+  private volatile int firstResyncKeys = -1;
+  private volatile int lastEnqueued = -1;
+
+  Resync(
+      ClusterObserver cluster,
+      CloudPodStore pods,
+      PodSetStore sets,
+      ConvergenceCache convergence,
+      PodSetReconciler setReconciler,
+      Consumer<ResourceKey> enqueuePod,
+      Consumer<ResourceKey> enqueueSet,
+      OrphanReporter orphans,
+      ControllerStateStore state,
+      Clock clock) {
+    this.cluster = cluster;
+    this.pods = pods;
+    this.sets = sets;
+    this.convergence = convergence;
+    this.setReconciler = setReconciler;
+    this.enqueuePod = enqueuePod;
+    this.enqueueSet = enqueueSet;
+    this.orphans = orphans;
+    this.state = state;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    Instant at = clock.instant();
+    boolean refreshed = refresh(at);
+    try {
+      int enqueued = 0;
+      for (PodSetStore.ResyncRow row : sets.resyncRows()) {
+        if (setReconciler.needsPass(row)) {
+          enqueueSet.accept(row.key());
+          enqueued++;
+        }
+      }
+      List<PodResyncRow> rows = pods.resyncRows();
+      ClusterSnapshot snap = cluster.current();
+      Map<String, Integer> foreign = cluster.foreignAddresses();
+      for (PodResyncRow row : rows) {
+        if (snap == null || convergence.needsPass(row, snap, foreign, now())) {
+          enqueuePod.accept(row.key());
+          enqueued++;
+        }
+      }
+      lastEnqueued = enqueued;
+      if (refreshed) {
+        try {
+          orphans.update(snap, rows, at);
+        } catch (RuntimeException e) {
+          LOG.warnf("resync could not update the orphan report: %s", e.getMessage());
+        }
+      }
+      if (firstResyncKeys < 0) {
+        firstResyncKeys = rows.size();
+      }
+      state.recordFullResync(at);
+    } catch (RuntimeException e) {
+      LOG.warnf("resync could not list desired state: %s", e.getMessage());
+    }
+  }
+
+  private boolean refresh(Instant at) {
+    try {
+      cluster.refresh();
+      state.recordProxmoxReachable(true, null, at);
+      return true;
+    } catch (ProxmoxException e) {
+      LOG.warnf("Proxmox not reachable during resync: %s", e.getMessage());
+      try {
+        state.recordProxmoxReachable(false, e.getMessage(), at);
+      } catch (RuntimeException ignored) {
+        // the database may be the problem too; the next resync tries again
+      }
+      return false;
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  /** Pods known at the first resync, or -1 before it. */
+  int firstResyncKeys() {
+    return firstResyncKeys;
+  }
+
+  /** Pods and PodSets the last resync enqueued (the others were converged with nothing to look at). */
+  int lastEnqueued() {
+    return lastEnqueued;
+  }
+}
