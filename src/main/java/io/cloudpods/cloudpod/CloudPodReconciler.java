@@ -6,7 +6,6 @@ import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 
 import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.api.v1alpha1.CloudPodStatus;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.cloudpod.alloc.Reservation;
 import io.cloudpods.cloudpod.delete.Deletion;
@@ -15,13 +14,12 @@ import io.cloudpods.cloudpod.exec.CloneSlotWait;
 import io.cloudpods.cloudpod.exec.ConcurrencyGate;
 import io.cloudpods.cloudpod.exec.PlanRunner;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
-import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.cloudpod.observe.ContainerObserver;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.DesiredPods;
 import io.cloudpods.cloudpod.pass.Pass;
+import io.cloudpods.cloudpod.pass.StatusWriter;
 import io.cloudpods.cloudpod.placement.NodePlacer;
-import io.cloudpods.cloudpod.placement.Templates;
 import io.cloudpods.cloudpod.plan.Action;
 import io.cloudpods.cloudpod.plan.CloudPodPlanner;
 import io.cloudpods.cloudpod.plan.DesiredPod;
@@ -41,9 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -63,12 +59,11 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   private final ContainerObserver observer;
   private final DesiredPods desired;
   private final PlanRunner runner;
-  private final ClusterObserver cluster;
-  private final Duration capacityRecheck;
+  private final NodePlacer placer;
+  private final StatusWriter status;
   private final ConcurrencyGate<ResourceKey> gate;
   private final TaskPoll poll;
   private final Clock clock;
-  private volatile Consumer<ResourceKey> ownerWake = k -> {};
 
   public CloudPodReconciler(
       CloudPodPorts ports,
@@ -78,10 +73,8 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       CloudPodSettings settings,
       Clock clock) {
     this.ports = ports;
-    this.cluster = cluster;
     this.gate = gate;
     this.clock = clock;
-    this.capacityRecheck = settings.capacityRecheck();
     this.cache = new ConvergenceCache(settings.deepVerifyInterval());
     this.poll = new TaskPoll(settings.taskPollInitial(), settings.taskPollInterval(), clock);
     this.inFlightTask = new InFlightTask(client, ports.ledger(), gate, ports.events(), cache, poll);
@@ -92,15 +85,16 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
             new ActionExecutor(client), gate, ports.ledger(), ports.events(), cache, poll, settings.lockedRecheck());
     this.deletion =
         new Deletion(observer, desired, runner, gate, cache, ports.ledger(), ports.pods(), ports.events());
-    NodePlacer placer = new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck());
+    this.placer = new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck());
     this.reservation =
         new Reservation(ports.ledger(), cluster, placer, ports.probe(), ports.events(), settings.resyncInterval());
     this.cloneSlotWait = new CloneSlotWait(gate, cluster, cache);
+    this.status = new StatusWriter(ports.pods());
   }
 
   /** Called with the owning PodSet's key when a pod's readiness or observed generation changes. */
   public void wakeOwnersWith(Consumer<ResourceKey> wake) {
-    this.ownerWake = wake;
+    status.wakeOwnersWith(wake);
   }
 
   /** What this process knows of converged pods (the resync asks it which pods need a pass). */
@@ -123,24 +117,24 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     try {
       ReconcileResult r = converge(p);
       p.status.noFailure();
-      save(p);
+      status.save(p);
       if (p.converged && r.requeueAfter().isEmpty()) {
         cache.settled(key, p.uid, p.generation);
       }
       return r;
     } catch (RequeueException e) {
-      save(p);
+      status.save(p);
       throw e;
     } catch (ProxmoxException e) {
       boolean unreachable = e instanceof ProxmoxUnavailableException;
       p.status.summary(
           unreachable ? CloudPodConditions.PROXMOX_UNREACHABLE : CloudPodConditions.PROXMOX_ERROR, e.getMessage());
-      save(p);
+      status.save(p);
       throw e;
     } catch (StoreConflictException e) {
       p.status.summary(CloudPodConditions.ALLOCATION_FAILED, e.getMessage());
       p.status.phase(CloudPodConditions.PHASE_FAILED);
-      save(p);
+      status.save(p);
       throw e;
     }
   }
@@ -154,7 +148,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
               .map(c -> c.reason())
               .orElse(CloudPodConditions.PROXMOX_ERROR);
       p.status.failure(reason, error.getMessage(), attempt, now().plus(retryIn));
-      save(p);
+      status.save(p);
     });
   }
 
@@ -177,7 +171,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     Optional<ObservedContainer> observed = observer.observe(p, vmid, node);
     DesiredPod want = desired.of(p, vmid, observed.map(ObservedContainer::node).orElse(node), p.alloc.ip(), false);
     if (observed.isEmpty()) {
-      want = want.toBuilder().templateVmid(templateOn(p, node)).build();
+      want = want.toBuilder().templateVmid(placer.templateFor(p, node)).build();
     }
     List<Action> plan = CloudPodPlanner.plan(want, observed);
     if (plan.isEmpty()) {
@@ -185,21 +179,6 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       return ReconcileResult.done();
     }
     return runner.run(p, plan, observed);
-  }
-
-  /** The template to clone on {@code node}; the pod waits (InvalidSpec) while there is none. */
-  private int templateOn(Pass p, String node) {
-    ClusterSnapshot snap = cluster.current();
-    Optional<String> name = Templates.name(snap, p.spec.template());
-    OptionalInt template = Templates.on(snap, node, p.spec.template(), name);
-    if (template.isEmpty()) {
-      String what = "no template " + p.spec.template() + name.map(n -> " (" + n + ")").orElse("") + " on node " + node;
-      p.status
-          .condition(PROVISIONED, false, CloudPodConditions.INVALID_SPEC, what)
-          .phase(CloudPodConditions.PHASE_PENDING);
-      throw new RequeueException(capacityRecheck, "template missing on " + node);
-    }
-    return template.getAsInt();
   }
 
   private void markConverged(Pass p, ObservedContainer o, DesiredPod want) {
@@ -218,23 +197,6 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
 
   private Pass load(ResourceKey key, CloudPod pod) {
     return new Pass(key, pod, ports.defaults().pod(pod.spec()), now());
-  }
-
-  /** Writes the status if it changed; a change of readiness or observed generation wakes the PodSet. */
-  private void save(Pass p) {
-    CloudPodStatus built = p.status.build();
-    if (!p.status.changed(built)) {
-      return;
-    }
-    ports.pods().updateStatus(p.key, built);
-    CloudPodStatus before = p.pod.status();
-    boolean readyBefore = before != null && Conditions.isTrue(before.conditions(), CloudPodConditions.READY);
-    boolean readyNow = Conditions.isTrue(built.conditions(), CloudPodConditions.READY);
-    if (readyBefore != readyNow
-        || !Objects.equals(before == null ? null : before.observedGeneration(), built.observedGeneration())) {
-      // status writes send no notification; the PodSet counts ready pods, so tell it
-      p.ownerPodSet().ifPresent(set -> ownerWake.accept(ResourceKey.of(p.key.tenant(), set)));
-    }
   }
 
   private Instant now() {

@@ -44,6 +44,21 @@ public final class NodePlacer {
     this.capacityRecheck = capacityRecheck;
   }
 
+  /** The template to clone on {@code node}; the pod waits (InvalidSpec) while there is none. */
+  public int templateFor(Pass p, String node) {
+    ClusterSnapshot snap = cluster.current();
+    Optional<String> name = Templates.name(snap, p.spec.template());
+    OptionalInt template = Templates.on(snap, node, p.spec.template(), name);
+    if (template.isEmpty()) {
+      String what = "no template " + p.spec.template() + name.map(n -> " (" + n + ")").orElse("") + " on node " + node;
+      p.status
+          .condition(PROVISIONED, false, CloudPodConditions.INVALID_SPEC, what)
+          .phase(CloudPodConditions.PHASE_PENDING);
+      throw new RequeueException(capacityRecheck, "template missing on " + node);
+    }
+    return template.getAsInt();
+  }
+
   /** The node recorded for the pod; throws {@link RequeueException} when none has room now. */
   public Optional<String> place(Pass p, ClusterSnapshot snap) {
     if (p.spec.node() != null) {
