@@ -149,7 +149,7 @@ public class ControllerManager {
     podReconciler =
         new CloudPodReconciler(
             pods, allocations, pools, defaults, client, observer, gate, events, probe, config, proxmoxConfig.pool(), clock);
-    setReconciler = new PodSetReconciler(sets, pods, events, config.tasks().lockedRecheck(), clock);
+    setReconciler = new PodSetReconciler(sets, sets, pods, events, config.tasks().lockedRecheck(), clock);
     podReconciler.wakeOwnersWith(this::wakePodSet);
     podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podListener());
     setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
