@@ -54,7 +54,8 @@ final class Controller {
     podReconciler =
         new CloudPodReconciler(ports, client, cluster, gate, CloudPodSettings.from(config, clientPool), clock);
     setReconciler =
-        new PodSetReconciler(stores.sets(), stores.pods(), stores.events(), config.tasks().lockedRecheck(), clock);
+        new PodSetReconciler(
+            stores.sets(), stores.sets(), stores.pods(), stores.events(), config.tasks().lockedRecheck(), clock);
     podReconciler.wakeOwnersWith(this::wakePodSet);
     podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podFailures());
     setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());

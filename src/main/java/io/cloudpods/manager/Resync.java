@@ -71,7 +71,7 @@ final class Resync implements Runnable {
     boolean refreshed = refresh(at);
     try {
       int enqueued = 0;
-      for (PodSetStore.ResyncRow row : sets.resyncRows()) {
+      for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
         if (setReconciler.needsPass(row)) {
           enqueueSet.accept(row.key());
           enqueued++;

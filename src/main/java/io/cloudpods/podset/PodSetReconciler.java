@@ -8,11 +8,12 @@ import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.Reconciler;
-import io.cloudpods.events.EventRecorder;
+import io.cloudpods.events.EventSink;
 import io.cloudpods.api.v1alpha1.Event;
-import io.cloudpods.store.CloudPodStore;
-import io.cloudpods.store.CloudPodStore.OwnedPod;
-import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.OwnedPods;
+import io.cloudpods.store.OwnedPods.OwnedPod;
+import io.cloudpods.store.PodSetSource;
+import io.cloudpods.store.PodSetWriter;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.WriteOutcome;
 import java.time.Clock;
@@ -39,14 +40,17 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
 
   private static final String KIND = "PodSet";
 
-  private final PodSetStore sets;
-  private final CloudPodStore pods;
-  private final EventRecorder events;
+  private final PodSetSource sets;
+  private final PodSetWriter setWriter;
+  private final OwnedPods pods;
+  private final EventSink events;
   private final Duration recheck;
   private final Clock clock;
 
-  public PodSetReconciler(PodSetStore sets, CloudPodStore pods, EventRecorder events, Duration recheck, Clock clock) {
+  public PodSetReconciler(
+      PodSetSource sets, PodSetWriter setWriter, OwnedPods pods, EventSink events, Duration recheck, Clock clock) {
     this.sets = sets;
+    this.setWriter = setWriter;
     this.pods = pods;
     this.events = events;
     this.recheck = recheck;
@@ -61,7 +65,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
    * this generation and nothing woke it since (spec changes, pod changes and pods' readiness
    * changes do, see {@link #invalidate}).
    */
-  public boolean needsPass(PodSetStore.ResyncRow row) {
+  public boolean needsPass(PodSetSource.ResyncRow row) {
     Long g = settled.get(row.key());
     return row.deleting() || g == null || g != row.generation();
   }
@@ -91,7 +95,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         }
       }
       if (owned.isEmpty()) {
-        sets.finalizeDeletion(key);
+        setWriter.finalizeDeletion(key);
         events.record(Event.info("Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
         return ReconcileResult.done();
       }
@@ -184,7 +188,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         Conditions.set(before, CloudPodConditions.READY, ok ? Conditions.TRUE : Conditions.FALSE, reason, ok ? "" : message, generation, now);
     PodSetStatus status = new PodSetStatus(current, ready, generation, conditions);
     if (!status.equals(set.status())) {
-      sets.updateStatus(key, status);
+      setWriter.updateStatus(key, status);
     }
   }
 

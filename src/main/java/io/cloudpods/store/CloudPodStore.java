@@ -19,7 +19,7 @@ import java.util.UUID;
  * removes a deleted pod with {@link #finalizeDeletion} once its container is gone.
  */
 @ApplicationScoped
-public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> implements CloudPodRecords {
+public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> implements CloudPodRecords, OwnedPods {
   private final Defaults defaults;
 
   public CloudPodStore(EntityManager em, Defaults defaults) {
@@ -101,6 +101,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
    * stay consistent because owned pods are counted through their PodSet's replicas, which
    * admission already checked.
    */
+  @Override
   public Written<CloudPod> upsertOwned(
       ResourceKey podSet, UUID podSetUid, int ordinal, CloudPodSpec spec, Map<String, String> labels) {
     ResourceKey key = ResourceKey.of(podSet.tenant(), podSet.name() + "-" + ordinal);
@@ -131,10 +132,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
         .toList();
   }
 
-  /** What a PodSet needs to know about one of its pods; {@code ready}: Ready is True for its generation. */
-  public record OwnedPod(String name, boolean deleting, long generation, boolean ready) {}
-
   /** The pods of a PodSet, by name, without loading them (a PodSet of 1,000 pods is looked at often). */
+  @Override
   public List<OwnedPod> ownedSummary(UUID podSetUid) {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =

@@ -16,7 +16,7 @@ import java.util.Optional;
  * finalizes the pods, then finalizes the PodSet with {@link #finalizeDeletion}.
  */
 @ApplicationScoped
-public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> {
+public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> implements PodSetSource, PodSetWriter {
   private final Defaults defaults;
   private final CloudPodStore pods;
 
@@ -59,6 +59,7 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> {
   }
 
   /** The spec with its pod template defaulted. */
+  @Override
   public PodSetSpec withDefaults(PodSetSpec spec) {
     PodTemplate t = spec.template();
     CloudPodSpec podSpec = defaults.pod(t == null ? null : t.spec());
@@ -70,6 +71,7 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> {
     return putSpec(key, set.metadata().labels(), withDefaults(set.spec()), expectedVersion, null);
   }
 
+  @Override
   public boolean updateStatus(ResourceKey key, PodSetStatus status) {
     return writeStatus(key, status);
   }
@@ -83,8 +85,6 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> {
   }
 
   /** Key, generation and deletion mark of every PodSet: what the periodic resync needs, in one query. */
-  public record ResyncRow(ResourceKey key, long generation, boolean deleting) {}
-
   public List<ResyncRow> resyncRows() {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
