@@ -126,9 +126,11 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       status.save(p);
       throw e;
     } catch (ProxmoxException e) {
-      boolean unreachable = e instanceof ProxmoxUnavailableException;
-      p.status.summary(
-          unreachable ? CloudPodConditions.PROXMOX_UNREACHABLE : CloudPodConditions.PROXMOX_ERROR, e.getMessage());
+      if (!p.taskFailed) { // else the task's exit status is on the pod already, as TaskFailed
+        boolean unreachable = e instanceof ProxmoxUnavailableException;
+        p.status.summary(
+            unreachable ? CloudPodConditions.PROXMOX_UNREACHABLE : CloudPodConditions.PROXMOX_ERROR, e.getMessage());
+      }
       status.save(p);
       throw e;
     } catch (StoreConflictException e) {

@@ -42,7 +42,7 @@ class CloudPodReconcilerTest {
     assertThat(h.allocation("web-1").vmid()).isEqualTo(9001);
     assertThat(h.allocation("web-1").ip()).isEqualTo("10.1.10.50");
     assertThat(h.allocation("web-1").node()).isEqualTo("pve");
-    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).containsExactly("cloneContainer 9000");
+    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).containsExactly("cloneContainer 9001");
     assertThat(h.allocation("web-1").taskUpid()).isEqualTo(h.proxmox.lastTask("vzclone").orElseThrow().toString());
     assertThat(h.events.reasons()).containsExactly("Allocated", "Cloning");
     assertThat(h.status("web-1").phase()).isEqualTo(CloudPodConditions.PHASE_PROVISIONING);
@@ -58,7 +58,7 @@ class CloudPodReconcilerTest {
 
     assertThat(h.proxmox.mutations())
         .extracting(Mutation::summary)
-        .containsExactly("cloneContainer 9000", "updateConfig 9001", "start 9001");
+        .containsExactly("cloneContainer 9001", "updateConfig 9001", "start 9001");
     FakeProxmoxClient.GuestState ct = h.proxmox.guest(9001).orElseThrow();
     assertThat(ct.status()).isEqualTo(PowerState.RUNNING);
     assertThat(ct.config()).containsEntry("cores", "1").containsEntry("memory", "1024").containsEntry("hostname", "web-1");
@@ -185,7 +185,7 @@ class CloudPodReconcilerTest {
 
     h.converge("web-1");
 
-    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).startsWith("cloneContainer 9000");
+    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).startsWith("cloneContainer 9001");
     assertThat(h.proxmox.guest(9001).orElseThrow().ip()).contains("10.1.10.50");
     assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.CONVERGED);
   }
@@ -292,7 +292,7 @@ class CloudPodReconcilerTest {
 
     assertThat(r.requeueAfter()).isEmpty(); // woken by the gate, not polled
     assertThat(h.reason("web-2", READY)).isEqualTo(CloudPodConditions.WAITING_FOR_CAPACITY);
-    assertThat(h.proxmox.calls("getConfig")).isZero();
+    assertThat(h.proxmox.calls("status")).isZero(); // no full read of its VMID
     assertThat(h.proxmox.mutations()).isEmpty();
 
     h.proxmox.finishAllTasks();
@@ -421,6 +421,7 @@ class CloudPodReconcilerTest {
     h.create("web-1", PodHarness.spec().withIpAndVmid(null, 9005));
     h.pass("web-1"); // reserved and cloning
     h.proxmox.failTask(h.proxmox.lastTask("vzclone").orElseThrow(), "clone failed");
+    h.failingPass("web-1", ProxmoxTaskFailedException.class);
     h.proxmox.addForeignContainer("pve", 9005, Map.of("hostname", "customer-db"));
     h.cluster.refresh();
     h.pods.markDeleted(TENANT, "web-1");

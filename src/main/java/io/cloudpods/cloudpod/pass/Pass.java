@@ -30,6 +30,9 @@ public final class Pass {
   /** Set when the pass found the container converged and planned nothing. */
   public boolean converged;
 
+  /** Set when the pass found the pod's task failed (the failure is thrown for backoff). */
+  public boolean taskFailed;
+
   /**
    * @param spec the pod's spec with defaults applied
    */

@@ -94,6 +94,7 @@ public final class InFlightTask {
       return Optional.empty(); // the next plan stops it hard, no backoff needed
     }
     p.status.summary(CloudPodConditions.TASK_FAILED, upid.type() + ": " + exit);
+    p.taskFailed = true;
     throw task.failure().orElseThrow();
   }
 
