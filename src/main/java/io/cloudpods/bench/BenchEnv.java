@@ -62,12 +62,12 @@ final class BenchEnv implements AutoCloseable {
       e.put("CLOUDPODS_RECONCILE_ENABLED", Boolean.toString(reconcileEnabled));
       e.put("CLOUDPODS_RECONCILE_ADDRESS_PROBE", "false");
       e.put("CLOUDPODS_RECONCILE_RESYNC_INTERVAL", ms(resyncInterval));
-      e.put("CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", ms(taskPollInterval));
-      e.put("CLOUDPODS_RECONCILE_TASK_POLL_INITIAL", ms(taskPollInitial()));
-      e.put("CLOUDPODS_RECONCILE_LOCKED_RECHECK", ms(lockedRecheck));
-      e.put("CLOUDPODS_RECONCILE_CAPACITY_RECHECK", ms(capacityRecheck));
+      e.put("CLOUDPODS_RECONCILE_TASKS_POLL_INTERVAL", ms(taskPollInterval));
+      e.put("CLOUDPODS_RECONCILE_TASKS_POLL_INITIAL", ms(taskPollInitial()));
+      e.put("CLOUDPODS_RECONCILE_TASKS_LOCKED_RECHECK", ms(lockedRecheck));
+      e.put("CLOUDPODS_RECONCILE_TASKS_CAPACITY_RECHECK", ms(capacityRecheck));
       if (deepVerifyInterval != null) {
-        e.put("CLOUDPODS_RECONCILE_DEEP_VERIFY_INTERVAL", ms(deepVerifyInterval));
+        e.put("CLOUDPODS_RECONCILE_RESYNC_DEEP_VERIFY_INTERVAL", ms(deepVerifyInterval));
       }
       if (workers != null) {
         e.put("CLOUDPODS_RECONCILE_WORKERS", workers.toString());

@@ -102,9 +102,9 @@ class ChaosSoakIT {
             Map.of(
                 "CLOUDPODS_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
                 "CLOUDPODS_RECONCILE_WORKERS", "6",
-                "CLOUDPODS_RECONCILE_RETRY_QPS", "100",
+                "CLOUDPODS_RECONCILE_BACKOFF_RETRY_QPS", "100",
                 "CLOUDPODS_RECONCILE_BACKOFF_BASE", "200ms",
-                "CLOUDPODS_RECONCILE_CAPACITY_RECHECK", "1s"));
+                "CLOUDPODS_RECONCILE_TASKS_CAPACITY_RECHECK", "1s"));
   }
 
   @AfterAll

@@ -80,10 +80,10 @@ public final class ControllerProcess implements AutoCloseable {
     // the simulated 10.x addresses are data, never probed
     env.put("CLOUDPODS_RECONCILE_ADDRESS_PROBE", "false");
     env.put("CLOUDPODS_RECONCILE_RESYNC_INTERVAL", "3s");
-    env.put("CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", "200ms");
-    env.put("CLOUDPODS_RECONCILE_LOCKED_RECHECK", "300ms");
+    env.put("CLOUDPODS_RECONCILE_TASKS_POLL_INTERVAL", "200ms");
+    env.put("CLOUDPODS_RECONCILE_TASKS_LOCKED_RECHECK", "300ms");
     env.put("CLOUDPODS_RECONCILE_BACKOFF_MAX", "3s");
-    env.put("CLOUDPODS_RECONCILE_SHUTDOWN_TIMEOUT_SECONDS", "5");
+    env.put("CLOUDPODS_RECONCILE_TASKS_SHUTDOWN_TIMEOUT_SECONDS", "5");
     env.putAll(tuning);
   }
 
