@@ -120,16 +120,6 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> {
         });
   }
 
-  /** Pods created by the given PodSet, by name. */
-  public List<CloudPod> listOwned(UUID podSetUid) {
-    return em.createQuery("from CloudPodEntity e where e.ownerUid = :o order by e.name", CloudPodEntity.class)
-        .setParameter("o", podSetUid)
-        .getResultList()
-        .stream()
-        .map(this::toApi)
-        .toList();
-  }
-
   /** What a PodSet needs to know about one of its pods; {@code ready}: Ready is True for its generation. */
   public record OwnedPod(String name, boolean deleting, long generation, boolean ready) {}
 
