@@ -135,10 +135,6 @@ public final class ControllerRunner<K> implements AutoCloseable {
     }
   }
 
-  public WorkQueue<K> queue() {
-    return queue;
-  }
-
   public long reconcileCount() {
     return reconciles.get();
   }

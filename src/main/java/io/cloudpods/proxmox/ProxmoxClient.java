@@ -19,12 +19,36 @@ import java.util.Optional;
  * <p>Implementations are thread-safe. Calls are not retried by the client: non-idempotent operations
  * (clone, create) must not run twice by accident, so retry policy belongs to the caller.
  */
-public interface ProxmoxClient extends ClusterStateReader, NodeCapacityReader, TaskReader {
+public interface ProxmoxClient {
 
   // ---- cluster and nodes ------------------------------------------------------------------------
 
   /** {@code GET /version}. Cached by implementations after the first successful call. */
   VersionInfo version();
+
+  /** {@code GET /nodes}. */
+  List<NodeInfo> nodes();
+
+  /** {@code GET /cluster/resources}: every entry of a known type (guests, nodes, storages, pools, SDN). */
+  List<ClusterResource> clusterResources();
+
+  /** {@code GET /cluster/resources?type=}: only entries of one type. */
+  List<ClusterResource> clusterResources(ResourceType type);
+
+  /** Convenience: the LXC guests of {@code clusterResources(VM)}. */
+  default List<ClusterResource.Guest> clusterContainers() {
+    return clusterResources(ResourceType.VM).stream()
+        .filter(ClusterResource.Guest.class::isInstance)
+        .map(ClusterResource.Guest.class::cast)
+        .filter(g -> g.type() == ClusterResource.GuestType.LXC)
+        .toList();
+  }
+
+  /** {@code GET /nodes/{node}/status}: CPU, memory, swap and root filesystem of the node. */
+  NodeStatus nodeStatus(String node);
+
+  /** {@code GET /nodes/{node}/storage}: storages enabled on the node with their usage. */
+  List<NodeStorage> nodeStorages(String node);
 
   /**
    * {@code GET /cluster/nextid}: the lowest unused vmid. Reserves nothing: a concurrent caller can get
@@ -34,6 +58,17 @@ public interface ProxmoxClient extends ClusterStateReader, NodeCapacityReader, T
 
   /** {@code GET /cluster/nextid?vmid=N}: whether {@code vmid} is unused cluster-wide (any guest type). */
   boolean isVmidFree(int vmid);
+
+  // ---- tasks ------------------------------------------------------------------------------------
+
+  /**
+   * {@code GET /nodes/{upid.node}/tasks/{upid}/status}. A task unknown to the server raises
+   * {@link ProxmoxNotFoundException}.
+   */
+  TaskStatus taskStatus(Upid upid);
+
+  /** {@code GET /nodes/{upid.node}/tasks/{upid}/log?start=&limit=}; {@code start} is 0-based. */
+  TaskLog taskLog(Upid upid, int start, int limit);
 
   // ---- containers -------------------------------------------------------------------------------
 

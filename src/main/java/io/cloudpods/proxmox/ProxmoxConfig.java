@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Connection to Proxmox VE and the defaults the controller uses there ({@code cloudpods.proxmox.*}).
+ * Connection to Proxmox VE and the pool the controller puts containers in ({@code cloudpods.proxmox.*}).
  *
  * <p>{@code token-id} and {@code token-secret} are optional here so the application starts without a
  * Proxmox connection configured; they are checked, with every other connection setting, when the
@@ -54,19 +54,7 @@ public interface ProxmoxConfig {
   @WithDefault("60s")
   Duration callTimeout();
 
-  /** Default node for new containers. */
-  @WithDefault("pve")
-  String node();
-
   /** Pool new containers are put in. */
   @WithDefault("ClientPods")
   String pool();
-
-  /** Template container cloned for new pods. */
-  @WithDefault("9000")
-  int templateVmid();
-
-  /** Storage for new container disks. */
-  @WithDefault("clients-main")
-  String storage();
 }

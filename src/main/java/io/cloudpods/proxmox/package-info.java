@@ -2,10 +2,7 @@
  * Access to Proxmox VE, in our own terms.
  *
  * <p>{@link io.cloudpods.proxmox.ProxmoxClient} is the only way the rest of the application talks to
- * Proxmox; narrower views are {@link io.cloudpods.proxmox.ClusterStateReader} (cluster-wide reads),
- * {@link io.cloudpods.proxmox.NodeCapacityReader} (node and storage capacity) and
- * {@link io.cloudpods.proxmox.TaskReader} (task polling). The HTTP implementation lives in
- * {@code io.cloudpods.proxmox.http}.
+ * Proxmox. The HTTP implementation lives in {@code io.cloudpods.proxmox.http}.
  *
  * <p>Every failure is a {@link io.cloudpods.proxmox.ProxmoxException}; {@code isRetryable()} tells
  * the caller whether backing off and trying again can help:

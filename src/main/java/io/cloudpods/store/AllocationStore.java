@@ -203,14 +203,6 @@ public class AllocationStore implements AllocationLedger {
     em.createNativeQuery("DELETE FROM pod_allocation WHERE pod_uid = ?1").setParameter(1, podUid).executeUpdate();
   }
 
-  /** Releases only the pod's address. */
-  public void releaseIp(UUID podUid) {
-    em.flush();
-    em.createNativeQuery("UPDATE pod_allocation SET pool = NULL, ip = NULL, updated_at = now() WHERE pod_uid = ?1")
-        .setParameter(1, podUid)
-        .executeUpdate();
-  }
-
   /**
    * Admission: reserves a pod's explicitly requested VMID and/or address right away, so that a
    * later request for the same value fails even before the controller has run.

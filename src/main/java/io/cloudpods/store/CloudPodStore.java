@@ -122,16 +122,6 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
         });
   }
 
-  /** Pods created by the given PodSet, by name. */
-  public List<CloudPod> listOwned(UUID podSetUid) {
-    return em.createQuery("from CloudPodEntity e where e.ownerUid = :o order by e.name", CloudPodEntity.class)
-        .setParameter("o", podSetUid)
-        .getResultList()
-        .stream()
-        .map(this::toApi)
-        .toList();
-  }
-
   /** The pods of a PodSet, by name, without loading them (a PodSet of 1,000 pods is looked at often). */
   @Override
   public List<OwnedPod> ownedSummary(UUID podSetUid) {

@@ -9,9 +9,7 @@ import jakarta.enterprise.inject.Produces;
 /**
  * CDI wiring: one {@link HttpProxmoxClient} per application, built from {@link ProxmoxConfig} on first
  * use (so the application starts without Proxmox settings; a bad or missing setting fails the first
- * injection with a message naming the property). The produced bean also satisfies injection points
- * of {@link io.cloudpods.proxmox.ClusterStateReader}, {@link io.cloudpods.proxmox.NodeCapacityReader} and
- * {@link io.cloudpods.proxmox.TaskReader}.
+ * injection with a message naming the property).
  */
 @ApplicationScoped
 public class ProxmoxClientProducer {

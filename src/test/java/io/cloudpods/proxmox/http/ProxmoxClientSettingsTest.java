@@ -25,10 +25,7 @@ class ProxmoxClientSettingsTest {
     @Override public Duration connectTimeout() { return Duration.ofSeconds(5); }
     @Override public Duration requestTimeout() { return Duration.ofSeconds(35); }
     @Override public Duration callTimeout() { return Duration.ofSeconds(60); }
-    @Override public String node() { return "pve"; }
     @Override public String pool() { return "ClientPods"; }
-    @Override public int templateVmid() { return 9000; }
-    @Override public String storage() { return "clients-main"; }
   }
 
   private static ProxmoxClientSettings settings() {
