@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -31,8 +34,15 @@ final class ChangeListener implements AutoCloseable {
   private final String password;
   private final Consumer<Change> onChange;
   private final Runnable onReconnect;
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "cloudpods-change-listener");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile boolean stopped;
-  private Thread thread;
+  private long backoffMs = 500;
 
   ChangeListener(String url, String user, String password, Consumer<Change> onChange, Runnable onReconnect) {
     this.url = url;
@@ -43,44 +53,44 @@ final class ChangeListener implements AutoCloseable {
   }
 
   void start() {
-    thread = new Thread(this::run, "cloudpods-change-listener");
-    thread.setDaemon(true);
-    thread.start();
+    thread.execute(() -> session(true));
   }
 
-  private void run() {
-    long backoffMs = 500;
-    boolean first = true;
-    while (!stopped) {
-      try (Connection c = DriverManager.getConnection(url, user, password)) {
-        try (Statement s = c.createStatement()) {
-          s.execute("LISTEN " + CHANNEL);
-        }
-        if (!first) {
-          LOG.info("change listener reconnected; resyncing everything");
-          onReconnect.run();
-        }
-        first = false;
-        backoffMs = 500;
-        PGConnection pg = c.unwrap(PGConnection.class);
-        while (!stopped) {
-          PGNotification[] notes = pg.getNotifications(1000);
-          if (notes == null) {
-            continue;
-          }
-          for (PGNotification n : notes) {
-            dispatch(n.getParameter());
-          }
-        }
-      } catch (SQLException e) {
-        if (stopped) {
-          return;
-        }
-        LOG.warnf("change listener lost its database connection (%s); retrying in %d ms", e.getMessage(), backoffMs);
-        first = false;
-        sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 30_000);
+  /**
+   * One connection: LISTEN, then hand over notifications until the connection fails or the
+   * listener is closed. A failed connection schedules the next session after a backoff (500 ms
+   * doubling to 30 s); every session after the first asks for a full resync.
+   */
+  private void session(boolean first) {
+    if (stopped) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(url, user, password)) {
+      try (Statement s = c.createStatement()) {
+        s.execute("LISTEN " + CHANNEL);
       }
+      if (!first) {
+        LOG.info("change listener reconnected; resyncing everything");
+        onReconnect.run();
+      }
+      backoffMs = 500;
+      PGConnection pg = c.unwrap(PGConnection.class);
+      while (!stopped) {
+        PGNotification[] notes = pg.getNotifications(1000);
+        if (notes == null) {
+          continue;
+        }
+        for (PGNotification n : notes) {
+          dispatch(n.getParameter());
+        }
+      }
+    } catch (SQLException e) {
+      if (stopped) {
+        return;
+      }
+      LOG.warnf("change listener lost its database connection (%s); retrying in %d ms", e.getMessage(), backoffMs);
+      thread.schedule(() -> session(false), backoffMs, TimeUnit.MILLISECONDS);
+      backoffMs = Math.min(backoffMs * 2, 30_000);
     }
   }
 
@@ -100,23 +110,14 @@ final class ChangeListener implements AutoCloseable {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
     stopped = true;
-    if (thread != null) {
-      try {
-        thread.join(3000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    thread.shutdown();
+    try {
+      thread.awaitTermination(3, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
