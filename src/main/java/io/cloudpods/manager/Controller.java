@@ -4,7 +4,7 @@ import io.cloudpods.cloudpod.CloudPodPorts;
 import io.cloudpods.cloudpod.CloudPodReconciler;
 import io.cloudpods.cloudpod.CloudPodSettings;
 import io.cloudpods.cloudpod.ReconcileConfig;
-import io.cloudpods.cloudpod.exec.ConcurrencyGate;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.OrphanTracker;
 import io.cloudpods.controller.BackoffRateLimiter;

@@ -6,7 +6,7 @@ import io.cloudpods.api.v1alpha1.CloudPodStatus;
 import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.api.v1alpha1.IpPoolSpec;
-import io.cloudpods.cloudpod.exec.ConcurrencyGate;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.RequeueException;

@@ -1,7 +1,7 @@
 package io.cloudpods.cloudpod.delete;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.cloudpod.exec.ConcurrencyGate;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.exec.PlanRunner;
 import io.cloudpods.cloudpod.observe.ContainerObserver;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;

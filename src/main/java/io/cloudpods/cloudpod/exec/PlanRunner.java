@@ -8,6 +8,7 @@ import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.Pass;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.plan.Action;
 import io.cloudpods.cloudpod.plan.ObservedContainer;
 import io.cloudpods.cloudpod.task.TaskPoll;

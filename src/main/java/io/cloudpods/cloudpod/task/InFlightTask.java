@@ -3,7 +3,7 @@ package io.cloudpods.cloudpod.task;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.POWER_STATE_SYNCED;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.cloudpod.exec.ConcurrencyGate;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.Pass;
 import io.cloudpods.controller.ReconcileResult;

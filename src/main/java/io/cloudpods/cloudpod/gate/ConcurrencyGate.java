@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod.exec;
+package io.cloudpods.cloudpod.gate;
 
 import java.util.ArrayList;
 import java.util.HashMap;

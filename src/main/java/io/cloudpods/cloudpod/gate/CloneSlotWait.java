@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod.exec;
+package io.cloudpods.cloudpod.gate;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.cloudpod.observe.ClusterObserver;

@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod.exec;
+package io.cloudpods.cloudpod.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
