@@ -15,7 +15,6 @@ import io.cloudpods.api.v1alpha1.TenantQuota;
 import io.cloudpods.api.v1alpha1.TenantUsage;
 import io.cloudpods.auth.Caller;
 import io.cloudpods.store.AllocationStore;
-import io.cloudpods.store.CloudPodEntity;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.Defaults;
 import io.cloudpods.store.EventStore;
@@ -336,12 +335,12 @@ public class Admission {
     CloudPod pod = (CloudPod) item.object();
     CloudPodSpec spec = pod.spec();
     Tenant tenant = lockTenant(item.key().tenant(), batch);
-    CloudPodEntity existing = pods.entity(item.key()).orElse(null);
-    if (existing != null && existing.ownerUid != null) {
+    CloudPodStore.StoredPod existing = pods.stored(item.key()).orElse(null);
+    if (existing != null && existing.ownerUid() != null) {
       throw ApiException.conflict(
-          "metadata.name", item.key() + " is managed by PodSet " + existing.ownerName + "; change the PodSet instead");
+          "metadata.name", item.key() + " is managed by PodSet " + existing.ownerName() + "; change the PodSet instead");
     }
-    UUID self = existing == null ? new UUID(0, 0) : existing.uid;
+    UUID self = existing == null ? new UUID(0, 0) : existing.uid();
     IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
     if (spec.ip() != null) {
       String problem = SpecRules.ipProblem(spec.ip(), spec.ipPool(), poolSpec);
@@ -356,7 +355,7 @@ public class Admission {
       throw ApiException.invalid("spec.vmid", "VMID " + spec.vmid() + " is already taken");
     }
     TenantUsage old =
-        existing == null ? TenantUsage.ZERO : TenantUsage.of(1, defaults.pod(Json.read(existing.spec, CloudPodSpec.class)));
+        existing == null ? TenantUsage.ZERO : TenantUsage.of(1, existing.spec());
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = before.minus(old).plus(TenantUsage.of(1, spec));
     checkQuota(tenant, before, after);

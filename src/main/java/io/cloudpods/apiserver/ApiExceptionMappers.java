@@ -1,9 +1,11 @@
 package io.cloudpods.apiserver;
 
+import io.cloudpods.auth.UnauthenticatedException;
 import io.cloudpods.store.StoreConflictException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -20,6 +22,20 @@ public class ApiExceptionMappers {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON)
         .entity(new ApiError(status, reason, message, details))
+        .build();
+  }
+
+  /** The body of a 401, here and on the routes outside JAX-RS (the event stream). */
+  static ApiError unauthorized() {
+    return new ApiError(401, "Unauthorized", UnauthenticatedException.MESSAGE, List.of());
+  }
+
+  @ServerExceptionMapper
+  public Response unauthenticated(UnauthenticatedException e) {
+    return Response.status(401)
+        .header(HttpHeaders.WWW_AUTHENTICATE, UnauthenticatedException.CHALLENGE)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(unauthorized())
         .build();
   }
 

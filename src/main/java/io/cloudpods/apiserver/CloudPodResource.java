@@ -4,7 +4,6 @@ import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.EventStore;
-import io.cloudpods.store.ResourceKey;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,57 +20,42 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-/** CloudPods (tenant-scoped). */
+/**
+ * CloudPods (tenant-scoped). DELETE marks the pod for deletion: it stays visible with phase
+ * {@code Deleting} until the controller has removed its container and released its address.
+ */
 @Path("/api/v1/tenants/{tenant}/cloudpods")
 @Produces(MediaType.APPLICATION_JSON)
-public class CloudPodResource {
-  private final CloudPodStore store;
-  private final RequestSupport req;
-  private final EventStore events;
+public class CloudPodResource extends TenantResourceRoutes<CloudPod> {
 
   public CloudPodResource(CloudPodStore store, RequestSupport req, EventStore events) {
-    this.store = store;
-    this.req = req;
-    this.events = events;
+    super(Kind.CloudPod, store, " marked for deletion", req, events);
   }
 
   @GET
   public ObjectList<CloudPod> list(@PathParam("tenant") String tenant) {
-    req.requireRead(Kind.CloudPod, tenant);
-    return ObjectList.of("CloudPod", store.list(tenant));
+    return listIn(tenant);
   }
 
   @GET
   @Path("/{name}")
   public CloudPod get(@PathParam("tenant") String tenant, @PathParam("name") String name) {
-    req.requireRead(Kind.CloudPod, tenant);
-    return store.get(ResourceKey.of(tenant, name)).orElseThrow(() -> ApiException.notFound("CloudPod " + tenant + "/" + name));
+    return getIn(tenant, name);
   }
 
   @PUT
   @Path("/{name}")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-  public Response put(
-      @PathParam("tenant") String tenant,
-      @PathParam("name") String name,
+  public Response put(@PathParam("tenant") String tenant, @PathParam("name") String name,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
       @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CloudPod.class))) String body) {
-    req.requireWrite(Kind.CloudPod, tenant);
-    return req.put(Kind.CloudPod, tenant, name, body, dryRun);
+    return replace(tenant, name, body, dryRun);
   }
 
-  /**
-   * Marks the pod for deletion. It stays visible with phase {@code Deleting} until the controller
-   * has removed its container and released its address.
-   */
   @DELETE
   @Path("/{name}")
   @Transactional
   public CloudPod delete(@PathParam("tenant") String tenant, @PathParam("name") String name) {
-    req.requireWrite(Kind.CloudPod, tenant);
-    CloudPod p =
-        store.markDeleted(ResourceKey.of(tenant, name)).orElseThrow(() -> ApiException.notFound("CloudPod " + tenant + "/" + name));
-    events.append(EventStore.INFO, "Deleting", "CloudPod " + tenant + "/" + name + " marked for deletion", "CloudPod", tenant, name);
-    return p;
+    return markDeletedIn(tenant, name);
   }
 }

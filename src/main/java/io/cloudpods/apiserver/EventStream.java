@@ -1,9 +1,9 @@
 package io.cloudpods.apiserver;
 
 import io.cloudpods.api.v1alpha1.Event;
-import io.cloudpods.auth.AuthFilter;
 import io.cloudpods.auth.Authenticator;
 import io.cloudpods.auth.Caller;
+import io.cloudpods.auth.UnauthenticatedException;
 import io.cloudpods.store.EventStore;
 import io.cloudpods.store.Json;
 import io.vertx.core.Vertx;
@@ -62,9 +62,8 @@ public class EventStream {
               if (ar.failed()) {
                 fail(ctx, ar.cause());
               } else if (ar.result() == null) {
-                var r = AuthFilter.unauthorized();
                 ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                    .putHeader("WWW-Authenticate", "Bearer realm=\"cloudpods\"").end(Json.write(r.getEntity()));
+                    .putHeader("WWW-Authenticate", UnauthenticatedException.CHALLENGE).end(Json.write(ApiExceptionMappers.unauthorized()));
               } else {
                 Object[] s = (Object[]) ar.result();
                 stream(ctx, (String) s[0], (Long) s[1]);

@@ -2,15 +2,10 @@ package io.cloudpods.apiserver;
 
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.api.v1alpha1.Tenant;
-import io.cloudpods.auth.Caller;
 import io.cloudpods.store.EventStore;
-import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.TenantStore;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,32 +17,16 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-/** Tenants (cluster-scoped). A tenant token sees only its own tenant and cannot write tenants. */
+/**
+ * Tenants (cluster-scoped). A tenant token sees only its own tenant and cannot write tenants. A
+ * deletion is refused (409) while the tenant still has CloudPods or PodSets.
+ */
 @Path("/api/v1/tenants")
 @Produces(MediaType.APPLICATION_JSON)
-public class TenantResource {
-  private final TenantStore store;
-  private final RequestSupport req;
-  private final EventStore events;
+public class TenantResource extends ClusterResourceRoutes<Tenant> {
 
   public TenantResource(TenantStore store, RequestSupport req, EventStore events) {
-    this.store = store;
-    this.req = req;
-    this.events = events;
-  }
-
-  @GET
-  public ObjectList<Tenant> list() {
-    Caller c = req.caller();
-    return ObjectList.of(
-        "Tenant", store.list(null).stream().filter(t -> c.canRead(Kind.Tenant, t.metadata().name())).toList());
-  }
-
-  @GET
-  @Path("/{name}")
-  public Tenant get(@PathParam("name") String name) {
-    req.requireRead(Kind.Tenant, name);
-    return store.get(ResourceKey.cluster(name)).orElseThrow(() -> ApiException.notFound("Tenant " + name));
+    super(Kind.Tenant, store, Tenant::metadata, store::delete, req, events);
   }
 
   @PUT
@@ -55,19 +34,12 @@ public class TenantResource {
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
   public Response put(@PathParam("name") String name, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
       @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Tenant.class))) String body) {
-    req.requireWrite(Kind.Tenant, null);
-    return req.put(Kind.Tenant, null, name, body, dryRun);
+    return replace(null, name, body, dryRun);
   }
 
-  /** Removes a tenant at once; refused (409) while it still has CloudPods or PodSets. */
-  @DELETE
-  @Path("/{name}")
-  @Transactional
-  public Tenant delete(@PathParam("name") String name, @QueryParam("resourceVersion") String resourceVersion) {
-    req.requireWrite(Kind.Tenant, null);
-    Tenant t =
-        store.delete(ResourceKey.cluster(name), resourceVersion).orElseThrow(() -> ApiException.notFound("Tenant " + name));
-    events.append(EventStore.INFO, "Deleted", "Tenant " + name + " deleted", "Tenant", null, name);
-    return t;
+  /** A tenant is readable by the tokens of that tenant. */
+  @Override
+  protected String readTenant(String name) {
+    return name;
   }
 }

@@ -1,18 +1,15 @@
 package io.cloudpods.auth;
 
-import io.cloudpods.apiserver.ApiError;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Authenticates every request by its {@code Authorization: Bearer <token>} header, except the
  * Quarkus endpoints under {@code /q/} (health, OpenAPI), which stay open. Deny by default: a new
- * route is protected without anyone remembering to list it.
+ * route is protected without anyone remembering to list it. A request it cannot authenticate ends
+ * with {@link UnauthenticatedException}, which the API answers with 401.
  */
 public class AuthFilter {
   private final Authenticator authenticator;
@@ -24,24 +21,15 @@ public class AuthFilter {
   }
 
   @ServerRequestFilter
-  public Optional<Response> authenticate(ContainerRequestContext ctx) {
+  public void authenticate(ContainerRequestContext ctx) {
     String path = ctx.getUriInfo().getPath();
     if (path.startsWith("/q/") || path.equals("/q")) {
-      return Optional.empty();
+      return;
     }
     Optional<Caller> caller = authenticator.resolve(ctx.getHeaderString(HttpHeaders.AUTHORIZATION));
     if (caller.isEmpty()) {
-      return Optional.of(unauthorized());
+      throw new UnauthenticatedException();
     }
     current.set(caller.get());
-    return Optional.empty();
-  }
-
-  public static Response unauthorized() {
-    return Response.status(401)
-        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cloudpods\"")
-        .type(MediaType.APPLICATION_JSON)
-        .entity(new ApiError(401, "Unauthorized", "a valid bearer token is required", List.of()))
-        .build();
   }
 }

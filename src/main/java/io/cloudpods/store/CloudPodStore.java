@@ -97,6 +97,18 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
   }
 
   /**
+   * A stored pod as a write to it is checked: its uid, the PodSet that owns it (both null for a
+   * pod of its own) and its spec with defaults, as the API shows it.
+   */
+  public record StoredPod(UUID uid, UUID ownerUid, String ownerName, CloudPodSpec spec) {}
+
+  /** The stored pod at {@code key}, without handing out its entity. */
+  public Optional<StoredPod> stored(ResourceKey key) {
+    return findEntity(key, false)
+        .map(e -> new StoredPod(e.uid, e.ownerUid, e.ownerName, defaults.pod(Json.read(e.spec, CloudPodSpec.class))));
+  }
+
+  /**
    * Creates or updates the pod {@code <podset>-<ordinal>} of a PodSet, bypassing admission. Quotas
    * stay consistent because owned pods are counted through their PodSet's replicas, which
    * admission already checked.

@@ -1,0 +1,49 @@
+package io.cloudpods.apiserver;
+
+import io.cloudpods.api.v1alpha1.Kind;
+import io.cloudpods.store.EventStore;
+import io.cloudpods.store.ResourceKey;
+import io.cloudpods.store.ResourceStore;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+
+/**
+ * What the routes of every kind share: reading one object or answering 404, the PUT path with its
+ * write check, and the event that records a deletion. {@link ClusterResourceRoutes} and
+ * {@link TenantResourceRoutes} put these behind the paths of cluster- and tenant-scoped kinds.
+ */
+abstract class ResourceRoutes<T> {
+  protected final Kind kind;
+  protected final ResourceStore<?, T> store;
+  protected final RequestSupport req;
+  private final EventStore events;
+
+  ResourceRoutes(Kind kind, ResourceStore<?, T> store, RequestSupport req, EventStore events) {
+    this.kind = kind;
+    this.store = store;
+    this.req = req;
+    this.events = events;
+  }
+
+  /** The stored object, or 404 naming it as {@code <Kind> <key>}. */
+  protected T found(ResourceKey key) {
+    return store.get(key).orElseThrow(() -> notFound(key));
+  }
+
+  /** PUT of one object at its own path, after the write check for {@code tenant} (null for cluster-scoped kinds). */
+  protected Response replace(String tenant, String name, String body, boolean dryRun) {
+    req.requireWrite(kind, tenant);
+    return req.put(kind, tenant, name, body, dryRun);
+  }
+
+  /** The object a deletion removed or marked, or 404; records {@code reason} with {@code <Kind> <key><what>}. */
+  protected T deleted(Optional<T> removed, ResourceKey key, String reason, String what) {
+    T o = removed.orElseThrow(() -> notFound(key));
+    events.append(EventStore.INFO, reason, kind + " " + key + what, kind.name(), key.tenant(), key.name());
+    return o;
+  }
+
+  private ApiException notFound(ResourceKey key) {
+    return ApiException.notFound(kind + " " + key);
+  }
+}
