@@ -91,11 +91,6 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
     return findEntity(key, false).map(e -> e.uid);
   }
 
-  /** The stored entity, for code that needs owner columns. */
-  public Optional<CloudPodEntity> entity(ResourceKey key) {
-    return findEntity(key, false);
-  }
-
   /**
    * A stored pod as a write to it is checked: its uid, the PodSet that owns it (both null for a
    * pod of its own) and its spec with defaults, as the API shows it.
