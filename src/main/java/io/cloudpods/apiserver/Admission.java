@@ -9,7 +9,6 @@ import io.cloudpods.api.v1alpha1.IpPoolSpec;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.PodSet;
-import io.cloudpods.api.v1alpha1.PodSetSpec;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
 import io.cloudpods.api.v1alpha1.TenantUsage;
@@ -52,7 +51,13 @@ public class Admission {
   /** One admitted object. */
   public record Result(Kind kind, String tenant, String name, WriteOutcome result, Object object) {}
 
-  private record Item(int index, String prefix, Kind kind, ResourceKey key, String resourceVersion, Object object) {}
+  private record Item(
+      int index,
+      String prefix,
+      Kind kind,
+      ResourceKey key,
+      String resourceVersion,
+      Object object) {}
 
   private final SchemaRegistry schemas = new SchemaRegistry();
   private final TenantStore tenants;
@@ -142,7 +147,10 @@ public class Admission {
     }
     if (docs.size() > apiConfig.maxBatchItems()) {
       throw new ApiException(
-          413, "PayloadTooLarge", "at most " + apiConfig.maxBatchItems() + " objects per request", List.of());
+          413,
+          "PayloadTooLarge",
+          "at most " + apiConfig.maxBatchItems() + " objects per request",
+          List.of());
     }
     List<FieldError> errors = new ArrayList<>();
     List<String> forbidden = new ArrayList<>();
@@ -158,7 +166,9 @@ public class Admission {
         String id = item.kind() + "/" + item.key();
         Integer first = seen.putIfAbsent(id, i);
         if (first != null) {
-          errors.add(new FieldError(prefix + "metadata.name", "duplicate of items[" + first + "] (" + id + ")"));
+          errors.add(
+              new FieldError(
+                  prefix + "metadata.name", "duplicate of items[" + first + "] (" + id + ")"));
         }
         items.add(item);
       }
@@ -172,7 +182,13 @@ public class Admission {
     return items;
   }
 
-  private Item checkOne(int index, String prefix, JsonNode doc, Caller caller, List<FieldError> errors, List<String> forbidden) {
+  private Item checkOne(
+      int index,
+      String prefix,
+      JsonNode doc,
+      Caller caller,
+      List<FieldError> errors,
+      List<String> forbidden) {
     if (doc == null || !doc.isObject()) {
       errors.add(new FieldError("", "must be an object"));
       return null;
@@ -184,7 +200,12 @@ public class Admission {
     }
     Kind kind = Kind.parse(kindNode.asText()).orElse(null);
     if (kind == null) {
-      errors.add(new FieldError("kind", "unknown kind '" + kindNode.asText() + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
+      errors.add(
+          new FieldError(
+              "kind",
+              "unknown kind '"
+                  + kindNode.asText()
+                  + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
       return null;
     }
     List<FieldError> schemaErrors = schemas.validate(kind, doc);
@@ -201,7 +222,10 @@ public class Admission {
       errors.add(new FieldError("", "cannot be read: " + e.getMessage()));
       return null;
     }
-    ObjectMeta meta = doc.has("metadata") ? Json.MAPPER.convertValue(doc.get("metadata"), ObjectMeta.class) : null;
+    ObjectMeta meta =
+        doc.has("metadata")
+            ? Json.MAPPER.convertValue(doc.get("metadata"), ObjectMeta.class)
+            : null;
     String tenant = meta.tenant();
     if (kind.tenantScoped() && tenant == null) {
       errors.add(new FieldError("metadata.tenant", "required for " + kind));
@@ -209,20 +233,32 @@ public class Admission {
     }
     if (!caller.canWrite(kind, tenant)) {
       forbidden.add(
-          prefix + "token '" + caller.tokenName() + "' (" + caller.role() + ") may not write " + kind
+          prefix
+              + "token '"
+              + caller.tokenName()
+              + "' ("
+              + caller.role()
+              + ") may not write "
+              + kind
               + (tenant == null ? "" : " in tenant " + tenant));
     }
     object = withDefaults(kind, object);
     switch (kind) {
       case CloudPod -> errors.addAll(SpecRules.pod(((CloudPod) object).spec(), podsConfig));
-      case PodSet -> errors.addAll(
-          SpecRules.pod(((PodSet) object).spec().template().spec(), podsConfig).stream()
-              .map(e -> new FieldError(e.field().replaceFirst("^spec\\.", "spec.template.spec."), e.message()))
-              .toList());
+      case PodSet ->
+          errors.addAll(
+              SpecRules.pod(((PodSet) object).spec().template().spec(), podsConfig).stream()
+                  .map(
+                      e ->
+                          new FieldError(
+                              e.field().replaceFirst("^spec\\.", "spec.template.spec."),
+                              e.message()))
+                  .toList());
       case IpPool -> errors.addAll(SpecRules.pool(((IpPool) object).spec()));
       case Tenant -> {}
     }
-    return new Item(index, prefix, kind, new ResourceKey(tenant, meta.name()), meta.resourceVersion(), object);
+    return new Item(
+        index, prefix, kind, new ResourceKey(tenant, meta.name()), meta.resourceVersion(), object);
   }
 
   private static Class<?> recordType(Kind kind) {
@@ -242,7 +278,8 @@ public class Admission {
       }
       case PodSet -> {
         PodSet s = (PodSet) o;
-        yield new PodSet(s.apiVersion(), s.kind(), s.metadata(), podSets.withDefaults(s.spec()), null);
+        yield new PodSet(
+            s.apiVersion(), s.kind(), s.metadata(), podSets.withDefaults(s.spec()), null);
       }
       case IpPool -> {
         IpPool p = (IpPool) o;
@@ -288,7 +325,13 @@ public class Admission {
   private Tenant lockTenant(String name, Batch batch) {
     Tenant t = batch.tenants.get(name);
     if (t == null) {
-      t = tenants.lock(name).orElseThrow(() -> ApiException.invalid("metadata.tenant", "tenant '" + name + "' does not exist"));
+      t =
+          tenants
+              .lock(name)
+              .orElseThrow(
+                  () ->
+                      ApiException.invalid(
+                          "metadata.tenant", "tenant '" + name + "' does not exist"));
       batch.tenants.put(name, t);
     }
     if (t.metadata().deletionTimestamp() != null) {
@@ -298,10 +341,15 @@ public class Admission {
   }
 
   private IpPoolSpec pool(String name, String field) {
-    return pools.spec(name).orElseThrow(() -> ApiException.invalid(field, "ip pool '" + name + "' does not exist"));
+    return pools
+        .spec(name)
+        .orElseThrow(() -> ApiException.invalid(field, "ip pool '" + name + "' does not exist"));
   }
 
-  /** A pool may change, but not so that an address already in use falls outside it or becomes reserved. */
+  /**
+   * A pool may change, but not so that an address already in use falls outside it or becomes
+   * reserved.
+   */
   private Written<IpPool> writePool(Item item) {
     IpPool pool = (IpPool) item.object();
     String name = item.key().name();
@@ -318,7 +366,8 @@ public class Admission {
     PodSet set = (PodSet) item.object();
     Tenant tenant = lockTenant(item.key().tenant(), batch);
     pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
-    TenantUsage old = podSets.get(item.key()).map(s -> usage.claim(s.spec())).orElse(TenantUsage.ZERO);
+    TenantUsage old =
+        podSets.get(item.key()).map(s -> usage.claim(s.spec())).orElse(TenantUsage.ZERO);
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = before.minus(old).plus(usage.claim(set.spec()));
     checkQuota(tenant, before, after);
@@ -338,7 +387,11 @@ public class Admission {
     CloudPodStore.StoredPod existing = pods.stored(item.key()).orElse(null);
     if (existing != null && existing.ownerUid() != null) {
       throw ApiException.conflict(
-          "metadata.name", item.key() + " is managed by PodSet " + existing.ownerName() + "; change the PodSet instead");
+          "metadata.name",
+          item.key()
+              + " is managed by PodSet "
+              + existing.ownerName()
+              + "; change the PodSet instead");
     }
     UUID self = existing == null ? new UUID(0, 0) : existing.uid();
     IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
@@ -348,21 +401,22 @@ public class Admission {
         throw ApiException.invalid("spec.ip", problem);
       }
       if (allocations.ipTaken(spec.ipPool(), spec.ip(), self)) {
-        throw ApiException.invalid("spec.ip", spec.ip() + " is already taken in pool " + spec.ipPool());
+        throw ApiException.invalid(
+            "spec.ip", spec.ip() + " is already taken in pool " + spec.ipPool());
       }
     }
     if (spec.vmid() != null && allocations.vmidTaken(spec.vmid(), self)) {
       throw ApiException.invalid("spec.vmid", "VMID " + spec.vmid() + " is already taken");
     }
-    TenantUsage old =
-        existing == null ? TenantUsage.ZERO : TenantUsage.of(1, existing.spec());
+    TenantUsage old = existing == null ? TenantUsage.ZERO : TenantUsage.of(1, existing.spec());
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = before.minus(old).plus(TenantUsage.of(1, spec));
     checkQuota(tenant, before, after);
     Written<CloudPod> w = pods.put(pod, item.resourceVersion());
     batch.usage.put(item.key().tenant(), after);
     try {
-      allocations.reserveRequested(UUID.fromString(w.object().metadata().uid()), spec.vmid(), spec.ipPool(), spec.ip());
+      allocations.reserveRequested(
+          UUID.fromString(w.object().metadata().uid()), spec.vmid(), spec.ipPool(), spec.ip());
     } catch (StoreConflictException e) {
       throw ApiException.invalid(e.field(), e.getMessage());
     }
@@ -392,9 +446,13 @@ public class Admission {
     }
   }
 
-  private static void exceed(List<FieldError> out, String name, Integer limit, long before, long after) {
+  private static void exceed(
+      List<FieldError> out, String name, Integer limit, long before, long after) {
     if (limit != null && after > limit && after > before) {
-      out.add(new FieldError("quota." + name, name + " " + limit + " exceeded (would be " + after + ", now " + before + ")"));
+      out.add(
+          new FieldError(
+              "quota." + name,
+              name + " " + limit + " exceeded (would be " + after + ", now " + before + ")"));
     }
   }
 }

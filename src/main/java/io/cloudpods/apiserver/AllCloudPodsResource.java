@@ -7,7 +7,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/v1/cloudpods}: every CloudPod the caller may see (a tenant token: its own tenant's). */
+/**
+ * {@code GET /api/v1/cloudpods}: every CloudPod the caller may see (a tenant token: its own
+ * tenant's).
+ */
 @Path("/api/v1/cloudpods")
 @Produces(MediaType.APPLICATION_JSON)
 public class AllCloudPodsResource {

@@ -16,14 +16,19 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException invalid(String field, String message) {
-    return new ApiException(422, "Invalid", field + ": " + message, List.of(new FieldError(field, message)));
+    return new ApiException(
+        422, "Invalid", field + ": " + message, List.of(new FieldError(field, message)));
   }
 
   public static ApiException invalid(List<FieldError> errors) {
     String summary =
         errors.size() == 1
             ? errors.get(0).field() + ": " + errors.get(0).message()
-            : errors.size() + " invalid fields, first " + errors.get(0).field() + ": " + errors.get(0).message();
+            : errors.size()
+                + " invalid fields, first "
+                + errors.get(0).field()
+                + ": "
+                + errors.get(0).message();
     return new ApiException(422, "Invalid", summary, errors);
   }
 

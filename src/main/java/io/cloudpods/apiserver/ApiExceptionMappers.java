@@ -46,12 +46,14 @@ public class ApiExceptionMappers {
 
   @ServerExceptionMapper
   public Response conflict(StoreConflictException e) {
-    return respond(409, "Conflict", e.getMessage(), List.of(new FieldError(e.field(), e.getMessage())));
+    return respond(
+        409, "Conflict", e.getMessage(), List.of(new FieldError(e.field(), e.getMessage())));
   }
 
   @ServerExceptionMapper({OptimisticLockException.class, StaleStateException.class})
   public Response stale(RuntimeException e) {
-    return respond(409, "Conflict", "the object was changed concurrently; read it again and retry", List.of());
+    return respond(
+        409, "Conflict", "the object was changed concurrently; read it again and retry", List.of());
   }
 
   @ServerExceptionMapper
@@ -59,15 +61,21 @@ public class ApiExceptionMappers {
     Throwable c = e;
     while (c != null) {
       if (c instanceof ConstraintViolationException cv) {
-        return respond(409, "Conflict", "conflicts with stored state (" + cv.getConstraintName() + ")", List.of());
+        return respond(
+            409,
+            "Conflict",
+            "conflicts with stored state (" + cv.getConstraintName() + ")",
+            List.of());
       }
       if (c instanceof OptimisticLockException || c instanceof StaleStateException) {
         return stale((RuntimeException) c);
       }
       if (c instanceof java.sql.SQLException sql
           && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
-        // deadlock or serialization failure: nothing was stored, the same request may simply be retried
-        return respond(409, "Conflict", "concurrent change in the database; retry the request", List.of());
+        // deadlock or serialization failure: nothing was stored, the same request may simply be
+        // retried
+        return respond(
+            409, "Conflict", "concurrent change in the database; retry the request", List.of());
       }
       c = c.getCause();
     }
@@ -85,6 +93,7 @@ public class ApiExceptionMappers {
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
     LOG.error("unexpected failure", e);
-    return respond(500, "InternalError", "internal error: " + e.getClass().getSimpleName(), List.of());
+    return respond(
+        500, "InternalError", "internal error: " + e.getClass().getSimpleName(), List.of());
   }
 }

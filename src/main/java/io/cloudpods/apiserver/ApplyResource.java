@@ -39,14 +39,26 @@ public class ApplyResource {
           "Body: multi-document YAML or a JSON array of Tenant, IpPool, CloudPod and PodSet objects. Each object is"
               + " answered created, configured or unchanged. A batch with any invalid object stores nothing."
               + " dryRun=true validates and answers the same without storing.")
-  @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
-  public ApplyResponse apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun, String body) {
+  @Consumes({
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    MediaType.APPLICATION_JSON,
+    MediaType.TEXT_PLAIN,
+    MediaType.WILDCARD
+  })
+  public ApplyResponse apply(
+      @QueryParam("dryRun") @DefaultValue("false") boolean dryRun, String body) {
     Caller caller = req.caller();
-    List<Admission.Result> results = admission.admit(ManifestParser.parseDocuments(req.limit(body)), caller, dryRun, true);
+    List<Admission.Result> results =
+        admission.admit(ManifestParser.parseDocuments(req.limit(body)), caller, dryRun, true);
     return new ApplyResponse(
         dryRun,
         results.stream()
-            .map(r -> new ItemResult(r.kind().name(), r.tenant(), r.name(), r.result().name(), r.object()))
+            .map(
+                r ->
+                    new ItemResult(
+                        r.kind().name(), r.tenant(), r.name(), r.result().name(), r.object()))
             .toList());
   }
 }

@@ -21,8 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
- * CloudPods (tenant-scoped). DELETE marks the pod for deletion: it stays visible with phase
- * {@code Deleting} until the controller has removed its container and released its address.
+ * CloudPods (tenant-scoped). DELETE marks the pod for deletion: it stays visible with phase {@code
+ * Deleting} until the controller has removed its container and released its address.
  */
 @Path("/api/v1/tenants/{tenant}/cloudpods")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,9 +46,16 @@ public class CloudPodResource extends TenantResourceRoutes<CloudPod> {
   @PUT
   @Path("/{name}")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-  public Response put(@PathParam("tenant") String tenant, @PathParam("name") String name,
+  public Response put(
+      @PathParam("tenant") String tenant,
+      @PathParam("name") String name,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CloudPod.class))) String body) {
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = CloudPod.class)))
+          String body) {
     return replace(tenant, name, body, dryRun);
   }
 

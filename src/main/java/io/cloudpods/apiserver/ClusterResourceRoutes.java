@@ -26,7 +26,10 @@ abstract class ClusterResourceRoutes<T> extends ResourceRoutes<T> {
   private final Function<T, ObjectMeta> metadata;
   private final BiFunction<ResourceKey, String, Optional<T>> remove;
 
-  /** @param remove deletes an object (at the resourceVersion if one is given); empty if there is none */
+  /**
+   * @param remove deletes an object (at the resourceVersion if one is given); empty if there is
+   *     none
+   */
   ClusterResourceRoutes(
       Kind kind,
       ResourceStore<?, T> store,
@@ -44,7 +47,10 @@ abstract class ClusterResourceRoutes<T> extends ResourceRoutes<T> {
   public ObjectList<T> list() {
     Caller c = req.caller();
     return ObjectList.of(
-        kind.name(), store.list(null).stream().filter(o -> c.canRead(kind, readTenant(metadata.apply(o).name()))).toList());
+        kind.name(),
+        store.list(null).stream()
+            .filter(o -> c.canRead(kind, readTenant(metadata.apply(o).name())))
+            .toList());
   }
 
   @GET
@@ -57,13 +63,17 @@ abstract class ClusterResourceRoutes<T> extends ResourceRoutes<T> {
   @DELETE
   @Path("/{name}")
   @Transactional
-  public T delete(@PathParam("name") String name, @QueryParam("resourceVersion") String resourceVersion) {
+  public T delete(
+      @PathParam("name") String name, @QueryParam("resourceVersion") String resourceVersion) {
     req.requireWrite(kind, null);
     ResourceKey key = ResourceKey.cluster(name);
     return deleted(remove.apply(key, resourceVersion), key, "Deleted", " deleted");
   }
 
-  /** The tenant a tenant token must belong to to read the object {@code name}; null: every token may. */
+  /**
+   * The tenant a tenant token must belong to to read the object {@code name}; null: every token
+   * may.
+   */
   protected String readTenant(String name) {
     return null;
   }

@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /**
  * {@code GET /api/v1/events?watch=true} as Server-Sent Events. Served on a plain Vert.x route so
- * that the stream never holds a worker thread: a timer polls the events table (on a worker, briefly)
- * and writes what is new. Every other request to the path falls through to {@link EventsResource}.
+ * that the stream never holds a worker thread: a timer polls the events table (on a worker,
+ * briefly) and writes what is new. Every other request to the path falls through to {@link
+ * EventsResource}.
  */
 @ApplicationScoped
 public class EventStream {
@@ -62,8 +63,11 @@ public class EventStream {
               if (ar.failed()) {
                 fail(ctx, ar.cause());
               } else if (ar.result() == null) {
-                ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                    .putHeader("WWW-Authenticate", UnauthenticatedException.CHALLENGE).end(Json.write(ApiExceptionMappers.unauthorized()));
+                ctx.response()
+                    .setStatusCode(401)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("WWW-Authenticate", UnauthenticatedException.CHALLENGE)
+                    .end(Json.write(ApiExceptionMappers.unauthorized()));
               } else {
                 Object[] s = (Object[]) ar.result();
                 stream(ctx, (String) s[0], (Long) s[1]);
@@ -84,9 +88,17 @@ public class EventStream {
       body = new ApiError(e.status(), e.reason(), e.getMessage(), e.details());
     } else if (t instanceof NumberFormatException) {
       status = 400;
-      body = new ApiError(400, "BadRequest", "since must be a number", List.of(new FieldError("since", "must be a number")));
+      body =
+          new ApiError(
+              400,
+              "BadRequest",
+              "since must be a number",
+              List.of(new FieldError("since", "must be a number")));
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(Json.write(body));
   }
 
   private void stream(RoutingContext ctx, String tenant, long since) {
@@ -121,9 +133,13 @@ public class EventStream {
                         }
                         StringBuilder out = new StringBuilder();
                         for (Event e : ar.result()) {
-                          out.append("id: ").append(e.id()).append('\n')
+                          out.append("id: ")
+                              .append(e.id())
+                              .append('\n')
                               .append("event: event\n")
-                              .append("data: ").append(Json.write(e)).append("\n\n");
+                              .append("data: ")
+                              .append(Json.write(e))
+                              .append("\n\n");
                           cursor[0] = e.id();
                         }
                         if (out.length() > 0) {

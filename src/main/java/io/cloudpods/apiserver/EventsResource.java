@@ -44,7 +44,10 @@ public class EventsResource {
       @QueryParam("name") String name,
       @QueryParam("watch") @DefaultValue("false") boolean watch) {
     Caller caller = req.caller();
-    int n = limit == null ? config.eventsDefaultLimit() : Math.max(1, Math.min(limit, config.eventsMaxLimit()));
+    int n =
+        limit == null
+            ? config.eventsDefaultLimit()
+            : Math.max(1, Math.min(limit, config.eventsMaxLimit()));
     return events.query(since == null ? -1 : since, n, effectiveTenant(caller, tenant), kind, name);
   }
 
@@ -52,7 +55,8 @@ public class EventsResource {
   static String effectiveTenant(Caller caller, String requested) {
     String forced = caller.tenantFilter();
     if (forced != null && requested != null && !forced.equals(requested)) {
-      throw ApiException.forbidden("token '" + caller.tokenName() + "' may not read events of tenant " + requested);
+      throw ApiException.forbidden(
+          "token '" + caller.tokenName() + "' may not read events of tenant " + requested);
     }
     return forced != null ? forced : requested;
   }

@@ -19,7 +19,11 @@ import java.util.List;
 public class ExampleManifests {
   /** In admission order; keep in step with {@code config/examples/}. */
   public static final List<String> FILES =
-      List.of("00-ippool-default.yaml", "01-tenant-123.yaml", "02-cloudpods.yaml", "03-podset-workers.yaml");
+      List.of(
+          "00-ippool-default.yaml",
+          "01-tenant-123.yaml",
+          "02-cloudpods.yaml",
+          "03-podset-workers.yaml");
 
   private final Admission admission;
 
@@ -31,11 +35,14 @@ public class ExampleManifests {
   public static List<JsonNode> documents() {
     List<JsonNode> docs = new ArrayList<>();
     for (String file : FILES) {
-      try (InputStream in = ExampleManifests.class.getClassLoader().getResourceAsStream("examples/" + file)) {
+      try (InputStream in =
+          ExampleManifests.class.getClassLoader().getResourceAsStream("examples/" + file)) {
         if (in == null) {
-          throw new IllegalStateException("example manifest missing from the classpath: examples/" + file);
+          throw new IllegalStateException(
+              "example manifest missing from the classpath: examples/" + file);
         }
-        docs.addAll(ManifestParser.parseDocuments(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        docs.addAll(
+            ManifestParser.parseDocuments(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

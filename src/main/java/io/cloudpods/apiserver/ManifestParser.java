@@ -21,7 +21,9 @@ public final class ManifestParser {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final YAMLMapper YAML =
-      YAMLMapper.builder(new YAMLFactory()).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      YAMLMapper.builder(new YAMLFactory())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private ManifestParser() {}
 
@@ -50,7 +52,8 @@ public final class ManifestParser {
         }
       }
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("body", "malformed YAML: " + e.getOriginalMessage() + location(e));
+      throw ApiException.badRequest(
+          "body", "malformed YAML: " + e.getOriginalMessage() + location(e));
     } catch (IOException | RuntimeException e) {
       throw ApiException.badRequest("body", "malformed YAML: " + e.getMessage());
     }
@@ -66,13 +69,18 @@ public final class ManifestParser {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("body", "malformed JSON: " + e.getOriginalMessage() + location(e));
+      throw ApiException.badRequest(
+          "body", "malformed JSON: " + e.getOriginalMessage() + location(e));
     }
   }
 
   private static String location(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 }

@@ -43,9 +43,16 @@ public class PodSetResource extends TenantResourceRoutes<PodSet> {
   @PUT
   @Path("/{name}")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-  public Response put(@PathParam("tenant") String tenant, @PathParam("name") String name,
+  public Response put(
+      @PathParam("tenant") String tenant,
+      @PathParam("name") String name,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PodSet.class))) String body) {
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = PodSet.class)))
+          String body) {
     return replace(tenant, name, body, dryRun);
   }
 

@@ -33,7 +33,11 @@ public class RequestSupport {
     Caller c = caller();
     if (!c.canRead(kind, tenant)) {
       throw ApiException.forbidden(
-          "token '" + c.tokenName() + "' may not read " + kind + (tenant == null ? "" : " in tenant " + tenant));
+          "token '"
+              + c.tokenName()
+              + "' may not read "
+              + kind
+              + (tenant == null ? "" : " in tenant " + tenant));
     }
   }
 
@@ -41,7 +45,13 @@ public class RequestSupport {
     Caller c = caller();
     if (!c.canWrite(kind, tenant)) {
       throw ApiException.forbidden(
-          "token '" + c.tokenName() + "' (" + c.role() + ") may not write " + kind + (tenant == null ? "" : " in tenant " + tenant));
+          "token '"
+              + c.tokenName()
+              + "' ("
+              + c.role()
+              + ") may not write "
+              + kind
+              + (tenant == null ? "" : " in tenant " + tenant));
     }
   }
 
@@ -50,16 +60,20 @@ public class RequestSupport {
     if (body == null) {
       throw ApiException.badRequest("body", "the request body is empty");
     }
-    if (body.length() > config.maxBodyBytes() || body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
+    if (body.length() > config.maxBodyBytes()
+        || body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
       throw new ApiException(
-          413, "PayloadTooLarge", "the request body exceeds " + config.maxBodyBytes() + " bytes", List.of());
+          413,
+          "PayloadTooLarge",
+          "the request body exceeds " + config.maxBodyBytes() + " bytes",
+          List.of());
     }
     return body;
   }
 
   /**
-   * PUT of one object at its own path: kind, name and tenant may be omitted from the body (the
-   * path supplies them) but must match if present. Answers 201 when created, 200 otherwise.
+   * PUT of one object at its own path: kind, name and tenant may be omitted from the body (the path
+   * supplies them) but must match if present. Answers 201 when created, 200 otherwise.
    */
   public Response put(Kind kind, String tenant, String name, String body, boolean dryRun) {
     JsonNode node = ManifestParser.parseJson(limit(body));
@@ -88,7 +102,9 @@ public class RequestSupport {
       matchPath(meta, "tenant", tenant);
     }
     Admission.Result r = admission.admit(List.of(o), caller(), dryRun, false).get(0);
-    return Response.status(r.result() == WriteOutcome.created ? 201 : 200).entity(r.object()).build();
+    return Response.status(r.result() == WriteOutcome.created ? 201 : 200)
+        .entity(r.object())
+        .build();
   }
 
   private static void matchPath(ObjectNode meta, String field, String fromPath) {
@@ -96,7 +112,8 @@ public class RequestSupport {
     if (v == null || v.isNull()) {
       meta.put(field, fromPath);
     } else if (!fromPath.equals(v.asText())) {
-      throw ApiException.invalid("metadata." + field, "'" + v.asText() + "' does not match the path ('" + fromPath + "')");
+      throw ApiException.invalid(
+          "metadata." + field, "'" + v.asText() + "' does not match the path ('" + fromPath + "')");
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * What the routes of every kind share: reading one object or answering 404, the PUT path with its
- * write check, and the event that records a deletion. {@link ClusterResourceRoutes} and
- * {@link TenantResourceRoutes} put these behind the paths of cluster- and tenant-scoped kinds.
+ * write check, and the event that records a deletion. {@link ClusterResourceRoutes} and {@link
+ * TenantResourceRoutes} put these behind the paths of cluster- and tenant-scoped kinds.
  */
 abstract class ResourceRoutes<T> {
   protected final Kind kind;
@@ -30,16 +30,23 @@ abstract class ResourceRoutes<T> {
     return store.get(key).orElseThrow(() -> notFound(key));
   }
 
-  /** PUT of one object at its own path, after the write check for {@code tenant} (null for cluster-scoped kinds). */
+  /**
+   * PUT of one object at its own path, after the write check for {@code tenant} (null for
+   * cluster-scoped kinds).
+   */
   protected Response replace(String tenant, String name, String body, boolean dryRun) {
     req.requireWrite(kind, tenant);
     return req.put(kind, tenant, name, body, dryRun);
   }
 
-  /** The object a deletion removed or marked, or 404; records {@code reason} with {@code <Kind> <key><what>}. */
+  /**
+   * The object a deletion removed or marked, or 404; records {@code reason} with {@code <Kind>
+   * <key><what>}.
+   */
   protected T deleted(Optional<T> removed, ResourceKey key, String reason, String what) {
     T o = removed.orElseThrow(() -> notFound(key));
-    events.append(EventStore.INFO, reason, kind + " " + key + what, kind.name(), key.tenant(), key.name());
+    events.append(
+        EventStore.INFO, reason, kind + " " + key + what, kind.name(), key.tenant(), key.name());
     return o;
   }
 

@@ -26,11 +26,14 @@ public final class SchemaRegistry {
 
   public SchemaRegistry() {
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     for (Kind kind : Kind.values()) {
-      try (InputStream in = SchemaRegistry.class.getClassLoader().getResourceAsStream(kind.schemaResource())) {
+      try (InputStream in =
+          SchemaRegistry.class.getClassLoader().getResourceAsStream(kind.schemaResource())) {
         if (in == null) {
-          throw new IllegalStateException("schema missing from the classpath: " + kind.schemaResource());
+          throw new IllegalStateException(
+              "schema missing from the classpath: " + kind.schemaResource());
         }
         schemas.put(kind, factory.getSchema(in, config));
       } catch (IOException e) {
@@ -39,7 +42,9 @@ public final class SchemaRegistry {
     }
   }
 
-  /** Violations of the kind's schema, each naming its field ({@code spec.cores}); empty if valid. */
+  /**
+   * Violations of the kind's schema, each naming its field ({@code spec.cores}); empty if valid.
+   */
   public List<FieldError> validate(Kind kind, JsonNode document) {
     Set<ValidationMessage> messages = schemas.get(kind).validate(document);
     return messages.stream()

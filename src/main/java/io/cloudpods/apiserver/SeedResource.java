@@ -58,7 +58,12 @@ public class SeedResource {
   private final PodsConfig podsConfig;
 
   public SeedResource(
-      Admission admission, RequestSupport req, CloudPodStore pods, IpPoolStore pools, EventStore events, PodsConfig podsConfig) {
+      Admission admission,
+      RequestSupport req,
+      CloudPodStore pods,
+      IpPoolStore pools,
+      EventStore events,
+      PodsConfig podsConfig) {
     this.admission = admission;
     this.req = req;
     this.pods = pods;
@@ -67,7 +72,10 @@ public class SeedResource {
     this.podsConfig = podsConfig;
   }
 
-  /** Body: {@code {"tenantId","vmid","hostname","ip","cores","memoryMb","swapMb"}}; answers 202 with the CloudPod. */
+  /**
+   * Body: {@code {"tenantId","vmid","hostname","ip","cores","memoryMb","swapMb"}}; answers 202 with
+   * the CloudPod.
+   */
   @POST
   @Path("/create")
   public Response create(String body) {
@@ -75,7 +83,8 @@ public class SeedResource {
     String tenant = tenant(in);
     String hostname = text(in, "hostname", true);
     if (!SpecRules.isDnsLabel(hostname)) {
-      throw ApiException.invalid("hostname", "'" + hostname + "' is not an RFC 1123 label (a-z, 0-9, '-', at most 63)");
+      throw ApiException.invalid(
+          "hostname", "'" + hostname + "' is not an RFC 1123 label (a-z, 0-9, '-', at most 63)");
     }
     req.requireWrite(Kind.CloudPod, tenant);
     ObjectNode pod = JsonNodeFactory.instance.objectNode();
@@ -117,10 +126,18 @@ public class SeedResource {
     req.requireWrite(Kind.CloudPod, tenant);
     CloudPod pod =
         pods.findByVmid(tenant, vmid.intValue())
-            .orElseThrow(() -> ApiException.notFound("CloudPod with vmid " + vmid.intValue() + " in tenant " + tenant));
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "CloudPod with vmid " + vmid.intValue() + " in tenant " + tenant));
     CloudPod marked = pods.markDeleted(ResourceKey.of(tenant, pod.metadata().name())).orElseThrow();
     events.append(
-        Event.info("DestroyRequested", "CloudPod destroy requested", "CloudPod", tenant, pod.metadata().name())
+        Event.info(
+                "DestroyRequested",
+                "CloudPod destroy requested",
+                "CloudPod",
+                tenant,
+                pod.metadata().name())
             .about(vmid.intValue(), pod.metadata().name(), pod.spec().ip()));
     return Response.accepted(marked).build();
   }
@@ -161,7 +178,10 @@ public class SeedResource {
     return n.asText();
   }
 
-  /** The pool whose range holds {@code ip}, else the default pool (admission then names the problem). */
+  /**
+   * The pool whose range holds {@code ip}, else the default pool (admission then names the
+   * problem).
+   */
   private String poolFor(String ip) {
     try {
       long a = Ipv4.parse(ip);
@@ -178,8 +198,13 @@ public class SeedResource {
 
   private static ApiException renamed(ApiException e) {
     List<FieldError> details =
-        e.details().stream().map(d -> new FieldError(FIELD_NAMES.getOrDefault(d.field(), d.field()), d.message())).toList();
-    String message = details.isEmpty() ? e.getMessage() : details.get(0).field() + ": " + details.get(0).message();
+        e.details().stream()
+            .map(d -> new FieldError(FIELD_NAMES.getOrDefault(d.field(), d.field()), d.message()))
+            .toList();
+    String message =
+        details.isEmpty()
+            ? e.getMessage()
+            : details.get(0).field() + ": " + details.get(0).message();
     return new ApiException(e.status(), e.reason(), message, details);
   }
 }

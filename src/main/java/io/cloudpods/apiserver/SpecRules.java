@@ -8,28 +8,49 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Checks beyond the schemas that need no database: VMID ranges, pool geometry, IP inside a pool. */
+/**
+ * Checks beyond the schemas that need no database: VMID ranges, pool geometry, IP inside a pool.
+ */
 public final class SpecRules {
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
   private SpecRules() {}
 
-  /** RFC 1123 label as used for names and hostnames: 1–63 of {@code [a-z0-9-]}, no leading/trailing '-'. */
+  /**
+   * RFC 1123 label as used for names and hostnames: 1–63 of {@code [a-z0-9-]}, no leading/trailing
+   * '-'.
+   */
   public static boolean isDnsLabel(String s) {
     return s != null && s.length() <= 63 && DNS_LABEL.matcher(s).matches();
   }
 
-  /** VMID rules for a (defaulted) pod spec: client range only, never infrastructure or a template. */
+  /**
+   * VMID rules for a (defaulted) pod spec: client range only, never infrastructure or a template.
+   */
   public static List<FieldError> pod(CloudPodSpec spec, PodsConfig cfg) {
     List<FieldError> errors = new ArrayList<>();
     Integer vmid = spec.vmid();
     if (vmid != null) {
       if (vmid >= cfg.infraVmidStart() && vmid <= cfg.infraVmidEnd()) {
-        errors.add(new FieldError("spec.vmid", vmid + " is in the infrastructure range " + cfg.infraVmidStart() + "-" + cfg.infraVmidEnd()));
+        errors.add(
+            new FieldError(
+                "spec.vmid",
+                vmid
+                    + " is in the infrastructure range "
+                    + cfg.infraVmidStart()
+                    + "-"
+                    + cfg.infraVmidEnd()));
       } else if (vmid == cfg.templateVmid() || vmid.equals(spec.template())) {
         errors.add(new FieldError("spec.vmid", vmid + " is the template container"));
       } else if (vmid < cfg.vmidRangeStart() || vmid > cfg.vmidRangeEnd()) {
-        errors.add(new FieldError("spec.vmid", vmid + " is outside the client range " + cfg.vmidRangeStart() + "-" + cfg.vmidRangeEnd()));
+        errors.add(
+            new FieldError(
+                "spec.vmid",
+                vmid
+                    + " is outside the client range "
+                    + cfg.vmidRangeStart()
+                    + "-"
+                    + cfg.vmidRangeEnd()));
       }
     }
     Integer template = spec.template();
@@ -39,7 +60,9 @@ public final class SpecRules {
     return errors;
   }
 
-  /** Geometry of a pool: range, gateway and reserved addresses inside the CIDR; start before end. */
+  /**
+   * Geometry of a pool: range, gateway and reserved addresses inside the CIDR; start before end.
+   */
   public static List<FieldError> pool(IpPoolSpec spec) {
     List<FieldError> errors = new ArrayList<>();
     try {
@@ -52,29 +75,44 @@ public final class SpecRules {
       errors.add(new FieldError("spec.gateway", spec.gateway() + " is outside " + spec.cidr()));
     }
     if (!Ipv4.inCidr(spec.rangeStart(), spec.cidr())) {
-      errors.add(new FieldError("spec.rangeStart", spec.rangeStart() + " is outside " + spec.cidr()));
+      errors.add(
+          new FieldError("spec.rangeStart", spec.rangeStart() + " is outside " + spec.cidr()));
     }
     if (!Ipv4.inCidr(spec.rangeEnd(), spec.cidr())) {
       errors.add(new FieldError("spec.rangeEnd", spec.rangeEnd() + " is outside " + spec.cidr()));
     }
     if (Ipv4.parse(spec.rangeStart()) > Ipv4.parse(spec.rangeEnd())) {
-      errors.add(new FieldError("spec.rangeEnd", "rangeEnd " + spec.rangeEnd() + " is before rangeStart " + spec.rangeStart()));
+      errors.add(
+          new FieldError(
+              "spec.rangeEnd",
+              "rangeEnd " + spec.rangeEnd() + " is before rangeStart " + spec.rangeStart()));
     }
     if (spec.reserved() != null) {
       for (int i = 0; i < spec.reserved().size(); i++) {
         if (!Ipv4.inCidr(spec.reserved().get(i), spec.cidr())) {
-          errors.add(new FieldError("spec.reserved[" + i + "]", spec.reserved().get(i) + " is outside " + spec.cidr()));
+          errors.add(
+              new FieldError(
+                  "spec.reserved[" + i + "]",
+                  spec.reserved().get(i) + " is outside " + spec.cidr()));
         }
       }
     }
     return errors;
   }
 
-  /** Why {@code ip} cannot be handed out from {@code pool}, or null if it can (ignoring other pods). */
+  /**
+   * Why {@code ip} cannot be handed out from {@code pool}, or null if it can (ignoring other pods).
+   */
   public static String ipProblem(String ip, String poolName, IpPoolSpec pool) {
     long a = Ipv4.parse(ip);
     if (a < Ipv4.parse(pool.rangeStart()) || a > Ipv4.parse(pool.rangeEnd())) {
-      return ip + " is outside the range " + pool.rangeStart() + "-" + pool.rangeEnd() + " of pool " + poolName;
+      return ip
+          + " is outside the range "
+          + pool.rangeStart()
+          + "-"
+          + pool.rangeEnd()
+          + " of pool "
+          + poolName;
     }
     if (ip.equals(pool.gateway())) {
       return ip + " is the gateway of pool " + poolName;

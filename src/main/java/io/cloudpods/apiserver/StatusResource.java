@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** {@code GET /api/v1/status}: convergence summary for dashboards (a tenant token sees its own tenant). */
+/**
+ * {@code GET /api/v1/status}: convergence summary for dashboards (a tenant token sees its own
+ * tenant).
+ */
 @Path("/api/v1/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
@@ -25,13 +28,26 @@ public class StatusResource {
 
   /** A pod whose observed state does not (yet) match its spec, and why. */
   public record NotConverged(
-      String tenant, String name, String phase, String reason, String message, long generation, Long observedGeneration) {}
+      String tenant,
+      String name,
+      String phase,
+      String reason,
+      String message,
+      long generation,
+      Long observedGeneration) {}
 
   /**
-   * A container carrying our marker for a pod that is not stored. The controller never modifies
-   * or destroys it; its address and memory stay counted as taken.
+   * A container carrying our marker for a pod that is not stored. The controller never modifies or
+   * destroys it; its address and memory stay counted as taken.
    */
-  public record Orphan(int vmid, String node, String name, String ownerUid, String status, List<String> tags, String since) {}
+  public record Orphan(
+      int vmid,
+      String node,
+      String name,
+      String ownerUid,
+      String status,
+      List<String> tags,
+      String since) {}
 
   public record Status(
       int totalPods,
@@ -53,7 +69,11 @@ public class StatusResource {
   private final OrphanStore orphans;
   private final RequestSupport req;
 
-  public StatusResource(CloudPodStore pods, ControllerStateStore controller, OrphanStore orphans, RequestSupport req) {
+  public StatusResource(
+      CloudPodStore pods,
+      ControllerStateStore controller,
+      OrphanStore orphans,
+      RequestSupport req) {
     this.pods = pods;
     this.controller = controller;
     this.orphans = orphans;
@@ -62,6 +82,7 @@ public class StatusResource {
 
   /** Default and largest number of pods listed in {@code notConverged}, and of {@code orphans}. */
   static final int DEFAULT_LIMIT = 100;
+
   static final int MAX_LIMIT = 10_000;
 
   @GET
@@ -75,14 +96,21 @@ public class StatusResource {
     for (CloudPodStore.PhaseCount c : pods.phaseCounts(tenant)) {
       total += c.pods();
       byPhase.merge(c.phase(), c.pods(), Integer::sum);
-      tenantPhases.computeIfAbsent(c.tenant(), t -> new TreeMap<>()).merge(c.phase(), c.pods(), Integer::sum);
+      tenantPhases
+          .computeIfAbsent(c.tenant(), t -> new TreeMap<>())
+          .merge(c.phase(), c.pods(), Integer::sum);
     }
     Map<String, TenantSummary> byTenant = new TreeMap<>();
     tenantPhases.forEach(
-        (t, phases) -> byTenant.put(t, new TenantSummary(phases.values().stream().mapToInt(Integer::intValue).sum(), phases)));
+        (t, phases) ->
+            byTenant.put(
+                t,
+                new TenantSummary(
+                    phases.values().stream().mapToInt(Integer::intValue).sum(), phases)));
     CloudPodStore.UnconvergedPage page = pods.unconverged(tenant, limit);
     List<NotConverged> problems = page.pods().stream().map(StatusResource::notConverged).toList();
-    OrphanStore.Page orphanPage = orphans.page(tenant == null ? null : OrphanContainer.tenantTagOf(tenant), limit);
+    OrphanStore.Page orphanPage =
+        orphans.page(tenant == null ? null : OrphanContainer.tenantTagOf(tenant), limit);
     ControllerState cs = controller.get();
     return new Status(
         total,
@@ -110,11 +138,13 @@ public class StatusResource {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ApiException.badRequest("limit", "limit must be a whole number from 0 to " + MAX_LIMIT + ", got '" + value + "'");
+    throw ApiException.badRequest(
+        "limit", "limit must be a whole number from 0 to " + MAX_LIMIT + ", got '" + value + "'");
   }
 
   static Orphan orphan(OrphanContainer o) {
-    return new Orphan(o.vmid(), o.node(), o.name(), o.ownerUid(), o.status(), o.tags(), o.since().toString());
+    return new Orphan(
+        o.vmid(), o.node(), o.name(), o.ownerUid(), o.status(), o.tags(), o.since().toString());
   }
 
   static NotConverged notConverged(CloudPodStore.Unconverged p) {
@@ -122,16 +152,33 @@ public class StatusResource {
     Long observed = p.observedGeneration();
     if (p.deleting()) {
       return new NotConverged(
-          p.tenant(), p.name(), p.phase(), "Deleting", "waiting for the container to be removed", generation, observed);
+          p.tenant(),
+          p.name(),
+          p.phase(),
+          "Deleting",
+          "waiting for the container to be removed",
+          generation,
+          observed);
     }
     if (observed == null || observed < generation) {
       return new NotConverged(
-          p.tenant(), p.name(), p.phase(), "NotObserved",
-          "the controller has not reconciled generation " + generation + " yet", generation, observed);
+          p.tenant(),
+          p.name(),
+          p.phase(),
+          "NotObserved",
+          "the controller has not reconciled generation " + generation + " yet",
+          generation,
+          observed);
     }
     if (!p.hasReady()) {
       return new NotConverged(
-          p.tenant(), p.name(), p.phase(), "NoReadyCondition", "no Ready condition reported", generation, observed);
+          p.tenant(),
+          p.name(),
+          p.phase(),
+          "NoReadyCondition",
+          "no Ready condition reported",
+          generation,
+          observed);
     }
     return new NotConverged(
         p.tenant(),

@@ -32,8 +32,15 @@ public class TenantResource extends ClusterResourceRoutes<Tenant> {
   @PUT
   @Path("/{name}")
   @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-  public Response put(@PathParam("name") String name, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Tenant.class))) String body) {
+  public Response put(
+      @PathParam("name") String name,
+      @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Tenant.class)))
+          String body) {
     return replace(null, name, body, dryRun);
   }
 

@@ -18,8 +18,15 @@ import io.cloudpods.store.ResourceStore;
 abstract class TenantResourceRoutes<T> extends ResourceRoutes<T> {
   private final String deletionNote;
 
-  /** @param deletionNote completes the event message {@code <Kind> <tenant>/<name>} of a deletion */
-  TenantResourceRoutes(Kind kind, ResourceStore<?, T> store, String deletionNote, RequestSupport req, EventStore events) {
+  /**
+   * @param deletionNote completes the event message {@code <Kind> <tenant>/<name>} of a deletion
+   */
+  TenantResourceRoutes(
+      Kind kind,
+      ResourceStore<?, T> store,
+      String deletionNote,
+      RequestSupport req,
+      EventStore events) {
     super(kind, store, req, events);
     this.deletionNote = deletionNote;
   }

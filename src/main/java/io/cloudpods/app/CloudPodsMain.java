@@ -21,13 +21,13 @@ import java.util.UUID;
 /**
  * {@code cloudpods serve [--embedded] [--port N]}: the API server and the controller.
  *
- * <p>With {@code --embedded} everything runs in this one process, with state kept under
- * {@code ./.cloudpods/}: a real PostgreSQL from embedded binaries (its data survives restarts), a
+ * <p>With {@code --embedded} everything runs in this one process, with state kept under {@code
+ * ./.cloudpods/}: a real PostgreSQL from embedded binaries (its data survives restarts), a
  * simulated Proxmox cluster laid out like the seed spec (timings sped up, same shape), and a
- * generated admin token that the CLI on this machine picks up. The example manifests are applied
- * on the first start. Without it, PostgreSQL and Proxmox come from the configuration
- * ({@code config/application.properties} or environment variables) and the process stops at once
- * with a clear message when either is unreachable or misconfigured.
+ * generated admin token that the CLI on this machine picks up. The example manifests are applied on
+ * the first start. Without it, PostgreSQL and Proxmox come from the configuration ({@code
+ * config/application.properties} or environment variables) and the process stops at once with a
+ * clear message when either is unreachable or misconfigured.
  */
 @QuarkusMain
 public final class CloudPodsMain {
@@ -92,20 +92,34 @@ public final class CloudPodsMain {
   static String explain(Throwable failure) {
     List<String> messages = new ArrayList<>();
     boolean database = false;
-    for (Throwable t = failure; t != null && messages.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
-      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+    for (Throwable t = failure;
+        t != null && messages.size() < 6;
+        t = t.getCause() == t ? null : t.getCause()) {
+      String m =
+          t.getMessage() == null
+              ? t.getClass().getSimpleName()
+              : t.getMessage().lines().findFirst().orElse("");
       if (!m.isBlank() && messages.stream().noneMatch(x -> x.contains(m))) {
         messages.add(m);
       }
       String name = t.getClass().getName();
-      database |= name.contains("postgresql") || name.contains("java.sql") || name.contains("flyway") || name.contains("agroal");
+      database |=
+          name.contains("postgresql")
+              || name.contains("java.sql")
+              || name.contains("flyway")
+              || name.contains("agroal");
     }
     String line = String.join(": ", messages);
     if (database) {
       String url =
-          ConfigProviderAccess.value("quarkus.datasource.jdbc.url").orElse("(quarkus.datasource.jdbc.url not set)");
-      line = "PostgreSQL at " + url + " is not usable: " + line
-          + " (check quarkus.datasource.jdbc.url, username and password, or run 'cloudpods serve --embedded')";
+          ConfigProviderAccess.value("quarkus.datasource.jdbc.url")
+              .orElse("(quarkus.datasource.jdbc.url not set)");
+      line =
+          "PostgreSQL at "
+              + url
+              + " is not usable: "
+              + line
+              + " (check quarkus.datasource.jdbc.url, username and password, or run 'cloudpods serve --embedded')";
     }
     return line;
   }
@@ -118,7 +132,8 @@ public final class CloudPodsMain {
         return Optional.of(sys);
       }
       try {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(key, String.class);
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getOptionalValue(key, String.class);
       } catch (RuntimeException e) {
         return Optional.empty();
       }
@@ -218,9 +233,18 @@ public final class CloudPodsMain {
       out.println("cloudpods: simulated Proxmox VE cluster (seed layout) at " + sim.baseUrl());
       out.println("           certificate SHA-256 fingerprint " + sim.fingerprint());
       out.println("           API token " + SIM_TOKEN_ID + "=" + simSecret);
-      out.println("           try: curl -sk -H 'Authorization: PVEAPIToken=" + SIM_TOKEN_ID + "=" + simSecret + "' "
-          + sim.baseUrl() + "/cluster/resources");
-      out.println("cloudpods: admin token in " + dir.resolve("admin-token") + " (the CLI on this machine reads it)");
+      out.println(
+          "           try: curl -sk -H 'Authorization: PVEAPIToken="
+              + SIM_TOKEN_ID
+              + "="
+              + simSecret
+              + "' "
+              + sim.baseUrl()
+              + "/cluster/resources");
+      out.println(
+          "cloudpods: admin token in "
+              + dir.resolve("admin-token")
+              + " (the CLI on this machine reads it)");
       return new EmbeddedCluster(db, sim);
     }
 
@@ -256,7 +280,8 @@ public final class CloudPodsMain {
     return "cp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  private static String readOrCreate(Path file, java.util.function.Supplier<String> create) throws IOException {
+  private static String readOrCreate(Path file, java.util.function.Supplier<String> create)
+      throws IOException {
     if (Files.exists(file)) {
       String v = Files.readString(file).trim();
       if (!v.isEmpty()) {

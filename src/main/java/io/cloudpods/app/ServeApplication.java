@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The running server: applies the example manifests on the first embedded start, prints where
- * things are, and shows the pods converging (one line whenever the picture changes) until they
- * all are, then serves until stopped.
+ * things are, and shows the pods converging (one line whenever the picture changes) until they all
+ * are, then serves until stopped.
  */
 public class ServeApplication implements QuarkusApplication {
 
@@ -33,16 +33,23 @@ public class ServeApplication implements QuarkusApplication {
     var config = ConfigProvider.getConfig();
     int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
     String api = "http://localhost:" + port;
-    boolean embedded = config.getOptionalValue("cloudpods.embedded.data-dir", String.class).isPresent();
-    if (embedded && config.getOptionalValue("cloudpods.embedded.apply-examples", Boolean.class).orElse(false)) {
+    boolean embedded =
+        config.getOptionalValue("cloudpods.embedded.data-dir", String.class).isPresent();
+    if (embedded
+        && config
+            .getOptionalValue("cloudpods.embedded.apply-examples", Boolean.class)
+            .orElse(false)) {
       var results = examples.apply();
-      Path marker = Path.of(config.getValue("cloudpods.embedded.data-dir", String.class)).resolve("examples-applied");
+      Path marker =
+          Path.of(config.getValue("cloudpods.embedded.data-dir", String.class))
+              .resolve("examples-applied");
       Files.writeString(marker, "config/examples applied\n");
       System.out.println("cloudpods: applied config/examples (" + results.size() + " objects)");
     }
     System.out.println("cloudpods: API at " + api + "  (OpenAPI: " + api + "/q/openapi)");
     if (embedded) {
-      System.out.println("cloudpods: try  bin/cloudpods get cloudpods -o wide   |   bin/cloudpods events --watch");
+      System.out.println(
+          "cloudpods: try  bin/cloudpods get cloudpods -o wide   |   bin/cloudpods events --watch");
       showConvergence();
     }
     Quarkus.waitForExit();
@@ -76,7 +83,10 @@ public class ServeApplication implements QuarkusApplication {
                     Condition c =
                         p.status() == null || p.status().conditions() == null
                             ? null
-                            : p.status().conditions().stream().filter(x -> "Ready".equals(x.type())).findFirst().orElse(null);
+                            : p.status().conditions().stream()
+                                .filter(x -> "Ready".equals(x.type()))
+                                .findFirst()
+                                .orElse(null);
                     if (c != null && "True".equals(c.status())) {
                       ready++;
                     } else {
@@ -86,14 +96,19 @@ public class ServeApplication implements QuarkusApplication {
                     }
                   }
                   String line =
-                      "cloudpods: " + ready + "/" + all.size() + " pods ready"
+                      "cloudpods: "
+                          + ready
+                          + "/"
+                          + all.size()
+                          + " pods ready"
                           + (byReason.isEmpty() ? "" : "; pending: " + byReason);
                   if (!line.equals(last)) {
                     System.out.println(line);
                     last = line;
                   }
                   if (!all.isEmpty() && pending.isEmpty()) {
-                    System.out.println("cloudpods: all pods converged; drift made in the simulator is corrected on the next resync");
+                    System.out.println(
+                        "cloudpods: all pods converged; drift made in the simulator is corrected on the next resync");
                     return;
                   }
                   Thread.sleep(1000);

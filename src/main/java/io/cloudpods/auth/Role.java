@@ -4,7 +4,10 @@ package io.cloudpods.auth;
 public enum Role {
   /** Everything. */
   admin,
-  /** Reads and writes only the CloudPods and PodSets of its own tenant; reads its Tenant and the IP pools. */
+  /**
+   * Reads and writes only the CloudPods and PodSets of its own tenant; reads its Tenant and the IP
+   * pools.
+   */
   tenant,
   /** Reads everything, writes nothing (dashboards). */
   readonly

@@ -24,7 +24,9 @@ public class TokenStore {
     this.em = em;
   }
 
-  /** Creates a token with a fresh random secret and returns the secret (shown once, never stored). */
+  /**
+   * Creates a token with a fresh random secret and returns the secret (shown once, never stored).
+   */
   public String create(String name, Role role, String tenant) {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
@@ -49,7 +51,9 @@ public class TokenStore {
   }
 
   public void delete(String name) {
-    em.createNativeQuery("DELETE FROM api_token WHERE name = ?1").setParameter(1, name).executeUpdate();
+    em.createNativeQuery("DELETE FROM api_token WHERE name = ?1")
+        .setParameter(1, name)
+        .executeUpdate();
   }
 
   /** The caller a presented token stands for, if it is known. */
@@ -59,12 +63,16 @@ public class TokenStore {
         em.createNativeQuery("SELECT name, role, tenant FROM api_token WHERE token_hash = ?1")
             .setParameter(1, sha256(token))
             .getResultList();
-    return rows.stream().findFirst().map(r -> new Caller((String) r[0], Role.valueOf((String) r[1]), (String) r[2]));
+    return rows.stream()
+        .findFirst()
+        .map(r -> new Caller((String) r[0], Role.valueOf((String) r[1]), (String) r[2]));
   }
 
   public static String sha256(String token) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
 
 /**
  * One benchmark environment: an ephemeral embedded PostgreSQL, an in-process simulator on loopback
- * (plain HTTP) and the packaged controller ({@code quarkus-run.jar serve}) as a child process, so its
- * CPU time and heap are its own.
+ * (plain HTTP) and the packaged controller ({@code quarkus-run.jar serve}) as a child process, so
+ * its CPU time and heap are its own.
  */
 final class BenchEnv implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +52,10 @@ final class BenchEnv implements AutoCloseable {
       List<String> jvmOptions,
       Integer maxBatchItems) {
 
-    /** The first check of a task: a tenth of the longest wait, as in the controller's defaults (100 ms / 1 s). */
+    /**
+     * The first check of a task: a tenth of the longest wait, as in the controller's defaults (100
+     * ms / 1 s).
+     */
     Duration taskPollInitial() {
       return Duration.ofMillis(Math.max(5, taskPollInterval.toMillis() / 10));
     }
@@ -90,7 +93,9 @@ final class BenchEnv implements AutoCloseable {
       m.put("maxClonesPerSource", "1 (controller default)");
       m.put("maxTasksPerStorage", "4 (controller default)");
       m.put("maxTasksPerNode", "16 (controller default)");
-      m.put("deepVerifyInterval", deepVerifyInterval == null ? "10m (controller default)" : ms(deepVerifyInterval));
+      m.put(
+          "deepVerifyInterval",
+          deepVerifyInterval == null ? "10m (controller default)" : ms(deepVerifyInterval));
       m.put("addressProbe", false);
       m.put("heapMax", xmx == null ? "JVM default" : xmx);
       m.put("jvmOptions", jvmOptions);
@@ -117,8 +122,14 @@ final class BenchEnv implements AutoCloseable {
   private Process controller;
   private final boolean keep;
 
-  private BenchEnv(Path project, Path work, EmbeddedDatabase db, ProxmoxSimulator sim, ControllerSettings settings,
-      int apiPort, boolean keep) {
+  private BenchEnv(
+      Path project,
+      Path work,
+      EmbeddedDatabase db,
+      ProxmoxSimulator sim,
+      ControllerSettings settings,
+      int apiPort,
+      boolean keep) {
     this.project = project;
     this.work = work;
     this.db = db;
@@ -128,7 +139,10 @@ final class BenchEnv implements AutoCloseable {
     this.keep = keep;
   }
 
-  /** The controller JVM options {@code serve} uses: {@code config/controller.jvm.options}, comments removed. */
+  /**
+   * The controller JVM options {@code serve} uses: {@code config/controller.jvm.options}, comments
+   * removed.
+   */
   static List<String> shippedJvmOptions() {
     Path file = project().resolve("config/controller.jvm.options");
     try {
@@ -138,7 +152,10 @@ final class BenchEnv implements AutoCloseable {
     }
   }
 
-  /** A java argument file's options: {@code #} starts a comment, options are separated by white space. */
+  /**
+   * A java argument file's options: {@code #} starts a comment, options are separated by white
+   * space.
+   */
   static List<String> parseJvmOptionsFile(List<String> lines) {
     List<String> out = new ArrayList<>();
     for (String line : lines) {
@@ -158,12 +175,14 @@ final class BenchEnv implements AutoCloseable {
     return Path.of(home != null ? home : System.getProperty("user.dir")).toAbsolutePath();
   }
 
-  static BenchEnv start(SimulatorOptions.Builder simOptions, ControllerSettings settings, boolean keep)
+  static BenchEnv start(
+      SimulatorOptions.Builder simOptions, ControllerSettings settings, boolean keep)
       throws Exception {
     Path project = project();
     Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " not found: build with ./mvnw -DskipTests package (bin/cloudpods does)");
+      throw new IllegalStateException(
+          jar + " not found: build with ./mvnw -DskipTests package (bin/cloudpods does)");
     }
     Path work = Files.createTempDirectory("cloudpods-bench-");
     progress("work directory " + work);
@@ -171,14 +190,27 @@ final class BenchEnv implements AutoCloseable {
     EmbeddedDatabase db = EmbeddedDatabase.startEphemeral();
     ProxmoxSimulator sim;
     try {
-      sim = ProxmoxSimulator.start(simOptions.bindHost("127.0.0.1").port(0).http(true)
-          .token(SIM_TOKEN_ID, UUID.randomUUID().toString()).authFailureDelay(Duration.ZERO).build());
+      sim =
+          ProxmoxSimulator.start(
+              simOptions
+                  .bindHost("127.0.0.1")
+                  .port(0)
+                  .http(true)
+                  .token(SIM_TOKEN_ID, UUID.randomUUID().toString())
+                  .authFailureDelay(Duration.ZERO)
+                  .build());
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
-    progress("simulator at " + sim.baseUrl() + " (" + sim.options().nodes() + " node(s), time scale "
-        + sim.timing().timeScale() + ")");
+    progress(
+        "simulator at "
+            + sim.baseUrl()
+            + " ("
+            + sim.options().nodes()
+            + " node(s), time scale "
+            + sim.timing().timeScale()
+            + ")");
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -229,14 +261,18 @@ final class BenchEnv implements AutoCloseable {
     env.put("CLOUDPODS_AUTH_BOOTSTRAP_TOKEN", adminToken);
     env.putAll(settings.env());
     Path log = work.resolve("controller.log");
-    progress("starting the controller (" + String.join(" ", cmd.subList(1, cmd.size())) + "), log " + log);
+    progress(
+        "starting the controller ("
+            + String.join(" ", cmd.subList(1, cmd.size()))
+            + "), log "
+            + log);
     long t0 = System.nanoTime();
     controller = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (true) {
       if (!controller.isAlive()) {
-        throw new IllegalStateException("controller exited with " + controller.exitValue() + "; last lines:\n"
-            + tail(log, 30));
+        throw new IllegalStateException(
+            "controller exited with " + controller.exitValue() + "; last lines:\n" + tail(log, 30));
       }
       try {
         if (get("/api/v1/tenants").statusCode() == 200) {
@@ -246,11 +282,15 @@ final class BenchEnv implements AutoCloseable {
         // not listening yet
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("controller did not answer within 3 minutes; last lines:\n" + tail(log, 30));
+        throw new IllegalStateException(
+            "controller did not answer within 3 minutes; last lines:\n" + tail(log, 30));
       }
       Thread.sleep(200);
     }
-    progress(String.format("controller up (pid %d) after %.1f s", controller.pid(), (System.nanoTime() - t0) / 1e9));
+    progress(
+        String.format(
+            "controller up (pid %d) after %.1f s",
+            controller.pid(), (System.nanoTime() - t0) / 1e9));
   }
 
   long controllerPid() {
@@ -276,7 +316,8 @@ final class BenchEnv implements AutoCloseable {
 
   /** Resident set size of the controller process, bytes. */
   long controllerRssBytes() throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc", Long.toString(controller.pid()), "status"))) {
+    for (String l :
+        Files.readAllLines(Path.of("/proc", Long.toString(controller.pid()), "status"))) {
       if (l.startsWith("VmRSS:")) {
         return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
       }
@@ -302,7 +343,9 @@ final class BenchEnv implements AutoCloseable {
     return clockTicks;
   }
 
-  /** Heap figures of the controller from {@code jcmd GC.heap_info}, before and after {@code GC.run}. */
+  /**
+   * Heap figures of the controller from {@code jcmd GC.heap_info}, before and after {@code GC.run}.
+   */
   Map<String, Object> controllerHeap() throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     String before = jcmd("GC.heap_info");
@@ -318,16 +361,21 @@ final class BenchEnv implements AutoCloseable {
     }
     m.put("rssBytes", controllerRssBytes());
     m.put("heapMax", settings.xmx() == null ? "JVM default" : settings.xmx());
-    m.put("method", "jcmd <pid> GC.heap_info (sum of 'used' of the heap lines, Metaspace excluded), "
-        + "then jcmd <pid> GC.run (System.gc(), a full collection) and GC.heap_info again; "
-        + "usedAfterFullGc is the live heap");
+    m.put(
+        "method",
+        "jcmd <pid> GC.heap_info (sum of 'used' of the heap lines, Metaspace excluded), "
+            + "then jcmd <pid> GC.run (System.gc(), a full collection) and GC.heap_info again; "
+            + "usedAfterFullGc is the live heap");
     m.put("heapInfoAfterFullGc", after.lines().skip(1).map(String::trim).toList());
     return m;
   }
 
   private String jcmd(String command) throws Exception {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Process p = new ProcessBuilder(jcmd, Long.toString(controller.pid()), command).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(jcmd, Long.toString(controller.pid()), command)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("jcmd " + command + " failed: " + out);
@@ -345,7 +393,10 @@ final class BenchEnv implements AutoCloseable {
     return heapSum(heapInfo, 1);
   }
 
-  /** Sum of one column ({@code total} = 1, {@code used} = 2) over the heap lines, Metaspace excluded. */
+  /**
+   * Sum of one column ({@code total} = 1, {@code used} = 2) over the heap lines, Metaspace
+   * excluded.
+   */
   private static long heapSum(String heapInfo, int group) {
     long sum = 0;
     for (String line : heapInfo.lines().toList()) {
@@ -367,15 +418,24 @@ final class BenchEnv implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(apiUrl() + path)).timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + adminToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(apiUrl() + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + adminToken)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> send(String method, String path, String contentType, String body)
       throws IOException, InterruptedException {
-    HttpRequest r = HttpRequest.newBuilder(URI.create(apiUrl() + path)).timeout(Duration.ofSeconds(120))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", contentType)
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(apiUrl() + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Authorization", "Bearer " + adminToken)
+            .header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return http.send(r, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -385,9 +445,17 @@ final class BenchEnv implements AutoCloseable {
     HttpResponse<String> r = send(method, path, contentType, body);
     if (r.statusCode() / 100 != 2) {
       String b = r.body();
-      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": "
-          + (b.length() > 2000 ? b.substring(0, 2000) + "..." : b)
-          + (r.statusCode() >= 500 ? "\ncontroller log, last lines:\n" + tail(work.resolve("controller.log"), 15) : ""));
+      throw new IllegalStateException(
+          method
+              + " "
+              + path
+              + " answered "
+              + r.statusCode()
+              + ": "
+              + (b.length() > 2000 ? b.substring(0, 2000) + "..." : b)
+              + (r.statusCode() >= 500
+                  ? "\ncontroller log, last lines:\n" + tail(work.resolve("controller.log"), 15)
+                  : ""));
     }
     return r;
   }
@@ -398,7 +466,8 @@ final class BenchEnv implements AutoCloseable {
 
   /** An IP pool with room for 60,000 pods and the tenant {@value #TENANT}. */
   void applyPoolAndTenant() throws IOException, InterruptedException {
-    apply("""
+    apply(
+        """
         apiVersion: cloudpods.io/v1alpha1
         kind: IpPool
         metadata: {name: default}
@@ -408,7 +477,8 @@ final class BenchEnv implements AutoCloseable {
         kind: Tenant
         metadata: {name: %s}
         spec: {displayName: Benchmark}
-        """.formatted(TENANT));
+        """
+            .formatted(TENANT));
   }
 
   static String podSetYaml(String name, int replicas, int memoryMb, String clone) {
@@ -420,7 +490,8 @@ final class BenchEnv implements AutoCloseable {
           replicas: %d
           template:
             spec: {cores: 1, memoryMb: %d, swapMb: 0, diskGb: 8, cloneMode: %s}
-        """.formatted(name, TENANT, replicas, memoryMb, clone);
+        """
+        .formatted(name, TENANT, replicas, memoryMb, clone);
   }
 
   /** PodSets of at most 1,000 replicas (the schema's maximum) adding up to {@code pods}. */
@@ -449,7 +520,9 @@ final class BenchEnv implements AutoCloseable {
   /** Pods whose {@code Ready} condition is {@code True}. */
   int readyPods(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("""
+        ResultSet rs =
+            s.executeQuery(
+                """
             SELECT count(*) FROM cloud_pod p WHERE p.deletion_timestamp IS NULL AND EXISTS (
               SELECT 1 FROM jsonb_array_elements(coalesce(p.status->'conditions', '[]'::jsonb)) c
               WHERE c->>'type' = 'Ready' AND c->>'status' = 'True')""")) {
@@ -459,13 +532,16 @@ final class BenchEnv implements AutoCloseable {
   }
 
   int pods(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM cloud_pod")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM cloud_pod")) {
       rs.next();
       return rs.getInt(1);
     }
   }
 
-  /** Waits until {@code n} pods are Ready; returns the wall-clock millis when that was seen, or -1. */
+  /**
+   * Waits until {@code n} pods are Ready; returns the wall-clock millis when that was seen, or -1.
+   */
   long waitReady(int n, Duration max, Duration poll) throws Exception {
     long deadline = System.nanoTime() + max.toNanos();
     long lastReport = 0;
@@ -476,8 +552,11 @@ final class BenchEnv implements AutoCloseable {
           return System.currentTimeMillis();
         }
         if (!controller.isAlive()) {
-          throw new IllegalStateException("controller exited with " + controller.exitValue() + "; last lines:\n"
-              + tail(work.resolve("controller.log"), 30));
+          throw new IllegalStateException(
+              "controller exited with "
+                  + controller.exitValue()
+                  + "; last lines:\n"
+                  + tail(work.resolve("controller.log"), 30));
         }
         if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
           progress("  " + ready + "/" + n + " pods Ready");

@@ -58,7 +58,8 @@ public final class BenchMain {
       return;
     }
     try {
-      String json = BenchEnv.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc);
+      String json =
+          BenchEnv.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc);
       System.out.println(json);
       System.out.flush();
       if (options.out != null) {
@@ -84,13 +85,14 @@ public final class BenchMain {
     doc.put("startedAt", Instant.now().toString());
     Map<String, Object> machineBefore = machine();
     long t0 = System.nanoTime();
-    Scenarios.Result r = switch (scenario) {
-      case "converge" -> Scenarios.converge(o);
-      case "steady" -> Scenarios.steady(o);
-      case "reaction" -> Scenarios.reaction(o);
-      case "api" -> Scenarios.api(o);
-      default -> throw new IllegalArgumentException(scenario);
-    };
+    Scenarios.Result r =
+        switch (scenario) {
+          case "converge" -> Scenarios.converge(o);
+          case "steady" -> Scenarios.steady(o);
+          case "reaction" -> Scenarios.reaction(o);
+          case "api" -> Scenarios.api(o);
+          default -> throw new IllegalArgumentException(scenario);
+        };
     doc.put("parameters", r.parameters());
     doc.put("simulator", r.simulator());
     doc.put("machine", machineBefore);
@@ -114,7 +116,12 @@ public final class BenchMain {
     } catch (IOException | RuntimeException ignored) {
       // not Linux
     }
-    String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+    String os =
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch");
     try {
       for (String l : Files.readAllLines(Path.of("/etc/os-release"))) {
         if (l.startsWith("PRETTY_NAME=")) {
@@ -125,16 +132,24 @@ public final class BenchMain {
       // keep the JVM's view
     }
     m.put("os", os);
-    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
-        + System.getProperty("java.vendor") + ")");
+    m.put(
+        "java",
+        System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")");
     m.put("benchJvm", ManagementFactory.getRuntimeMXBean().getInputArguments());
     m.put("loadAverage", loadAverage());
     long self = ProcessHandle.current().pid();
-    m.put("otherJavaProcesses", ProcessHandle.allProcesses()
-        .filter(p -> p.pid() != self)
-        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-        .filter(p -> p.parent().map(pp -> pp.pid() != self).orElse(true))
-        .count());
+    m.put(
+        "otherJavaProcesses",
+        ProcessHandle.allProcesses()
+            .filter(p -> p.pid() != self)
+            .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+            .filter(p -> p.parent().map(pp -> pp.pid() != self).orElse(true))
+            .count());
     return m;
   }
 

@@ -76,10 +76,12 @@ final class BenchOptions {
   static BenchOptions parse(List<String> args) {
     BenchOptions o = new BenchOptions();
     if (args.isEmpty()) {
-      throw new IllegalArgumentException("missing scenario (converge, steady, reaction, api, all, help)");
+      throw new IllegalArgumentException(
+          "missing scenario (converge, steady, reaction, api, all, help)");
     }
     o.scenario = args.get(0);
-    if (!List.of("converge", "steady", "reaction", "api", "all", "help", "--help", "-h").contains(o.scenario)) {
+    if (!List.of("converge", "steady", "reaction", "api", "all", "help", "--help", "-h")
+        .contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario '" + o.scenario + "'");
     }
     for (int i = 1; i < args.size(); i++) {
@@ -207,15 +209,20 @@ final class BenchOptions {
     return m;
   }
 
-  /** JVM options separated by spaces, or {@code none}; each must look like one ({@code -X...}, {@code -D...}). */
+  /**
+   * JVM options separated by spaces, or {@code none}; each must look like one ({@code -X...},
+   * {@code -D...}).
+   */
   static java.util.List<String> jvmOptions(String flag, String v) {
     if (v.trim().equals("none")) {
       return java.util.List.of();
     }
-    java.util.List<String> out = java.util.Arrays.stream(v.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
+    java.util.List<String> out =
+        java.util.Arrays.stream(v.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
     for (String x : out) {
       if (!x.startsWith("-")) {
-        throw new IllegalArgumentException(flag + ": '" + x + "' is not a JVM option (they start with '-')");
+        throw new IllegalArgumentException(
+            flag + ": '" + x + "' is not a JVM option (they start with '-')");
       }
     }
     return out;

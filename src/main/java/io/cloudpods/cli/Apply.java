@@ -11,7 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.RequestBody;
 
-/** {@code apply} and {@code diff}: both send the manifests as one batch to {@code POST /api/v1/apply}. */
+/**
+ * {@code apply} and {@code diff}: both send the manifests as one batch to {@code POST
+ * /api/v1/apply}.
+ */
 final class Apply {
   private static final Pattern ITEM = Pattern.compile("items\\[(\\d+)]\\.?");
 
@@ -23,10 +26,14 @@ final class Apply {
 
   int apply(Args a) {
     if (!a.operands().isEmpty()) {
-      throw CliException.usage("apply takes no arguments besides -f FILE|DIR|- (got '" + a.operands().get(0) + "')");
+      throw CliException.usage(
+          "apply takes no arguments besides -f FILE|DIR|- (got '" + a.operands().get(0) + "')");
     }
     boolean dryRun = a.bool("dry-run");
-    Duration timeout = a.has("timeout") ? CliMain.parseDuration(a.value("timeout"), "timeout") : Waiter.DEFAULT_TIMEOUT;
+    Duration timeout =
+        a.has("timeout")
+            ? CliMain.parseDuration(a.value("timeout"), "timeout")
+            : Waiter.DEFAULT_TIMEOUT;
     if (a.has("timeout") && !a.bool("wait")) {
       throw CliException.usage("--timeout is used only with --wait");
     }
@@ -36,9 +43,20 @@ final class Apply {
     for (JsonNode item : response.path("items")) {
       Optional<ResourceKind> kind = ResourceKind.ofKindField(item.path("kind").asText());
       String name = item.path("name").asText();
-      String qualified = kind.map(ResourceKind::qualified).orElse(item.path("kind").asText().toLowerCase());
-      cli.out.println(qualified + "/" + name + " " + item.path("result").asText() + (dryRun ? " (dry run)" : ""));
-      kind.ifPresent(k -> targets.add(new Waiter.Target(k, k.tenantScoped() ? item.path("tenant").asText(null) : null, name)));
+      String qualified =
+          kind.map(ResourceKind::qualified).orElse(item.path("kind").asText().toLowerCase());
+      cli.out.println(
+          qualified
+              + "/"
+              + name
+              + " "
+              + item.path("result").asText()
+              + (dryRun ? " (dry run)" : ""));
+      kind.ifPresent(
+          k ->
+              targets.add(
+                  new Waiter.Target(
+                      k, k.tenantScoped() ? item.path("tenant").asText(null) : null, name)));
     }
     cli.out.flush();
     if (a.bool("wait") && !dryRun) {
@@ -55,9 +73,16 @@ final class Apply {
     }
     try {
       return cli.http()
-          .call("POST", "/api/v1/apply" + (dryRun ? "?dryRun=true" : ""), RequestBody.create(body.toString(), Http.YAML));
+          .call(
+              "POST",
+              "/api/v1/apply" + (dryRun ? "?dryRun=true" : ""),
+              RequestBody.create(body.toString(), Http.YAML));
     } catch (ServerException e) {
-      throw new ServerException(e.status(), e.reason(), locate(e.getMessage(), ms), e.details().stream().map(d -> locate(d, ms)).toList());
+      throw new ServerException(
+          e.status(),
+          e.reason(),
+          locate(e.getMessage(), ms),
+          e.details().stream().map(d -> locate(d, ms)).toList());
     }
   }
 
@@ -78,7 +103,8 @@ final class Apply {
 
   int diff(Args a) {
     if (!a.operands().isEmpty()) {
-      throw CliException.usage("diff takes no arguments besides -f FILE|DIR|- (got '" + a.operands().get(0) + "')");
+      throw CliException.usage(
+          "diff takes no arguments besides -f FILE|DIR|- (got '" + a.operands().get(0) + "')");
     }
     List<Manifest> ms = Manifest.load(a.values("filename"), cli.in, cli.cwd, a.value("tenant"));
     JsonNode response = send(ms, true);
@@ -87,7 +113,8 @@ final class Apply {
     for (JsonNode item : response.path("items")) {
       Manifest m = i < ms.size() ? ms.get(i) : null;
       i++;
-      ResourceKind kind = ResourceKind.ofKindField(item.path("kind").asText()).orElse(m == null ? null : m.kind());
+      ResourceKind kind =
+          ResourceKind.ofKindField(item.path("kind").asText()).orElse(m == null ? null : m.kind());
       if (kind == null) {
         continue;
       }
@@ -101,7 +128,10 @@ final class Apply {
         cli.out.println(label + " unchanged");
         continue;
       }
-      Optional<JsonNode> current = result.equals("created") ? Optional.empty() : cli.http().find(kind.objectPath(tenant, name));
+      Optional<JsonNode> current =
+          result.equals("created")
+              ? Optional.empty()
+              : cli.http().find(kind.objectPath(tenant, name));
       differs = true;
       if (current.isEmpty()) {
         cli.out.println(label + " new");

@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * A parsed command line: positional words and flags. Accepts {@code --name value}, {@code
  * --name=value}, {@code -o value}, {@code -ovalue} and {@code --} (everything after it is
- * positional). Flags may stand anywhere, before or after the command. Hand-written so that the
- * CLI starts without an argument-parsing framework.
+ * positional). Flags may stand anywhere, before or after the command. Hand-written so that the CLI
+ * starts without an argument-parsing framework.
  */
 final class Args {
 
@@ -96,11 +96,13 @@ final class Args {
         String canonical = BOOLEAN_FLAGS.get(name);
         String v = value == null ? "true" : value;
         if (!v.equals("true") && !v.equals("false")) {
-          throw CliException.usage("flag '--" + canonical + "' takes no value other than true or false");
+          throw CliException.usage(
+              "flag '--" + canonical + "' takes no value other than true or false");
         }
         flags.computeIfAbsent(canonical, k -> new ArrayList<>()).add(v);
       } else {
-        throw CliException.usage("unknown flag '" + (eq >= 0 ? a.substring(0, a.indexOf('=')) : a) + "'");
+        throw CliException.usage(
+            "unknown flag '" + (eq >= 0 ? a.substring(0, a.indexOf('=')) : a) + "'");
       }
     }
     return new Args(positional, flags);

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A failure the CLI reports as {@code error: <message>} on stderr, optionally followed by indented
- * detail lines, and exits with {@link #exitCode()}: {@link #USAGE} for a wrong command line,
- * {@link #FAILURE} for everything the server or the input refused.
+ * detail lines, and exits with {@link #exitCode()}: {@link #USAGE} for a wrong command line, {@link
+ * #FAILURE} for everything the server or the input refused.
  */
 class CliException extends RuntimeException {
   static final int FAILURE = 1;

@@ -29,10 +29,13 @@ public final class CliMain {
   final PrintStream err;
   final Map<String, String> env;
   final Path cwd;
+
   /** The project directory of the launcher ({@code -Dcloudpods.home}); may be null. */
   final Path home;
+
   /** Progress is redrawn in place on a terminal and printed as change lines otherwise. */
   final boolean terminal;
+
   final Duration pollInterval;
 
   private Args args;
@@ -58,8 +61,14 @@ public final class CliMain {
   }
 
   public static void main(String[] argv) {
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            false,
+            StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
     int code = run(argv, System.in, out, err, System.getenv());
     out.flush();
     err.flush();
@@ -67,9 +76,13 @@ public final class CliMain {
   }
 
   /** Runs one command line; never calls {@code System.exit}. */
-  public static int run(String[] argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+  public static int run(
+      String[] argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
     String homeProp = System.getProperty("cloudpods.home");
-    Path home = homeProp != null ? Path.of(homeProp) : env.get("CLOUDPODS_HOME") != null ? Path.of(env.get("CLOUDPODS_HOME")) : null;
+    Path home =
+        homeProp != null
+            ? Path.of(homeProp)
+            : env.get("CLOUDPODS_HOME") != null ? Path.of(env.get("CLOUDPODS_HOME")) : null;
     return new CliMain(
             in,
             out,
@@ -137,7 +150,8 @@ public final class CliMain {
         args.allowOnly(command, java.util.Set.of("tenant", "filename", "ignore-not-found"));
         return new Get(this).delete(args);
       case "apply":
-        args.allowOnly(command, java.util.Set.of("filename", "dry-run", "wait", "timeout", "tenant"));
+        args.allowOnly(
+            command, java.util.Set.of("filename", "dry-run", "wait", "timeout", "tenant"));
         return new Apply(this).apply(args);
       case "diff":
         args.allowOnly(command, java.util.Set.of("filename", "tenant"));
@@ -146,7 +160,8 @@ public final class CliMain {
         args.allowOnly(command, java.util.Set.of("for", "timeout", "tenant", "filename"));
         return new Waiter(this).waitCommand(args);
       case "events":
-        args.allowOnly(command, java.util.Set.of("watch", "tenant", "output", "limit", "all-tenants"));
+        args.allowOnly(
+            command, java.util.Set.of("watch", "tenant", "output", "limit", "all-tenants"));
         return new Events(this).events(args);
       case "completion":
         args.allowOnly(command, java.util.Set.of());
@@ -186,8 +201,9 @@ public final class CliMain {
   }
 
   /**
-   * {@code --token}, then {@code CLOUDPODS_TOKEN}, then {@code .cloudpods/admin-token} in the current
-   * directory, then in the launcher's project directory (where {@code serve --embedded} writes it).
+   * {@code --token}, then {@code CLOUDPODS_TOKEN}, then {@code .cloudpods/admin-token} in the
+   * current directory, then in the launcher's project directory (where {@code serve --embedded}
+   * writes it).
    */
   String token() {
     String t = args.value("token");
@@ -256,7 +272,8 @@ public final class CliMain {
       end = m.end();
     }
     if (end == 0 || end != t.length()) {
-      throw CliException.usage("invalid duration '" + text + "' for --" + flag + " (e.g. 30s, 5m, 1h)");
+      throw CliException.usage(
+          "invalid duration '" + text + "' for --" + flag + " (e.g. 30s, 5m, 1h)");
     }
     return d;
   }

@@ -16,7 +16,9 @@ import okio.BufferedSource;
  * arrives over Server-Sent Events ({@code GET /api/v1/events?watch=true}).
  */
 final class Events {
-  private static final List<String> HEADERS = List.of("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "MESSAGE");
+  private static final List<String> HEADERS =
+      List.of("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "MESSAGE");
+
   /** Column widths of a watched stream, where later rows cannot widen earlier ones. */
   private static final int[] STREAM_WIDTHS = {5, 12, 5, 16, 24, 0};
 
@@ -70,7 +72,8 @@ final class Events {
       items.forEach(e -> out.println(Table.line(row(e, now), STREAM_WIDTHS)));
     }
     out.flush();
-    String since = items.isEmpty() ? "" : "&since=" + items.get(items.size() - 1).path("id").asLong();
+    String since =
+        items.isEmpty() ? "" : "&since=" + items.get(items.size() - 1).path("id").asLong();
     try (Response r = http.stream("/api/v1/events?watch=true" + tenantQuery + since)) {
       readStream(
           r.body().source(),
@@ -80,15 +83,17 @@ final class Events {
             out.flush();
           });
     } catch (IOException e) {
-      throw CliException.failure("the event stream from " + http.server() + " broke: " + e.getMessage());
+      throw CliException.failure(
+          "the event stream from " + http.server() + " broke: " + e.getMessage());
     }
-    throw CliException.failure("the event stream from " + http.server() + " ended (the server closed it)");
+    throw CliException.failure(
+        "the event stream from " + http.server() + " ended (the server closed it)");
   }
 
   /**
-   * Reads {@code text/event-stream} until it ends: {@code data:} lines are joined and handed over at
-   * each blank line; comments ({@code :...}) and the {@code id}, {@code event}, {@code retry} fields
-   * are skipped.
+   * Reads {@code text/event-stream} until it ends: {@code data:} lines are joined and handed over
+   * at each blank line; comments ({@code :...}) and the {@code id}, {@code event}, {@code retry}
+   * fields are skipped.
    */
   static void readStream(BufferedSource source, Consumer<String> onData) throws IOException {
     StringBuilder data = new StringBuilder();

@@ -24,11 +24,13 @@ final class Get {
   int get(Args a) {
     List<String> ops = a.operands();
     if (ops.isEmpty()) {
-      throw CliException.usage("get needs a kind: cloudpods get KIND [NAME] (kinds: " + ResourceKind.ALL_NAMES + ")");
+      throw CliException.usage(
+          "get needs a kind: cloudpods get KIND [NAME] (kinds: " + ResourceKind.ALL_NAMES + ")");
     }
     String output = a.value("output") == null ? "" : a.value("output");
     if (!List.of("", "wide", "json", "yaml", "name").contains(output)) {
-      throw CliException.usage("unknown output format '" + output + "' (one of: wide, json, yaml, name)");
+      throw CliException.usage(
+          "unknown output format '" + output + "' (one of: wide, json, yaml, name)");
     }
     ResourceKind kind;
     List<String> names = new ArrayList<>();
@@ -64,10 +66,13 @@ final class Get {
     switch (output) {
       case "json" -> out.println(Json.pretty(body));
       case "yaml" -> out.print(Json.yaml(body));
-      case "name" -> items.forEach(i -> out.println(kind.singular() + "/" + i.path("metadata").path("name").asText()));
+      case "name" ->
+          items.forEach(
+              i -> out.println(kind.singular() + "/" + i.path("metadata").path("name").asText()));
       default -> {
         if (items.isEmpty()) {
-          cli.err.println("No resources found" + (tenant == null ? "." : " in tenant " + tenant + "."));
+          cli.err.println(
+              "No resources found" + (tenant == null ? "." : " in tenant " + tenant + "."));
           return 0;
         }
         table(kind, items, output.equals("wide"), cli.now()).print(out, !a.bool("no-headers"));
@@ -90,7 +95,9 @@ final class Get {
     Table t;
     switch (kind) {
       case CLOUDPOD -> {
-        List<String> h = new ArrayList<>(List.of("NAME", "TENANT", "PHASE", "READY", "VMID", "NODE", "IP", "AGE"));
+        List<String> h =
+            new ArrayList<>(
+                List.of("NAME", "TENANT", "PHASE", "READY", "VMID", "NODE", "IP", "AGE"));
         if (wide) {
           h.addAll(List.of("CORES", "MEMORY", "DISK", "POWER", "TEMPLATE", "REASON"));
         }
@@ -137,7 +144,9 @@ final class Get {
                       name(o),
                       o.path("metadata").path("tenant").asText("<none>"),
                       Table.text(spec.get("replicas")),
-                      o.path("status").path("readyReplicas").asInt(0) + "/" + spec.path("replicas").asInt(0),
+                      o.path("status").path("readyReplicas").asInt(0)
+                          + "/"
+                          + spec.path("replicas").asInt(0),
                       Table.age(o.path("metadata").path("creationTimestamp"), now)));
           if (wide) {
             r.addAll(
@@ -158,7 +167,10 @@ final class Get {
         t = new Table(h);
         for (JsonNode o : items) {
           JsonNode usage = o.path("status").path("usage");
-          JsonNode quota = o.path("status").has("quota") ? o.path("status").path("quota") : o.path("spec").path("quota");
+          JsonNode quota =
+              o.path("status").has("quota")
+                  ? o.path("status").path("quota")
+                  : o.path("spec").path("quota");
           List<String> r =
               new ArrayList<>(
                   List.of(
@@ -168,13 +180,17 @@ final class Get {
                       ofQuota(usage.get("memoryMb"), quota.get("maxMemoryMb"), "Mi"),
                       Table.age(o.path("metadata").path("creationTimestamp"), now)));
           if (wide) {
-            r.addAll(List.of(ofQuota(usage.get("diskGb"), quota.get("maxDiskGb"), "Gi"), Table.text(o.path("spec").get("displayName"))));
+            r.addAll(
+                List.of(
+                    ofQuota(usage.get("diskGb"), quota.get("maxDiskGb"), "Gi"),
+                    Table.text(o.path("spec").get("displayName"))));
           }
           t.row(r);
         }
       }
       default -> {
-        List<String> h = new ArrayList<>(List.of("NAME", "CIDR", "RANGE", "ALLOCATED", "FREE", "AGE"));
+        List<String> h =
+            new ArrayList<>(List.of("NAME", "CIDR", "RANGE", "ALLOCATED", "FREE", "AGE"));
         if (wide) {
           h.addAll(List.of("GATEWAY", "BRIDGE", "RESERVED"));
         }
@@ -192,7 +208,11 @@ final class Get {
                       Table.text(st.get("free")),
                       Table.age(o.path("metadata").path("creationTimestamp"), now)));
           if (wide) {
-            r.addAll(List.of(Table.text(spec.get("gateway")), Table.text(spec.get("bridge")), Table.text(st.get("reserved"))));
+            r.addAll(
+                List.of(
+                    Table.text(spec.get("gateway")),
+                    Table.text(spec.get("bridge")),
+                    Table.text(st.get("reserved"))));
           }
           t.row(r);
         }
@@ -205,7 +225,10 @@ final class Get {
     return o.path("metadata").path("name").asText("<none>");
   }
 
-  /** {@code 3/10}: usage against quota; a missing limit means unlimited and shows as the usage alone. */
+  /**
+   * {@code 3/10}: usage against quota; a missing limit means unlimited and shows as the usage
+   * alone.
+   */
   private static String ofQuota(JsonNode used, JsonNode limit, String unit) {
     String u = used == null || used.isNull() ? "0" : used.asText();
     return limit == null || limit.isNull() ? u + unit : u + "/" + limit.asText() + unit;
@@ -268,7 +291,8 @@ final class Get {
     String tenant = kind.tenantScoped() ? cli.tenant(a) : null;
     Http http = cli.http();
     JsonNode o = http.get(kind.objectPath(tenant, name));
-    String q = "/api/v1/events?limit=500" + (tenant == null ? "" : "&tenant=" + Http.segment(tenant));
+    String q =
+        "/api/v1/events?limit=500" + (tenant == null ? "" : "&tenant=" + Http.segment(tenant));
     List<JsonNode> events = new ArrayList<>();
     JsonNode ev = http.get(q);
     for (JsonNode e : ev.isArray() ? ev : ev.path("items")) {
@@ -280,7 +304,8 @@ final class Get {
     return 0;
   }
 
-  static void describeTo(PrintStream out, ResourceKind kind, JsonNode o, List<JsonNode> events, Instant now) {
+  static void describeTo(
+      PrintStream out, ResourceKind kind, JsonNode o, List<JsonNode> events, Instant now) {
     JsonNode m = o.path("metadata");
     field(out, "Name", m.path("name").asText());
     field(out, "Kind", kind.kind());
@@ -288,26 +313,44 @@ final class Get {
       field(out, "Tenant", m.get("tenant").asText());
     }
     List<String> labels = new ArrayList<>();
-    m.path("labels").fields().forEachRemaining(e -> labels.add(e.getKey() + "=" + e.getValue().asText()));
+    m.path("labels")
+        .fields()
+        .forEachRemaining(e -> labels.add(e.getKey() + "=" + e.getValue().asText()));
     field(out, "Labels", labels.isEmpty() ? "<none>" : String.join(",", labels));
     field(out, "UID", Table.text(m.get("uid")));
     field(
         out,
         "Generation",
         Table.text(m.get("generation"))
-            + (o.path("status").hasNonNull("observedGeneration") ? " (observed " + o.path("status").get("observedGeneration").asText() + ")" : ""));
+            + (o.path("status").hasNonNull("observedGeneration")
+                ? " (observed " + o.path("status").get("observedGeneration").asText() + ")"
+                : ""));
     field(out, "ResourceVersion", Table.text(m.get("resourceVersion")));
-    field(out, "Created", Table.text(m.get("creationTimestamp")) + " (" + Table.age(m.get("creationTimestamp"), now) + " ago)");
+    field(
+        out,
+        "Created",
+        Table.text(m.get("creationTimestamp"))
+            + " ("
+            + Table.age(m.get("creationTimestamp"), now)
+            + " ago)");
     if (m.hasNonNull("deletionTimestamp")) {
       field(out, "Deleting since", Table.text(m.get("deletionTimestamp")));
     }
     if (m.hasNonNull("ownerReference")) {
-      field(out, "Owned by", m.path("ownerReference").path("kind").asText() + "/" + m.path("ownerReference").path("name").asText());
+      field(
+          out,
+          "Owned by",
+          m.path("ownerReference").path("kind").asText()
+              + "/"
+              + m.path("ownerReference").path("name").asText());
     }
     out.println("Spec:");
     tree(out, o.path("spec"), "  ");
     out.println("Status:");
-    ObjectNode st = o.path("status").isObject() ? ((ObjectNode) o.get("status")).deepCopy() : Json.NODES.objectNode();
+    ObjectNode st =
+        o.path("status").isObject()
+            ? ((ObjectNode) o.get("status")).deepCopy()
+            : Json.NODES.objectNode();
     JsonNode conditions = st.remove("conditions");
     if (st.isEmpty()) {
       out.println("  <none>");
@@ -335,9 +378,15 @@ final class Get {
       out.println("  <none>");
     } else {
       Table t = new Table(List.of("  AGE", "LEVEL", "REASON", "MESSAGE"));
-      List<JsonNode> recent = events.size() > 20 ? events.subList(events.size() - 20, events.size()) : events;
+      List<JsonNode> recent =
+          events.size() > 20 ? events.subList(events.size() - 20, events.size()) : events;
       for (JsonNode e : recent) {
-        t.row(List.of("  " + Table.age(e.get("ts"), now), e.path("level").asText(""), e.path("reason").asText(""), e.path("message").asText("")));
+        t.row(
+            List.of(
+                "  " + Table.age(e.get("ts"), now),
+                e.path("level").asText(""),
+                e.path("reason").asText(""),
+                e.path("message").asText("")));
       }
       t.print(out, true);
     }
@@ -398,7 +447,8 @@ final class Get {
       if (!ops.isEmpty()) {
         throw CliException.usage("delete takes either -f FILE or KIND NAME, not both");
       }
-      List<Manifest> ms = new ArrayList<>(Manifest.load(a.values("filename"), cli.in, cli.cwd, a.value("tenant")));
+      List<Manifest> ms =
+          new ArrayList<>(Manifest.load(a.values("filename"), cli.in, cli.cwd, a.value("tenant")));
       // what is owned goes before its owner: pods, then PodSets, then pools and tenants
       ms.sort(Comparator.comparing((Manifest x) -> x.kind().ordinal()).reversed());
       for (Manifest x : ms) {
@@ -425,7 +475,8 @@ final class Get {
         names.addAll(ops.subList(1, ops.size()));
       }
       if (names.isEmpty()) {
-        throw CliException.usage("delete needs a name: cloudpods delete " + kind.singular() + " NAME");
+        throw CliException.usage(
+            "delete needs a name: cloudpods delete " + kind.singular() + " NAME");
       }
       String tenant = kind.tenantScoped() ? cli.tenant(a) : null;
       for (String n : names) {

@@ -51,7 +51,8 @@ final class Help {
 
   static String of(String command) {
     return switch (command) {
-      case "get" -> """
+      case "get" ->
+          """
           Usage: cloudpods get KIND [NAME...] [-o wide|json|yaml|name] [--tenant T] [--no-headers]
                  cloudpods get KIND/NAME...
 
@@ -66,15 +67,19 @@ final class Help {
             --no-headers     tables without the header line
 
           Example: cloudpods get cp -n tenant-123 -o wide
-          """ + GLOBAL;
-      case "describe" -> """
+          """
+              + GLOBAL;
+      case "describe" ->
+          """
           Usage: cloudpods describe KIND NAME [--tenant T]
 
           Shows one object: metadata, spec, status, conditions and its recent events.
 
           Example: cloudpods describe cloudpod web-1 --tenant tenant-123
-          """ + GLOBAL;
-      case "apply" -> """
+          """
+              + GLOBAL;
+      case "apply" ->
+          """
           Usage: cloudpods apply -f FILE|DIR|- [-f ...] [--dry-run] [--wait [--timeout=5m]]
 
           Sends every object of the manifests (multi-document YAML or JSON; a directory means its
@@ -88,8 +93,10 @@ final class Help {
             -n, --tenant T   tenant for tenant-scoped objects that name none
 
           Example: cloudpods apply -f config/examples/ --wait
-          """ + GLOBAL;
-      case "delete" -> """
+          """
+              + GLOBAL;
+      case "delete" ->
+          """
           Usage: cloudpods delete KIND NAME [NAME...] [--tenant T] [--ignore-not-found]
                  cloudpods delete -f FILE|DIR|-
 
@@ -97,16 +104,20 @@ final class Help {
           'cloudpods wait KIND/NAME --for=delete' to wait until they are gone.
 
           Example: cloudpods delete podset workers -n tenant-123
-          """ + GLOBAL;
-      case "diff" -> """
+          """
+              + GLOBAL;
+      case "diff" ->
+          """
           Usage: cloudpods diff -f FILE|DIR|-
 
           Shows what apply would change (a server-side dry run compared with the stored objects):
           per object 'unchanged', 'new' or a unified-style diff of spec and metadata.labels.
           Changes nothing. Exit code 0 when nothing would change, 1 when something would (or on
           an error), 2 on a wrong command line.
-          """ + GLOBAL;
-      case "wait" -> """
+          """
+              + GLOBAL;
+      case "wait" ->
+          """
           Usage: cloudpods wait KIND/NAME... --for=condition=Ready [--timeout=5m] [--tenant T]
                  cloudpods wait KIND NAME... --for=delete
                  cloudpods wait -f FILE --for=condition=Ready
@@ -117,21 +128,26 @@ final class Help {
           (default 5m) naming the objects that are not done and why.
 
           Example: cloudpods wait podset/workers --for=condition=Ready -n tenant-123 --timeout=2m
-          """ + GLOBAL;
-      case "events" -> """
+          """
+              + GLOBAL;
+      case "events" ->
+          """
           Usage: cloudpods events [--watch] [--tenant T] [--limit N] [-o json]
 
           Shows recent events, oldest first. --watch (-w) keeps the connection open and prints
           each new event as it happens (Server-Sent Events); stop with Ctrl-C.
           -o json prints the server's events (one compact object per line with --watch).
-          """ + GLOBAL;
-      case "completion" -> """
+          """
+              + GLOBAL;
+      case "completion" ->
+          """
           Usage: cloudpods completion bash
 
           Prints a bash completion script. Load it with:
             source <(cloudpods completion bash)
           """;
-      case "version" -> """
+      case "version" ->
+          """
           Usage: cloudpods version
 
           Prints the CLI version.

@@ -36,7 +36,8 @@ final class Http implements AutoCloseable {
   Http(String server, String token) {
     HttpUrl parsed = HttpUrl.parse(server);
     if (parsed == null) {
-      throw CliException.usage("invalid server URL '" + server + "' (expected e.g. http://localhost:8080)");
+      throw CliException.usage(
+          "invalid server URL '" + server + "' (expected e.g. http://localhost:8080)");
     }
     this.base = parsed;
     this.token = token;
@@ -87,7 +88,9 @@ final class Http implements AutoCloseable {
       if (!r.isSuccessful()) {
         throw error(r.code(), r.message(), text);
       }
-      return text.isBlank() ? Json.NODES.nullNode() : Json.parse(text, "the server's answer to " + method + " " + path);
+      return text.isBlank()
+          ? Json.NODES.nullNode()
+          : Json.parse(text, "the server's answer to " + method + " " + path);
     } catch (IOException e) {
       throw unreachable(e);
     }
@@ -113,23 +116,33 @@ final class Http implements AutoCloseable {
     }
   }
 
-  private Response execute(OkHttpClient c, String method, String path, RequestBody body) throws IOException {
+  private Response execute(OkHttpClient c, String method, String path, RequestBody body)
+      throws IOException {
     HttpUrl url = resolve(path);
     Request.Builder b = new Request.Builder().url(url).header("Accept", "application/json");
     if (token != null && !token.isBlank()) {
       b.header("Authorization", "Bearer " + token);
     }
-    b.method(method, body == null && (method.equals("POST") || method.equals("PUT")) ? RequestBody.create(new byte[0]) : body);
+    b.method(
+        method,
+        body == null && (method.equals("POST") || method.equals("PUT"))
+            ? RequestBody.create(new byte[0])
+            : body);
     return c.newCall(b.build()).execute();
   }
 
-  /** {@code path} may carry a query ({@code /api/v1/apply?dryRun=true}); it is appended to the base URL. */
+  /**
+   * {@code path} may carry a query ({@code /api/v1/apply?dryRun=true}); it is appended to the base
+   * URL.
+   */
   private HttpUrl resolve(String path) {
-    String basePath = base.encodedPath().endsWith("/")
-        ? base.encodedPath().substring(0, base.encodedPath().length() - 1)
-        : base.encodedPath();
+    String basePath =
+        base.encodedPath().endsWith("/")
+            ? base.encodedPath().substring(0, base.encodedPath().length() - 1)
+            : base.encodedPath();
     int q = path.indexOf('?');
-    HttpUrl.Builder b = base.newBuilder().encodedPath(basePath + (q < 0 ? path : path.substring(0, q)));
+    HttpUrl.Builder b =
+        base.newBuilder().encodedPath(basePath + (q < 0 ? path : path.substring(0, q)));
     b.encodedQuery(q < 0 ? null : path.substring(q + 1));
     return b.build();
   }
@@ -140,12 +153,14 @@ final class Http implements AutoCloseable {
           "cannot reach the CloudPods API at " + server() + " (is 'cloudpods serve' running?)");
     }
     if (e instanceof UnknownHostException) {
-      return CliException.failure("cannot reach the CloudPods API at " + server() + ": unknown host " + base.host());
+      return CliException.failure(
+          "cannot reach the CloudPods API at " + server() + ": unknown host " + base.host());
     }
     if (e instanceof SocketTimeoutException) {
       return CliException.failure("the CloudPods API at " + server() + " did not answer in time");
     }
-    return CliException.failure("cannot reach the CloudPods API at " + server() + ": " + e.getMessage());
+    return CliException.failure(
+        "cannot reach the CloudPods API at " + server() + ": " + e.getMessage());
   }
 
   /**
@@ -173,7 +188,8 @@ final class Http implements AutoCloseable {
       }
       String hint = "";
       if (status == 401) {
-        hint = " (set CLOUDPODS_TOKEN or --token, or run from the directory holding .cloudpods/admin-token)";
+        hint =
+            " (set CLOUDPODS_TOKEN or --token, or run from the directory holding .cloudpods/admin-token)";
       }
       return new ServerException(status, reason, message + hint, details);
     }

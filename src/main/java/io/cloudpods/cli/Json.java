@@ -34,7 +34,8 @@ final class Json {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** A duplicate key is an error, not a silent override. */
-  private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private Json() {}
 
@@ -133,7 +134,9 @@ final class Json {
     StringWriter w = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(w)) {
       DefaultPrettyPrinter pp =
-          new DefaultPrettyPrinter(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+          new DefaultPrettyPrinter(
+              Separators.createDefaultInstance()
+                  .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
       pp.indentArraysWith(new DefaultIndenter("  ", "\n"));
       pp.indentObjectsWith(new DefaultIndenter("  ", "\n"));
       g.setPrettyPrinter(pp);
@@ -155,7 +158,10 @@ final class Json {
     return w.toString();
   }
 
-  /** kubectl-like YAML: no leading {@code ---}, quotes only where a string would read as something else. */
+  /**
+   * kubectl-like YAML: no leading {@code ---}, quotes only where a string would read as something
+   * else.
+   */
   static String yaml(JsonNode node) {
     return writeYaml(node, Yaml.OUTPUT);
   }

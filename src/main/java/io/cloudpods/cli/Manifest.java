@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * @param source the file, {@code FILE (document 2)} when the file holds several objects
  * @param document 1-based position among the non-empty documents of its file
  */
-record Manifest(JsonNode doc, String source, int document, ResourceKind kind, String tenant, String name) {
+record Manifest(
+    JsonNode doc, String source, int document, ResourceKind kind, String tenant, String name) {
 
   /** {@code cloudpod/web-1}. */
   String ref() {
@@ -30,8 +31,8 @@ record Manifest(JsonNode doc, String source, int document, ResourceKind kind, St
 
   /**
    * Reads every {@code -f} argument: a file, a directory (its {@code *.yaml}, {@code *.yml} and
-   * {@code *.json} files, sorted by name, not recursive) or {@code -} for stdin. Every problem names
-   * the file; nothing is sent when any source is unreadable or malformed.
+   * {@code *.json} files, sorted by name, not recursive) or {@code -} for stdin. Every problem
+   * names the file; nothing is sent when any source is unreadable or malformed.
    *
    * @param defaultTenant put into {@code metadata.tenant} of tenant-scoped objects that have none
    *     (from {@code --tenant}); an object naming another tenant is refused
@@ -112,10 +113,15 @@ record Manifest(JsonNode doc, String source, int document, ResourceKind kind, St
       }
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
-      String at = l == null || l.getLineNr() < 1 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
-      throw CliException.failure("malformed manifest " + source + at + ": " + firstLine(e.getOriginalMessage()));
+      String at =
+          l == null || l.getLineNr() < 1
+              ? ""
+              : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
+      throw CliException.failure(
+          "malformed manifest " + source + at + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException | RuntimeException e) {
-      throw CliException.failure("malformed manifest " + source + ": " + firstLine(String.valueOf(e.getMessage())));
+      throw CliException.failure(
+          "malformed manifest " + source + ": " + firstLine(String.valueOf(e.getMessage())));
     }
     List<Manifest> out = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
@@ -124,7 +130,8 @@ record Manifest(JsonNode doc, String source, int document, ResourceKind kind, St
     return out;
   }
 
-  private static Manifest of(JsonNode doc, String source, int index, int count, String defaultTenant) {
+  private static Manifest of(
+      JsonNode doc, String source, int index, int count, String defaultTenant) {
     String where = count > 1 ? source + " (document " + index + ")" : source;
     if (!doc.isObject()) {
       throw CliException.failure(where + ": not an object");
@@ -138,7 +145,10 @@ record Manifest(JsonNode doc, String source, int document, ResourceKind kind, St
             .orElseThrow(
                 () ->
                     CliException.failure(
-                        where + ": unknown kind '" + kindNode.asText() + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
+                        where
+                            + ": unknown kind '"
+                            + kindNode.asText()
+                            + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
     JsonNode meta = doc.path("metadata");
     String name = meta.path("name").isTextual() ? meta.get("name").asText() : null;
     if (name == null || name.isEmpty()) {
@@ -151,9 +161,15 @@ record Manifest(JsonNode doc, String source, int document, ResourceKind kind, St
         ((ObjectNode) meta).put("tenant", tenant);
       } else if (tenant != null && defaultTenant != null && !tenant.equals(defaultTenant)) {
         throw CliException.failure(
-            where + ": metadata.tenant '" + tenant + "' does not match --tenant '" + defaultTenant + "'");
+            where
+                + ": metadata.tenant '"
+                + tenant
+                + "' does not match --tenant '"
+                + defaultTenant
+                + "'");
       } else if (tenant == null) {
-        throw CliException.failure(where + ": metadata.tenant is missing (required for " + kind.kind() + ")");
+        throw CliException.failure(
+            where + ": metadata.tenant is missing (required for " + kind.kind() + ")");
       }
     } else {
       tenant = null;

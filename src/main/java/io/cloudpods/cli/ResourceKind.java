@@ -11,7 +11,8 @@ enum ResourceKind {
   CLOUDPOD("CloudPod", "cloudpods", true, "cloudpod", "cloudpods", "cp", "pod", "pods");
 
   /** Every accepted spelling, for help texts and shell completion. */
-  static final String ALL_NAMES = "tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps)";
+  static final String ALL_NAMES =
+      "tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps)";
 
   private final String kind;
   private final String plural;
@@ -45,7 +46,9 @@ enum ResourceKind {
   static ResourceKind require(String text) {
     return parse(text)
         .orElseThrow(
-            () -> CliException.usage("unknown resource kind '" + text + "' (known: " + ALL_NAMES + ")"));
+            () ->
+                CliException.usage(
+                    "unknown resource kind '" + text + "' (known: " + ALL_NAMES + ")"));
   }
 
   /** The {@code kind} field of a manifest ({@code CloudPod}); exact, as the server requires. */
@@ -80,7 +83,9 @@ enum ResourceKind {
     return singular() + ".cloudpods.io";
   }
 
-  /** The collection path; a tenant-scoped kind without a tenant lists all tenants (CloudPods only). */
+  /**
+   * The collection path; a tenant-scoped kind without a tenant lists all tenants (CloudPods only).
+   */
   String collectionPath(String tenant) {
     if (!tenantScoped) {
       return "/api/v1/" + plural;
@@ -100,7 +105,10 @@ enum ResourceKind {
       throw CliException.usage(
           plural + " are tenant-scoped: pass --tenant T (or set CLOUDPODS_TENANT)");
     }
-    String base = tenantScoped ? "/api/v1/tenants/" + Http.segment(tenant) + "/" + plural : "/api/v1/" + plural;
+    String base =
+        tenantScoped
+            ? "/api/v1/tenants/" + Http.segment(tenant) + "/" + plural
+            : "/api/v1/" + plural;
     return base + "/" + Http.segment(name);
   }
 }

@@ -8,7 +8,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** kubectl-style plain tables: upper-case headers, columns padded to the widest cell, three spaces apart. */
+/**
+ * kubectl-style plain tables: upper-case headers, columns padded to the widest cell, three spaces
+ * apart.
+ */
 final class Table {
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
@@ -78,7 +81,8 @@ final class Table {
     }
     if (timestamp.isNumber()) {
       double secs = timestamp.asDouble();
-      return Instant.ofEpochSecond((long) Math.floor(secs), (long) ((secs - Math.floor(secs)) * 1e9));
+      return Instant.ofEpochSecond(
+          (long) Math.floor(secs), (long) ((secs - Math.floor(secs)) * 1e9));
     }
     try {
       return Instant.parse(timestamp.asText());

@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 final class Waiter {
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
   /** Pending lines shown on a terminal; the rest is summarised. */
   private static final int MAX_SHOWN = 10;
 
@@ -43,7 +44,8 @@ final class Waiter {
         String[] p = text.substring("condition=".length()).split("=", 2);
         return condition(p[0], p.length > 1 ? p[1] : "True");
       }
-      throw CliException.usage("unknown --for '" + text + "' (use condition=Ready, condition=TYPE=STATUS or delete)");
+      throw CliException.usage(
+          "unknown --for '" + text + "' (use condition=Ready, condition=TYPE=STATUS or delete)");
     }
 
     String metText() {
@@ -62,7 +64,8 @@ final class Waiter {
 
   int waitCommand(Args a) {
     Goal goal = Goal.parse(a.value("for"));
-    Duration timeout = a.has("timeout") ? CliMain.parseDuration(a.value("timeout"), "timeout") : DEFAULT_TIMEOUT;
+    Duration timeout =
+        a.has("timeout") ? CliMain.parseDuration(a.value("timeout"), "timeout") : DEFAULT_TIMEOUT;
     List<Target> targets = new ArrayList<>();
     if (a.has("filename")) {
       for (Manifest m : Manifest.load(a.values("filename"), cli.in, cli.cwd, a.value("tenant"))) {
@@ -83,7 +86,8 @@ final class Waiter {
       } else {
         ResourceKind k = ResourceKind.require(ops.get(0));
         if (ops.size() < 2) {
-          throw CliException.usage("usage: cloudpods wait KIND/NAME --for=condition=Ready [--timeout=5m]");
+          throw CliException.usage(
+              "usage: cloudpods wait KIND/NAME --for=condition=Ready [--timeout=5m]");
         }
         for (String n : ops.subList(1, ops.size())) {
           targets.add(new Target(k, tenantFor(k, a), n));
@@ -91,7 +95,8 @@ final class Waiter {
       }
     }
     if (targets.isEmpty()) {
-      throw CliException.usage("usage: cloudpods wait KIND/NAME --for=condition=Ready [--timeout=5m]");
+      throw CliException.usage(
+          "usage: cloudpods wait KIND/NAME --for=condition=Ready [--timeout=5m]");
     }
     return waitFor(targets, goal, timeout);
   }
@@ -102,7 +107,8 @@ final class Waiter {
     }
     String t = cli.tenant(a);
     if (t == null) {
-      throw CliException.usage(k.plural() + " are tenant-scoped: pass --tenant T (or set CLOUDPODS_TENANT)");
+      throw CliException.usage(
+          k.plural() + " are tenant-scoped: pass --tenant T (or set CLOUDPODS_TENANT)");
     }
     return t;
   }
@@ -142,12 +148,22 @@ final class Waiter {
         progress.clear();
         List<String> details = new ArrayList<>();
         for (Target t : pending) {
-          details.add(t.ref() + (t.tenant() == null ? "" : " (tenant " + t.tenant() + ")") + ": " + states.get(t).why());
+          details.add(
+              t.ref()
+                  + (t.tenant() == null ? "" : " (tenant " + t.tenant() + ")")
+                  + ": "
+                  + states.get(t).why());
         }
         throw CliException.failure(
-            "timed out after " + Table.goDuration(timeout) + " waiting for "
-                + (goal.delete() ? "deletion" : "condition " + goal.type() + "=" + goal.status()) + ": "
-                + pending.size() + " of " + targets.size() + " not done",
+            "timed out after "
+                + Table.goDuration(timeout)
+                + " waiting for "
+                + (goal.delete() ? "deletion" : "condition " + goal.type() + "=" + goal.status())
+                + ": "
+                + pending.size()
+                + " of "
+                + targets.size()
+                + " not done",
             details);
       }
       sleep(Math.min(cli.pollInterval.toNanos(), left));
@@ -169,7 +185,9 @@ final class Waiter {
     }
   }
 
-  /** Reads every target: one list call per kind and tenant when several share it, else one GET each. */
+  /**
+   * Reads every target: one list call per kind and tenant when several share it, else one GET each.
+   */
   private Map<Target, State> poll(List<Target> targets, Goal goal) {
     Map<String, List<Target>> groups = new LinkedHashMap<>();
     for (Target t : targets) {
@@ -198,7 +216,10 @@ final class Waiter {
     return ordered;
   }
 
-  /** Whether one object meets the goal and, if not, why — in the controller's own words when it said any. */
+  /**
+   * Whether one object meets the goal and, if not, why — in the controller's own words when it said
+   * any.
+   */
   static State judge(JsonNode o, Goal goal) {
     if (goal.delete()) {
       if (o == null) {
@@ -221,13 +242,19 @@ final class Waiter {
       return new State(false, "Deleting: marked for deletion");
     }
     long generation = meta.path("generation").asLong(0);
-    boolean hasConditions = status.path("conditions").isArray() && !status.path("conditions").isEmpty();
-    if (status.hasNonNull("observedGeneration") && status.get("observedGeneration").asLong() < generation) {
-      return new State(false, "NotObserved: the controller has not reconciled generation " + generation + " yet");
+    boolean hasConditions =
+        status.path("conditions").isArray() && !status.path("conditions").isEmpty();
+    if (status.hasNonNull("observedGeneration")
+        && status.get("observedGeneration").asLong() < generation) {
+      return new State(
+          false,
+          "NotObserved: the controller has not reconciled generation " + generation + " yet");
     }
     JsonNode c = Get.condition(o, goal.type());
     if (c == null) {
-      if (!hasConditions && "Ready".equalsIgnoreCase(goal.type()) && "True".equalsIgnoreCase(goal.status())) {
+      if (!hasConditions
+          && "Ready".equalsIgnoreCase(goal.type())
+          && "True".equalsIgnoreCase(goal.status())) {
         // Tenants and pools have no controller behind them: stored means ready.
         // A PodSet without conditions yet is ready when every replica is.
         if (o.path("kind").asText().equals("PodSet")) {
@@ -242,22 +269,40 @@ final class Waiter {
         }
       }
       String phase = status.path("phase").asText("");
-      return new State(false, "no " + goal.type() + " condition yet" + (phase.isEmpty() ? "" : " (phase " + phase + ")"));
+      return new State(
+          false,
+          "no "
+              + goal.type()
+              + " condition yet"
+              + (phase.isEmpty() ? "" : " (phase " + phase + ")"));
     }
     if (c.hasNonNull("observedGeneration") && c.get("observedGeneration").asLong() < generation) {
-      return new State(false, "NotObserved: " + goal.type() + " describes generation " + c.get("observedGeneration").asText() + " of " + generation);
+      return new State(
+          false,
+          "NotObserved: "
+              + goal.type()
+              + " describes generation "
+              + c.get("observedGeneration").asText()
+              + " of "
+              + generation);
     }
     if (goal.status().equalsIgnoreCase(c.path("status").asText())) {
       return new State(true, "met");
     }
     String reason = c.path("reason").asText("");
     String message = c.path("message").asText("");
-    StringBuilder why = new StringBuilder(reason.isEmpty() ? goal.type() + "=" + c.path("status").asText("Unknown") : reason);
+    StringBuilder why =
+        new StringBuilder(
+            reason.isEmpty() ? goal.type() + "=" + c.path("status").asText("Unknown") : reason);
     if (!message.isEmpty()) {
       why.append(": ").append(message);
     }
     if (o.path("kind").asText().equals("PodSet")) {
-      why.append(" (").append(status.path("readyReplicas").asInt(0)).append('/').append(o.path("spec").path("replicas").asInt(0)).append(" replicas ready)");
+      why.append(" (")
+          .append(status.path("readyReplicas").asInt(0))
+          .append('/')
+          .append(o.path("spec").path("replicas").asInt(0))
+          .append(" replicas ready)");
     }
     return new State(false, why.toString());
   }
@@ -289,18 +334,39 @@ final class Waiter {
         State before = last.get(e.getKey());
         State now = e.getValue();
         if (now.done() && (before == null || !before.done())) {
-          cli.out.println(e.getKey().kind().qualified() + "/" + e.getKey().name() + " " + goal.metText());
+          cli.out.println(
+              e.getKey().kind().qualified() + "/" + e.getKey().name() + " " + goal.metText());
           cli.out.flush();
-        } else if (!cli.terminal && !now.done() && (before == null || !Objects.equals(before.why(), now.why()))) {
-          err.println("[" + doneCount + "/" + total + " " + (goal.delete() ? "deleted" : "ready") + "] " + e.getKey().ref() + ": " + now.why());
+        } else if (!cli.terminal
+            && !now.done()
+            && (before == null || !Objects.equals(before.why(), now.why()))) {
+          err.println(
+              "["
+                  + doneCount
+                  + "/"
+                  + total
+                  + " "
+                  + (goal.delete() ? "deleted" : "ready")
+                  + "] "
+                  + e.getKey().ref()
+                  + ": "
+                  + now.why());
         }
       }
       last.putAll(states);
       if (cli.terminal && doneCount < total) {
         List<String> lines = new ArrayList<>();
         lines.add(
-            "waiting: " + doneCount + "/" + total + (goal.delete() ? " deleted" : " ready") + " ("
-                + Table.goDuration(Duration.ofSeconds(elapsed.getSeconds())) + " of " + Table.goDuration(timeout) + ")");
+            "waiting: "
+                + doneCount
+                + "/"
+                + total
+                + (goal.delete() ? " deleted" : " ready")
+                + " ("
+                + Table.goDuration(Duration.ofSeconds(elapsed.getSeconds()))
+                + " of "
+                + Table.goDuration(timeout)
+                + ")");
         int shown = 0;
         for (Map.Entry<Target, State> e : states.entrySet()) {
           if (!e.getValue().done()) {

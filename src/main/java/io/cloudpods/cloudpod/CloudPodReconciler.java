@@ -10,9 +10,9 @@ import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.cloudpod.alloc.Reservation;
 import io.cloudpods.cloudpod.delete.Deletion;
 import io.cloudpods.cloudpod.exec.ActionExecutor;
+import io.cloudpods.cloudpod.exec.PlanRunner;
 import io.cloudpods.cloudpod.gate.CloneSlotWait;
 import io.cloudpods.cloudpod.gate.ConcurrencyGate;
-import io.cloudpods.cloudpod.exec.PlanRunner;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ContainerObserver;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
@@ -79,15 +79,29 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     this.poll = new TaskPoll(settings.taskPollInitial(), settings.taskPollInterval(), clock);
     this.inFlightTask = new InFlightTask(client, ports.ledger(), gate, ports.events(), cache, poll);
     this.observer = new ContainerObserver(client, cluster, cache, clock);
-    this.desired = new DesiredPods(ports.pools(), settings.clientPool(), settings.shutdownTimeoutSeconds());
+    this.desired =
+        new DesiredPods(ports.pools(), settings.clientPool(), settings.shutdownTimeoutSeconds());
     this.runner =
         new PlanRunner(
-            new ActionExecutor(client), gate, ports.ledger(), ports.events(), cache, poll, settings.lockedRecheck());
+            new ActionExecutor(client),
+            gate,
+            ports.ledger(),
+            ports.events(),
+            cache,
+            poll,
+            settings.lockedRecheck());
     this.deletion =
-        new Deletion(observer, desired, runner, gate, cache, ports.ledger(), ports.pods(), ports.events());
+        new Deletion(
+            observer, desired, runner, gate, cache, ports.ledger(), ports.pods(), ports.events());
     this.placer = new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck());
     this.reservation =
-        new Reservation(ports.ledger(), cluster, placer, ports.probe(), ports.events(), settings.resyncInterval());
+        new Reservation(
+            ports.ledger(),
+            cluster,
+            placer,
+            ports.probe(),
+            ports.events(),
+            settings.resyncInterval());
     this.cloneSlotWait = new CloneSlotWait(gate, cluster, cache);
     this.status = new StatusWriter(ports.pods());
   }
@@ -129,7 +143,8 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       if (!p.taskFailed) { // else the task's exit status is on the pod already, as TaskFailed
         boolean unreachable = e instanceof ProxmoxUnavailableException;
         p.status.summary(
-            unreachable ? CloudPodConditions.PROXMOX_UNREACHABLE : CloudPodConditions.PROXMOX_ERROR, e.getMessage());
+            unreachable ? CloudPodConditions.PROXMOX_UNREACHABLE : CloudPodConditions.PROXMOX_ERROR,
+            e.getMessage());
       }
       status.save(p);
       throw e;
@@ -143,15 +158,19 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
 
   /** Called by the engine's listener after a failed pass, to make the retry visible. */
   public void recordFailure(ResourceKey key, Exception error, int attempt, Duration retryIn) {
-    ports.pods().get(key).ifPresent(pod -> {
-      Pass p = load(key, pod);
-      String reason =
-          Conditions.find(p.status.conditions(), CloudPodConditions.READY)
-              .map(c -> c.reason())
-              .orElse(CloudPodConditions.PROXMOX_ERROR);
-      p.status.failure(reason, error.getMessage(), attempt, now().plus(retryIn));
-      status.save(p);
-    });
+    ports
+        .pods()
+        .get(key)
+        .ifPresent(
+            pod -> {
+              Pass p = load(key, pod);
+              String reason =
+                  Conditions.find(p.status.conditions(), CloudPodConditions.READY)
+                      .map(c -> c.reason())
+                      .orElse(CloudPodConditions.PROXMOX_ERROR);
+              p.status.failure(reason, error.getMessage(), attempt, now().plus(retryIn));
+              status.save(p);
+            });
   }
 
   private ReconcileResult converge(Pass p) throws Exception {
@@ -171,7 +190,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       return ReconcileResult.done();
     }
     Optional<ObservedContainer> observed = observer.observe(p, vmid, node);
-    DesiredPod want = desired.of(p, vmid, observed.map(ObservedContainer::node).orElse(node), p.alloc.ip(), false);
+    DesiredPod want =
+        desired.of(
+            p, vmid, observed.map(ObservedContainer::node).orElse(node), p.alloc.ip(), false);
     if (observed.isEmpty()) {
       want = want.toBuilder().templateVmid(placer.templateFor(p, node)).build();
     }

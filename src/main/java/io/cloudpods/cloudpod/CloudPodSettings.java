@@ -7,7 +7,8 @@ import java.time.Duration;
  * tests need no config).
  *
  * @param clientPool the Proxmox pool every pod is cloned into
- * @param resyncInterval a snapshot older than this is read again before a VMID or address is handed out
+ * @param resyncInterval a snapshot older than this is read again before a VMID or address is handed
+ *     out
  */
 public record CloudPodSettings(
     String clientPool,

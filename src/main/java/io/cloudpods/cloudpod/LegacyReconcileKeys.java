@@ -24,26 +24,29 @@ import org.jboss.logging.Logger;
  * environment) for the grouped keys of {@link ReconcileConfig}, from every config source.
  *
  * <ul>
- *   <li>A grouped key that is not set falls back to its old name. A grouped key that is set wins over
- *       its old name, whichever sources the two come from; only the mapping's built-in defaults do not
- *       count as set.
+ *   <li>A grouped key that is not set falls back to its old name. A grouped key that is set wins
+ *       over its old name, whichever sources the two come from; only the mapping's built-in
+ *       defaults do not count as set.
  *   <li>The old names are listed under their new names, so the mapping does not refuse them as
  *       unknown properties.
  *   <li>Each old key in use is logged once per process, naming the new key.
  * </ul>
  *
- * <p>Registered through {@code META-INF/services/io.smallrye.config.ConfigSourceInterceptor}: SmallRye
- * Config discovers interceptors there, and Quarkus registers the discovered ones in the config it builds
- * for the application (at build time, static init and run time). Its priority sits between the profile
- * interceptor (so {@code %test.} and {@code %dev.} old keys work) and the expression interceptor (so
- * {@code ${cloudpods.reconcile.resync.interval}} in a config value reaches an old key too, and an old
- * key's own value may hold an expression).
+ * <p>Registered through {@code META-INF/services/io.smallrye.config.ConfigSourceInterceptor}:
+ * SmallRye Config discovers interceptors there, and Quarkus registers the discovered ones in the
+ * config it builds for the application (at build time, static init and run time). Its priority sits
+ * between the profile interceptor (so {@code %test.} and {@code %dev.} old keys work) and the
+ * expression interceptor (so {@code ${cloudpods.reconcile.resync.interval}} in a config value
+ * reaches an old key too, and an old key's own value may hold an expression).
  */
 @Priority(LegacyReconcileKeys.PRIORITY)
 public final class LegacyReconcileKeys implements ConfigSourceInterceptor {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** Above {@code ProfileConfigSourceInterceptor} (+200), below {@code ExpressionConfigSourceInterceptor} (+300). */
+  /**
+   * Above {@code ProfileConfigSourceInterceptor} (+200), below {@code
+   * ExpressionConfigSourceInterceptor} (+300).
+   */
   static final int PRIORITY = Priorities.LIBRARY + 280;
 
   static final String PREFIX = "cloudpods.reconcile.";
@@ -113,9 +116,11 @@ public final class LegacyReconcileKeys implements ConfigSourceInterceptor {
     if (legacy == null || legacy.getValue() == null) {
       return current;
     }
-    boolean currentSet = current != null && current.getValue() != null && !isBuiltInDefault(current);
+    boolean currentSet =
+        current != null && current.getValue() != null && !isBuiltInDefault(current);
     if (currentSet && sameEnvironmentVariable(name, oldKey, current, legacy)) {
-      // CLOUDPODS_RECONCILE_RESYNC_INTERVAL, _BACKOFF_BASE, _BACKOFF_MAX: one variable is both names
+      // CLOUDPODS_RECONCILE_RESYNC_INTERVAL, _BACKOFF_BASE, _BACKOFF_MAX: one variable is both
+      // names
       return current;
     }
     warnOnce(oldKey, name, legacy, currentSet);
@@ -144,20 +149,25 @@ public final class LegacyReconcileKeys implements ConfigSourceInterceptor {
     };
   }
 
-  /** The mapping's {@code @WithDefault} values: present for every key, so they do not hide an old key. */
+  /**
+   * The mapping's {@code @WithDefault} values: present for every key, so they do not hide an old
+   * key.
+   */
   private static boolean isBuiltInDefault(ConfigValue value) {
     return DefaultValuesConfigSource.NAME.equals(value.getConfigSourceName())
         || value.getConfigSourceOrdinal() == Integer.MIN_VALUE;
   }
 
-  private static boolean sameEnvironmentVariable(String newKey, String oldKey, ConfigValue current, ConfigValue legacy) {
+  private static boolean sameEnvironmentVariable(
+      String newKey, String oldKey, ConfigValue current, ConfigValue legacy) {
     return envName(newKey).equals(envName(oldKey))
         && isEnvironment(legacy)
         && legacy.getConfigSourceName().equals(current.getConfigSourceName());
   }
 
   private static boolean isEnvironment(ConfigValue value) {
-    return value.getConfigSourceName() != null && value.getConfigSourceName().startsWith(EnvConfigSource.NAME);
+    return value.getConfigSourceName() != null
+        && value.getConfigSourceName().startsWith(EnvConfigSource.NAME);
   }
 
   /** The environment variable name of a property ({@code a.b-c} is {@code A_B_C}). */
@@ -176,7 +186,10 @@ public final class LegacyReconcileKeys implements ConfigSourceInterceptor {
     }
     StringBuilder m = new StringBuilder(oldKey).append(" is deprecated; use ").append(newKey);
     if (isEnvironment(legacy)) {
-      m.append(" (environment variable ").append(envName(oldKey)).append(": use ").append(envName(newKey))
+      m.append(" (environment variable ")
+          .append(envName(oldKey))
+          .append(": use ")
+          .append(envName(newKey))
           .append(')');
     }
     if (ignored) {

@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * How the controller reconciles, in four groups ({@code resync}, {@code tasks}, {@code backoff},
- * {@code limits}). Every knob has a production default. The flat keys of earlier releases
- * ({@code cloudpods.reconcile.resync-interval} and the like) are still read, see {@link
+ * {@code limits}). Every knob has a production default. The flat keys of earlier releases ({@code
+ * cloudpods.reconcile.resync-interval} and the like) are still read, see {@link
  * LegacyReconcileKeys}.
  */
 @ConfigMapping(prefix = "cloudpods.reconcile")
@@ -83,7 +83,9 @@ public interface ReconcileConfig {
     @WithDefault("60")
     int shutdownTimeoutSeconds();
 
-    /** How soon to look again at a locked container or one whose state Proxmox does not report yet. */
+    /**
+     * How soon to look again at a locked container or one whose state Proxmox does not report yet.
+     */
     @WithDefault("2s")
     Duration lockedRecheck();
 
@@ -114,11 +116,16 @@ public interface ReconcileConfig {
   /** {@code cloudpods.reconcile.limits.*}: Proxmox tasks at once, per slot. */
   interface Limits {
 
-    /** Clones of one source template at once (Proxmox serialises them on the template's disk lock). */
+    /**
+     * Clones of one source template at once (Proxmox serialises them on the template's disk lock).
+     */
     @WithDefault("1")
     int clonesPerSource();
 
-    /** Tasks that allocate on one storage at once (Proxmox serialises allocations on a storage lock). */
+    /**
+     * Tasks that allocate on one storage at once (Proxmox serialises allocations on a storage
+     * lock).
+     */
     @WithDefault("4")
     int tasksPerStorage();
 

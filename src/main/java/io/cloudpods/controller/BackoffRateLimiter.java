@@ -23,7 +23,8 @@ public final class BackoffRateLimiter<K> implements RateLimiter<K> {
    * @param burst global bucket size (ignored when {@code qps} is 0)
    * @param nanoTime the clock for the bucket ({@code System::nanoTime} in production)
    */
-  public BackoffRateLimiter(Duration base, Duration max, double qps, int burst, LongSupplier nanoTime) {
+  public BackoffRateLimiter(
+      Duration base, Duration max, double qps, int burst, LongSupplier nanoTime) {
     if (base.isNegative() || base.isZero()) {
       throw new IllegalArgumentException("backoff base must be positive: " + base);
     }

@@ -10,10 +10,10 @@ import org.jboss.logging.Logger;
  * Runs a {@link Reconciler} on a fixed number of worker threads fed by a {@link WorkQueue}.
  *
  * <p>This is the whole engine: the reconciler knows nothing about threads, and the runner knows
- * nothing about what is being reconciled. Per key, one of three policies applies after a
- * reconcile: success resets the backoff (and honours {@code requeueAfter}); "not yet" requeues
- * after the asked delay without growing the backoff; any other failure requeues with per-key
- * exponential backoff, except a {@link TerminalReconcileException}, which is not retried.
+ * nothing about what is being reconciled. Per key, one of three policies applies after a reconcile:
+ * success resets the backoff (and honours {@code requeueAfter}); "not yet" requeues after the asked
+ * delay without growing the backoff; any other failure requeues with per-key exponential backoff,
+ * except a {@link TerminalReconcileException}, which is not retried.
  */
 public final class ControllerRunner<K> implements AutoCloseable {
 

@@ -78,7 +78,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return;
     }
     var handle = ProcessHandle.of(pid);
-    if (handle.isEmpty() || !handle.get().info().command().map(c -> c.contains("postgres")).orElse(false)) {
+    if (handle.isEmpty()
+        || !handle.get().info().command().map(c -> c.contains("postgres")).orElse(false)) {
       return; // stale file: PostgreSQL itself cleans it up on start
     }
     handle.get().destroy(); // SIGTERM: smart shutdown
@@ -106,7 +107,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       } catch (IOException ignored) {
         // the original failure is the one worth reporting
       }
-      throw new IOException("embedded PostgreSQL started but could not be prepared: " + e.getMessage(), e);
+      throw new IOException(
+          "embedded PostgreSQL started but could not be prepared: " + e.getMessage(), e);
     }
     return new EmbeddedDatabase(pg);
   }

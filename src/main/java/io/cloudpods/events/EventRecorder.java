@@ -39,7 +39,9 @@ public class EventRecorder implements EventSink {
     try {
       store.append(e);
     } catch (RuntimeException ex) {
-      LOG.warnf("could not store event %s for %s/%s: %s", e.reason(), e.tenant(), e.name(), ex.getMessage());
+      LOG.warnf(
+          "could not store event %s for %s/%s: %s",
+          e.reason(), e.tenant(), e.name(), ex.getMessage());
     }
     if (file != null) {
       try {

@@ -6,8 +6,8 @@ import io.cloudpods.api.v1alpha1.Event;
 public interface EventSink {
 
   /**
-   * Records what is about to be asked of Proxmox, before the call: a failure to store it is
-   * thrown, so the caller does not act without a trace in the event log.
+   * Records what is about to be asked of Proxmox, before the call: a failure to store it is thrown,
+   * so the caller does not act without a trace in the event log.
    */
   void recordIntent(Event e);
 

@@ -1,8 +1,8 @@
 package io.cloudpods.events;
 
-import io.cloudpods.api.v1alpha1.Event;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.cloudpods.api.v1alpha1.Event;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -46,7 +46,8 @@ public final class JsonLineLog {
     StringWriter w = new StringWriter(256);
     try (JsonGenerator g = JSON.createGenerator(w)) {
       g.writeStartObject();
-      g.writeStringField("ts", ts.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+      g.writeStringField(
+          "ts", ts.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
       g.writeStringField("level", e.level());
       g.writeStringField("message", e.message());
       if (e.vmid() != null) {
@@ -79,7 +80,12 @@ public final class JsonLineLog {
     String line = format(e, OffsetDateTime.now(ZoneOffset.UTC)) + "\n";
     try {
       Files.writeString(
-          file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+          file,
+          line,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.WRITE);
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot append to the event log " + file, ex);
     }

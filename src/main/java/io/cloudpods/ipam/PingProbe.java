@@ -25,7 +25,9 @@ public final class PingProbe implements AddressProbe {
     try {
       return InetAddress.getByName(ipv4).isReachable((int) Math.max(1, timeout.toMillis()));
     } catch (IOException e) {
-      LOG.warnf("address probe of %s failed (%s); relying on database and Proxmox configs", ipv4, e.getMessage());
+      LOG.warnf(
+          "address probe of %s failed (%s); relying on database and Proxmox configs",
+          ipv4, e.getMessage());
       return false;
     }
   }

@@ -44,7 +44,8 @@ final class ChangeListener implements AutoCloseable {
   private volatile boolean stopped;
   private long backoffMs = 500;
 
-  ChangeListener(String url, String user, String password, Consumer<Change> onChange, Runnable onReconnect) {
+  ChangeListener(
+      String url, String user, String password, Consumer<Change> onChange, Runnable onReconnect) {
     this.url = url;
     this.user = user;
     this.password = password;
@@ -57,9 +58,9 @@ final class ChangeListener implements AutoCloseable {
   }
 
   /**
-   * One connection: LISTEN, then hand over notifications until the connection fails or the
-   * listener is closed. A failed connection schedules the next session after a backoff (500 ms
-   * doubling to 30 s); every session after the first asks for a full resync.
+   * One connection: LISTEN, then hand over notifications until the connection fails or the listener
+   * is closed. A failed connection schedules the next session after a backoff (500 ms doubling to
+   * 30 s); every session after the first asks for a full resync.
    */
   private void session(boolean first) {
     if (stopped) {
@@ -88,7 +89,9 @@ final class ChangeListener implements AutoCloseable {
       if (stopped) {
         return;
       }
-      LOG.warnf("change listener lost its database connection (%s); retrying in %d ms", e.getMessage(), backoffMs);
+      LOG.warnf(
+          "change listener lost its database connection (%s); retrying in %d ms",
+          e.getMessage(), backoffMs);
       thread.schedule(() -> session(false), backoffMs, TimeUnit.MILLISECONDS);
       backoffMs = Math.min(backoffMs * 2, 30_000);
     }
@@ -98,7 +101,8 @@ final class ChangeListener implements AutoCloseable {
     try {
       JsonNode j = JSON.readTree(payload);
       Change change =
-          new Change(text(j, "kind"), text(j, "tenant"), text(j, "name"), text(j, "op"), text(j, "owner"));
+          new Change(
+              text(j, "kind"), text(j, "tenant"), text(j, "name"), text(j, "op"), text(j, "owner"));
       onChange.accept(change);
     } catch (Exception e) {
       LOG.warnf("ignoring malformed change notification '%s': %s", payload, e.getMessage());

@@ -2,9 +2,9 @@ package io.cloudpods.manager;
 
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.store.ResourceKey;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /** A desired-state row changed (from any writer): wakes what depends on it. */

@@ -39,34 +39,72 @@ final class Controller {
   private final ControllerRunner<ResourceKey> setRunner;
   private final ChangeListener changes;
 
-  Controller(ReconcileConfig config, ProxmoxClient client, String clientPool, Stores stores, Database db, Clock clock) {
+  Controller(
+      ReconcileConfig config,
+      ProxmoxClient client,
+      String clientPool,
+      Stores stores,
+      Database db,
+      Clock clock) {
     ReconcileConfig.Backoff backoff = config.backoff();
     podQueue =
         new WorkQueue<>(
-            new BackoffRateLimiter<>(backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime));
+            new BackoffRateLimiter<>(
+                backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime));
     setQueue = new WorkQueue<>(new BackoffRateLimiter<>(backoff.base(), backoff.max()));
-    ConcurrencyGate<ResourceKey> gate = new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
+    ConcurrencyGate<ResourceKey> gate =
+        new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
     cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
     AddressProbe probe =
-        config.addressProbe() ? new PingProbe(config.addressProbeTimeout()) : AddressProbe.disabled();
+        config.addressProbe()
+            ? new PingProbe(config.addressProbeTimeout())
+            : AddressProbe.disabled();
     CloudPodPorts ports =
-        new CloudPodPorts(stores.pods(), stores.allocations(), stores.pools(), stores.defaults(), stores.events(), probe);
+        new CloudPodPorts(
+            stores.pods(),
+            stores.allocations(),
+            stores.pools(),
+            stores.defaults(),
+            stores.events(),
+            probe);
     podReconciler =
-        new CloudPodReconciler(ports, client, cluster, gate, CloudPodSettings.from(config, clientPool), clock);
+        new CloudPodReconciler(
+            ports, client, cluster, gate, CloudPodSettings.from(config, clientPool), clock);
     setReconciler =
         new PodSetReconciler(
-            stores.sets(), stores.sets(), stores.pods(), stores.events(), config.tasks().lockedRecheck(), clock);
+            stores.sets(),
+            stores.sets(),
+            stores.pods(),
+            stores.events(),
+            config.tasks().lockedRecheck(),
+            clock);
     podReconciler.wakeOwnersWith(this::wakePodSet);
-    podRunner = new ControllerRunner<>("cloudpod", podQueue, podReconciler, config.workers(), podFailures());
-    setRunner = new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
+    podRunner =
+        new ControllerRunner<>(
+            "cloudpod", podQueue, podReconciler, config.workers(), podFailures());
+    setRunner =
+        new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
     OrphanReporter orphans =
-        new OrphanReporter(new OrphanTracker(config.resync().orphanGrace()), stores.orphans(), cluster, stores.events());
+        new OrphanReporter(
+            new OrphanTracker(config.resync().orphanGrace()),
+            stores.orphans(),
+            cluster,
+            stores.events());
     resync =
         new Resync(
-            cluster, stores.pods(), stores.sets(), podReconciler.convergence(), setReconciler, podQueue::add,
-            setQueue::add, orphans, stores.controllerState(), clock);
+            cluster,
+            stores.pods(),
+            stores.sets(),
+            podReconciler.convergence(),
+            setReconciler,
+            podQueue::add,
+            setQueue::add,
+            orphans,
+            stores.controllerState(),
+            clock);
     ChangeRouter router =
-        new ChangeRouter(podReconciler.convergence(), podQueue::add, this::wakePodSet, stores.pods()::listKeys);
+        new ChangeRouter(
+            podReconciler.convergence(), podQueue::add, this::wakePodSet, stores.pods()::listKeys);
     changes = new ChangeListener(db.url(), db.user(), db.password(), router, resync);
   }
 
@@ -101,13 +139,18 @@ final class Controller {
     return limits.tasksPerNode();
   }
 
-  /** Makes every failed pass visible on its pod; logs the first attempt and non-retryable errors. */
+  /**
+   * Makes every failed pass visible on its pod; logs the first attempt and non-retryable errors.
+   */
   private ReconcileListener<ResourceKey> podFailures() {
     return new ReconcileListener<>() {
       @Override
-      public void failed(ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
+      public void failed(
+          ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
         if (attempt == 1 || !(error instanceof ProxmoxException pe && pe.isRetryable())) {
-          LOG.infof("CloudPod %s: %s (attempt %d, retry in %s)", key, error.getMessage(), attempt, retryIn);
+          LOG.infof(
+              "CloudPod %s: %s (attempt %d, retry in %s)",
+              key, error.getMessage(), attempt, retryIn);
         }
         try {
           podReconciler.recordFailure(key, error, attempt, retryIn);

@@ -56,7 +56,8 @@ public class ControllerManager {
     this.config = config;
     this.clients = clients;
     this.proxmoxConfig = proxmoxConfig;
-    this.stores = new Stores(pods, sets, allocations, pools, defaults, events, controllerState, orphans);
+    this.stores =
+        new Stores(pods, sets, allocations, pools, defaults, events, controllerState, orphans);
     this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
   }
 
@@ -79,7 +80,8 @@ public class ControllerManager {
     }
     ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
     StartupCheck.withDefaultDelays(client, proxmoxConfig.url().toString()).await();
-    Controller c = new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
+    Controller c =
+        new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
     c.start();
     controller = c;
     LOG.infof(
@@ -122,7 +124,9 @@ public class ControllerManager {
    */
   public boolean firstPassDone() {
     Controller c = controller;
-    return c != null && c.resync.firstResyncKeys() >= 0 && c.podReconciles() >= c.resync.firstResyncKeys();
+    return c != null
+        && c.resync.firstResyncKeys() >= 0
+        && c.podReconciles() >= c.resync.firstResyncKeys();
   }
 
   /** Keys waiting or being processed; zero when the controller has nothing to do right now. */
@@ -130,11 +134,15 @@ public class ControllerManager {
     Controller c = controller;
     return c == null
         ? 0
-        : c.podQueue.readyCount() + c.podQueue.processingCount() + c.setQueue.readyCount()
+        : c.podQueue.readyCount()
+            + c.podQueue.processingCount()
+            + c.setQueue.readyCount()
             + c.setQueue.processingCount();
   }
 
-  /** Pods and PodSets the last resync enqueued (the others were converged with nothing to look at). */
+  /**
+   * Pods and PodSets the last resync enqueued (the others were converged with nothing to look at).
+   */
   public int lastResyncEnqueued() {
     Controller c = controller;
     return c == null ? -1 : c.resync.lastEnqueued();

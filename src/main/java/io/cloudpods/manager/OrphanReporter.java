@@ -31,7 +31,8 @@ final class OrphanReporter {
   private final EventSink events;
   private List<OrphanContainer> reported;
 
-  OrphanReporter(OrphanTracker tracker, OrphanStore store, ClusterObserver cluster, EventSink events) {
+  OrphanReporter(
+      OrphanTracker tracker, OrphanStore store, ClusterObserver cluster, EventSink events) {
     this.tracker = tracker;
     this.store = store;
     this.cluster = cluster;
@@ -50,11 +51,17 @@ final class OrphanReporter {
     }
     store.replaceAll(found.reported());
     Set<Integer> before = reported.stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
-    Set<Integer> now = found.reported().stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
+    Set<Integer> now =
+        found.reported().stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
     for (OrphanContainer o : found.reported()) {
       if (!before.contains(o.vmid())) {
         String message =
-            "container " + o.vmid() + " on " + o.node() + " carries the CloudPods marker of pod " + o.ownerUid()
+            "container "
+                + o.vmid()
+                + " on "
+                + o.node()
+                + " carries the CloudPods marker of pod "
+                + o.ownerUid()
                 + ", which is not stored; it is left untouched (remove it in Proxmox, or restore its pod)";
         LOG.warnf("orphan: %s", message);
         events.record(event("warn", "OrphanFound", message, o));
@@ -62,14 +69,21 @@ final class OrphanReporter {
     }
     for (OrphanContainer o : reported) {
       if (!now.contains(o.vmid())) {
-        events.record(event("info", "OrphanGone", "container " + o.vmid() + " is no longer an orphan", o));
+        events.record(
+            event("info", "OrphanGone", "container " + o.vmid() + " is no longer an orphan", o));
       }
     }
     reported = found.reported();
   }
 
   private static Event event(String level, String reason, String message, OrphanContainer o) {
-    return Event.of(level, reason, message, "Container", o.tenant().orElse(null), Integer.toString(o.vmid()))
+    return Event.of(
+            level,
+            reason,
+            message,
+            "Container",
+            o.tenant().orElse(null),
+            Integer.toString(o.vmid()))
         .about(o.vmid(), o.name(), null);
   }
 }

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The periodic resync: one fresh cluster snapshot, one query for every pod with its allocation,
- * and every PodSet and pod that has something to look at is enqueued. A pod this process found
+ * The periodic resync: one fresh cluster snapshot, one query for every pod with its allocation, and
+ * every PodSet and pod that has something to look at is enqueued. A pod this process found
  * converged, whose full read is current and which the new snapshot still shows so, is not ({@link
  * ConvergenceCache#needsPass}), so a resync of many converged pods costs one Proxmox request and
  * one query rather than a pass per pod. Proxmox's reachability and the time of the resync are
@@ -128,7 +128,9 @@ final class Resync implements Runnable {
     return firstResyncKeys;
   }
 
-  /** Pods and PodSets the last resync enqueued (the others were converged with nothing to look at). */
+  /**
+   * Pods and PodSets the last resync enqueued (the others were converged with nothing to look at).
+   */
   int lastEnqueued() {
     return lastEnqueued;
   }

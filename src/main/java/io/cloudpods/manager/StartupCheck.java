@@ -40,7 +40,9 @@ final class StartupCheck {
         client, url, attempt -> CompletableFuture.delayedExecutor(attempt - 1L, TimeUnit.SECONDS));
   }
 
-  /** Returns when Proxmox answered; throws {@link IllegalStateException} when it cannot be reached. */
+  /**
+   * Returns when Proxmox answered; throws {@link IllegalStateException} when it cannot be reached.
+   */
   void await() {
     try {
       attempt(1).join();
@@ -58,13 +60,17 @@ final class StartupCheck {
       return CompletableFuture.completedFuture(null);
     } catch (ProxmoxException e) {
       if (e.httpStatus() >= 500 && e.isRetryable() && n < ATTEMPTS) {
-        LOG.warnf("Proxmox answered %s at start; trying again (%d/%d)", e.getMessage(), n, ATTEMPTS);
+        LOG.warnf(
+            "Proxmox answered %s at start; trying again (%d/%d)", e.getMessage(), n, ATTEMPTS);
         return CompletableFuture.supplyAsync(() -> n + 1, delayBeforeAttempt.apply(n + 1))
             .thenCompose(this::attempt);
       }
       return CompletableFuture.failedFuture(
           new IllegalStateException(
-              "cannot reach Proxmox VE at " + url + ": " + e.getMessage()
+              "cannot reach Proxmox VE at "
+                  + url
+                  + ": "
+                  + e.getMessage()
                   + " (check cloudpods.proxmox.url, token-id/token-secret and the TLS settings)",
               e));
     }

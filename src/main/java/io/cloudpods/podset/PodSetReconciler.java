@@ -1,15 +1,15 @@
 package io.cloudpods.podset;
 
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Condition;
+import io.cloudpods.api.v1alpha1.Conditions;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.api.v1alpha1.PodSetSpec;
 import io.cloudpods.api.v1alpha1.PodSetStatus;
-import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.Reconciler;
 import io.cloudpods.events.EventSink;
-import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.store.OwnedPods;
 import io.cloudpods.store.OwnedPods.OwnedPod;
 import io.cloudpods.store.PodSetSource;
@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,10 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps a PodSet's pods {@code <name>-0 … <name>-(N-1)} in the store: creates missing ordinals,
- * writes the template's spec onto existing ones (each pod's own reconcile then rolls the change
- * to its container), marks ordinals {@code >= N} for deletion (the highest ordinals go first by
- * construction), and reports {@code replicas}/{@code readyReplicas}. Deleting a PodSet deletes
- * its pods; the PodSet disappears when the last one is gone.
+ * writes the template's spec onto existing ones (each pod's own reconcile then rolls the change to
+ * its container), marks ordinals {@code >= N} for deletion (the highest ordinals go first by
+ * construction), and reports {@code replicas}/{@code readyReplicas}. Deleting a PodSet deletes its
+ * pods; the PodSet disappears when the last one is gone.
  */
 public final class PodSetReconciler implements Reconciler<ResourceKey> {
 
@@ -48,7 +47,12 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
   private final Clock clock;
 
   public PodSetReconciler(
-      PodSetSource sets, PodSetWriter setWriter, OwnedPods pods, EventSink events, Duration recheck, Clock clock) {
+      PodSetSource sets,
+      PodSetWriter setWriter,
+      OwnedPods pods,
+      EventSink events,
+      Duration recheck,
+      Clock clock) {
     this.sets = sets;
     this.setWriter = setWriter;
     this.pods = pods;
@@ -96,17 +100,22 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
       }
       if (owned.isEmpty()) {
         setWriter.finalizeDeletion(key);
-        events.record(Event.info("Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
+        events.record(
+            Event.info(
+                "Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
         return ReconcileResult.done();
       }
-      writeStatus(key, set, 0, 0, generation, "Deleting", owned.size() + " pod(s) still being removed");
+      writeStatus(
+          key, set, 0, 0, generation, "Deleting", owned.size() + " pod(s) still being removed");
       return ReconcileResult.requeueAfter(recheck);
     }
 
     PodSetSpec spec = sets.withDefaults(set.spec());
     int replicas = spec.replicas() == null ? 1 : spec.replicas();
     Map<String, String> labels =
-        spec.template() != null && spec.template().metadata() != null && spec.template().metadata().labels() != null
+        spec.template() != null
+                && spec.template().metadata() != null
+                && spec.template().metadata().labels() != null
             ? spec.template().metadata().labels()
             : Map.of();
     int created = 0;
@@ -126,7 +135,8 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         if (existing != null && existing.deleting()) {
           continue; // recreated once its deletion has finished
         }
-        WriteOutcome outcome = pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
+        WriteOutcome outcome =
+            pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
         if (outcome == WriteOutcome.created) {
           created++;
         } else if (outcome == WriteOutcome.configured) {
@@ -137,7 +147,8 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     List<OwnedPod> surplus =
         owned.stream()
             .filter(p -> ordinal(p.name(), key.name()) >= replicas && !p.deleting())
-            .sorted(Comparator.comparingInt((OwnedPod p) -> ordinal(p.name(), key.name())).reversed())
+            .sorted(
+                Comparator.comparingInt((OwnedPod p) -> ordinal(p.name(), key.name())).reversed())
             .toList();
     for (OwnedPod pod : surplus) {
       pods.markDeleted(ResourceKey.of(key.tenant(), pod.name()));
@@ -146,7 +157,15 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
       events.record(
           Event.info(
               "Scaled",
-              "replicas " + replicas + ": " + created + " created, " + updated + " updated, " + surplus.size() + " removed",
+              "replicas "
+                  + replicas
+                  + ": "
+                  + created
+                  + " created, "
+                  + updated
+                  + " updated, "
+                  + surplus.size()
+                  + " removed",
               KIND,
               key.tenant(),
               key.name()));
@@ -154,7 +173,9 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     }
     synced.put(key, new Synced(generation, owned.stream().mapToLong(OwnedPod::generation).sum()));
     List<OwnedPod> current =
-        owned.stream().filter(p -> ordinal(p.name(), key.name()) < replicas && !p.deleting()).toList();
+        owned.stream()
+            .filter(p -> ordinal(p.name(), key.name()) < replicas && !p.deleting())
+            .toList();
     int ready = (int) current.stream().filter(OwnedPod::ready).count();
     boolean allReady = ready == replicas && owned.size() == replicas;
     writeStatus(
@@ -164,7 +185,11 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         ready,
         generation,
         allReady ? CloudPodConditions.CONVERGED : "Scaling",
-        ready + "/" + replicas + " pods ready" + (owned.size() > replicas ? ", " + (owned.size() - replicas) + " being removed" : ""));
+        ready
+            + "/"
+            + replicas
+            + " pods ready"
+            + (owned.size() > replicas ? ", " + (owned.size() - replicas) + " being removed" : ""));
     if (allReady) {
       settled.put(key, generation);
       return ReconcileResult.done();
@@ -180,12 +205,25 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
   private final Map<ResourceKey, Synced> synced = new ConcurrentHashMap<>();
 
   private void writeStatus(
-      ResourceKey key, PodSet set, int current, int ready, long generation, String reason, String message) {
+      ResourceKey key,
+      PodSet set,
+      int current,
+      int ready,
+      long generation,
+      String reason,
+      String message) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Condition> before = set.status() == null ? null : set.status().conditions();
     boolean ok = CloudPodConditions.CONVERGED.equals(reason);
     List<Condition> conditions =
-        Conditions.set(before, CloudPodConditions.READY, ok ? Conditions.TRUE : Conditions.FALSE, reason, ok ? "" : message, generation, now);
+        Conditions.set(
+            before,
+            CloudPodConditions.READY,
+            ok ? Conditions.TRUE : Conditions.FALSE,
+            reason,
+            ok ? "" : message,
+            generation,
+            now);
     PodSetStatus status = new PodSetStatus(current, ready, generation, conditions);
     if (!status.equals(set.status())) {
       setWriter.updateStatus(key, status);

@@ -4,10 +4,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code POST /nodes/{node}/lxc/{vmid}/clone}. The server allows {@code storage} only for full clones,
- * and defaults {@code full} to false for a template source, so a target storage is accepted here only
- * together with {@code full = true} (rejected at construction otherwise). {@code full} empty means
- * "server default" (linked for templates, full otherwise).
+ * {@code POST /nodes/{node}/lxc/{vmid}/clone}. The server allows {@code storage} only for full
+ * clones, and defaults {@code full} to false for a template source, so a target storage is accepted
+ * here only together with {@code full = true} (rejected at construction otherwise). {@code full}
+ * empty means "server default" (linked for templates, full otherwise).
  */
 public record CloneRequest(
     int newid,
@@ -32,7 +32,9 @@ public record CloneRequest(
     Objects.requireNonNull(snapname, "snapname");
     if (storage.isPresent() && !full.orElse(false)) {
       throw new IllegalArgumentException(
-          "clone target storage '" + storage.get() + "' requires full=true (the server rejects 'storage' for linked clones)");
+          "clone target storage '"
+              + storage.get()
+              + "' requires full=true (the server rejects 'storage' for linked clones)");
     }
   }
 

@@ -9,8 +9,8 @@ import java.util.Set;
  * does not know are skipped when reading, so new server versions do not break callers.
  *
  * <p>Guest names, status, {@code template} and usage figures come from a cache the server refreshes
- * every 10 s: a guest created moments ago shows {@link PowerState#UNKNOWN} and no name. {@code lock},
- * {@code tags} and {@code pool} are current.
+ * every 10 s: a guest created moments ago shows {@link PowerState#UNKNOWN} and no name. {@code
+ * lock}, {@code tags} and {@code pool} are current.
  */
 public sealed interface ClusterResource {
 

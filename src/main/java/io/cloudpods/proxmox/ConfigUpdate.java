@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code PUT /nodes/{node}/lxc/{vmid}/config}: keys to set (wire text), keys to delete, and an optional
- * digest of the config the change was computed from (the server then refuses with a digest conflict
- * if the config changed meanwhile). At least one key to set or delete is required, and a key may not
- * be both set and deleted (the server rejects both).
+ * {@code PUT /nodes/{node}/lxc/{vmid}/config}: keys to set (wire text), keys to delete, and an
+ * optional digest of the config the change was computed from (the server then refuses with a digest
+ * conflict if the config changed meanwhile). At least one key to set or delete is required, and a
+ * key may not be both set and deleted (the server rejects both).
  */
 public record ConfigUpdate(Map<String, String> set, List<String> delete, Optional<String> digest) {
 
@@ -27,7 +27,8 @@ public record ConfigUpdate(Map<String, String> set, List<String> delete, Optiona
       }
     }
     if (set.containsKey("delete") || set.containsKey("digest")) {
-      throw new IllegalArgumentException("'delete' and 'digest' are record components, not keys to set");
+      throw new IllegalArgumentException(
+          "'delete' and 'digest' are record components, not keys to set");
     }
   }
 

@@ -7,13 +7,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * {@code POST /nodes/{node}/lxc}: a container created from an OS template archive
- * ({@code ostemplate}, e.g. {@code local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst}).
+ * {@code POST /nodes/{node}/lxc}: a container created from an OS template archive ({@code
+ * ostemplate}, e.g. {@code local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst}).
  *
- * <p>{@code params} holds every further API parameter as its wire text; the {@link Builder} fills the
- * common ones with the right encoding (booleans {@code 0|1}, tags joined with {@code ;}). Set
- * {@code unprivileged} explicitly: its default differs between PVE 8 (privileged) and PVE 9.
- * {@link #toString()} never shows {@code password}.
+ * <p>{@code params} holds every further API parameter as its wire text; the {@link Builder} fills
+ * the common ones with the right encoding (booleans {@code 0|1}, tags joined with {@code ;}). Set
+ * {@code unprivileged} explicitly: its default differs between PVE 8 (privileged) and PVE 9. {@link
+ * #toString()} never shows {@code password}.
  */
 public record CreateContainerRequest(int vmid, String ostemplate, Map<String, String> params) {
 
@@ -38,7 +38,13 @@ public record CreateContainerRequest(int vmid, String ostemplate, Map<String, St
   public String toString() {
     Map<String, String> shown = new LinkedHashMap<>(params);
     SECRET_KEYS.forEach(k -> shown.computeIfPresent(k, (key, v) -> "***"));
-    return "CreateContainerRequest[vmid=" + vmid + ", ostemplate=" + ostemplate + ", params=" + shown + "]";
+    return "CreateContainerRequest[vmid="
+        + vmid
+        + ", ostemplate="
+        + ostemplate
+        + ", params="
+        + shown
+        + "]";
   }
 
   /** Fluent construction of a {@link CreateContainerRequest}. */

@@ -8,12 +8,13 @@ import java.util.SortedMap;
 
 /**
  * {@code GET /nodes/{node}/lxc/{vmid}/config}: typed common keys plus {@link #raw()} with every key
- * as the server returned it (numbers as their decimal text; the {@code lxc} raw-entry list as JSON).
+ * as the server returned it (numbers as their decimal text; the {@code lxc} raw-entry list as
+ * JSON).
  *
- * <p>Keys are absent when unset (the server does not fill in defaults), hence the optionals. While a
- * create or clone task runs the config holds only {@code lock: create}. {@code description} keeps the
- * trailing newline the server appends to every line. {@code nets} maps {@code net0..net31} to the raw
- * property string, ordered by index; use {@link PropertyStrings} to pick one apart.
+ * <p>Keys are absent when unset (the server does not fill in defaults), hence the optionals. While
+ * a create or clone task runs the config holds only {@code lock: create}. {@code description} keeps
+ * the trailing newline the server appends to every line. {@code nets} maps {@code net0..net31} to
+ * the raw property string, ordered by index; use {@link PropertyStrings} to pick one apart.
  */
 public record LxcConfig(
     Optional<String> hostname,

@@ -3,9 +3,9 @@ package io.cloudpods.proxmox;
 import java.util.List;
 
 /**
- * {@code GET /nodes/{node}/status}: what capacity decisions need. Memory values are bytes, {@code cpu}
- * is a fraction 0..1 of all {@code cpus}. {@code memoryAvailable} is reported by PVE 8+ only and falls
- * back to {@code memoryFree} on older servers.
+ * {@code GET /nodes/{node}/status}: what capacity decisions need. Memory values are bytes, {@code
+ * cpu} is a fraction 0..1 of all {@code cpus}. {@code memoryAvailable} is reported by PVE 8+ only
+ * and falls back to {@code memoryFree} on older servers.
  */
 public record NodeStatus(
     String pveVersion,

@@ -2,7 +2,9 @@ package io.cloudpods.proxmox;
 
 import java.util.Set;
 
-/** {@code GET /nodes/{node}/storage}: a storage's status on a node. Sizes in bytes; 0 when inactive. */
+/**
+ * {@code GET /nodes/{node}/storage}: a storage's status on a node. Sizes in bytes; 0 when inactive.
+ */
 public record NodeStorage(
     String storage,
     String type,

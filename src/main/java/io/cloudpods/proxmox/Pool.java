@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A resource pool. {@code members} is empty in {@code pools()} listings and filled by
- * {@code pool(id)}; members are guests and storages as in cluster resources.
+ * A resource pool. {@code members} is empty in {@code pools()} listings and filled by {@code
+ * pool(id)}; members are guests and storages as in cluster resources.
  */
 public record Pool(String poolId, Optional<String> comment, List<ClusterResource> members) {
 

@@ -1,6 +1,9 @@
 package io.cloudpods.proxmox;
 
-/** Power state of a guest. {@code UNKNOWN} appears in cluster resources before pvestatd has seen a new guest. */
+/**
+ * Power state of a guest. {@code UNKNOWN} appears in cluster resources before pvestatd has seen a
+ * new guest.
+ */
 public enum PowerState {
   RUNNING,
   STOPPED,

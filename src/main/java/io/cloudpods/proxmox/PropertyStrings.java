@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Proxmox "property strings" such as {@code name=eth0,bridge=vmbr0,ip=10.1.10.91/24} or
- * {@code clients-main:subvol-9101-disk-0,size=8G}. A leading element without {@code =} is returned
- * under {@code defaultKey} (the volume for disks).
+ * Proxmox "property strings" such as {@code name=eth0,bridge=vmbr0,ip=10.1.10.91/24} or {@code
+ * clients-main:subvol-9101-disk-0,size=8G}. A leading element without {@code =} is returned under
+ * {@code defaultKey} (the volume for disks).
  */
 public final class PropertyStrings {
 

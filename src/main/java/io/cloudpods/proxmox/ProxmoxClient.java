@@ -16,8 +16,8 @@ import java.util.Optional;
  * second clone of a source being cloned fails here with {@link ProxmoxLockedException}, while a
  * clone onto a storage without container support fails in the task.
  *
- * <p>Implementations are thread-safe. Calls are not retried by the client: non-idempotent operations
- * (clone, create) must not run twice by accident, so retry policy belongs to the caller.
+ * <p>Implementations are thread-safe. Calls are not retried by the client: non-idempotent
+ * operations (clone, create) must not run twice by accident, so retry policy belongs to the caller.
  */
 public interface ProxmoxClient {
 
@@ -29,7 +29,10 @@ public interface ProxmoxClient {
   /** {@code GET /nodes}. */
   List<NodeInfo> nodes();
 
-  /** {@code GET /cluster/resources}: every entry of a known type (guests, nodes, storages, pools, SDN). */
+  /**
+   * {@code GET /cluster/resources}: every entry of a known type (guests, nodes, storages, pools,
+   * SDN).
+   */
   List<ClusterResource> clusterResources();
 
   /** {@code GET /cluster/resources?type=}: only entries of one type. */
@@ -51,19 +54,22 @@ public interface ProxmoxClient {
   List<NodeStorage> nodeStorages(String node);
 
   /**
-   * {@code GET /cluster/nextid}: the lowest unused vmid. Reserves nothing: a concurrent caller can get
-   * the same id, and the loser's create/clone fails with {@link ProxmoxAlreadyExistsException}.
+   * {@code GET /cluster/nextid}: the lowest unused vmid. Reserves nothing: a concurrent caller can
+   * get the same id, and the loser's create/clone fails with {@link ProxmoxAlreadyExistsException}.
    */
   int nextId();
 
-  /** {@code GET /cluster/nextid?vmid=N}: whether {@code vmid} is unused cluster-wide (any guest type). */
+  /**
+   * {@code GET /cluster/nextid?vmid=N}: whether {@code vmid} is unused cluster-wide (any guest
+   * type).
+   */
   boolean isVmidFree(int vmid);
 
   // ---- tasks ------------------------------------------------------------------------------------
 
   /**
-   * {@code GET /nodes/{upid.node}/tasks/{upid}/status}. A task unknown to the server raises
-   * {@link ProxmoxNotFoundException}.
+   * {@code GET /nodes/{upid.node}/tasks/{upid}/status}. A task unknown to the server raises {@link
+   * ProxmoxNotFoundException}.
    */
   TaskStatus taskStatus(Upid upid);
 
@@ -72,7 +78,9 @@ public interface ProxmoxClient {
 
   // ---- containers -------------------------------------------------------------------------------
 
-  /** {@code GET /nodes/{node}/lxc}: containers whose config lives on {@code node}, in server order. */
+  /**
+   * {@code GET /nodes/{node}/lxc}: containers whose config lives on {@code node}, in server order.
+   */
   List<LxcStatus> listContainers(String node);
 
   /** {@code POST /nodes/{node}/lxc} (task {@code vzcreate}). */
@@ -85,23 +93,32 @@ public interface ProxmoxClient {
    */
   Upid cloneContainer(String node, int sourceVmid, CloneRequest request);
 
-  /** {@code GET /nodes/{node}/lxc/{vmid}/config} (pending values merged, as the server does by default). */
+  /**
+   * {@code GET /nodes/{node}/lxc/{vmid}/config} (pending values merged, as the server does by
+   * default).
+   */
   LxcConfig getConfig(String node, int vmid);
 
   /**
-   * {@code PUT /nodes/{node}/lxc/{vmid}/config}: synchronous, returns nothing. Fails with
-   * {@link ProxmoxLockedException} if the container is locked, {@link ProxmoxDigestConflictException}
-   * if a digest was given and the config changed.
+   * {@code PUT /nodes/{node}/lxc/{vmid}/config}: synchronous, returns nothing. Fails with {@link
+   * ProxmoxLockedException} if the container is locked, {@link ProxmoxDigestConflictException} if a
+   * digest was given and the config changed.
    */
   void updateConfig(String node, int vmid, ConfigUpdate update);
 
   /** {@code GET /nodes/{node}/lxc/{vmid}/status/current}. */
   LxcStatus status(String node, int vmid);
 
-  /** {@code POST .../status/start} (task {@code vzstart}). Already running: {@link ProxmoxPowerStateException}. */
+  /**
+   * {@code POST .../status/start} (task {@code vzstart}). Already running: {@link
+   * ProxmoxPowerStateException}.
+   */
   Upid start(String node, int vmid);
 
-  /** {@code POST .../status/stop} (task {@code vzstop}): immediate stop. Not running: {@link ProxmoxPowerStateException}. */
+  /**
+   * {@code POST .../status/stop} (task {@code vzstop}): immediate stop. Not running: {@link
+   * ProxmoxPowerStateException}.
+   */
   Upid stop(String node, int vmid);
 
   /**
@@ -112,21 +129,22 @@ public interface ProxmoxClient {
   Upid shutdown(String node, int vmid, int timeoutSeconds, boolean forceStop);
 
   /**
-   * {@code DELETE /nodes/{node}/lxc/{vmid}} (task {@code vzdestroy}; options go in the query string).
-   * A running container without {@code force} fails with {@link ProxmoxPowerStateException}.
+   * {@code DELETE /nodes/{node}/lxc/{vmid}} (task {@code vzdestroy}; options go in the query
+   * string). A running container without {@code force} fails with {@link
+   * ProxmoxPowerStateException}.
    */
   Upid delete(String node, int vmid, DeleteOptions options);
 
   /**
-   * {@code POST .../template}: converts a stopped container to a template. The server returns no task
-   * id (it runs a hidden {@code vztemplate} task); completion shows as {@code template = true} in the
-   * config.
+   * {@code POST .../template}: converts a stopped container to a template. The server returns no
+   * task id (it runs a hidden {@code vztemplate} task); completion shows as {@code template = true}
+   * in the config.
    */
   void convertToTemplate(String node, int vmid);
 
   /**
-   * {@code PUT .../resize} (task {@code resize}). {@code size} is absolute ({@code 16G}) or a growth
-   * ({@code +4G}); shrinking is refused.
+   * {@code PUT .../resize} (task {@code resize}). {@code size} is absolute ({@code 16G}) or a
+   * growth ({@code +4G}); shrinking is refused.
    */
   Upid resize(String node, int vmid, String disk, String size);
 
@@ -138,7 +156,10 @@ public interface ProxmoxClient {
   /** {@code POST .../snapshot} (task {@code vzsnapshot}). */
   Upid createSnapshot(String node, int vmid, String snapname, Optional<String> description);
 
-  /** {@code POST .../snapshot/{snapname}/rollback} (task {@code vzrollback}); optionally start afterwards. */
+  /**
+   * {@code POST .../snapshot/{snapname}/rollback} (task {@code vzrollback}); optionally start
+   * afterwards.
+   */
   Upid rollbackSnapshot(String node, int vmid, String snapname, boolean start);
 
   /** {@code DELETE .../snapshot/{snapname}} (task {@code vzdelsnapshot}). */
@@ -165,8 +186,8 @@ public interface ProxmoxClient {
   List<Pool> pools();
 
   /**
-   * One pool with its members. PVE 8.1+: {@code GET /pools?poolid=}; older:
-   * {@code GET /pools/{poolid}}. A missing pool raises {@link ProxmoxNotFoundException}.
+   * One pool with its members. PVE 8.1+: {@code GET /pools?poolid=}; older: {@code GET
+   * /pools/{poolid}}. A missing pool raises {@link ProxmoxNotFoundException}.
    */
   Pool pool(String poolId);
 
@@ -174,12 +195,14 @@ public interface ProxmoxClient {
   void createPool(String poolId, Optional<String> comment);
 
   /**
-   * Adds guests and/or storages to a pool. PVE 8.1+: {@code PUT /pools} with {@code poolid};
-   * older: {@code PUT /pools/{poolid}}. With {@code allowMove}, guests in another pool are moved
-   * (PVE 8.1+ only; ignored on older servers).
+   * Adds guests and/or storages to a pool. PVE 8.1+: {@code PUT /pools} with {@code poolid}; older:
+   * {@code PUT /pools/{poolid}}. With {@code allowMove}, guests in another pool are moved (PVE 8.1+
+   * only; ignored on older servers).
    */
   void addPoolMembers(String poolId, List<Integer> vmids, List<String> storages, boolean allowMove);
 
-  /** Removes guests and/or storages from a pool ({@code delete=1} on the same endpoints as adding). */
+  /**
+   * Removes guests and/or storages from a pool ({@code delete=1} on the same endpoints as adding).
+   */
   void removePoolMembers(String poolId, List<Integer> vmids, List<String> storages);
 }

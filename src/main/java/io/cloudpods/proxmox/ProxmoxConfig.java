@@ -7,16 +7,20 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Connection to Proxmox VE and the pool the controller puts containers in ({@code cloudpods.proxmox.*}).
+ * Connection to Proxmox VE and the pool the controller puts containers in ({@code
+ * cloudpods.proxmox.*}).
  *
- * <p>{@code token-id} and {@code token-secret} are optional here so the application starts without a
- * Proxmox connection configured; they are checked, with every other connection setting, when the
+ * <p>{@code token-id} and {@code token-secret} are optional here so the application starts without
+ * a Proxmox connection configured; they are checked, with every other connection setting, when the
  * client is built, and a bad value fails with a message naming the property.
  */
 @ConfigMapping(prefix = "cloudpods.proxmox")
 public interface ProxmoxConfig {
 
-  /** API root, e.g. {@code https://pve.example:8006/api2/json}; {@code /api2/json} is added if the path is empty. */
+  /**
+   * API root, e.g. {@code https://pve.example:8006/api2/json}; {@code /api2/json} is added if the
+   * path is empty.
+   */
   @WithDefault("https://127.0.0.1:8006/api2/json")
   String url();
 

@@ -18,22 +18,26 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * that matches Proxmox message texts.
  *
  * <p>Proxmox reports errors as HTTP status + reason phrase (the first line of the message). Servers
- * with libpve-http-server-perl 5.2+ (PVE 8.3/8.4 on) also send the full message as a {@code message}
- * body field (with a trailing newline); 400 responses carry a per-parameter {@code errors} map. Both
- * sources are read and the fuller message wins. Nearly all domain errors (not found, already
- * exists, locked, running) are HTTP 500 and are told apart by their text.
+ * with libpve-http-server-perl 5.2+ (PVE 8.3/8.4 on) also send the full message as a {@code
+ * message} body field (with a trailing newline); 400 responses carry a per-parameter {@code errors}
+ * map. Both sources are read and the fuller message wins. Nearly all domain errors (not found,
+ * already exists, locked, running) are HTTP 500 and are told apart by their text.
  *
- * <p>Failed tasks are classified with the same text rules ({@link #fromTaskFailure}), so a caller can
- * treat {@code clone failed: ... got lock request timeout} like the synchronous lock timeout.
+ * <p>Failed tasks are classified with the same text rules ({@link #fromTaskFailure}), so a caller
+ * can treat {@code clone failed: ... got lock request timeout} like the synchronous lock timeout.
  */
 public final class ProxmoxErrorMapper {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final Pattern LOCK_FILE_TIMEOUT = Pattern.compile("can't lock file '([^']+)' - got timeout");
-  private static final Pattern CFS_LOCK_TIMEOUT = Pattern.compile("cfs-lock '([^']+)' error: got lock request timeout");
-  private static final Pattern MIGRATION_LOCK = Pattern.compile("Failed to obtain guest migration lock");
-  private static final Pattern GENERIC_LOCK_TIMEOUT = Pattern.compile("lock.*got timeout|got lock (?:request )?timeout");
+  private static final Pattern LOCK_FILE_TIMEOUT =
+      Pattern.compile("can't lock file '([^']+)' - got timeout");
+  private static final Pattern CFS_LOCK_TIMEOUT =
+      Pattern.compile("cfs-lock '([^']+)' error: got lock request timeout");
+  private static final Pattern MIGRATION_LOCK =
+      Pattern.compile("Failed to obtain guest migration lock");
+  private static final Pattern GENERIC_LOCK_TIMEOUT =
+      Pattern.compile("lock.*got timeout|got lock (?:request )?timeout");
   private static final Pattern LOCKED = Pattern.compile("\\b(?:CT|VM) is locked \\(([^)]+)\\)");
   private static final Pattern DIGEST = Pattern.compile("detected modified configuration");
   private static final Pattern TRANSIENT =
@@ -46,7 +50,8 @@ public final class ProxmoxErrorMapper {
   private static final Pattern NOT_RUNNING = Pattern.compile("\\bnot running\\b");
   private static final Pattern RUNNING = Pattern.compile("\\balready running\\b|\\bis running\\b");
   private static final Pattern NOT_FOUND =
-      Pattern.compile("does not exist|no such task|is not a pool member|no such (?:VM|CT|pool|snapshot)\\b");
+      Pattern.compile(
+          "does not exist|no such task|is not a pool member|no such (?:VM|CT|pool|snapshot)\\b");
   private static final Pattern POOL_MISSING = Pattern.compile("pool '[^']*' does not exist");
   private static final Pattern REJECTED =
       Pattern.compile(
@@ -81,42 +86,52 @@ public final class ProxmoxErrorMapper {
       }
       JsonNode e = root.get("errors");
       if (e != null && e.isObject()) {
-        e.fields().forEachRemaining(f -> errors.put(f.getKey(), stripTrailing(f.getValue().asText())));
+        e.fields()
+            .forEachRemaining(f -> errors.put(f.getKey(), stripTrailing(f.getValue().asText())));
       }
     }
     String message = chooseMessage(reasonPhrase, bodyMessage);
     return classifyHttp(ctx, message, errors);
   }
 
-  /** Maps an I/O failure (no usable HTTP response): TLS problems, timeouts, refused/reset connections. */
+  /**
+   * Maps an I/O failure (no usable HTTP response): TLS problems, timeouts, refused/reset
+   * connections.
+   */
   public static ProxmoxException fromIo(String method, String path, IOException e) {
     ErrorContext ctx = ErrorContext.of(method, path);
     Optional<CertificateException> cert = findCause(e, CertificateException.class);
     if (cert.isPresent()) {
-      return new ProxmoxTlsException(ctx, "TLS certificate rejected: " + cert.get().getMessage(), e);
+      return new ProxmoxTlsException(
+          ctx, "TLS certificate rejected: " + cert.get().getMessage(), e);
     }
     if (e instanceof SSLPeerUnverifiedException || e instanceof SSLHandshakeException) {
       return new ProxmoxTlsException(ctx, "TLS handshake failed: " + e.getMessage(), e);
     }
-    String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    String text =
+        e.getMessage() == null
+            ? e.getClass().getSimpleName()
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
     return new ProxmoxUnavailableException(ctx, text, e);
   }
 
   /**
-   * Classifies a failed task's {@code exitstatus} (e.g. {@code clone failed: ...},
-   * {@code CT is locked (disk)}, lock timeouts) into the same taxonomy as HTTP errors; unrecognised
-   * texts become {@link ProxmoxTaskFailedException}.
+   * Classifies a failed task's {@code exitstatus} (e.g. {@code clone failed: ...}, {@code CT is
+   * locked (disk)}, lock timeouts) into the same taxonomy as HTTP errors; unrecognised texts become
+   * {@link ProxmoxTaskFailedException}.
    */
   public static ProxmoxException fromTaskFailure(Upid upid, String exitStatus) {
     String message = TASK_ERROR_PREFIX.matcher(stripTrailing(exitStatus)).replaceFirst("");
     ErrorContext ctx = ErrorContext.task(upid);
     ProxmoxException known = classifyText(ctx, message);
-    return known != null ? known : new ProxmoxTaskFailedException(ctx, upid.type() + ": " + message, null);
+    return known != null
+        ? known
+        : new ProxmoxTaskFailedException(ctx, upid.type() + ": " + message, null);
   }
 
   /**
-   * The message to report: the body's {@code message} (trailing newline removed) when it is at least
-   * as complete as the reason phrase, else the reason phrase.
+   * The message to report: the body's {@code message} (trailing newline removed) when it is at
+   * least as complete as the reason phrase, else the reason phrase.
    */
   static String chooseMessage(String reasonPhrase, String bodyMessage) {
     String reason = reasonPhrase == null ? "" : reasonPhrase.strip();
@@ -130,10 +145,12 @@ public final class ProxmoxErrorMapper {
     return reason;
   }
 
-  private static ProxmoxException classifyHttp(ErrorContext ctx, String message, Map<String, String> errors) {
+  private static ProxmoxException classifyHttp(
+      ErrorContext ctx, String message, Map<String, String> errors) {
     int status = ctx.httpStatus();
     if (status == 401) {
-      return new ProxmoxAuthException(ctx, message.isBlank() ? "authentication failed" : message, null);
+      return new ProxmoxAuthException(
+          ctx, message.isBlank() ? "authentication failed" : message, null);
     }
     if (status == 403) {
       if (POOL_MISSING.matcher(message).find()) {
@@ -162,7 +179,8 @@ public final class ProxmoxErrorMapper {
     if (status >= 500 || status == 408 || status == 429) {
       return new ProxmoxUnavailableException(ctx, message, null);
     }
-    return new ProxmoxServerException(ctx, message.isBlank() ? "unexpected HTTP status" : message, null);
+    return new ProxmoxServerException(
+        ctx, message.isBlank() ? "unexpected HTTP status" : message, null);
   }
 
   /** Text rules shared by HTTP 500s and failed tasks; null when nothing matches. */
@@ -216,7 +234,8 @@ public final class ProxmoxErrorMapper {
     if (errors.isEmpty()) {
       return message;
     }
-    StringBuilder sb = new StringBuilder(message.isBlank() ? "Parameter verification failed." : message);
+    StringBuilder sb =
+        new StringBuilder(message.isBlank() ? "Parameter verification failed." : message);
     sb.append(" (");
     boolean first = true;
     for (Map.Entry<String, String> e : errors.entrySet()) {

@@ -5,8 +5,8 @@ package io.cloudpods.proxmox;
  * whether trying the same call again later can succeed (locks, timeouts, unreachable server) or not
  * (not found, already exists, bad parameters, permissions).
  *
- * <p>Carries the HTTP status (0 when there was no HTTP response: I/O failures and failed tasks), the
- * request method and path (never headers, so never credentials), and the server's own message.
+ * <p>Carries the HTTP status (0 when there was no HTTP response: I/O failures and failed tasks),
+ * the request method and path (never headers, so never credentials), and the server's own message.
  * Instances are built only by {@link ProxmoxErrorMapper}.
  */
 public abstract class ProxmoxException extends RuntimeException {

@@ -1,11 +1,11 @@
 package io.cloudpods.proxmox;
 
 /**
- * Waiting for a transient lock timed out: the per-guest config flock
- * ({@code can't lock file '/run/lock/lxc/pve-config-9101.lock' - got timeout}), a storage allocation
- * lock ({@code cfs-lock 'storage-x' error: got lock request timeout},
- * {@code can't lock file '/var/lock/pve-manager/pve-storage-x' - got timeout}) or the guest migration
- * lock. {@link #resource()} names what was locked. Retryable with backoff.
+ * Waiting for a transient lock timed out: the per-guest config flock ({@code can't lock file
+ * '/run/lock/lxc/pve-config-9101.lock' - got timeout}), a storage allocation lock ({@code cfs-lock
+ * 'storage-x' error: got lock request timeout}, {@code can't lock file
+ * '/var/lock/pve-manager/pve-storage-x' - got timeout}) or the guest migration lock. {@link
+ * #resource()} names what was locked. Retryable with backoff.
  */
 public class ProxmoxLockTimeoutException extends ProxmoxException {
 

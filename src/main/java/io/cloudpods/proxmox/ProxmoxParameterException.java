@@ -3,8 +3,8 @@ package io.cloudpods.proxmox;
 import java.util.Map;
 
 /**
- * HTTP 400 {@code Parameter verification failed.}: {@link #errors()} maps each rejected parameter to
- * the server's reason (e.g. {@code net0 -> invalid format - ...}). Not retryable.
+ * HTTP 400 {@code Parameter verification failed.}: {@link #errors()} maps each rejected parameter
+ * to the server's reason (e.g. {@code net0 -> invalid format - ...}). Not retryable.
  */
 public class ProxmoxParameterException extends ProxmoxException {
 

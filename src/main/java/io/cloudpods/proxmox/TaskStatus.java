@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /nodes/{node}/tasks/{upid}/status}. {@code exitStatus} is present only once the task has
- * stopped: {@code OK}, {@code WARNINGS: n} (also a success), or an error text.
+ * {@code GET /nodes/{node}/tasks/{upid}/status}. {@code exitStatus} is present only once the task
+ * has stopped: {@code OK}, {@code WARNINGS: n} (also a success), or an error text.
  */
 public record TaskStatus(
     Upid upid,
@@ -28,7 +28,8 @@ public record TaskStatus(
 
   /** Finished with {@code OK} or {@code WARNINGS: n}. */
   public boolean isOk() {
-    return !running && exitStatus.filter(s -> s.equals("OK") || WARNINGS.matcher(s).matches()).isPresent();
+    return !running
+        && exitStatus.filter(s -> s.equals("OK") || WARNINGS.matcher(s).matches()).isPresent();
   }
 
   /** Finished and not {@link #isOk()}. */
@@ -46,13 +47,14 @@ public record TaskStatus(
   }
 
   /**
-   * The failure of a failed task, classified like an API error (locked, lock timeout, not found, ...)
-   * so callers can tell retryable from terminal; empty while running or on success.
+   * The failure of a failed task, classified like an API error (locked, lock timeout, not found,
+   * ...) so callers can tell retryable from terminal; empty while running or on success.
    */
   public Optional<ProxmoxException> failure() {
     if (!isFailed()) {
       return Optional.empty();
     }
-    return Optional.of(ProxmoxErrorMapper.fromTaskFailure(upid, exitStatus.orElse("unexpected status")));
+    return Optional.of(
+        ProxmoxErrorMapper.fromTaskFailure(upid, exitStatus.orElse("unexpected status")));
   }
 }

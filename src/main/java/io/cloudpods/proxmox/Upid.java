@@ -5,14 +5,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Proxmox task id ("UPID"), e.g. {@code UPID:pve:003E968C:016E6414:63AD7D74:vzclone:9000:ctl@pve!tok:}.
+ * A Proxmox task id ("UPID"), e.g. {@code
+ * UPID:pve:003E968C:016E6414:63AD7D74:vzclone:9000:ctl@pve!tok:}.
  *
- * <p>Parsing is strict (the decoder regex of {@code pve-common UPID.pm}); {@link #toString()} returns
- * the original text unchanged, so a persisted UPID round-trips byte for byte. Note that for clones the
- * {@link #id()} is the <em>source</em> vmid, and for a multi-guest vzdump it is empty.
+ * <p>Parsing is strict (the decoder regex of {@code pve-common UPID.pm}); {@link #toString()}
+ * returns the original text unchanged, so a persisted UPID round-trips byte for byte. Note that for
+ * clones the {@link #id()} is the <em>source</em> vmid, and for a multi-guest vzdump it is empty.
  */
 public record Upid(
-    String node, long pid, long pstart, long startTime, String type, String id, String user, String text) {
+    String node,
+    long pid,
+    long pstart,
+    long startTime,
+    String type,
+    String id,
+    String user,
+    String text) {
 
   private static final Pattern UPID =
       Pattern.compile(

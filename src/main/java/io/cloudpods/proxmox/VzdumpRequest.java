@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code POST /nodes/{node}/vzdump} for the given guests. {@code mode} is {@code snapshot},
- * {@code suspend} or {@code stop}; {@code compress} e.g. {@code zstd}. {@code extra} carries any other
+ * {@code POST /nodes/{node}/vzdump} for the given guests. {@code mode} is {@code snapshot}, {@code
+ * suspend} or {@code stop}; {@code compress} e.g. {@code zstd}. {@code extra} carries any other
  * parameter as wire text ({@code notes-template}, {@code protected}, {@code remove}, ...).
  */
 public record VzdumpRequest(
@@ -28,6 +28,10 @@ public record VzdumpRequest(
   /** Back up one guest to {@code storage} with zstd compression in snapshot mode. */
   public static VzdumpRequest of(int vmid, String storage) {
     return new VzdumpRequest(
-        List.of(vmid), Optional.of(storage), Optional.of("snapshot"), Optional.of("zstd"), Map.of());
+        List.of(vmid),
+        Optional.of(storage),
+        Optional.of("snapshot"),
+        Optional.of("zstd"),
+        Map.of());
   }
 }

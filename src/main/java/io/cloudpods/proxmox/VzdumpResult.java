@@ -3,8 +3,8 @@ package io.cloudpods.proxmox;
 import java.util.Optional;
 
 /**
- * Result of {@code vzdump}: a task to follow, or nothing (the server answers {@code "OK"} when there
- * is nothing to back up on this node).
+ * Result of {@code vzdump}: a task to follow, or nothing (the server answers {@code "OK"} when
+ * there is nothing to back up on this node).
  */
 public record VzdumpResult(Optional<Upid> task) {
 

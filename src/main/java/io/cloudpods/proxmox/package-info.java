@@ -1,8 +1,8 @@
 /**
  * Access to Proxmox VE, in our own terms.
  *
- * <p>{@link io.cloudpods.proxmox.ProxmoxClient} is the only way the rest of the application talks to
- * Proxmox. The HTTP implementation lives in {@code io.cloudpods.proxmox.http}.
+ * <p>{@link io.cloudpods.proxmox.ProxmoxClient} is the only way the rest of the application talks
+ * to Proxmox. The HTTP implementation lives in {@code io.cloudpods.proxmox.http}.
  *
  * <p>Every failure is a {@link io.cloudpods.proxmox.ProxmoxException}; {@code isRetryable()} tells
  * the caller whether backing off and trying again can help:

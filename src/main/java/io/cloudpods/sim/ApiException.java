@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An error as the Proxmox API server reports it: HTTP status, a message whose first line becomes the
- * reason phrase, and for 400 a per-parameter {@code errors} map.
+ * An error as the Proxmox API server reports it: HTTP status, a message whose first line becomes
+ * the reason phrase, and for 400 a per-parameter {@code errors} map.
  */
 final class ApiException extends RuntimeException {
   final int status;
@@ -15,7 +15,8 @@ final class ApiException extends RuntimeException {
   ApiException(int status, String message, Map<String, String> errors) {
     super(message);
     this.status = status;
-    this.errors = errors == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+    this.errors =
+        errors == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(errors));
   }
 
   /** Any {@code die} in handler code: HTTP 500 with the message. */
@@ -23,7 +24,10 @@ final class ApiException extends RuntimeException {
     return new ApiException(500, message, null);
   }
 
-  /** {@code raise_param_exc}: HTTP 400 "Parameter verification failed." with one entry per parameter. */
+  /**
+   * {@code raise_param_exc}: HTTP 400 "Parameter verification failed." with one entry per
+   * parameter.
+   */
   static ApiException params(Map<String, String> errors) {
     return new ApiException(400, "Parameter verification failed.", errors);
   }

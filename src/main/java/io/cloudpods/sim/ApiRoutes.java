@@ -21,43 +21,84 @@ import java.util.regex.Pattern;
 
 /** The {@code /api2/json} route table: every method with its parameter schema and handler. */
 final class ApiRoutes {
-  static final Pattern UPID = Pattern.compile("UPID:([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):"
-      + "([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\\s/]+):([^:\\s/]*):([^:\\s/]+):");
+  static final Pattern UPID =
+      Pattern.compile(
+          "UPID:([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):"
+              + "([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\\s/]+):([^:\\s/]*):([^:\\s/]+):");
 
   private static final Schema.Check VMID_LIST = pattern("\\d{1,9}([,;\\s]+\\d{1,9})*");
 
   /** Keys of the LXC config ({@code $confdesc}) accepted by create and config PUT. */
-  static final Schema LXC_CONFIG = new Schema()
-      .opt("hostname", DNS_NAME)
-      .opt("cores", integer(1, 8192))
-      .opt("cpulimit", number(0, 8192))
-      .opt("cpuunits", integer(0, 500000))
-      .opt("memory", integer(16, Long.MAX_VALUE / 2))
-      .opt("swap", integer(0, Long.MAX_VALUE / 2))
-      .family("net", 31, key -> Schema.propertyString(key, v -> PropertyStrings.normalizeNet(key, v, () -> "BC:24:11:00:00:00")))
-      .opt("nameserver", string(0, 1024))
-      .opt("searchdomain", string(0, 1024))
-      .opt("onboot", bool())
-      .opt("protection", bool())
-      .opt("unprivileged", bool())
-      .opt("template", bool())
-      .opt("console", bool())
-      .opt("debug", bool())
-      .opt("features", Schema.propertyString("features", v -> PropertyStrings.normalizeFeatures("features", v)))
-      .opt("tags", Schema.propertyString("tags", v -> PropertyStrings.normalizeTags("tags", v)))
-      .opt("description", string(0, 8192))
-      .opt("timezone", string(0, 64))
-      .opt("arch", enumOf("amd64", "i386", "arm64", "armhf", "riscv32", "riscv64"))
-      .opt("ostype", enumOf("debian", "devuan", "ubuntu", "centos", "fedora", "opensuse", "archlinux", "alpine",
-          "gentoo", "nixos", "unmanaged"))
-      .opt("tty", integer(0, 6))
-      .opt("cmode", enumOf("shell", "console", "tty"))
-      .opt("startup", pattern("(order=\\d+|up=\\d+|down=\\d+)(,(order=\\d+|up=\\d+|down=\\d+))*"))
-      .opt("hookscript", string(0, 256))
-      .opt("lock", enumOf("backup", "create", "destroyed", "disk", "fstrim", "migrate", "mounted", "rollback",
-          "snapshot", "snapshot-delete"))
-      .opt("rootfs", Schema.propertyString("rootfs", v -> PropertyStrings.parseMount("rootfs", v)))
-      .family("mp", 255, key -> Schema.propertyString(key, v -> PropertyStrings.parseMount(key, v)));
+  static final Schema LXC_CONFIG =
+      new Schema()
+          .opt("hostname", DNS_NAME)
+          .opt("cores", integer(1, 8192))
+          .opt("cpulimit", number(0, 8192))
+          .opt("cpuunits", integer(0, 500000))
+          .opt("memory", integer(16, Long.MAX_VALUE / 2))
+          .opt("swap", integer(0, Long.MAX_VALUE / 2))
+          .family(
+              "net",
+              31,
+              key ->
+                  Schema.propertyString(
+                      key, v -> PropertyStrings.normalizeNet(key, v, () -> "BC:24:11:00:00:00")))
+          .opt("nameserver", string(0, 1024))
+          .opt("searchdomain", string(0, 1024))
+          .opt("onboot", bool())
+          .opt("protection", bool())
+          .opt("unprivileged", bool())
+          .opt("template", bool())
+          .opt("console", bool())
+          .opt("debug", bool())
+          .opt(
+              "features",
+              Schema.propertyString(
+                  "features", v -> PropertyStrings.normalizeFeatures("features", v)))
+          .opt("tags", Schema.propertyString("tags", v -> PropertyStrings.normalizeTags("tags", v)))
+          .opt("description", string(0, 8192))
+          .opt("timezone", string(0, 64))
+          .opt("arch", enumOf("amd64", "i386", "arm64", "armhf", "riscv32", "riscv64"))
+          .opt(
+              "ostype",
+              enumOf(
+                  "debian",
+                  "devuan",
+                  "ubuntu",
+                  "centos",
+                  "fedora",
+                  "opensuse",
+                  "archlinux",
+                  "alpine",
+                  "gentoo",
+                  "nixos",
+                  "unmanaged"))
+          .opt("tty", integer(0, 6))
+          .opt("cmode", enumOf("shell", "console", "tty"))
+          .opt(
+              "startup",
+              pattern("(order=\\d+|up=\\d+|down=\\d+)(,(order=\\d+|up=\\d+|down=\\d+))*"))
+          .opt("hookscript", string(0, 256))
+          .opt(
+              "lock",
+              enumOf(
+                  "backup",
+                  "create",
+                  "destroyed",
+                  "disk",
+                  "fstrim",
+                  "migrate",
+                  "mounted",
+                  "rollback",
+                  "snapshot",
+                  "snapshot-delete"))
+          .opt(
+              "rootfs",
+              Schema.propertyString("rootfs", v -> PropertyStrings.parseMount("rootfs", v)))
+          .family(
+              "mp",
+              255,
+              key -> Schema.propertyString(key, v -> PropertyStrings.parseMount(key, v)));
 
   private final ClusterState s;
   private final Views views;
@@ -90,7 +131,8 @@ final class ApiRoutes {
   }
 
   private static Schema upid() {
-    return node().req("upid", v -> UPID.matcher(v).matches() ? null : "unable to parse worker upid");
+    return node()
+        .req("upid", v -> UPID.matcher(v).matches() ? null : "unable to parse worker upid");
   }
 
   private Task task(Call c) {
@@ -111,214 +153,438 @@ final class ApiRoutes {
 
   private void register() {
     Router r = router;
-    r.add("GET", "/version", new Schema(), c -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("version", s.options.pveVersion());
-      String[] parts = s.options.pveVersion().split("[.-]");
-      m.put("release", parts[0] + "." + parts[1]);
-      m.put("repoid", ProxmoxSimulator.REPOID);
-      return m;
-    });
-    r.add("GET", "/nodes", new Schema(), c -> {
-      List<Map<String, Object>> out = new ArrayList<>();
-      s.nodes.values().forEach(n -> out.add(views.nodeEntry(n, false)));
-      return out;
-    });
-    r.add("GET", "/nodes/{node}", node(), c -> {
-      s.node(c.node());
-      return subdirs("name", "lxc", "qemu", "status", "storage", "tasks", "vzdump", "version");
-    });
+    r.add(
+        "GET",
+        "/version",
+        new Schema(),
+        c -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("version", s.options.pveVersion());
+          String[] parts = s.options.pveVersion().split("[.-]");
+          m.put("release", parts[0] + "." + parts[1]);
+          m.put("repoid", ProxmoxSimulator.REPOID);
+          return m;
+        });
+    r.add(
+        "GET",
+        "/nodes",
+        new Schema(),
+        c -> {
+          List<Map<String, Object>> out = new ArrayList<>();
+          s.nodes.values().forEach(n -> out.add(views.nodeEntry(n, false)));
+          return out;
+        });
+    r.add(
+        "GET",
+        "/nodes/{node}",
+        node(),
+        c -> {
+          s.node(c.node());
+          return subdirs("name", "lxc", "qemu", "status", "storage", "tasks", "vzdump", "version");
+        });
     r.add("GET", "/nodes/{node}/status", node(), c -> views.nodeStatus(s.node(c.node())));
-    r.add("GET", "/cluster/resources", new Schema().opt("type", enumOf("vm", "storage", "node", "sdn")),
+    r.add(
+        "GET",
+        "/cluster/resources",
+        new Schema().opt("type", enumOf("vm", "storage", "node", "sdn")),
         c -> views.resources(c.str("type")));
-    r.add("GET", "/cluster/nextid", new Schema().opt("vmid", VMID), c -> {
-      if (c.has("vmid")) {
-        int vmid = c.vmid();
-        if (s.guests.containsKey(vmid)) {
-          throw ApiException.param("vmid", "VM " + vmid + " already exists");
-        }
-        return Integer.toString(vmid);
-      }
-      int id = 100;
-      for (int used : s.guests.keySet()) {
-        if (used == id) {
-          id++;
-        } else if (used > id) {
-          break;
-        }
-      }
-      if (id >= 1_000_000) {
-        throw ApiException.fail("unable to get any free VMID in range [100, 1000000)");
-      }
-      return Integer.toString(id);
-    });
+    r.add(
+        "GET",
+        "/cluster/nextid",
+        new Schema().opt("vmid", VMID),
+        c -> {
+          if (c.has("vmid")) {
+            int vmid = c.vmid();
+            if (s.guests.containsKey(vmid)) {
+              throw ApiException.param("vmid", "VM " + vmid + " already exists");
+            }
+            return Integer.toString(vmid);
+          }
+          int id = 100;
+          for (int used : s.guests.keySet()) {
+            if (used == id) {
+              id++;
+            } else if (used > id) {
+              break;
+            }
+          }
+          if (id >= 1_000_000) {
+            throw ApiException.fail("unable to get any free VMID in range [100, 1000000)");
+          }
+          return Integer.toString(id);
+        });
 
     // ---- LXC ----
     r.add("GET", "/nodes/{node}/lxc", node(), c -> views.lxcList(c.node()));
-    Schema create = LXC_CONFIG.copy()
-        .req("node", NODE).req("vmid", VMID)
-        .req("ostemplate", string(0, 255))
-        .opt("storage", STORAGE_ID)
-        .opt("pool", string(0, 255))
-        .opt("password", string(5, 64))
-        .opt("ssh-public-keys", any())
-        .opt("start", bool()).opt("force", bool()).opt("restore", bool()).opt("unique", bool())
-        .opt("ignore-unpack-errors", bool()).opt("bwlimit", number(0, Double.MAX_VALUE))
-        .opt("ha-managed", bool());
+    Schema create =
+        LXC_CONFIG
+            .copy()
+            .req("node", NODE)
+            .req("vmid", VMID)
+            .req("ostemplate", string(0, 255))
+            .opt("storage", STORAGE_ID)
+            .opt("pool", string(0, 255))
+            .opt("password", string(5, 64))
+            .opt("ssh-public-keys", any())
+            .opt("start", bool())
+            .opt("force", bool())
+            .opt("restore", bool())
+            .opt("unique", bool())
+            .opt("ignore-unpack-errors", bool())
+            .opt("bwlimit", number(0, Double.MAX_VALUE))
+            .opt("ha-managed", bool());
     r.add("POST", "/nodes/{node}/lxc", create, guests::create);
-    r.add("GET", "/nodes/{node}/lxc/{vmid}", ct(), c -> {
-      s.lxc(c.node(), c.vmid());
-      return subdirs("subdir", "config", "status", "vncproxy", "termproxy", "vncwebsocket", "spiceproxy",
-          "migrate", "clone", "rrd", "rrddata", "firewall", "snapshot", "resize");
-    });
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/clone", ct()
-        .req("newid", VMID)
-        .opt("hostname", DNS_NAME)
-        .opt("description", string(0, 8192))
-        .opt("pool", string(0, 255))
-        .opt("snapname", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+")))
-        .opt("storage", STORAGE_ID)
-        .opt("full", bool())
-        .opt("target", NODE)
-        .opt("bwlimit", number(0, Double.MAX_VALUE)), guests::clone);
-    r.add("GET", "/nodes/{node}/lxc/{vmid}/config", ct().opt("current", bool())
-        .opt("snapshot", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+"))), guests::getConfig);
-    Schema put = LXC_CONFIG.copy().req("node", NODE).req("vmid", VMID)
-        .opt("delete", pattern("[a-z0-9\\-_]+([,;\\s]+[a-z0-9\\-_]+)*"))
-        .opt("revert", pattern("[a-z0-9\\-_]+([,;\\s]+[a-z0-9\\-_]+)*"))
-        .opt("digest", string(0, 40));
-    r.add("PUT", "/nodes/{node}/lxc/{vmid}/config", put, c -> {
-      guests.updateConfig(c);
-      return null;
-    });
-    r.add("GET", "/nodes/{node}/lxc/{vmid}/status", ct(), c -> {
-      s.lxc(c.node(), c.vmid());
-      return subdirs("subdir", "current", "start", "stop", "shutdown", "reboot", "suspend", "resume");
-    });
-    r.add("GET", "/nodes/{node}/lxc/{vmid}/status/current", ct(), c -> guests.statusCurrent(c, views));
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/status/start", ct().opt("skiplock", bool()).opt("debug", bool()),
+    r.add(
+        "GET",
+        "/nodes/{node}/lxc/{vmid}",
+        ct(),
+        c -> {
+          s.lxc(c.node(), c.vmid());
+          return subdirs(
+              "subdir",
+              "config",
+              "status",
+              "vncproxy",
+              "termproxy",
+              "vncwebsocket",
+              "spiceproxy",
+              "migrate",
+              "clone",
+              "rrd",
+              "rrddata",
+              "firewall",
+              "snapshot",
+              "resize");
+        });
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/clone",
+        ct().req("newid", VMID)
+            .opt("hostname", DNS_NAME)
+            .opt("description", string(0, 8192))
+            .opt("pool", string(0, 255))
+            .opt("snapname", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+")))
+            .opt("storage", STORAGE_ID)
+            .opt("full", bool())
+            .opt("target", NODE)
+            .opt("bwlimit", number(0, Double.MAX_VALUE)),
+        guests::clone);
+    r.add(
+        "GET",
+        "/nodes/{node}/lxc/{vmid}/config",
+        ct().opt("current", bool())
+            .opt("snapshot", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+"))),
+        guests::getConfig);
+    Schema put =
+        LXC_CONFIG
+            .copy()
+            .req("node", NODE)
+            .req("vmid", VMID)
+            .opt("delete", pattern("[a-z0-9\\-_]+([,;\\s]+[a-z0-9\\-_]+)*"))
+            .opt("revert", pattern("[a-z0-9\\-_]+([,;\\s]+[a-z0-9\\-_]+)*"))
+            .opt("digest", string(0, 40));
+    r.add(
+        "PUT",
+        "/nodes/{node}/lxc/{vmid}/config",
+        put,
+        c -> {
+          guests.updateConfig(c);
+          return null;
+        });
+    r.add(
+        "GET",
+        "/nodes/{node}/lxc/{vmid}/status",
+        ct(),
+        c -> {
+          s.lxc(c.node(), c.vmid());
+          return subdirs(
+              "subdir", "current", "start", "stop", "shutdown", "reboot", "suspend", "resume");
+        });
+    r.add(
+        "GET",
+        "/nodes/{node}/lxc/{vmid}/status/current",
+        ct(),
+        c -> guests.statusCurrent(c, views));
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/status/start",
+        ct().opt("skiplock", bool()).opt("debug", bool()),
         guests::start);
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/status/stop", ct().opt("skiplock", bool())
-        .opt("overrule-shutdown", bool()), c -> guests.stop(c, false));
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/status/shutdown", ct().opt("timeout", integer(0, Long.MAX_VALUE / 2))
-        .opt("forceStop", bool()), c -> guests.stop(c, true));
-    r.add("DELETE", "/nodes/{node}/lxc/{vmid}", ct().opt("purge", bool()).opt("force", bool())
-        .opt("destroy-unreferenced-disks", bool()), guests::destroy);
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/template", ct(), c -> {
-      guests.template(c);
-      return null;
-    });
-    r.add("PUT", "/nodes/{node}/lxc/{vmid}/resize", ct()
-        .req("disk", v -> v.equals("rootfs") || v.matches("mp([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])")
-            ? null : "value '" + v + "' does not have a value in the enumeration 'rootfs, mp0, mp1, ...'")
-        .req("size", pattern("\\+?\\d+(\\.\\d+)?[KMGT]?"))
-        .opt("digest", string(0, 40)), guests::resize);
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/status/stop",
+        ct().opt("skiplock", bool()).opt("overrule-shutdown", bool()),
+        c -> guests.stop(c, false));
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/status/shutdown",
+        ct().opt("timeout", integer(0, Long.MAX_VALUE / 2)).opt("forceStop", bool()),
+        c -> guests.stop(c, true));
+    r.add(
+        "DELETE",
+        "/nodes/{node}/lxc/{vmid}",
+        ct().opt("purge", bool()).opt("force", bool()).opt("destroy-unreferenced-disks", bool()),
+        guests::destroy);
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/template",
+        ct(),
+        c -> {
+          guests.template(c);
+          return null;
+        });
+    r.add(
+        "PUT",
+        "/nodes/{node}/lxc/{vmid}/resize",
+        ct().req(
+                "disk",
+                v ->
+                    v.equals("rootfs")
+                            || v.matches("mp([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])")
+                        ? null
+                        : "value '"
+                            + v
+                            + "' does not have a value in the enumeration 'rootfs, mp0, mp1, ...'")
+            .req("size", pattern("\\+?\\d+(\\.\\d+)?[KMGT]?"))
+            .opt("digest", string(0, 40)),
+        guests::resize);
 
     // ---- snapshots ----
     r.add("GET", "/nodes/{node}/lxc/{vmid}/snapshot", ct(), snapshots::list);
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/snapshot", ctSnap().opt("description", string(0, 8192)),
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/snapshot",
+        ctSnap().opt("description", string(0, 8192)),
         snapshots::create);
-    r.add("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", ctSnap(), c -> {
-      Guest g = s.lxc(c.node(), c.vmid());
-      if (!g.snapshots.containsKey(c.str("snapname"))) {
-        throw ApiException.fail("snapshot '" + c.str("snapname") + "' does not exist");
-      }
-      return subdirs("cmd", "rollback", "config");
-    });
-    r.add("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config", ctSnap(), c -> {
-      Guest g = s.lxc(c.node(), c.vmid());
-      Guest.Snapshot snap = g.snapshots.get(c.str("snapname"));
-      if (snap == null) {
-        throw ApiException.fail("snapshot '" + c.str("snapname") + "' does not exist");
-      }
-      return guests.configJson(g, snap.config());
-    });
-    r.add("DELETE", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", ctSnap().opt("force", bool()),
+    r.add(
+        "GET",
+        "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}",
+        ctSnap(),
+        c -> {
+          Guest g = s.lxc(c.node(), c.vmid());
+          if (!g.snapshots.containsKey(c.str("snapname"))) {
+            throw ApiException.fail("snapshot '" + c.str("snapname") + "' does not exist");
+          }
+          return subdirs("cmd", "rollback", "config");
+        });
+    r.add(
+        "GET",
+        "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config",
+        ctSnap(),
+        c -> {
+          Guest g = s.lxc(c.node(), c.vmid());
+          Guest.Snapshot snap = g.snapshots.get(c.str("snapname"));
+          if (snap == null) {
+            throw ApiException.fail("snapshot '" + c.str("snapname") + "' does not exist");
+          }
+          return guests.configJson(g, snap.config());
+        });
+    r.add(
+        "DELETE",
+        "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}",
+        ctSnap().opt("force", bool()),
         snapshots::delete);
-    r.add("POST", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback", ctSnap().opt("start", bool()),
+    r.add(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback",
+        ctSnap().opt("start", bool()),
         snapshots::rollback);
 
     // ---- backup and storage ----
-    r.add("POST", "/nodes/{node}/vzdump", node()
-        .opt("vmid", VMID_LIST).opt("all", bool()).opt("pool", string(0, 255)).opt("exclude", VMID_LIST)
-        .opt("storage", STORAGE_ID).opt("mode", enumOf("snapshot", "suspend", "stop"))
-        .opt("compress", enumOf("0", "1", "gzip", "lzo", "zstd")).opt("zstd", integer(0, 256))
-        .opt("pigz", integer(0, 256)).opt("notes-template", string(0, 1024)).opt("protected", bool())
-        .opt("remove", bool()).opt("prune-backups", pattern("(keep-(all|last|hourly|daily|weekly|monthly|yearly)=\\d+)(,keep-(all|last|hourly|daily|weekly|monthly|yearly)=\\d+)*"))
-        .opt("bwlimit", integer(0, Long.MAX_VALUE / 2)).opt("ionice", integer(0, 8))
-        .opt("lockwait", integer(0, Long.MAX_VALUE / 2)).opt("stopwait", integer(0, Long.MAX_VALUE / 2))
-        .opt("mailto", any()).opt("mailnotification", enumOf("always", "failure"))
-        .opt("notification-mode", enumOf("auto", "legacy-sendmail", "notification-system"))
-        .opt("quiet", bool()), backups::vzdump);
-    r.add("GET", "/nodes/{node}/storage", node()
-        .opt("content", string(0, 255)).opt("storage", STORAGE_ID).opt("enabled", bool())
-        .opt("target", NODE).opt("format", bool()), c -> {
+    r.add(
+        "POST",
+        "/nodes/{node}/vzdump",
+        node()
+            .opt("vmid", VMID_LIST)
+            .opt("all", bool())
+            .opt("pool", string(0, 255))
+            .opt("exclude", VMID_LIST)
+            .opt("storage", STORAGE_ID)
+            .opt("mode", enumOf("snapshot", "suspend", "stop"))
+            .opt("compress", enumOf("0", "1", "gzip", "lzo", "zstd"))
+            .opt("zstd", integer(0, 256))
+            .opt("pigz", integer(0, 256))
+            .opt("notes-template", string(0, 1024))
+            .opt("protected", bool())
+            .opt("remove", bool())
+            .opt(
+                "prune-backups",
+                pattern(
+                    "(keep-(all|last|hourly|daily|weekly|monthly|yearly)=\\d+)(,keep-(all|last|hourly|daily|weekly|monthly|yearly)=\\d+)*"))
+            .opt("bwlimit", integer(0, Long.MAX_VALUE / 2))
+            .opt("ionice", integer(0, 8))
+            .opt("lockwait", integer(0, Long.MAX_VALUE / 2))
+            .opt("stopwait", integer(0, Long.MAX_VALUE / 2))
+            .opt("mailto", any())
+            .opt("mailnotification", enumOf("always", "failure"))
+            .opt("notification-mode", enumOf("auto", "legacy-sendmail", "notification-system"))
+            .opt("quiet", bool()),
+        backups::vzdump);
+    r.add(
+        "GET",
+        "/nodes/{node}/storage",
+        node()
+            .opt("content", string(0, 255))
+            .opt("storage", STORAGE_ID)
+            .opt("enabled", bool())
+            .opt("target", NODE)
+            .opt("format", bool()),
+        c -> {
           SimNode n = s.node(c.node());
           List<Map<String, Object>> out = new ArrayList<>();
           for (SimStorage st : n.storages.values()) {
             if (c.has("storage") && !c.str("storage").equals(st.id)) {
               continue;
             }
-            if (c.has("content") && PropertyStrings.splitList(c.str("content")).stream().noneMatch(st::supports)) {
+            if (c.has("content")
+                && PropertyStrings.splitList(c.str("content")).stream().noneMatch(st::supports)) {
               continue;
             }
             out.add(views.storageStatus(st));
           }
           return out;
         });
-    r.add("GET", "/nodes/{node}/storage/{storage}/status", node().req("storage", STORAGE_ID),
+    r.add(
+        "GET",
+        "/nodes/{node}/storage/{storage}/status",
+        node().req("storage", STORAGE_ID),
         c -> views.storageStatus(s.storage(s.node(c.node()), c.str("storage"))));
-    r.add("GET", "/nodes/{node}/storage/{storage}/content", node().req("storage", STORAGE_ID)
-        .opt("content", enumOf("images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"))
-        .opt("vmid", VMID), c -> views.storageContent(s.storage(s.node(c.node()), c.str("storage")),
-            c.str("content"), c.has("vmid") ? c.vmid() : null));
-    r.add("GET", "/storage", new Schema().opt("type", enumOf("btrfs", "cephfs", "cifs", "dir", "esxi", "glusterfs",
-        "iscsi", "iscsidirect", "lvm", "lvmthin", "nfs", "pbs", "rbd", "zfs", "zfspool")),
+    r.add(
+        "GET",
+        "/nodes/{node}/storage/{storage}/content",
+        node()
+            .req("storage", STORAGE_ID)
+            .opt(
+                "content",
+                enumOf("images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"))
+            .opt("vmid", VMID),
+        c ->
+            views.storageContent(
+                s.storage(s.node(c.node()), c.str("storage")),
+                c.str("content"),
+                c.has("vmid") ? c.vmid() : null));
+    r.add(
+        "GET",
+        "/storage",
+        new Schema()
+            .opt(
+                "type",
+                enumOf(
+                    "btrfs",
+                    "cephfs",
+                    "cifs",
+                    "dir",
+                    "esxi",
+                    "glusterfs",
+                    "iscsi",
+                    "iscsidirect",
+                    "lvm",
+                    "lvmthin",
+                    "nfs",
+                    "pbs",
+                    "rbd",
+                    "zfs",
+                    "zfspool")),
         c -> views.storageConfig(c.str("type")));
 
     // ---- pools ----
-    Schema poolId = new Schema().req("poolid", string(255, pattern("[A-Za-z][A-Za-z0-9.\\-_]*(/[A-Za-z0-9.\\-_]+){0,2}")));
-    Schema poolUpdate = poolId.copy().opt("vms", VMID_LIST).opt("storage", string(0, 4096)).opt("delete", bool())
-        .opt("allow-move", bool()).opt("comment", string(0, 4096));
-    r.add("GET", "/pools", new Schema().opt("poolid", string(0, 255)).opt("type", enumOf("qemu", "lxc", "storage")),
+    Schema poolId =
+        new Schema()
+            .req(
+                "poolid",
+                string(255, pattern("[A-Za-z][A-Za-z0-9.\\-_]*(/[A-Za-z0-9.\\-_]+){0,2}")));
+    Schema poolUpdate =
+        poolId
+            .copy()
+            .opt("vms", VMID_LIST)
+            .opt("storage", string(0, 4096))
+            .opt("delete", bool())
+            .opt("allow-move", bool())
+            .opt("comment", string(0, 4096));
+    r.add(
+        "GET",
+        "/pools",
+        new Schema().opt("poolid", string(0, 255)).opt("type", enumOf("qemu", "lxc", "storage")),
         pools::list);
-    r.add("POST", "/pools", poolId.copy().opt("comment", string(0, 4096)), c -> {
-      pools.create(c);
-      return null;
-    });
-    r.add("PUT", "/pools", poolUpdate, c -> {
-      pools.update(c);
-      return null;
-    });
-    r.add("DELETE", "/pools", poolId, c -> {
-      pools.delete(c);
-      return null;
-    });
-    r.add("GET", "/pools/{poolid}", poolId.copy().opt("type", enumOf("qemu", "lxc", "storage")),
+    r.add(
+        "POST",
+        "/pools",
+        poolId.copy().opt("comment", string(0, 4096)),
+        c -> {
+          pools.create(c);
+          return null;
+        });
+    r.add(
+        "PUT",
+        "/pools",
+        poolUpdate,
+        c -> {
+          pools.update(c);
+          return null;
+        });
+    r.add(
+        "DELETE",
+        "/pools",
+        poolId,
+        c -> {
+          pools.delete(c);
+          return null;
+        });
+    r.add(
+        "GET",
+        "/pools/{poolid}",
+        poolId.copy().opt("type", enumOf("qemu", "lxc", "storage")),
         pools::getDeprecated);
-    r.add("PUT", "/pools/{poolid}", poolUpdate, c -> {
-      pools.update(c);
-      return null;
-    });
-    r.add("DELETE", "/pools/{poolid}", poolId, c -> {
-      pools.delete(c);
-      return null;
-    });
+    r.add(
+        "PUT",
+        "/pools/{poolid}",
+        poolUpdate,
+        c -> {
+          pools.update(c);
+          return null;
+        });
+    r.add(
+        "DELETE",
+        "/pools/{poolid}",
+        poolId,
+        c -> {
+          pools.delete(c);
+          return null;
+        });
 
     // ---- tasks ----
-    r.add("GET", "/nodes/{node}/tasks", node()
-        .opt("start", integer(0, Integer.MAX_VALUE)).opt("limit", integer(0, Integer.MAX_VALUE))
-        .opt("userfilter", string(0, 255)).opt("typefilter", string(0, 64)).opt("vmid", VMID)
-        .opt("errors", bool()).opt("source", enumOf("archive", "active", "all"))
-        .opt("since", integer(0, Long.MAX_VALUE / 2)).opt("until", integer(0, Long.MAX_VALUE / 2))
-        .opt("statusfilter", string(0, 255)), this::taskList);
-    r.add("GET", "/nodes/{node}/tasks/{upid}", upid(), c -> {
-      task(c);
-      return subdirs("name", "log", "status");
-    });
+    r.add(
+        "GET",
+        "/nodes/{node}/tasks",
+        node()
+            .opt("start", integer(0, Integer.MAX_VALUE))
+            .opt("limit", integer(0, Integer.MAX_VALUE))
+            .opt("userfilter", string(0, 255))
+            .opt("typefilter", string(0, 64))
+            .opt("vmid", VMID)
+            .opt("errors", bool())
+            .opt("source", enumOf("archive", "active", "all"))
+            .opt("since", integer(0, Long.MAX_VALUE / 2))
+            .opt("until", integer(0, Long.MAX_VALUE / 2))
+            .opt("statusfilter", string(0, 255)),
+        this::taskList);
+    r.add(
+        "GET",
+        "/nodes/{node}/tasks/{upid}",
+        upid(),
+        c -> {
+          task(c);
+          return subdirs("name", "log", "status");
+        });
     r.add("GET", "/nodes/{node}/tasks/{upid}/status", upid(), c -> task(c).statusJson());
-    r.add("GET", "/nodes/{node}/tasks/{upid}/log", upid().opt("start", integer(0, Integer.MAX_VALUE))
-        .opt("limit", integer(0, Integer.MAX_VALUE)).opt("download", bool()), c -> {
+    r.add(
+        "GET",
+        "/nodes/{node}/tasks/{upid}/log",
+        upid()
+            .opt("start", integer(0, Integer.MAX_VALUE))
+            .opt("limit", integer(0, Integer.MAX_VALUE))
+            .opt("download", bool()),
+        c -> {
           Task t = task(c);
           int start = c.integer("start", 0);
           int limit = c.integer("limit", 50);
@@ -344,7 +610,8 @@ final class ApiRoutes {
     boolean errorsOnly = c.bool("errors");
     long since = c.longValue("since", 0);
     long until = c.longValue("until", Long.MAX_VALUE);
-    List<String> statusfilter = c.has("statusfilter") ? PropertyStrings.splitList(c.str("statusfilter")) : null;
+    List<String> statusfilter =
+        c.has("statusfilter") ? PropertyStrings.splitList(c.str("statusfilter")) : null;
     s.node(c.node());
     List<Task> matched = new ArrayList<>();
     for (Task t : s.tasks.values()) {
@@ -380,7 +647,8 @@ final class ApiRoutes {
       }
       matched.add(t);
     }
-    matched.sort(Comparator.comparingLong((Task t) -> t.starttime).thenComparingInt(t -> t.pid).reversed());
+    matched.sort(
+        Comparator.comparingLong((Task t) -> t.starttime).thenComparingInt(t -> t.pid).reversed());
     int start = c.integer("start", 0);
     int limit = c.integer("limit", 50);
     List<Map<String, Object>> out = new ArrayList<>();

@@ -40,8 +40,10 @@ final class Auth {
         String id = value.substring(0, eq);
         String secret = value.substring(eq + 1);
         String expected = tokens.get(id);
-        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-            secret.getBytes(StandardCharsets.UTF_8))) {
+        if (expected == null
+            || !MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8),
+                secret.getBytes(StandardCharsets.UTF_8))) {
           return new Result(null, "Authentication failed!");
         }
         return new Result(id, null);

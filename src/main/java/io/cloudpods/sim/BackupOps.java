@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code POST /nodes/{node}/vzdump}: one job per node at a time (later jobs wait for the node's global
- * backup lock), guests backed up one after the other under lock {@code backup}, backup files appear as
- * storage content and are pruned by keep-last.
+ * {@code POST /nodes/{node}/vzdump}: one job per node at a time (later jobs wait for the node's
+ * global backup lock), guests backed up one after the other under lock {@code backup}, backup files
+ * appear as storage content and are pruned by keep-last.
  */
 final class BackupOps {
   private static final DateTimeFormatter FILE_TIME =
@@ -36,7 +36,8 @@ final class BackupOps {
     if (c.has("vmid")) {
       for (String id : PropertyStrings.splitList(c.str("vmid"))) {
         if (!id.matches("\\d{1,9}")) {
-          throw ApiException.param("vmid", "invalid format - value does not look like a valid VM ID\n");
+          throw ApiException.param(
+              "vmid", "invalid format - value does not look like a valid VM ID\n");
         }
         selected.add(Integer.parseInt(id));
       }
@@ -84,21 +85,40 @@ final class BackupOps {
     }
     String id = selected.size() == 1 ? Integer.toString(selected.iterator().next()) : "";
     Task t = s.startTask(node.name, "vzdump", id, c.authId());
-    Job job = new Job(t, node, st, local, remove ? keepLast : null, c.str("compress", "0"),
-        c.str("notes-template"), c.bool("protected"), c.str("mode", "snapshot"));
-    s.after(Duration.ZERO, () -> {
-      if (node.vzdumpRunning != null) {
-        t.log("INFO: trying to get global lock - waiting...");
-        node.vzdumpQueue.addLast(() -> begin(job));
-      } else {
-        begin(job);
-      }
-    });
+    Job job =
+        new Job(
+            t,
+            node,
+            st,
+            local,
+            remove ? keepLast : null,
+            c.str("compress", "0"),
+            c.str("notes-template"),
+            c.bool("protected"),
+            c.str("mode", "snapshot"));
+    s.after(
+        Duration.ZERO,
+        () -> {
+          if (node.vzdumpRunning != null) {
+            t.log("INFO: trying to get global lock - waiting...");
+            node.vzdumpQueue.addLast(() -> begin(job));
+          } else {
+            begin(job);
+          }
+        });
     return t.upid;
   }
 
-  private record Job(Task task, SimNode node, SimStorage storage, List<Guest> guests, Integer keepLast,
-                     String compress, String notesTemplate, boolean isProtected, String mode) {}
+  private record Job(
+      Task task,
+      SimNode node,
+      SimStorage storage,
+      List<Guest> guests,
+      Integer keepLast,
+      String compress,
+      String notesTemplate,
+      boolean isProtected,
+      String mode) {}
 
   /** Failed guests per running job. */
   private final java.util.Map<Task, int[]> errors = new java.util.HashMap<>();
@@ -106,9 +126,13 @@ final class BackupOps {
   private void begin(Job job) {
     job.node.vzdumpRunning = job.task;
     errors.put(job.task, new int[1]);
-    job.task.log("INFO: starting new backup job: vzdump " + String.join(" ",
-        job.guests.stream().map(g -> Integer.toString(g.vmid)).toList()) + " --storage " + job.storage.id
-        + " --mode " + job.mode);
+    job.task.log(
+        "INFO: starting new backup job: vzdump "
+            + String.join(" ", job.guests.stream().map(g -> Integer.toString(g.vmid)).toList())
+            + " --storage "
+            + job.storage.id
+            + " --mode "
+            + job.mode);
     next(job, 0);
   }
 
@@ -146,41 +170,68 @@ final class BackupOps {
     g.setLock("backup");
     double gib = g.rootfsBytes() / (double) (1L << 30);
     Duration d = Duration.ofNanos((long) (s.timing().vzdumpPerGiB().toNanos() * gib));
-    s.after(d, () -> {
-      if ("backup".equals(g.lock())) {
-        g.setLock(null);
-      }
-      long size = Math.max(1L << 20, (long) (g.diskUsedBytes() * (job.compress.equals("0") ? 1.0 : 0.45)));
-      if (size > job.storage.avail()) {
-        t.log("ERROR: Backup of VM " + g.vmid + " failed - vma_queue_write: write error - No space left on device");
-        errors.get(t)[0]++;
-      } else {
-        long ctime = s.now() / 1000;
-        String format = switch (job.compress) {
-          case "gzip" -> "tar.gz";
-          case "lzo" -> "tar.lzo";
-          case "0" -> "tar";
-          default -> "tar.zst";
-        };
-        String volname;
-        do {
-          volname = "backup/vzdump-" + g.type + "-" + g.vmid + "-" + FILE_TIME.format(Instant.ofEpochSecond(ctime))
-              + "." + format;
-          ctime++;
-        } while (exists(job.storage, volname));
-        String notes = job.notesTemplate == null ? null : job.notesTemplate
-            .replace("{{guestname}}", g.name()).replace("{{vmid}}", Integer.toString(g.vmid))
-            .replace("{{node}}", g.node).replace("{{cluster}}", "cloudpods-sim").split("\n")[0];
-        job.storage.backups.add(new SimStorage.Backup(volname, size, ctime - 1, g.vmid, notes, job.isProtected,
-            format));
-        t.log("INFO: creating vzdump archive '" + job.storage.path + "/dump/" + volname.substring(7) + "'");
-        t.log("INFO: Finished Backup of VM " + g.vmid);
-        if (job.keepLast != null) {
-          prune(job.storage, g, job.keepLast, t);
-        }
-      }
-      next(job, index + 1);
-    });
+    s.after(
+        d,
+        () -> {
+          if ("backup".equals(g.lock())) {
+            g.setLock(null);
+          }
+          long size =
+              Math.max(
+                  1L << 20, (long) (g.diskUsedBytes() * (job.compress.equals("0") ? 1.0 : 0.45)));
+          if (size > job.storage.avail()) {
+            t.log(
+                "ERROR: Backup of VM "
+                    + g.vmid
+                    + " failed - vma_queue_write: write error - No space left on device");
+            errors.get(t)[0]++;
+          } else {
+            long ctime = s.now() / 1000;
+            String format =
+                switch (job.compress) {
+                  case "gzip" -> "tar.gz";
+                  case "lzo" -> "tar.lzo";
+                  case "0" -> "tar";
+                  default -> "tar.zst";
+                };
+            String volname;
+            do {
+              volname =
+                  "backup/vzdump-"
+                      + g.type
+                      + "-"
+                      + g.vmid
+                      + "-"
+                      + FILE_TIME.format(Instant.ofEpochSecond(ctime))
+                      + "."
+                      + format;
+              ctime++;
+            } while (exists(job.storage, volname));
+            String notes =
+                job.notesTemplate == null
+                    ? null
+                    : job.notesTemplate
+                        .replace("{{guestname}}", g.name())
+                        .replace("{{vmid}}", Integer.toString(g.vmid))
+                        .replace("{{node}}", g.node)
+                        .replace("{{cluster}}", "cloudpods-sim")
+                        .split("\n")[0];
+            job.storage.backups.add(
+                new SimStorage.Backup(
+                    volname, size, ctime - 1, g.vmid, notes, job.isProtected, format));
+            t.log(
+                "INFO: creating vzdump archive '"
+                    + job.storage.path
+                    + "/dump/"
+                    + volname.substring(7)
+                    + "'");
+            t.log("INFO: Finished Backup of VM " + g.vmid);
+            if (job.keepLast != null) {
+              prune(job.storage, g, job.keepLast, t);
+            }
+          }
+          next(job, index + 1);
+        });
   }
 
   private static boolean exists(SimStorage st, String volname) {

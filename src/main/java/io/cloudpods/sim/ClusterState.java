@@ -19,10 +19,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The whole simulated cluster. Every read and write happens while holding this object's monitor, which
- * plays the role of the config and storage flocks for the (instantaneous) in-memory steps. Task steps
- * are scheduled on a small scheduler instead of sleeping threads, so hundreds of concurrent tasks cost
- * nothing but a timer each.
+ * The whole simulated cluster. Every read and write happens while holding this object's monitor,
+ * which plays the role of the config and storage flocks for the (instantaneous) in-memory steps.
+ * Task steps are scheduled on a small scheduler instead of sleeping threads, so hundreds of
+ * concurrent tasks cost nothing but a timer each.
  */
 final class ClusterState {
   private static final Logger LOG = Logger.getLogger(ClusterState.class.getName());
@@ -32,15 +32,19 @@ final class ClusterState {
   final Faults faults;
   private volatile TimingModel timing;
   final Map<String, SimNode> nodes = new LinkedHashMap<>();
+
   /** All guests cluster-wide by VMID (VMIDs are unique in a cluster). */
   final TreeMap<Integer, Guest> guests = new TreeMap<>();
+
   final Map<String, Pool> pools = new LinkedHashMap<>();
   final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Random random;
   private final ScheduledExecutorService scheduler;
   private int finishedTasks;
+
   /** Accepted guest mutations, oldest first (bounded; see {@link #journal}). */
   private final java.util.ArrayDeque<Mutation> journal = new java.util.ArrayDeque<>();
+
   private static final int MAX_JOURNAL = 200_000;
 
   ClusterState(SimulatorOptions options) {
@@ -49,11 +53,12 @@ final class ClusterState {
     this.faults = new Faults(options.seed());
     this.random = new Random(options.seed());
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory tf = r -> {
-      Thread t = new Thread(r, "pve-sim-tasks-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory tf =
+        r -> {
+          Thread t = new Thread(r, "pve-sim-tasks-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
     this.scheduler = Executors.newScheduledThreadPool(2, tf);
   }
 
@@ -94,8 +99,12 @@ final class ClusterState {
   SimNode node(String name) {
     SimNode n = nodes.get(name);
     if (n == null) {
-      throw ApiException.fail("hostname lookup '" + name + "' failed - failed to get address info for: " + name
-          + ": Name or service not known");
+      throw ApiException.fail(
+          "hostname lookup '"
+              + name
+              + "' failed - failed to get address info for: "
+              + name
+              + ": Name or service not known");
     }
     return n;
   }
@@ -105,7 +114,8 @@ final class ClusterState {
     node(node);
     Guest g = guests.get(vmid);
     if (g == null || !g.node.equals(node) || !g.type.equals("lxc")) {
-      throw ApiException.fail("Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist");
+      throw ApiException.fail(
+          "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist");
     }
     return g;
   }
@@ -133,7 +143,11 @@ final class ClusterState {
   }
 
   static String existsMessage(Guest g) {
-    return (g.type.equals("lxc") ? "CT " : "VM ") + g.vmid + " already exists on node '" + g.node + "'";
+    return (g.type.equals("lxc") ? "CT " : "VM ")
+        + g.vmid
+        + " already exists on node '"
+        + g.node
+        + "'";
   }
 
   void addGuest(Guest g) {
@@ -155,7 +169,11 @@ final class ClusterState {
 
   /** Random unicast MAC with the Proxmox default prefix {@code BC:24:11}. */
   String newMac() {
-    return String.format(Locale.ROOT, "BC:24:11:%02X:%02X:%02X", random.nextInt(256), random.nextInt(256),
+    return String.format(
+        Locale.ROOT,
+        "BC:24:11:%02X:%02X:%02X",
+        random.nextInt(256),
+        random.nextInt(256),
         random.nextInt(256));
   }
 
@@ -216,46 +234,55 @@ final class ClusterState {
   }
 
   ScheduledFuture<?> afterMillis(long millis, Runnable step) {
-    return scheduler.schedule(() -> {
-      synchronized (this) {
-        try {
-          step.run();
-        } catch (RuntimeException e) {
-          LOG.log(Level.SEVERE, "simulator task step failed", e);
-        }
-      }
-    }, Math.max(0, millis), TimeUnit.MILLISECONDS);
+    return scheduler.schedule(
+        () -> {
+          synchronized (this) {
+            try {
+              step.run();
+            } catch (RuntimeException e) {
+              LOG.log(Level.SEVERE, "simulator task step failed", e);
+            }
+          }
+        },
+        Math.max(0, millis),
+        TimeUnit.MILLISECONDS);
   }
 
-  /** A step inside a task: failures end the task with {@code prefix + message} and run {@code cleanup}. */
+  /**
+   * A step inside a task: failures end the task with {@code prefix + message} and run {@code
+   * cleanup}.
+   */
   void taskStep(Task t, Duration modelDuration, String prefix, Runnable cleanup, Runnable step) {
-    after(modelDuration, () -> {
-      if (!t.running()) {
-        return;
-      }
-      try {
-        step.run();
-      } catch (ApiException e) {
-        if (cleanup != null) {
-          cleanup.run();
-        }
-        taskFail(t, prefix + e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "internal simulator error in task " + t.upid, e);
-        if (cleanup != null) {
-          cleanup.run();
-        }
-        taskFail(t, prefix + "internal simulator error: " + e);
-      }
-    });
+    after(
+        modelDuration,
+        () -> {
+          if (!t.running()) {
+            return;
+          }
+          try {
+            step.run();
+          } catch (ApiException e) {
+            if (cleanup != null) {
+              cleanup.run();
+            }
+            taskFail(t, prefix + e.getMessage());
+          } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "internal simulator error in task " + t.upid, e);
+            if (cleanup != null) {
+              cleanup.run();
+            }
+            taskFail(t, prefix + "internal simulator error: " + e);
+          }
+        });
   }
 
   // ---- config flock ----
 
   /**
-   * Runs {@code body} inside task {@code t} holding the container's config flock for the rest of the
-   * task, like workers that call {@code lock_config} around their whole job (start, stop, shutdown,
-   * resize). Waits up to {@code configLockTimeout} for another task to release it, then fails the task.
+   * Runs {@code body} inside task {@code t} holding the container's config flock for the rest of
+   * the task, like workers that call {@code lock_config} around their whole job (start, stop,
+   * shutdown, resize). Waits up to {@code configLockTimeout} for another task to release it, then
+   * fails the task.
    */
   void withConfigFlock(Guest g, Task t, String prefix, Runnable cleanup, Runnable body) {
     if (g.flockFree() || g.flockHolder == t) {
@@ -268,37 +295,42 @@ final class ClusterState {
     pollFlock(g, t, prefix, cleanup, body, deadline);
   }
 
-  private void pollFlock(Guest g, Task t, String prefix, Runnable cleanup, Runnable body, long deadline) {
-    afterMillis(FLOCK_POLL_MILLIS, () -> {
-      if (!t.running()) {
-        return;
-      }
-      if (g.flockFree()) {
-        t.log(" OK");
-        g.flockHolder = t;
-        try {
-          body.run();
-        } catch (ApiException e) {
-          if (cleanup != null) {
-            cleanup.run();
+  private void pollFlock(
+      Guest g, Task t, String prefix, Runnable cleanup, Runnable body, long deadline) {
+    afterMillis(
+        FLOCK_POLL_MILLIS,
+        () -> {
+          if (!t.running()) {
+            return;
           }
-          taskFail(t, prefix + e.getMessage());
-        } catch (RuntimeException e) {
-          LOG.log(Level.SEVERE, "internal simulator error in task " + t.upid, e);
-          taskFail(t, prefix + "internal simulator error: " + e);
-        }
-      } else if (now() >= deadline) {
-        if (cleanup != null) {
-          cleanup.run();
-        }
-        taskFail(t, prefix + g.flockTimeoutMessage());
-      } else {
-        pollFlock(g, t, prefix, cleanup, body, deadline);
-      }
-    });
+          if (g.flockFree()) {
+            t.log(" OK");
+            g.flockHolder = t;
+            try {
+              body.run();
+            } catch (ApiException e) {
+              if (cleanup != null) {
+                cleanup.run();
+              }
+              taskFail(t, prefix + e.getMessage());
+            } catch (RuntimeException e) {
+              LOG.log(Level.SEVERE, "internal simulator error in task " + t.upid, e);
+              taskFail(t, prefix + "internal simulator error: " + e);
+            }
+          } else if (now() >= deadline) {
+            if (cleanup != null) {
+              cleanup.run();
+            }
+            taskFail(t, prefix + g.flockTimeoutMessage());
+          } else {
+            pollFlock(g, t, prefix, cleanup, body, deadline);
+          }
+        });
   }
 
-  /** A synchronous API call found the config flock taken; the frontend retries it until the timeout. */
+  /**
+   * A synchronous API call found the config flock taken; the frontend retries it until the timeout.
+   */
   static final class FlockBusy extends RuntimeException {
     final Guest guest;
 
@@ -323,7 +355,8 @@ final class ClusterState {
    * Takes the storage's allocation lock for the task, waiting up to {@code storageLockTimeout}. On
    * timeout the task fails with the local-storage flock message.
    */
-  void acquireStorageLock(SimStorage s, Task t, String failPrefix, Runnable cleanup, Runnable onAcquired) {
+  void acquireStorageLock(
+      SimStorage s, Task t, String failPrefix, Runnable cleanup, Runnable onAcquired) {
     if (!s.allocationLocked) {
       s.allocationLocked = true;
       onAcquired.run();
@@ -331,14 +364,22 @@ final class ClusterState {
     }
     SimStorage.Waiter w = new SimStorage.Waiter(onAcquired);
     s.waiters.addLast(w);
-    w.timeout = after(timing.storageLockTimeout(), () -> {
-      if (s.waiters.remove(w)) {
-        if (cleanup != null) {
-          cleanup.run();
-        }
-        taskFail(t, failPrefix + "can't lock file '/var/lock/pve-manager/pve-storage-" + s.id + "' - got timeout");
-      }
-    });
+    w.timeout =
+        after(
+            timing.storageLockTimeout(),
+            () -> {
+              if (s.waiters.remove(w)) {
+                if (cleanup != null) {
+                  cleanup.run();
+                }
+                taskFail(
+                    t,
+                    failPrefix
+                        + "can't lock file '/var/lock/pve-manager/pve-storage-"
+                        + s.id
+                        + "' - got timeout");
+              }
+            });
   }
 
   void releaseStorageLock(SimStorage s) {

@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses human durations such as {@code 10s}, {@code 250ms}, {@code 2m}, {@code 1.5s} or ISO-8601 {@code PT10S}. */
+/**
+ * Parses human durations such as {@code 10s}, {@code 250ms}, {@code 2m}, {@code 1.5s} or ISO-8601
+ * {@code PT10S}.
+ */
 final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
@@ -18,7 +21,8 @@ final class Durations {
     }
     Matcher m = SIMPLE.matcher(t);
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration: '" + text + "' (expected e.g. 10s, 250ms, 2m)");
+      throw new IllegalArgumentException(
+          "not a duration: '" + text + "' (expected e.g. 10s, 250ms, 2m)");
     }
     double value = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

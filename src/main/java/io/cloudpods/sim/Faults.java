@@ -6,15 +6,20 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Fault injection, deterministic for a given seed and request order. Rates are probabilities in [0,1].
- * {@code errorRate}: the request is refused with a 5xx before anything happens.
- * {@code lostResponseRate}: the action happens but the caller gets a 5xx or a dropped connection.
- * {@code taskFailureRate}: a started task fails at its end (its effects are rolled back).
- * {@code latencyMs}: extra response delay, uniformly drawn from [min,max].
+ * Fault injection, deterministic for a given seed and request order. Rates are probabilities in
+ * [0,1]. {@code errorRate}: the request is refused with a 5xx before anything happens. {@code
+ * lostResponseRate}: the action happens but the caller gets a 5xx or a dropped connection. {@code
+ * taskFailureRate}: a started task fails at its end (its effects are rolled back). {@code
+ * latencyMs}: extra response delay, uniformly drawn from [min,max].
  */
 final class Faults {
-  record Settings(double errorRate, double lostResponseRate, double taskFailureRate, long latencyMin,
-                  long latencyMax, long seed) {
+  record Settings(
+      double errorRate,
+      double lostResponseRate,
+      double taskFailureRate,
+      long latencyMin,
+      long latencyMax,
+      long seed) {
     Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("errorRate", errorRate);
@@ -27,7 +32,12 @@ final class Faults {
   }
 
   /** What to do with one API request. */
-  enum Outcome { NORMAL, ERROR, LOST_5XX, LOST_DROP }
+  enum Outcome {
+    NORMAL,
+    ERROR,
+    LOST_5XX,
+    LOST_DROP
+  }
 
   private Settings settings;
   private Random random;
@@ -90,7 +100,9 @@ final class Faults {
           seed = n.longValue();
         }
         case "latencyMs" -> {
-          if (!(v instanceof List<?> l) || l.size() != 2 || !(l.get(0) instanceof Number a)
+          if (!(v instanceof List<?> l)
+              || l.size() != 2
+              || !(l.get(0) instanceof Number a)
               || !(l.get(1) instanceof Number b)) {
             throw ApiException.param(k, "must be an array [min,max] of milliseconds");
           }
@@ -107,7 +119,10 @@ final class Faults {
   }
 
   private static double rate(String k, Object v) {
-    if (!(v instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1 || Double.isNaN(n.doubleValue())) {
+    if (!(v instanceof Number n)
+        || n.doubleValue() < 0
+        || n.doubleValue() > 1
+        || Double.isNaN(n.doubleValue())) {
       throw ApiException.param(k, "must be a number between 0 and 1");
     }
     return n.doubleValue();

@@ -11,32 +11,57 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One LXC container: its config file (as key/value lines), power state, pool membership, snapshots and
- * the history of what pvestatd would have sampled. Guarded by the {@link ClusterState} monitor.
+ * One LXC container: its config file (as key/value lines), power state, pool membership, snapshots
+ * and the history of what pvestatd would have sampled. Guarded by the {@link ClusterState} monitor.
  */
 final class Guest {
   /** Keys whose config values are integers/booleans and are returned as JSON numbers. */
-  static final Set<String> NUMERIC_KEYS = Set.of("cores", "cpuunits", "memory", "swap", "onboot", "protection",
-      "unprivileged", "template", "tty", "console", "debug");
+  static final Set<String> NUMERIC_KEYS =
+      Set.of(
+          "cores",
+          "cpuunits",
+          "memory",
+          "swap",
+          "onboot",
+          "protection",
+          "unprivileged",
+          "template",
+          "tty",
+          "console",
+          "debug");
 
   /** What pvestatd put into the RRD cache at a point in time. */
-  record Sample(long at, String name, String status, int template, int maxcpu, long maxmem, long maxdisk) {}
+  record Sample(
+      long at, String name, String status, int template, int maxcpu, long maxmem, long maxdisk) {}
 
-  record Snapshot(String name, String description, long snaptime, String parent, Map<String, String> config) {}
+  record Snapshot(
+      String name, String description, long snaptime, String parent, Map<String, String> config) {}
 
   final int vmid;
-  /** {@code lxc}, or {@code qemu} for the few VMs that exist only to be seen (lists, VMID collisions). */
+
+  /**
+   * {@code lxc}, or {@code qemu} for the few VMs that exist only to be seen (lists, VMID
+   * collisions).
+   */
   final String type;
+
   String node;
+
   /** The config file; {@code lock} and {@code description} live here like in the real file. */
   Map<String, String> config = new LinkedHashMap<>();
+
   String status = "stopped";
   long startedAtMillis;
   String pool;
   final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
   String parentSnapshot;
-  /** The task holding this container's config flock ({@code /run/lock/lxc/pve-config-<vmid>.lock}), if any. */
+
+  /**
+   * The task holding this container's config flock ({@code /run/lock/lxc/pve-config-<vmid>.lock}),
+   * if any.
+   */
   Task flockHolder;
+
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
   Guest(int vmid, String node, String type) {
@@ -101,7 +126,10 @@ final class Guest {
     return rootfsBytes() / 100 * (8 + vmid % 17);
   }
 
-  /** The config file text; its SHA1 is the {@code digest}. Description as comment lines, keys sorted. */
+  /**
+   * The config file text; its SHA1 is the {@code digest}. Description as comment lines, keys
+   * sorted.
+   */
   String serialize() {
     StringBuilder sb = new StringBuilder();
     appendSection(sb, config);
@@ -119,16 +147,19 @@ final class Guest {
         sb.append('#').append(line).append('\n');
       }
     }
-    new TreeMap<>(conf).forEach((k, v) -> {
-      if (!k.equals("description")) {
-        sb.append(k).append(": ").append(v).append('\n');
-      }
-    });
+    new TreeMap<>(conf)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("description")) {
+                sb.append(k).append(": ").append(v).append('\n');
+              }
+            });
   }
 
   String digest() {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-1").digest(serialize().getBytes(StandardCharsets.UTF_8));
+      byte[] h =
+          MessageDigest.getInstance("SHA-1").digest(serialize().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(h);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -137,11 +168,21 @@ final class Guest {
 
   /** Records what pvestatd would see now; the resources view shows it once the lag has passed. */
   void sample(long now) {
-    samples.addLast(new Sample(now, name(), status, isTemplate() ? 1 : 0, Math.max(cores(), 1), memoryBytes(),
-        rootfsBytes()));
+    samples.addLast(
+        new Sample(
+            now,
+            name(),
+            status,
+            isTemplate() ? 1 : 0,
+            Math.max(cores(), 1),
+            memoryBytes(),
+            rootfsBytes()));
   }
 
-  /** The newest sample at least {@code lagMillis} old, or null when pvestatd has not seen the CT yet. */
+  /**
+   * The newest sample at least {@code lagMillis} old, or null when pvestatd has not seen the CT
+   * yet.
+   */
   Sample sampleVisibleAt(long now, long lagMillis) {
     long cutoff = now - lagMillis;
     Sample visible = null;

@@ -8,14 +8,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Container lifecycle: create, clone, config, power, destroy, template, resize. Every public method runs
- * under the state monitor; checks that the real server makes before forking a worker throw
+ * Container lifecycle: create, clone, config, power, destroy, template, resize. Every public method
+ * runs under the state monitor; checks that the real server makes before forking a worker throw
  * {@link ApiException} (HTTP error), the rest fail the task.
  */
 final class GuestOps {
   private static final long GIB = 1L << 30;
+
   /** Keys not copied from the clone source. */
-  private static final Set<String> NOT_CLONED = Set.of("rootfs", "template", "lock", "parent", "snapdescription");
+  private static final Set<String> NOT_CLONED =
+      Set.of("rootfs", "template", "lock", "parent", "snapdescription");
+
   private static final Set<String> REQUIRED_KEYS = Set.of("memory", "rootfs", "ostype", "arch");
   private static final Set<String> READ_ONLY = Set.of("unprivileged");
 
@@ -35,7 +38,10 @@ final class GuestOps {
       case "tags" -> PropertyStrings.normalizeTags(key, value);
       case "features" -> PropertyStrings.normalizeFeatures(key, value);
       case "description" -> value.replaceAll("\\n+$", "");
-      default -> Guest.NUMERIC_KEYS.contains(key) ? Long.toString(Long.parseLong(value.replace("+", ""))) : value;
+      default ->
+          Guest.NUMERIC_KEYS.contains(key)
+              ? Long.toString(Long.parseLong(value.replace("+", "")))
+              : value;
     };
   }
 
@@ -64,14 +70,30 @@ final class GuestOps {
     if (st.type.equals("zfspool")) {
       return "zfs error: cannot create 'rpool/" + st.id + "/" + volname + "': out of space";
     }
-    return "unable to allocate volume '" + st.id + ":" + volname + "' - not enough free space on storage '" + st.id
+    return "unable to allocate volume '"
+        + st.id
+        + ":"
+        + volname
+        + "' - not enough free space on storage '"
+        + st.id
         + "'";
   }
 
   private static String ostypeOf(String template) {
     String file = template.substring(template.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-    for (String os : List.of("debian", "ubuntu", "alpine", "centos", "fedora", "archlinux", "rockylinux",
-        "almalinux", "opensuse", "gentoo", "devuan")) {
+    for (String os :
+        List.of(
+            "debian",
+            "ubuntu",
+            "alpine",
+            "centos",
+            "fedora",
+            "archlinux",
+            "rockylinux",
+            "almalinux",
+            "opensuse",
+            "gentoo",
+            "devuan")) {
       if (file.startsWith(os)) {
         return os.equals("rockylinux") || os.equals("almalinux") ? "centos" : os;
       }
@@ -94,15 +116,18 @@ final class GuestOps {
     String sid = rootfs.storage();
     String sizeText = rootfs.volname();
     if (sid == null || !sizeText.matches("\\d+(\\.\\d+)?")) {
-      throw ApiException.param("rootfs", "the simulator only allocates new volumes: use STORAGE:SIZE_IN_GiB");
+      throw ApiException.param(
+          "rootfs", "the simulator only allocates new volumes: use STORAGE:SIZE_IN_GiB");
     }
     SimStorage st = s.storage(node, sid);
     if (!st.supports("rootdir")) {
-      throw ApiException.param("storage", "storage '" + sid + "' does not support container directories");
+      throw ApiException.param(
+          "storage", "storage '" + sid + "' does not support container directories");
     }
     String ostemplate = c.str("ostemplate");
     if (!ostemplate.matches("[a-z][a-z0-9\\-_.]*[a-z0-9]:vztmpl/.+")) {
-      throw ApiException.param("ostemplate", "invalid format - unable to parse volume ID '" + ostemplate + "'\n");
+      throw ApiException.param(
+          "ostemplate", "invalid format - unable to parse volume ID '" + ostemplate + "'\n");
     }
     // the config flock + check_vmid_unused of create_and_lock_config
     s.checkVmidUnused(vmid);
@@ -110,8 +135,24 @@ final class GuestOps {
     Map<String, String> conf = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : c.params().entrySet()) {
       String k = e.getKey();
-      if (Set.of("node", "vmid", "ostemplate", "storage", "rootfs", "pool", "password", "ssh-public-keys", "start",
-          "force", "restore", "unique", "ignore-unpack-errors", "bwlimit", "ha-managed", "debug").contains(k)) {
+      if (Set.of(
+              "node",
+              "vmid",
+              "ostemplate",
+              "storage",
+              "rootfs",
+              "pool",
+              "password",
+              "ssh-public-keys",
+              "start",
+              "force",
+              "restore",
+              "unique",
+              "ignore-unpack-errors",
+              "bwlimit",
+              "ha-managed",
+              "debug")
+          .contains(k)) {
         continue;
       }
       conf.put(k, normalize(k, e.getValue()));
@@ -137,49 +178,87 @@ final class GuestOps {
     boolean start = c.bool("start");
     Runnable cleanup = () -> s.removeGuest(g);
     t.log("trying to acquire lock...");
-    s.after(Duration.ZERO, () -> {
-      t.log(" OK");
-      int colon = ostemplate.indexOf(':');
-      SimStorage tmplStore = node.storages.get(ostemplate.substring(0, colon));
-      if (tmplStore == null || !tmplStore.templates.contains(ostemplate.substring(colon + 1))) {
-        cleanup.run();
-        s.taskFail(t, prefix + "volume '" + ostemplate + "' does not exist");
-        return;
-      }
-      s.acquireStorageLock(st, t, prefix, cleanup, () -> s.taskStep(t, s.timing().storageAllocation(), prefix, () -> {
-        s.releaseStorageLock(st);
-        cleanup.run();
-      }, () -> {
-        if (size > st.avail()) {
-          throw ApiException.fail(outOfSpace(st, volname));
-        }
-        st.volumes.put(volname, new SimStorage.Volume(volname, size, vmid, "rootdir", st.type.equals("dir") ? "raw" : "subvol"));
-        s.releaseStorageLock(st);
-        t.log("extracting archive '/var/lib/vz/template/cache/" + ostemplate.substring(ostemplate.lastIndexOf('/') + 1) + "'");
-        s.taskStep(t, s.timing().create(), prefix, cleanup, () -> {
-          if (injected(t)) {
-            throw ApiException.fail("command 'lxc-usernsexec -m u:0:100000:65536 -m g:0:100000:65536 -- tar xpf - "
-                + "--zstd --totals --one-file-system -p --sparse --numeric-owner --acls --xattrs' failed: exit code 2"
-                + " (injected fault)");
+    s.after(
+        Duration.ZERO,
+        () -> {
+          t.log(" OK");
+          int colon = ostemplate.indexOf(':');
+          SimStorage tmplStore = node.storages.get(ostemplate.substring(0, colon));
+          if (tmplStore == null || !tmplStore.templates.contains(ostemplate.substring(colon + 1))) {
+            cleanup.run();
+            s.taskFail(t, prefix + "volume '" + ostemplate + "' does not exist");
+            return;
           }
-          t.log("Total bytes read: " + (size / 7) + " (" + (size / 7 >> 20) + "MiB)");
-          t.log("Detected container architecture: amd64");
-          conf.putIfAbsent("hostname", "CT" + vmid);
-          conf.putIfAbsent("memory", "512");
-          conf.putIfAbsent("swap", "512");
-          conf.putIfAbsent("arch", "amd64");
-          conf.putIfAbsent("ostype", ostypeOf(ostemplate));
-          conf.put("rootfs", new PropertyStrings.Mount(sid + ":" + volname, rootfs.options()).withSize(size).print());
-          g.config = new LinkedHashMap<>(conf);
-          addToPool(g, pool);
-          g.sample(s.now());
-          s.taskOk(t);
-          if (start) {
-            startTask(g, c.authId());
-          }
+          s.acquireStorageLock(
+              st,
+              t,
+              prefix,
+              cleanup,
+              () ->
+                  s.taskStep(
+                      t,
+                      s.timing().storageAllocation(),
+                      prefix,
+                      () -> {
+                        s.releaseStorageLock(st);
+                        cleanup.run();
+                      },
+                      () -> {
+                        if (size > st.avail()) {
+                          throw ApiException.fail(outOfSpace(st, volname));
+                        }
+                        st.volumes.put(
+                            volname,
+                            new SimStorage.Volume(
+                                volname,
+                                size,
+                                vmid,
+                                "rootdir",
+                                st.type.equals("dir") ? "raw" : "subvol"));
+                        s.releaseStorageLock(st);
+                        t.log(
+                            "extracting archive '/var/lib/vz/template/cache/"
+                                + ostemplate.substring(ostemplate.lastIndexOf('/') + 1)
+                                + "'");
+                        s.taskStep(
+                            t,
+                            s.timing().create(),
+                            prefix,
+                            cleanup,
+                            () -> {
+                              if (injected(t)) {
+                                throw ApiException.fail(
+                                    "command 'lxc-usernsexec -m u:0:100000:65536 -m g:0:100000:65536 -- tar xpf - "
+                                        + "--zstd --totals --one-file-system -p --sparse --numeric-owner --acls --xattrs' failed: exit code 2"
+                                        + " (injected fault)");
+                              }
+                              t.log(
+                                  "Total bytes read: "
+                                      + (size / 7)
+                                      + " ("
+                                      + (size / 7 >> 20)
+                                      + "MiB)");
+                              t.log("Detected container architecture: amd64");
+                              conf.putIfAbsent("hostname", "CT" + vmid);
+                              conf.putIfAbsent("memory", "512");
+                              conf.putIfAbsent("swap", "512");
+                              conf.putIfAbsent("arch", "amd64");
+                              conf.putIfAbsent("ostype", ostypeOf(ostemplate));
+                              conf.put(
+                                  "rootfs",
+                                  new PropertyStrings.Mount(sid + ":" + volname, rootfs.options())
+                                      .withSize(size)
+                                      .print());
+                              g.config = new LinkedHashMap<>(conf);
+                              addToPool(g, pool);
+                              g.sample(s.now());
+                              s.taskOk(t);
+                              if (start) {
+                                startTask(g, c.authId());
+                              }
+                            });
+                      }));
         });
-      }));
-    });
     return t.upid;
   }
 
@@ -200,7 +279,8 @@ final class GuestOps {
     s.checkVmidUnused(newid);
     if (c.has("target") && !c.str("target").equals(node.name)) {
       s.node(c.str("target"));
-      throw ApiException.fail("can't clone CT to node '" + c.str("target") + "' (CT uses local storage)");
+      throw ApiException.fail(
+          "can't clone CT to node '" + c.str("target") + "' (CT uses local storage)");
     }
     String snapname = c.str("snapname");
     if (snapname != null && !src.snapshots.containsKey(snapname)) {
@@ -210,11 +290,13 @@ final class GuestOps {
     if (c.has("storage") && !full) {
       throw ApiException.fail("parameter 'storage' not allowed for linked clones");
     }
-    Map<String, String> srcConf = snapname == null ? src.config : src.snapshots.get(snapname).config();
+    Map<String, String> srcConf =
+        snapname == null ? src.config : src.snapshots.get(snapname).config();
     PropertyStrings.Mount srcRoot = PropertyStrings.parseMount("rootfs", srcConf.get("rootfs"));
     SimStorage srcStore = s.storage(node, srcRoot.storage());
     if (!full && (!src.isTemplate() || !srcStore.supportsLinkedClone())) {
-      throw ApiException.fail("Linked clone feature for '" + srcRoot.volume() + "' is not available");
+      throw ApiException.fail(
+          "Linked clone feature for '" + srcRoot.volume() + "' is not available");
     }
     if (full && src.running() && snapname == null) {
       throw ApiException.fail("Full clone of a running container is only possible from a snapshot");
@@ -225,11 +307,12 @@ final class GuestOps {
     src.setLock("disk");
     Guest g = new Guest(newid, node.name, "lxc");
     Map<String, String> conf = new LinkedHashMap<>();
-    srcConf.forEach((k, v) -> {
-      if (!NOT_CLONED.contains(k) && !k.matches("(mp|unused)\\d+")) {
-        conf.put(k, k.matches("net\\d+") ? PropertyStrings.withNewMac(v, s.newMac()) : v);
-      }
-    });
+    srcConf.forEach(
+        (k, v) -> {
+          if (!NOT_CLONED.contains(k) && !k.matches("(mp|unused)\\d+")) {
+            conf.put(k, k.matches("net\\d+") ? PropertyStrings.withNewMac(v, s.newMac()) : v);
+          }
+        });
     if (c.has("hostname")) {
       conf.put("hostname", c.str("hostname"));
     }
@@ -245,50 +328,96 @@ final class GuestOps {
     s.journal(node.name, newid, "clone", t.upid, c.authId());
     String prefix = "clone failed: ";
     long size = srcRoot.sizeBytes();
-    String volname = full
-        ? target.freeVolname(target.type.equals("dir") ? "vm" : "subvol", newid)
-        : srcRoot.volname() + "/" + srcStore.freeVolname("subvol", newid);
-    Runnable cleanup = () -> {
-      s.removeGuest(g);
-      if (src.lock() != null && src.lock().equals("disk")) {
-        src.setLock(null);
-      }
-    };
-    t.log("create " + (full ? "full" : "linked") + " clone of mountpoint rootfs (" + srcRoot.volume() + ")");
-    s.after(Duration.ZERO, () -> {
-      if (!target.supports("rootdir")) {
-        cleanup.run();
-        s.taskFail(t, prefix + "content type 'rootdir' is not available or configured on storage '" + target.id + "'");
-        return;
-      }
-      s.acquireStorageLock(target, t, prefix, cleanup, () -> s.taskStep(t, s.timing().storageAllocation(), prefix, () -> {
-        s.releaseStorageLock(target);
-        cleanup.run();
-      }, () -> {
-        long allocated = full ? size : 0;
-        if (allocated > target.avail()) {
-          throw ApiException.fail(outOfSpace(target, volname));
-        }
-        target.volumes.put(volname, new SimStorage.Volume(volname, allocated, newid, "rootdir",
-            target.type.equals("dir") ? "raw" : "subvol"));
-        s.releaseStorageLock(target);
-        Duration copy = full
-            ? Duration.ofNanos((long) (s.timing().fullClonePerGiB().toNanos() * (size / (double) GIB)))
-            : s.timing().linkedClone();
-        s.taskStep(t, copy, prefix, cleanup, () -> {
-          if (injected(t)) {
-            throw ApiException.fail("command 'rsync --stats -X -A --numeric-ids -aH --whole-file --sparse "
-                + "--one-file-system' failed: exit code 23 (injected fault)");
+    String volname =
+        full
+            ? target.freeVolname(target.type.equals("dir") ? "vm" : "subvol", newid)
+            : srcRoot.volname() + "/" + srcStore.freeVolname("subvol", newid);
+    Runnable cleanup =
+        () -> {
+          s.removeGuest(g);
+          if (src.lock() != null && src.lock().equals("disk")) {
+            src.setLock(null);
           }
-          conf.put("rootfs", new PropertyStrings.Mount(target.id + ":" + volname, srcRoot.options()).withSize(size).print());
-          src.setLock(null);
-          g.setLock(null);
-          addToPool(g, pool);
-          g.sample(s.now());
-          s.taskOk(t);
+        };
+    t.log(
+        "create "
+            + (full ? "full" : "linked")
+            + " clone of mountpoint rootfs ("
+            + srcRoot.volume()
+            + ")");
+    s.after(
+        Duration.ZERO,
+        () -> {
+          if (!target.supports("rootdir")) {
+            cleanup.run();
+            s.taskFail(
+                t,
+                prefix
+                    + "content type 'rootdir' is not available or configured on storage '"
+                    + target.id
+                    + "'");
+            return;
+          }
+          s.acquireStorageLock(
+              target,
+              t,
+              prefix,
+              cleanup,
+              () ->
+                  s.taskStep(
+                      t,
+                      s.timing().storageAllocation(),
+                      prefix,
+                      () -> {
+                        s.releaseStorageLock(target);
+                        cleanup.run();
+                      },
+                      () -> {
+                        long allocated = full ? size : 0;
+                        if (allocated > target.avail()) {
+                          throw ApiException.fail(outOfSpace(target, volname));
+                        }
+                        target.volumes.put(
+                            volname,
+                            new SimStorage.Volume(
+                                volname,
+                                allocated,
+                                newid,
+                                "rootdir",
+                                target.type.equals("dir") ? "raw" : "subvol"));
+                        s.releaseStorageLock(target);
+                        Duration copy =
+                            full
+                                ? Duration.ofNanos(
+                                    (long)
+                                        (s.timing().fullClonePerGiB().toNanos()
+                                            * (size / (double) GIB)))
+                                : s.timing().linkedClone();
+                        s.taskStep(
+                            t,
+                            copy,
+                            prefix,
+                            cleanup,
+                            () -> {
+                              if (injected(t)) {
+                                throw ApiException.fail(
+                                    "command 'rsync --stats -X -A --numeric-ids -aH --whole-file --sparse "
+                                        + "--one-file-system' failed: exit code 23 (injected fault)");
+                              }
+                              conf.put(
+                                  "rootfs",
+                                  new PropertyStrings.Mount(
+                                          target.id + ":" + volname, srcRoot.options())
+                                      .withSize(size)
+                                      .print());
+                              src.setLock(null);
+                              g.setLock(null);
+                              addToPool(g, pool);
+                              g.sample(s.now());
+                              s.taskOk(t);
+                            });
+                      }));
         });
-      }));
-    });
     return t.upid;
   }
 
@@ -296,15 +425,17 @@ final class GuestOps {
 
   Map<String, Object> configJson(Guest g, Map<String, String> conf) {
     Map<String, Object> out = new LinkedHashMap<>();
-    new java.util.TreeMap<>(conf).forEach((k, v) -> {
-      if (k.equals("description")) {
-        out.put(k, v + "\n");
-      } else if (Guest.NUMERIC_KEYS.contains(k) && v.matches("-?\\d+")) {
-        out.put(k, Long.parseLong(v));
-      } else {
-        out.put(k, v);
-      }
-    });
+    new java.util.TreeMap<>(conf)
+        .forEach(
+            (k, v) -> {
+              if (k.equals("description")) {
+                out.put(k, v + "\n");
+              } else if (Guest.NUMERIC_KEYS.contains(k) && v.matches("-?\\d+")) {
+                out.put(k, Long.parseLong(v));
+              } else {
+                out.put(k, v);
+              }
+            });
     out.put("digest", g.digest());
     return out;
   }
@@ -324,11 +455,13 @@ final class GuestOps {
   void updateConfig(Call c) {
     Guest g = s.lxc(c.node(), c.vmid());
     Map<String, String> set = new LinkedHashMap<>();
-    c.params().forEach((k, v) -> {
-      if (!Set.of("node", "vmid", "digest", "delete", "revert").contains(k)) {
-        set.put(k, v);
-      }
-    });
+    c.params()
+        .forEach(
+            (k, v) -> {
+              if (!Set.of("node", "vmid", "digest", "delete", "revert").contains(k)) {
+                set.put(k, v);
+              }
+            });
     List<String> delete = c.has("delete") ? PropertyStrings.splitList(c.str("delete")) : List.of();
     if (set.isEmpty() && delete.isEmpty() && !c.has("revert")) {
       throw ApiException.fail("no options specified");
@@ -336,14 +469,16 @@ final class GuestOps {
     ClusterState.requireConfigFlock(g);
     ClusterState.checkLock(g);
     if (c.has("digest") && !c.str("digest").equals(g.digest())) {
-      throw ApiException.fail("detected modified configuration - file changed by other user? Try again.");
+      throw ApiException.fail(
+          "detected modified configuration - file changed by other user? Try again.");
     }
     for (String k : delete) {
       if (!ApiRoutes.LXC_CONFIG.knows(k) || k.equals("node") || k.equals("vmid")) {
         throw ApiException.param("delete", "unknown option '" + k + "'");
       }
       if (set.containsKey(k)) {
-        throw ApiException.param(k, "you can't use '-" + k + "' and -delete " + k + "' at the same time");
+        throw ApiException.param(
+            k, "you can't use '-" + k + "' and -delete " + k + "' at the same time");
       }
       if (REQUIRED_KEYS.contains(k)) {
         throw ApiException.fail("unable to delete required option '" + k + "'");
@@ -361,11 +496,14 @@ final class GuestOps {
       if (k.equals("rootfs") || k.matches("mp\\d+")) {
         PropertyStrings.Mount m = PropertyStrings.parseMount(k, e.getValue());
         String current = g.config.get(k);
-        if (current == null || !PropertyStrings.parseMount(k, current).volume().equals(m.volume())) {
-          throw ApiException.fail("the simulator cannot attach or replace volumes via config; use resize for size");
+        if (current == null
+            || !PropertyStrings.parseMount(k, current).volume().equals(m.volume())) {
+          throw ApiException.fail(
+              "the simulator cannot attach or replace volumes via config; use resize for size");
         }
         if ("1".equals(g.config.get("protection"))) {
-          throw ApiException.fail("can't update CT " + g.vmid + " drive '" + k + "' - protection mode enabled");
+          throw ApiException.fail(
+              "can't update CT " + g.vmid + " drive '" + k + "' - protection mode enabled");
         }
       }
       next.put(k, normalize(k, e.getValue()));
@@ -394,29 +532,51 @@ final class GuestOps {
   String startTask(Guest g, String authId) {
     Task t = s.startTask(g.node, "vzstart", Integer.toString(g.vmid), authId);
     s.journal(g.node, g.vmid, "start", t.upid, authId);
-    s.taskStep(t, Duration.ZERO, "", null, () -> s.withConfigFlock(g, t, "", null, () -> {
-      if (g.isTemplate()) {
-        throw ApiException.fail("you can't start a CT if it's a template");
-      }
-      if (g.lock() != null && !g.lock().equals("mounted")) {
-        throw ApiException.fail("CT is locked (" + g.lock() + ")");
-      }
-      s.taskStep(t, s.timing().start(), "", null, () -> {
-        if (s.guests.get(g.vmid) != g) {
-          throw ApiException.fail("Configuration file 'nodes/" + g.node + "/lxc/" + g.vmid + ".conf' does not exist");
-        }
-        if (g.running()) {
-          throw ApiException.fail("CT " + g.vmid + " already running");
-        }
-        if (injected(t)) {
-          throw ApiException.fail("startup for container '" + g.vmid + "' failed (injected fault)");
-        }
-        g.status = "running";
-        g.startedAtMillis = s.now();
-        g.sample(s.now());
-        s.taskOk(t);
-      });
-    }));
+    s.taskStep(
+        t,
+        Duration.ZERO,
+        "",
+        null,
+        () ->
+            s.withConfigFlock(
+                g,
+                t,
+                "",
+                null,
+                () -> {
+                  if (g.isTemplate()) {
+                    throw ApiException.fail("you can't start a CT if it's a template");
+                  }
+                  if (g.lock() != null && !g.lock().equals("mounted")) {
+                    throw ApiException.fail("CT is locked (" + g.lock() + ")");
+                  }
+                  s.taskStep(
+                      t,
+                      s.timing().start(),
+                      "",
+                      null,
+                      () -> {
+                        if (s.guests.get(g.vmid) != g) {
+                          throw ApiException.fail(
+                              "Configuration file 'nodes/"
+                                  + g.node
+                                  + "/lxc/"
+                                  + g.vmid
+                                  + ".conf' does not exist");
+                        }
+                        if (g.running()) {
+                          throw ApiException.fail("CT " + g.vmid + " already running");
+                        }
+                        if (injected(t)) {
+                          throw ApiException.fail(
+                              "startup for container '" + g.vmid + "' failed (injected fault)");
+                        }
+                        g.status = "running";
+                        g.startedAtMillis = s.now();
+                        g.sample(s.now());
+                        s.taskOk(t);
+                      });
+                }));
     return t.upid;
   }
 
@@ -439,7 +599,9 @@ final class GuestOps {
     if (!g.running()) {
       throw ApiException.fail("CT " + g.vmid + " not running");
     }
-    Task t = s.startTask(g.node, shutdown ? "vzshutdown" : "vzstop", Integer.toString(g.vmid), c.authId());
+    Task t =
+        s.startTask(
+            g.node, shutdown ? "vzshutdown" : "vzstop", Integer.toString(g.vmid), c.authId());
     s.journal(g.node, g.vmid, shutdown ? "shutdown" : "stop", t.upid, c.authId());
     Duration d = shutdown ? s.timing().shutdown() : s.timing().stop();
     boolean fails = false;
@@ -456,25 +618,44 @@ final class GuestOps {
     }
     boolean timesOut = fails;
     Duration wait = d;
-    s.taskStep(t, Duration.ZERO, "", null, () -> s.withConfigFlock(g, t, "", null, () -> {
-      if (g.lock() != null && !g.lock().equals("mounted")) {
-        throw ApiException.fail("CT is locked (" + g.lock() + ")");
-      }
-      s.taskStep(t, wait, "", null, () -> {
-        if (timesOut) {
-          throw ApiException.fail("container did not stop");
-        }
-        if (injected(t)) {
-          throw ApiException.fail("command 'lxc-stop -n " + g.vmid + "' failed: exit code 1 (injected fault)");
-        }
-        if (!g.running()) {
-          throw ApiException.fail("CT " + g.vmid + " not running");
-        }
-        g.status = "stopped";
-        g.sample(s.now());
-        s.taskOk(t);
-      });
-    }));
+    s.taskStep(
+        t,
+        Duration.ZERO,
+        "",
+        null,
+        () ->
+            s.withConfigFlock(
+                g,
+                t,
+                "",
+                null,
+                () -> {
+                  if (g.lock() != null && !g.lock().equals("mounted")) {
+                    throw ApiException.fail("CT is locked (" + g.lock() + ")");
+                  }
+                  s.taskStep(
+                      t,
+                      wait,
+                      "",
+                      null,
+                      () -> {
+                        if (timesOut) {
+                          throw ApiException.fail("container did not stop");
+                        }
+                        if (injected(t)) {
+                          throw ApiException.fail(
+                              "command 'lxc-stop -n "
+                                  + g.vmid
+                                  + "' failed: exit code 1 (injected fault)");
+                        }
+                        if (!g.running()) {
+                          throw ApiException.fail("CT " + g.vmid + " not running");
+                        }
+                        g.status = "stopped";
+                        g.sample(s.now());
+                        s.taskOk(t);
+                      });
+                }));
     return t.upid;
   }
 
@@ -497,34 +678,50 @@ final class GuestOps {
     Duration stopFirst = g.running() ? s.timing().stop() : Duration.ZERO;
     g.config = new LinkedHashMap<>(Map.of("lock", "destroyed"));
     g.flockHolder = t;
-    Runnable restore = () -> {
-      if (s.guests.get(g.vmid) == g) {
-        g.config = original;
-      }
-    };
-    s.taskStep(t, stopFirst, "", restore, () -> {
-      if (g.running()) {
-        g.status = "stopped";
-        g.sample(s.now());
-      }
-      s.taskStep(t, s.timing().destroy(), "", restore, () -> {
-        String rootfs = original.get("rootfs");
-        if (rootfs != null && "1".equals(original.get("template"))) {
-          String base = PropertyStrings.parseMount("rootfs", rootfs).volname();
-          for (Guest other : s.guests.values()) {
-            String r = other == g ? null : other.config.get("rootfs");
-            if (r != null && PropertyStrings.parseMount("rootfs", r).volname().startsWith(base + "/")) {
-              throw ApiException.fail("base volume '" + base + "' is still in use by linked clones");
-            }
+    Runnable restore =
+        () -> {
+          if (s.guests.get(g.vmid) == g) {
+            g.config = original;
           }
-        }
-        if (injected(t)) {
-          throw ApiException.fail("zfs error: cannot destroy dataset: dataset is busy (injected fault)");
-        }
-        s.removeGuest(g);
-        s.taskOk(t);
-      });
-    });
+        };
+    s.taskStep(
+        t,
+        stopFirst,
+        "",
+        restore,
+        () -> {
+          if (g.running()) {
+            g.status = "stopped";
+            g.sample(s.now());
+          }
+          s.taskStep(
+              t,
+              s.timing().destroy(),
+              "",
+              restore,
+              () -> {
+                String rootfs = original.get("rootfs");
+                if (rootfs != null && "1".equals(original.get("template"))) {
+                  String base = PropertyStrings.parseMount("rootfs", rootfs).volname();
+                  for (Guest other : s.guests.values()) {
+                    String r = other == g ? null : other.config.get("rootfs");
+                    if (r != null
+                        && PropertyStrings.parseMount("rootfs", r)
+                            .volname()
+                            .startsWith(base + "/")) {
+                      throw ApiException.fail(
+                          "base volume '" + base + "' is still in use by linked clones");
+                    }
+                  }
+                }
+                if (injected(t)) {
+                  throw ApiException.fail(
+                      "zfs error: cannot destroy dataset: dataset is busy (injected fault)");
+                }
+                s.removeGuest(g);
+                s.taskOk(t);
+              });
+        });
     return t.upid;
   }
 
@@ -544,32 +741,42 @@ final class GuestOps {
       throw ApiException.fail("you can't convert a CT to template if the CT is running");
     }
     Task t = s.startTask(g.node, "vztemplate", Integer.toString(g.vmid), c.authId());
-    s.taskStep(t, s.timing().template(), "", null, () -> {
-      if (s.guests.get(g.vmid) != g) {
-        throw ApiException.fail("Configuration file 'nodes/" + g.node + "/lxc/" + g.vmid + ".conf' does not exist");
-      }
-      String rootfs = g.config.get("rootfs");
-      if (rootfs != null) {
-        PropertyStrings.Mount m = PropertyStrings.parseMount("rootfs", rootfs);
-        SimStorage st = s.nodes.get(g.node).storages.get(m.storage());
-        String oldName = m.volname();
-        int slash = oldName.lastIndexOf('/');
-        String last = oldName.substring(slash + 1);
-        String renamed = last.startsWith("subvol-") ? "basevol-" + last.substring(7)
-            : last.startsWith("vm-") ? "base-" + last.substring(3) : last;
-        String newName = (slash < 0 ? "" : oldName.substring(0, slash + 1)) + renamed;
-        if (st != null) {
-          SimStorage.Volume v = st.volumes.remove(oldName);
-          if (v != null) {
-            st.volumes.put(newName, new SimStorage.Volume(newName, v.size(), v.vmid(), v.content(), v.format()));
+    s.taskStep(
+        t,
+        s.timing().template(),
+        "",
+        null,
+        () -> {
+          if (s.guests.get(g.vmid) != g) {
+            throw ApiException.fail(
+                "Configuration file 'nodes/" + g.node + "/lxc/" + g.vmid + ".conf' does not exist");
           }
-        }
-        g.config.put("rootfs", m.withVolume(m.storage() + ":" + newName).print());
-      }
-      g.config.put("template", "1");
-      g.sample(s.now());
-      s.taskOk(t);
-    });
+          String rootfs = g.config.get("rootfs");
+          if (rootfs != null) {
+            PropertyStrings.Mount m = PropertyStrings.parseMount("rootfs", rootfs);
+            SimStorage st = s.nodes.get(g.node).storages.get(m.storage());
+            String oldName = m.volname();
+            int slash = oldName.lastIndexOf('/');
+            String last = oldName.substring(slash + 1);
+            String renamed =
+                last.startsWith("subvol-")
+                    ? "basevol-" + last.substring(7)
+                    : last.startsWith("vm-") ? "base-" + last.substring(3) : last;
+            String newName = (slash < 0 ? "" : oldName.substring(0, slash + 1)) + renamed;
+            if (st != null) {
+              SimStorage.Volume v = st.volumes.remove(oldName);
+              if (v != null) {
+                st.volumes.put(
+                    newName,
+                    new SimStorage.Volume(newName, v.size(), v.vmid(), v.content(), v.format()));
+              }
+            }
+            g.config.put("rootfs", m.withVolume(m.storage() + ":" + newName).print());
+          }
+          g.config.put("template", "1");
+          g.sample(s.now());
+          s.taskOk(t);
+        });
   }
 
   // ---- resize ----
@@ -579,7 +786,8 @@ final class GuestOps {
     ClusterState.requireConfigFlock(g);
     ClusterState.checkLock(g);
     if (c.has("digest") && !c.str("digest").equals(g.digest())) {
-      throw ApiException.fail("detected modified configuration - file changed by other user? Try again.");
+      throw ApiException.fail(
+          "detected modified configuration - file changed by other user? Try again.");
     }
     String disk = c.str("disk");
     String current = g.config.get(disk);
@@ -602,28 +810,42 @@ final class GuestOps {
     s.journal(g.node, g.vmid, "resize", t.upid, c.authId());
     g.flockHolder = t;
     SimStorage st = s.nodes.get(g.node).storages.get(m.storage());
-    s.taskStep(t, s.timing().resize(), "", null, () -> {
-      String now = g.config.get(disk);
-      if (now == null || !PropertyStrings.parseMount(disk, now).volume().equals(m.volume())) {
-        throw ApiException.fail("disk '" + disk + "' changed during resize");
-      }
-      SimStorage.Volume v = st == null ? null : st.volumes.get(m.volname());
-      if (st != null && newSize - oldSize > st.avail()) {
-        throw ApiException.fail(st.type.equals("zfspool")
-            ? "zfs error: cannot set property for 'rpool/" + st.id + "/" + m.volname()
-                + "': size is greater than available space"
-            : outOfSpace(st, m.volname()));
-      }
-      if (injected(t)) {
-        throw ApiException.fail("zfs error: cannot set property for 'rpool/" + m.volname() + "': dataset is busy (injected fault)");
-      }
-      if (v != null && v.size() > 0) {
-        st.volumes.put(v.volname(), new SimStorage.Volume(v.volname(), newSize, v.vmid(), v.content(), v.format()));
-      }
-      g.config.put(disk, PropertyStrings.parseMount(disk, now).withSize(newSize).print());
-      g.sample(s.now());
-      s.taskOk(t);
-    });
+    s.taskStep(
+        t,
+        s.timing().resize(),
+        "",
+        null,
+        () -> {
+          String now = g.config.get(disk);
+          if (now == null || !PropertyStrings.parseMount(disk, now).volume().equals(m.volume())) {
+            throw ApiException.fail("disk '" + disk + "' changed during resize");
+          }
+          SimStorage.Volume v = st == null ? null : st.volumes.get(m.volname());
+          if (st != null && newSize - oldSize > st.avail()) {
+            throw ApiException.fail(
+                st.type.equals("zfspool")
+                    ? "zfs error: cannot set property for 'rpool/"
+                        + st.id
+                        + "/"
+                        + m.volname()
+                        + "': size is greater than available space"
+                    : outOfSpace(st, m.volname()));
+          }
+          if (injected(t)) {
+            throw ApiException.fail(
+                "zfs error: cannot set property for 'rpool/"
+                    + m.volname()
+                    + "': dataset is busy (injected fault)");
+          }
+          if (v != null && v.size() > 0) {
+            st.volumes.put(
+                v.volname(),
+                new SimStorage.Volume(v.volname(), newSize, v.vmid(), v.content(), v.format()));
+          }
+          g.config.put(disk, PropertyStrings.parseMount(disk, now).withSize(newSize).print());
+          g.sample(s.now());
+          s.taskOk(t);
+        });
     return t.upid;
   }
 }

@@ -37,7 +37,13 @@ final class HttpFrontend {
   private final Duration authFailureDelay;
   private final List<Consumer<SimRequest>> listeners = new CopyOnWriteArrayList<>();
 
-  HttpFrontend(Vertx vertx, ClusterState state, Router router, SimControls controls, Stats stats, Auth auth,
+  HttpFrontend(
+      Vertx vertx,
+      ClusterState state,
+      Router router,
+      SimControls controls,
+      Stats stats,
+      Auth auth,
       Duration authFailureDelay) {
     this.vertx = vertx;
     this.state = state;
@@ -48,7 +54,10 @@ final class HttpFrontend {
     this.authFailureDelay = authFailureDelay;
   }
 
-  /** Listeners see every authenticated {@code /api2/json} request once it is routed (or found unroutable). */
+  /**
+   * Listeners see every authenticated {@code /api2/json} request once it is routed (or found
+   * unroutable).
+   */
   void addListener(Consumer<SimRequest> listener) {
     listeners.add(listener);
   }
@@ -59,18 +68,21 @@ final class HttpFrontend {
 
   void handle(HttpServerRequest req) {
     long received = System.nanoTime();
-    req.body().onComplete(ar -> {
-      if (ar.failed()) {
-        req.connection().close();
-        return;
-      }
-      try {
-        dispatch(req, ar.result(), received);
-      } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "internal error handling " + req.method() + " " + req.uri(), e);
-        sendError(req, ApiException.fail("internal simulator error: " + e));
-      }
-    });
+    req.body()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                req.connection().close();
+                return;
+              }
+              try {
+                dispatch(req, ar.result(), received);
+              } catch (RuntimeException e) {
+                LOG.log(
+                    Level.SEVERE, "internal error handling " + req.method() + " " + req.uri(), e);
+                sendError(req, ApiException.fail("internal simulator error: " + e));
+              }
+            });
   }
 
   private void dispatch(HttpServerRequest req, Buffer body, long received) {
@@ -121,7 +133,12 @@ final class HttpFrontend {
     }
   }
 
-  private void process(HttpServerRequest req, Buffer body, String apiPath, String authId, Faults.Outcome outcome,
+  private void process(
+      HttpServerRequest req,
+      Buffer body,
+      String apiPath,
+      String authId,
+      Faults.Outcome outcome,
       long received) {
     String method = req.method().name();
     Router.Match match;
@@ -144,13 +161,18 @@ final class HttpFrontend {
       notifyListeners(new SimRequest(received, method, apiPath, match.route().template(), seen));
     }
     if (outcome == Faults.Outcome.ERROR) {
-      sendError(req, new ApiException(595, "Errors during connection establishment, proxy handshake: "
-          + "Connection refused", null));
+      sendError(
+          req,
+          new ApiException(
+              595,
+              "Errors during connection establishment, proxy handshake: " + "Connection refused",
+              null));
       return;
     }
     Call call;
     try {
-      if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.DELETE) && body.length() > 0) {
+      if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.DELETE)
+          && body.length() > 0) {
         throw ApiException.notImplemented("Unexpected content for method '" + method + "'");
       }
       Map<String, String> params = extractParams(req, body, match.pathParams());
@@ -173,10 +195,11 @@ final class HttpFrontend {
   }
 
   /**
-   * Runs the handler; when a container's config flock is held by a task, waits for it like
-   * {@code lock_config} does (up to {@code configLockTimeout}) and then answers the flock timeout 500.
+   * Runs the handler; when a container's config flock is held by a task, waits for it like {@code
+   * lock_config} does (up to {@code configLockTimeout}) and then answers the flock timeout 500.
    */
-  private void attempt(HttpServerRequest req, Router.Route route, Call call, Faults.Outcome outcome, long deadline) {
+  private void attempt(
+      HttpServerRequest req, Router.Route route, Call call, Faults.Outcome outcome, long deadline) {
     Object result;
     try {
       synchronized (state) {
@@ -184,12 +207,15 @@ final class HttpFrontend {
       }
     } catch (ClusterState.FlockBusy busy) {
       long now = System.currentTimeMillis();
-      long until = deadline >= 0 ? deadline
-          : now + state.timing().scaledMillis(state.timing().configLockTimeout());
+      long until =
+          deadline >= 0
+              ? deadline
+              : now + state.timing().scaledMillis(state.timing().configLockTimeout());
       if (now >= until) {
         sendError(req, ApiException.fail(busy.getMessage()));
       } else {
-        vertx.setTimer(ClusterState.FLOCK_POLL_MILLIS, id -> attempt(req, route, call, outcome, until));
+        vertx.setTimer(
+            ClusterState.FLOCK_POLL_MILLIS, id -> attempt(req, route, call, outcome, until));
       }
       return;
     } catch (ApiException e) {
@@ -218,7 +244,8 @@ final class HttpFrontend {
   // ---- parameters ----
 
   /** Query and body parameters merged; the query wins, a conflicting duplicate is a 400. */
-  static Map<String, String> extractParams(HttpServerRequest req, Buffer body, Map<String, String> pathParams) {
+  static Map<String, String> extractParams(
+      HttpServerRequest req, Buffer body, Map<String, String> pathParams) {
     Map<String, String> params = new LinkedHashMap<>();
     if (body.length() > 0) {
       String ct = req.getHeader("Content-Type");
@@ -234,7 +261,8 @@ final class HttpFrontend {
     for (Map.Entry<String, String> e : pathParams.entrySet()) {
       String given = params.get(e.getKey());
       if (given != null && !given.equals(e.getValue())) {
-        throw ApiException.param(e.getKey(), "duplicate parameter (already defined in URI) with conflicting values!");
+        throw ApiException.param(
+            e.getKey(), "duplicate parameter (already defined in URI) with conflicting values!");
       }
       params.put(e.getKey(), e.getValue());
     }
@@ -347,8 +375,10 @@ final class HttpFrontend {
     resp.putHeader("Server", "pve-api-daemon/3.0");
     resp.putHeader("Cache-Control", "max-age=0");
     resp.putHeader("Pragma", "no-cache");
-    resp.putHeader("Expires", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+    resp.putHeader(
+        "Expires",
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
   }
 
   static void sendData(HttpServerRequest req, Object data, Map<String, Object> extra) {

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Resource pools, in the PVE 8.1+ query-parameter form and the older {@code /pools/{poolid}} form. */
+/**
+ * Resource pools, in the PVE 8.1+ query-parameter form and the older {@code /pools/{poolid}} form.
+ */
 final class PoolOps {
   private final ClusterState s;
   private final Views views;
@@ -97,7 +99,8 @@ final class PoolOps {
         vms.add(Integer.parseInt(v));
       }
     }
-    List<String> storages = c.has("storage") ? PropertyStrings.splitList(c.str("storage")) : List.of();
+    List<String> storages =
+        c.has("storage") ? PropertyStrings.splitList(c.str("storage")) : List.of();
     // validate everything first: a rejected update changes nothing
     for (int vmid : vms) {
       Guest g = s.guests.get(vmid);
@@ -113,8 +116,12 @@ final class PoolOps {
           throw ApiException.fail("update pools failed: VM " + vmid + " is already a pool member");
         }
         if (g.pool != null && !allowMove) {
-          throw ApiException.fail("update pools failed: VM " + vmid + " belongs already to pool '" + g.pool
-              + "' and 'allow-move' is not set");
+          throw ApiException.fail(
+              "update pools failed: VM "
+                  + vmid
+                  + " belongs already to pool '"
+                  + g.pool
+                  + "' and 'allow-move' is not set");
         }
       }
     }
@@ -152,11 +159,20 @@ final class PoolOps {
   void delete(Call c) {
     Pool p = pool(c.str("poolid"));
     if (!p.vms.isEmpty()) {
-      throw ApiException.fail("delete pool failed: pool '" + p.id + "' is not empty (contains VM " + p.vms.first() + ")");
+      throw ApiException.fail(
+          "delete pool failed: pool '"
+              + p.id
+              + "' is not empty (contains VM "
+              + p.vms.first()
+              + ")");
     }
     if (!p.storages.isEmpty()) {
-      throw ApiException.fail("delete pool failed: pool '" + p.id + "' is not empty (contains storage '"
-          + p.storages.first() + "')");
+      throw ApiException.fail(
+          "delete pool failed: pool '"
+              + p.id
+              + "' is not empty (contains storage '"
+              + p.storages.first()
+              + "')");
     }
     s.pools.remove(p.id);
   }

@@ -21,26 +21,57 @@ final class PropertyStrings {
   static final String MISSING = "property is missing and it is not optional";
 
   private static final Pattern DNS_NAME =
-      Pattern.compile("([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)(\\.([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?))*");
+      Pattern.compile(
+          "([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)(\\.([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?))*");
   private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
-  private static final Pattern TAG = Pattern.compile("[a-z0-9_][a-z0-9_\\-+.]*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern TAG =
+      Pattern.compile("[a-z0-9_][a-z0-9_\\-+.]*", Pattern.CASE_INSENSITIVE);
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT])?");
   private static final Pattern BRIDGE = Pattern.compile("[-_.\\w\\d]+");
   private static final Pattern IFNAME = Pattern.compile("[-_.\\w\\d]+");
   static final Pattern CONFIG_ID = Pattern.compile("[a-zA-Z][a-zA-Z0-9_\\-]+");
 
-  private static final Set<String> NET_KEYS = Set.of("name", "bridge", "hwaddr", "ip", "gw", "ip6", "gw6",
-      "firewall", "tag", "trunks", "rate", "mtu", "link_down", "type", "host-managed");
-  private static final Set<String> FEATURE_KEYS = Set.of("nesting", "keyctl", "fuse", "mount", "mknod",
-      "force_rw_sys");
-  private static final Set<String> MOUNT_KEYS = Set.of("volume", "size", "acl", "backup", "mountoptions", "quota",
-      "replicate", "ro", "shared", "mp");
+  private static final Set<String> NET_KEYS =
+      Set.of(
+          "name",
+          "bridge",
+          "hwaddr",
+          "ip",
+          "gw",
+          "ip6",
+          "gw6",
+          "firewall",
+          "tag",
+          "trunks",
+          "rate",
+          "mtu",
+          "link_down",
+          "type",
+          "host-managed");
+  private static final Set<String> FEATURE_KEYS =
+      Set.of("nesting", "keyctl", "fuse", "mount", "mknod", "force_rw_sys");
+  private static final Set<String> MOUNT_KEYS =
+      Set.of(
+          "volume",
+          "size",
+          "acl",
+          "backup",
+          "mountoptions",
+          "quota",
+          "replicate",
+          "ro",
+          "shared",
+          "mp");
 
   private PropertyStrings() {}
 
-  /** Splits {@code a=1,b=2} keeping order; a part without {@code =} is stored under {@code defaultKey}. */
+  /**
+   * Splits {@code a=1,b=2} keeping order; a part without {@code =} is stored under {@code
+   * defaultKey}.
+   */
   static Map<String, String> split(String param, String value, String defaultKey) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String part : value.split(",")) {
@@ -61,7 +92,8 @@ final class PropertyStrings {
         v = part.substring(eq + 1);
       }
       if (out.containsKey(k)) {
-        throw formatError(param, param + "." + k + ": duplicate key in comma-separated list property");
+        throw formatError(
+            param, param + "." + k + ": duplicate key in comma-separated list property");
       }
       out.put(k, v);
     }
@@ -72,7 +104,10 @@ final class PropertyStrings {
     return ApiException.param(param, "invalid format - format error\n" + detail + "\n");
   }
 
-  /** Validates and normalises a {@code netN} value: type=veth added, hwaddr generated, name first then sorted. */
+  /**
+   * Validates and normalises a {@code netN} value: type=veth added, hwaddr generated, name first
+   * then sorted.
+   */
   static String normalizeNet(String param, String value, Supplier<String> macSupplier) {
     Map<String, String> kv = split(param, value, null);
     for (Map.Entry<String, String> e : kv.entrySet()) {
@@ -83,23 +118,54 @@ final class PropertyStrings {
         err = NOT_IN_SCHEMA;
       } else {
         switch (k) {
-          case "name" -> err = IFNAME.matcher(v).matches() && v.length() <= 16 ? null : "value does not match the regex pattern";
-          case "bridge" -> err = BRIDGE.matcher(v).matches() ? null : "value does not match the regex pattern";
-          case "hwaddr" -> err = MAC.matcher(v).matches() && (Integer.parseInt(v.substring(0, 2), 16) & 1) == 0
-              ? null : "value does not look like a valid unicast MAC address";
-          case "ip" -> err = v.equals("dhcp") || v.equals("manual") || isIpv4Cidr(v)
-              ? null : "value does not look like a valid ipv4 network configuration";
-          case "gw" -> err = IPV4.matcher(v).matches() ? null : "value does not look like a valid IPv4 address";
-          case "ip6" -> err = v.equals("auto") || v.equals("dhcp") || v.equals("manual") || isIpv6Cidr(v)
-              ? null : "value does not look like a valid ipv6 network configuration";
-          case "gw6" -> err = v.contains(":") ? null : "value does not look like a valid IPv6 address";
-          case "firewall", "link_down", "host-managed" -> err = v.equals("0") || v.equals("1")
-              ? null : "type check ('boolean') failed - got '" + v + "'";
+          case "name" ->
+              err =
+                  IFNAME.matcher(v).matches() && v.length() <= 16
+                      ? null
+                      : "value does not match the regex pattern";
+          case "bridge" ->
+              err = BRIDGE.matcher(v).matches() ? null : "value does not match the regex pattern";
+          case "hwaddr" ->
+              err =
+                  MAC.matcher(v).matches() && (Integer.parseInt(v.substring(0, 2), 16) & 1) == 0
+                      ? null
+                      : "value does not look like a valid unicast MAC address";
+          case "ip" ->
+              err =
+                  v.equals("dhcp") || v.equals("manual") || isIpv4Cidr(v)
+                      ? null
+                      : "value does not look like a valid ipv4 network configuration";
+          case "gw" ->
+              err =
+                  IPV4.matcher(v).matches()
+                      ? null
+                      : "value does not look like a valid IPv4 address";
+          case "ip6" ->
+              err =
+                  v.equals("auto") || v.equals("dhcp") || v.equals("manual") || isIpv6Cidr(v)
+                      ? null
+                      : "value does not look like a valid ipv6 network configuration";
+          case "gw6" ->
+              err = v.contains(":") ? null : "value does not look like a valid IPv6 address";
+          case "firewall", "link_down", "host-managed" ->
+              err =
+                  v.equals("0") || v.equals("1")
+                      ? null
+                      : "type check ('boolean') failed - got '" + v + "'";
           case "tag" -> err = intRangeError(v, 1, 4094);
           case "mtu" -> err = intRangeError(v, 64, 65535);
-          case "rate" -> err = v.matches("\\d+(\\.\\d+)?") ? null : "type check ('number') failed - got '" + v + "'";
-          case "trunks" -> err = v.matches("\\d+(;\\d+)*") ? null : "value does not match the regex pattern";
-          case "type" -> err = v.equals("veth") ? null : "value '" + v + "' does not have a value in the enumeration 'veth'";
+          case "rate" ->
+              err =
+                  v.matches("\\d+(\\.\\d+)?")
+                      ? null
+                      : "type check ('number') failed - got '" + v + "'";
+          case "trunks" ->
+              err = v.matches("\\d+(;\\d+)*") ? null : "value does not match the regex pattern";
+          case "type" ->
+              err =
+                  v.equals("veth")
+                      ? null
+                      : "value '" + v + "' does not have a value in the enumeration 'veth'";
           default -> err = null;
         }
       }
@@ -146,16 +212,24 @@ final class PropertyStrings {
       return false;
     }
     String mask = v.substring(slash + 1);
-    return IPV4.matcher(v.substring(0, slash)).matches() && mask.matches("\\d{1,2}") && Integer.parseInt(mask) <= 32;
+    return IPV4.matcher(v.substring(0, slash)).matches()
+        && mask.matches("\\d{1,2}")
+        && Integer.parseInt(mask) <= 32;
   }
 
   private static boolean isIpv6Cidr(String v) {
     int slash = v.indexOf('/');
-    return slash > 0 && v.substring(0, slash).matches("[0-9a-fA-F:.]+") && v.substring(0, slash).contains(":")
-        && v.substring(slash + 1).matches("\\d{1,3}") && Integer.parseInt(v.substring(slash + 1)) <= 128;
+    return slash > 0
+        && v.substring(0, slash).matches("[0-9a-fA-F:.]+")
+        && v.substring(0, slash).contains(":")
+        && v.substring(slash + 1).matches("\\d{1,3}")
+        && Integer.parseInt(v.substring(slash + 1)) <= 128;
   }
 
-  /** Tags: split at {@code , ; whitespace}, validated, lower-cased, de-duplicated, sorted, joined with {@code ;}. */
+  /**
+   * Tags: split at {@code , ; whitespace}, validated, lower-cased, de-duplicated, sorted, joined
+   * with {@code ;}.
+   */
   static String normalizeTags(String param, String value) {
     TreeSet<String> tags = new TreeSet<>();
     for (String t : value.split("[,;\\s]+")) {
@@ -178,19 +252,32 @@ final class PropertyStrings {
         throw formatError(param, param + "." + e.getKey() + ": " + NOT_IN_SCHEMA);
       }
       if (!e.getKey().equals("mount") && !(e.getValue().equals("0") || e.getValue().equals("1"))) {
-        throw formatError(param, param + "." + e.getKey() + ": type check ('boolean') failed - got '" + e.getValue() + "'");
+        throw formatError(
+            param,
+            param
+                + "."
+                + e.getKey()
+                + ": type check ('boolean') failed - got '"
+                + e.getValue()
+                + "'");
       }
     }
     StringBuilder sb = new StringBuilder();
-    new TreeMap<>(kv).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    new TreeMap<>(kv)
+        .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return sb.toString();
   }
 
   static String dnsNameError(String v) {
-    return DNS_NAME.matcher(v).matches() ? null : "invalid format - value does not look like a valid DNS name\n";
+    return DNS_NAME.matcher(v).matches()
+        ? null
+        : "invalid format - value does not look like a valid DNS name\n";
   }
 
-  /** Parses {@code 8G}, {@code 512M}, {@code 1.5T}, {@code 1024} (bytes) into bytes; null if malformed. */
+  /**
+   * Parses {@code 8G}, {@code 512M}, {@code 1.5T}, {@code 1024} (bytes) into bytes; null if
+   * malformed.
+   */
   static Long parseSize(String v) {
     var m = SIZE.matcher(v);
     if (!m.matches()) {

@@ -51,8 +51,10 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
     this.tokens = Map.copyOf(t);
     // plain HTTP needs no certificate; nodes still report a fingerprint, as on a real cluster
-    SelfSignedCertificate cert = options.http() ? null : SelfSignedCertificate.generate(SeedLayout.nodeName(1));
-    this.fingerprint = cert != null ? cert.fingerprint() : SelfSignedCertificate.randomFingerprint();
+    SelfSignedCertificate cert =
+        options.http() ? null : SelfSignedCertificate.generate(SeedLayout.nodeName(1));
+    this.fingerprint =
+        cert != null ? cert.fingerprint() : SelfSignedCertificate.randomFingerprint();
     this.state = new ClusterState(options);
     synchronized (state) {
       SeedLayout.populate(state);
@@ -62,24 +64,55 @@ public final class ProxmoxSimulator implements AutoCloseable {
     this.stats = new Stats();
     this.controls = new SimControls(state, views, guestOps, stats);
     ApiRoutes routes = new ApiRoutes(state, views, guestOps);
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
-        .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
-    this.frontend = new HttpFrontend(vertx, state, routes.router, controls, stats, new Auth(tokens),
-        options.authFailureDelay());
-    HttpServerOptions so = new HttpServerOptions().setHost(options.bindHost()).setPort(options.port())
-        .setIdleTimeout(60).setCompressionSupported(true);
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(2)
+                .setWorkerPoolSize(2)
+                .setBlockedThreadCheckInterval(10)
+                .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
+    this.frontend =
+        new HttpFrontend(
+            vertx,
+            state,
+            routes.router,
+            controls,
+            stats,
+            new Auth(tokens),
+            options.authFailureDelay());
+    HttpServerOptions so =
+        new HttpServerOptions()
+            .setHost(options.bindHost())
+            .setPort(options.port())
+            .setIdleTimeout(60)
+            .setCompressionSupported(true);
     if (!options.http()) {
-      so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setKeyValue(Buffer.buffer(cert.keyPem())).setCertValue(Buffer.buffer(cert.certPem())));
+      so.setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setKeyValue(Buffer.buffer(cert.keyPem()))
+                  .setCertValue(Buffer.buffer(cert.certPem())));
     }
     try {
-      this.server = vertx.createHttpServer(so).requestHandler(frontend::handle).listen()
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      this.server =
+          vertx
+              .createHttpServer(so)
+              .requestHandler(frontend::handle)
+              .listen()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       state.shutdown();
-      throw new IllegalStateException("cannot listen on " + options.bindHost() + ":" + options.port() + ": "
-          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+      throw new IllegalStateException(
+          "cannot listen on "
+              + options.bindHost()
+              + ":"
+              + options.port()
+              + ": "
+              + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+          e);
     }
   }
 
@@ -102,8 +135,10 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
   /** {@code https://127.0.0.1:PORT/api2/json} (or {@code http://} with the http option). */
   public String baseUrl() {
-    String host = options.bindHost().equals("0.0.0.0") || options.bindHost().equals("::") ? "127.0.0.1"
-        : options.bindHost();
+    String host =
+        options.bindHost().equals("0.0.0.0") || options.bindHost().equals("::")
+            ? "127.0.0.1"
+            : options.bindHost();
     return (https() ? "https" : "http") + "://" + host + ":" + port() + "/api2/json";
   }
 
@@ -130,7 +165,10 @@ public final class ProxmoxSimulator implements AutoCloseable {
     return controls.state();
   }
 
-  /** One guest as in {@code /_sim/state} ({@code vmid, type, node, status, lock, pool, config, snapshots}). */
+  /**
+   * One guest as in {@code /_sim/state} ({@code vmid, type, node, status, lock, pool, config,
+   * snapshots}).
+   */
   public Optional<Map<String, Object>> guest(int vmid) {
     synchronized (state) {
       Guest g = state.guests.get(vmid);
@@ -152,8 +190,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
   /**
    * The journal of accepted guest mutations (create, clone, config, resize, start, shutdown, stop,
-   * destroy), oldest first; the same as {@code GET /_sim/journal}. A request whose answer was lost is
-   * in it (the action happened); one refused before it acted is not.
+   * destroy), oldest first; the same as {@code GET /_sim/journal}. A request whose answer was lost
+   * is in it (the action happened); one refused before it acted is not.
    */
   public List<Mutation> mutations() {
     return state.journal();
@@ -164,22 +202,28 @@ public final class ProxmoxSimulator implements AutoCloseable {
     return stats.snapshot();
   }
 
-  /** The requests made since {@code before} (an earlier {@link #requestCounts()}), per route; routes with none left out. */
+  /**
+   * The requests made since {@code before} (an earlier {@link #requestCounts()}), per route; routes
+   * with none left out.
+   */
   public Map<String, Long> requestCountsSince(Map<String, Long> before) {
     Map<String, Long> out = new java.util.TreeMap<>();
-    requestCounts().forEach((route, n) -> {
-      long d = n - before.getOrDefault(route, 0L);
-      if (d != 0) {
-        out.put(route, d);
-      }
-    });
+    requestCounts()
+        .forEach(
+            (route, n) -> {
+              long d = n - before.getOrDefault(route, 0L);
+              if (d != 0) {
+                out.put(route, d);
+              }
+            });
     return out;
   }
 
   /**
-   * Calls {@code listener} for every authenticated {@code /api2/json} request, on the simulator's event
-   * loop, once the request is routed and before it is handled (so a request that fails validation is
-   * seen too). Keep listeners short. Closing the returned handle removes the listener.
+   * Calls {@code listener} for every authenticated {@code /api2/json} request, on the simulator's
+   * event loop, once the request is routed and before it is handled (so a request that fails
+   * validation is seen too). Keep listeners short. Closing the returned handle removes the
+   * listener.
    */
   public AutoCloseable addRequestListener(Consumer<SimRequest> listener) {
     frontend.addListener(listener);
@@ -195,8 +239,13 @@ public final class ProxmoxSimulator implements AutoCloseable {
   }
 
   /** Sets fault injection; see {@code PUT /_sim/faults}. */
-  public void setFaults(double errorRate, double lostResponseRate, double taskFailureRate, long latencyMinMs,
-      long latencyMaxMs, long seed) {
+  public void setFaults(
+      double errorRate,
+      double lostResponseRate,
+      double taskFailureRate,
+      long latencyMinMs,
+      long latencyMaxMs,
+      long seed) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("errorRate", errorRate);
     m.put("lostResponseRate", lostResponseRate);
@@ -228,8 +277,13 @@ public final class ProxmoxSimulator implements AutoCloseable {
         c.put("rootfs", "clients-main:subvol-" + vmid + "-disk-0,size=1G");
         c.put("swap", "0");
         g.config = c;
-        n.storages.get("clients-main").volumes.put("subvol-" + vmid + "-disk-0",
-            new SimStorage.Volume("subvol-" + vmid + "-disk-0", 1L << 30, vmid, "rootdir", "subvol"));
+        n.storages
+            .get("clients-main")
+            .volumes
+            .put(
+                "subvol-" + vmid + "-disk-0",
+                new SimStorage.Volume(
+                    "subvol-" + vmid + "-disk-0", 1L << 30, vmid, "rootdir", "subvol"));
         state.addGuest(g);
         g.sample(now - 1_000_000_000L);
       }

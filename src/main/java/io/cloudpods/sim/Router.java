@@ -6,9 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Route table of path templates such as {@code /nodes/{node}/lxc/{vmid}/config}, with a schema per method. */
+/**
+ * Route table of path templates such as {@code /nodes/{node}/lxc/{vmid}/config}, with a schema per
+ * method.
+ */
 final class Router {
-  /** A handler returns the {@code data} value, or a {@link Reply} when extra top-level keys are needed. */
+  /**
+   * A handler returns the {@code data} value, or a {@link Reply} when extra top-level keys are
+   * needed.
+   */
   interface Handler {
     Object handle(Call call);
   }
@@ -16,11 +22,13 @@ final class Router {
   /** {@code data} plus extra top-level keys such as {@code total}. */
   record Reply(Object data, Map<String, Object> extra) {}
 
-  record Route(String method, String template, List<String> segments, Schema schema, Handler handler) {}
+  record Route(
+      String method, String template, List<String> segments, Schema schema, Handler handler) {}
 
   record Match(Route route, Map<String, String> pathParams) {}
 
   private final List<Route> routes = new ArrayList<>();
+
   /** Routes indexed by segment count, for fast matching. */
   private final Map<Integer, List<Route>> bySize = new HashMap<>();
 

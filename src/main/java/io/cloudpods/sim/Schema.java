@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parameter schema of one API method, checked the way pve-common's JSONSchema does: every problem is
- * collected per parameter and reported together as a 400 with an {@code errors} map.
+ * Parameter schema of one API method, checked the way pve-common's JSONSchema does: every problem
+ * is collected per parameter and reported together as a 400 with an {@code errors} map.
  */
 final class Schema {
   /** Validates one value; returns the error text or null. */
@@ -56,7 +56,9 @@ final class Schema {
   private Family familyOf(String key) {
     for (Family f : families) {
       Matcher m = f.pattern.matcher(key);
-      if (m.matches() && m.group(1).length() < 6 && Integer.parseInt(m.group(1)) <= f.max
+      if (m.matches()
+          && m.group(1).length() < 6
+          && Integer.parseInt(m.group(1)) <= f.max
           && (m.group(1).equals("0") || !m.group(1).startsWith("0"))) {
         return f;
       }
@@ -85,11 +87,12 @@ final class Schema {
         errors.put(e.getKey(), err);
       }
     }
-    props.forEach((name, p) -> {
-      if (p.required && !raw.containsKey(name) && !errors.containsKey(name)) {
-        errors.put(name, PropertyStrings.MISSING);
-      }
-    });
+    props.forEach(
+        (name, p) -> {
+          if (p.required && !raw.containsKey(name) && !errors.containsKey(name)) {
+            errors.put(name, PropertyStrings.MISSING);
+          }
+        });
     if (!errors.isEmpty()) {
       throw ApiException.params(errors);
     }
@@ -139,7 +142,8 @@ final class Schema {
   }
 
   static Check bool() {
-    return v -> v.equals("0") || v.equals("1") ? null : "type check ('boolean') failed - got '" + v + "'";
+    return v ->
+        v.equals("0") || v.equals("1") ? null : "type check ('boolean') failed - got '" + v + "'";
   }
 
   static Check string(int minLen, int maxLen) {
@@ -169,8 +173,14 @@ final class Schema {
 
   static Check enumOf(String... values) {
     List<String> list = List.of(values);
-    return v -> list.contains(v) ? null
-        : "value '" + v + "' does not have a value in the enumeration '" + String.join(", ", values) + "'";
+    return v ->
+        list.contains(v)
+            ? null
+            : "value '"
+                + v
+                + "' does not have a value in the enumeration '"
+                + String.join(", ", values)
+                + "'";
   }
 
   /** Runs a throwing property-string parser and turns its 400 into the error text. */
@@ -180,7 +190,8 @@ final class Schema {
         parser.accept(v);
         return null;
       } catch (ApiException e) {
-        return e.errors.getOrDefault(name, e.errors.values().stream().findFirst().orElse(e.getMessage()));
+        return e.errors.getOrDefault(
+            name, e.errors.values().stream().findFirst().orElse(e.getMessage()));
       }
     };
   }

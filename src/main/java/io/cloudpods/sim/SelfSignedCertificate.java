@@ -30,20 +30,38 @@ record SelfSignedCertificate(String certPem, String keyPem, String fingerprint) 
       KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA");
       kpg.initialize(2048, new SecureRandom());
       KeyPair kp = kpg.generateKeyPair();
-      X500Name subject = new X500Name("CN=" + nodeName + ".cloudpods.invalid, OU=PVE Cluster Node, "
-          + "O=Proxmox Virtual Environment");
+      X500Name subject =
+          new X500Name(
+              "CN="
+                  + nodeName
+                  + ".cloudpods.invalid, OU=PVE Cluster Node, "
+                  + "O=Proxmox Virtual Environment");
       Instant now = Instant.now();
-      JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-          new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
-          Date.from(now.plus(Duration.ofDays(730))), subject, kp.getPublic());
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.dNSName, "localhost"),
-          new GeneralName(GeneralName.dNSName, nodeName),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              subject,
+              new BigInteger(64, new SecureRandom()),
+              Date.from(now.minus(Duration.ofDays(1))),
+              Date.from(now.plus(Duration.ofDays(730))),
+              subject,
+              kp.getPublic());
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.dNSName, nodeName),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+              }));
       builder.addExtension(Extension.basicConstraints, false, new BasicConstraints(false));
-      X509Certificate cert = new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
-      return new SelfSignedCertificate(pem(cert), pem(kp.getPrivate()), fingerprint(cert.getEncoded()));
+      X509Certificate cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(
+                      new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
+      return new SelfSignedCertificate(
+          pem(cert), pem(kp.getPrivate()), fingerprint(cert.getEncoded()));
     } catch (Exception e) {
       throw new IllegalStateException("cannot generate the self-signed certificate", e);
     }
@@ -51,7 +69,10 @@ record SelfSignedCertificate(String certPem, String keyPem, String fingerprint) 
 
   /** SHA-256 of the DER certificate as {@code AA:BB:...} upper-case, as Proxmox shows it. */
   static String fingerprint(byte[] der) throws java.security.NoSuchAlgorithmException {
-    String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der)).toUpperCase(Locale.ROOT);
+    String hex =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(der))
+            .toUpperCase(Locale.ROOT);
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < hex.length(); i += 2) {
       sb.append(i == 0 ? "" : ":").append(hex, i, i + 2);

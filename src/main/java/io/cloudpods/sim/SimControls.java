@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Test controls under {@code /_sim/} (not part of the Proxmox API): state dump, fault injection,
- * timing model, request statistics, and setting/clearing a guest's lock as {@code pct unlock} would.
+ * timing model, request statistics, and setting/clearing a guest's lock as {@code pct unlock}
+ * would.
  */
 final class SimControls {
   private final ClusterState s;
@@ -129,7 +130,9 @@ final class SimControls {
       String k = e.getKey();
       Object v = e.getValue();
       if (k.equals("timeScale")) {
-        if (!(v instanceof Number n) || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
+        if (!(v instanceof Number n)
+            || !(n.doubleValue() > 0)
+            || Double.isInfinite(n.doubleValue())) {
           throw ApiException.param(k, "must be a positive number");
         }
         scale = n.doubleValue();
@@ -139,13 +142,17 @@ final class SimControls {
         throw ApiException.param(k, PropertyStrings.NOT_IN_SCHEMA);
       }
       try {
-        Duration d = v instanceof Number n ? Duration.ofMillis(n.longValue()) : Durations.parse(String.valueOf(v));
+        Duration d =
+            v instanceof Number n
+                ? Duration.ofMillis(n.longValue())
+                : Durations.parse(String.valueOf(v));
         if (d.isNegative()) {
           throw new IllegalArgumentException("negative");
         }
         changes.put(k, d);
       } catch (RuntimeException ex) {
-        throw ApiException.param(k, "must be a duration such as \"5s\", \"250ms\" or a number of milliseconds");
+        throw ApiException.param(
+            k, "must be a duration such as \"5s\", \"250ms\" or a number of milliseconds");
       }
     }
     return base.with(changes, scale);

@@ -13,11 +13,20 @@ final class SimNode {
   final long bootEpochMillis;
   int nextPid;
   final Map<String, SimStorage> storages = new LinkedHashMap<>();
+
   /** The vzdump run currently holding this node's global backup lock, if any. */
   Task vzdumpRunning;
+
   final java.util.ArrayDeque<Runnable> vzdumpQueue = new java.util.ArrayDeque<>();
 
-  SimNode(String name, int maxcpu, long maxmem, long baseMemUsed, long rootfsTotal, long bootEpochMillis, int firstPid) {
+  SimNode(
+      String name,
+      int maxcpu,
+      long maxmem,
+      long baseMemUsed,
+      long rootfsTotal,
+      long bootEpochMillis,
+      int firstPid) {
     this.name = name;
     this.maxcpu = maxcpu;
     this.maxmem = maxmem;

@@ -10,7 +10,14 @@ import java.util.Map;
 final class SimStorage {
   record Volume(String volname, long size, int vmid, String content, String format) {}
 
-  record Backup(String volname, long size, long ctime, int vmid, String notes, boolean isProtected, String format) {}
+  record Backup(
+      String volname,
+      long size,
+      long ctime,
+      int vmid,
+      String notes,
+      boolean isProtected,
+      String format) {}
 
   /** A task waiting for the allocation lock. */
   static final class Waiter {
@@ -28,15 +35,24 @@ final class SimStorage {
   final List<String> content;
   final String path;
   final long total;
+
   /** Backups kept per guest when pruning ({@code prune-backups keep-last=N}); null = keep all. */
   final Integer keepLast;
+
   final Map<String, Volume> volumes = new LinkedHashMap<>();
   final List<Backup> backups = new ArrayList<>();
   final List<String> templates = new ArrayList<>();
   boolean allocationLocked;
   final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
-  SimStorage(String id, String node, String type, List<String> content, String path, long total, Integer keepLast) {
+  SimStorage(
+      String id,
+      String node,
+      String type,
+      List<String> content,
+      String path,
+      long total,
+      Integer keepLast) {
     this.id = id;
     this.node = node;
     this.type = type;
@@ -52,7 +68,10 @@ final class SimStorage {
 
   /** Whether linked clones (of base volumes) are supported, per storage plugin. */
   boolean supportsLinkedClone() {
-    return type.equals("zfspool") || type.equals("lvmthin") || type.equals("rbd") || type.equals("btrfs");
+    return type.equals("zfspool")
+        || type.equals("lvmthin")
+        || type.equals("rbd")
+        || type.equals("btrfs");
   }
 
   boolean supportsSnapshots() {
@@ -81,11 +100,16 @@ final class SimStorage {
     return String.join(",", content);
   }
 
-  /** Next free {@code <prefix>-<vmid>-disk-N} name (dir storages: {@code <vmid>/<prefix>-<vmid>-disk-N.raw}). */
+  /**
+   * Next free {@code <prefix>-<vmid>-disk-N} name (dir storages: {@code
+   * <vmid>/<prefix>-<vmid>-disk-N.raw}).
+   */
   String freeVolname(String prefix, int vmid) {
     for (int i = 0; ; i++) {
       String suffix = "-" + vmid + "-disk-" + i;
-      boolean taken = volumes.keySet().stream().anyMatch(n -> n.endsWith(suffix) || n.endsWith(suffix + ".raw"));
+      boolean taken =
+          volumes.keySet().stream()
+              .anyMatch(n -> n.endsWith(suffix) || n.endsWith(suffix + ".raw"));
       if (!taken) {
         return type.equals("dir") ? vmid + "/" + prefix + suffix + ".raw" : prefix + suffix;
       }

@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code cloudpods sim}: runs the Proxmox VE API simulator in the foreground. */
 public final class SimulatorMain {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: cloudpods sim [options]
         --port N               TCP port (default 8006; 0 = any free port)
         --bind ADDR            listen address (default 127.0.0.1)
@@ -51,17 +52,27 @@ public final class SimulatorMain {
     }
     printBanner(sim, System.out);
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      sim.close();
-      stop.countDown();
-    }, "pve-sim-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  sim.close();
+                  stop.countDown();
+                },
+                "pve-sim-shutdown"));
     stop.await();
   }
 
   static void printBanner(ProxmoxSimulator sim, PrintStream out) {
     SimulatorOptions o = sim.options();
-    out.println("Proxmox VE API simulator (pve-manager " + o.pveVersion() + ", " + o.nodes() + " node(s), scenario "
-        + o.scenario().name().toLowerCase() + ")");
+    out.println(
+        "Proxmox VE API simulator (pve-manager "
+            + o.pveVersion()
+            + ", "
+            + o.nodes()
+            + " node(s), scenario "
+            + o.scenario().name().toLowerCase()
+            + ")");
     out.println("listening on " + sim.baseUrl());
     if (sim.https()) {
       out.println("certificate SHA-256 fingerprint: " + sim.fingerprint());
@@ -70,8 +81,11 @@ public final class SimulatorMain {
       out.println("API token: " + t.getKey() + "=" + t.getValue());
       out.println("  header: Authorization: PVEAPIToken=" + t.getKey() + "=" + t.getValue());
     }
-    out.println("timing: time scale " + o.timing().timeScale() + ", resources lag "
-        + Durations.format(o.timing().resourcesLag()));
+    out.println(
+        "timing: time scale "
+            + o.timing().timeScale()
+            + ", resources lag "
+            + Durations.format(o.timing().resourcesLag()));
     out.flush();
   }
 
@@ -110,7 +124,9 @@ public final class SimulatorMain {
           switch (v) {
             case "seed" -> b.scenario(Scenario.SEED);
             case "empty" -> b.scenario(Scenario.EMPTY);
-            default -> throw new IllegalArgumentException("--scenario: expected seed or empty, got '" + v + "'");
+            default ->
+                throw new IllegalArgumentException(
+                    "--scenario: expected seed or empty, got '" + v + "'");
           }
         }
         case "--time-scale" -> {
@@ -122,7 +138,8 @@ public final class SimulatorMain {
             throw new IllegalArgumentException("--time-scale: not a number: '" + v + "'");
           }
           if (!(d > 0) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException("--time-scale: must be a positive number, got '" + v + "'");
+            throw new IllegalArgumentException(
+                "--time-scale: must be a positive number, got '" + v + "'");
           }
           b.timeScale(d);
         }
@@ -131,7 +148,8 @@ public final class SimulatorMain {
         case "--pve-version" -> {
           String v = value(args, i, flag, inline);
           if (!SimulatorOptions.VERSION.matcher(v).matches()) {
-            throw new IllegalArgumentException("--pve-version: expected e.g. 8.2.4 or 7.4-16, got '" + v + "'");
+            throw new IllegalArgumentException(
+                "--pve-version: expected e.g. 8.2.4 or 7.4-16, got '" + v + "'");
           }
           b.pveVersion(v);
         }
@@ -143,11 +161,16 @@ public final class SimulatorMain {
             throw new IllegalArgumentException("--seed: not an integer: '" + v + "'");
           }
         }
-        case "--node-memory-gib" -> b.nodeMemoryGiB(intArg(flag, value(args, i, flag, inline), 1, 1 << 20));
-        case "--storage-gib" -> b.clientStorageGiB(intArg(flag, value(args, i, flag, inline), 16, 1 << 24));
+        case "--node-memory-gib" ->
+            b.nodeMemoryGiB(intArg(flag, value(args, i, flag, inline), 1, 1 << 20));
+        case "--storage-gib" ->
+            b.clientStorageGiB(intArg(flag, value(args, i, flag, inline), 16, 1 << 24));
         default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
       }
-      if (inline == null && !flag.equals("--http") && !flag.equals("--help") && !flag.equals("-h")) {
+      if (inline == null
+          && !flag.equals("--http")
+          && !flag.equals("--help")
+          && !flag.equals("-h")) {
         i++;
       }
     }

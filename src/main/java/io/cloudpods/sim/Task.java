@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A worker task with a real UPID, a log, and an exit status once stopped. Guarded by the state monitor. */
+/**
+ * A worker task with a real UPID, a log, and an exit status once stopped. Guarded by the state
+ * monitor.
+ */
 final class Task {
   final String upid;
   final String node;
@@ -15,11 +18,14 @@ final class Task {
   final long starttime;
   final String type;
   final String id;
+
   /** Authenticated identity: {@code user@realm!token} for API tokens. */
   final String authId;
+
   final List<String> log = new ArrayList<>();
   String exitstatus;
   long endtime;
+
   /** Decided at start from the fault settings: the task fails at its end. */
   boolean injectedFailure;
 
@@ -31,8 +37,17 @@ final class Task {
     this.type = type;
     this.id = id == null ? "" : id;
     this.authId = authId;
-    this.upid = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, pid, pstart, starttime, type,
-        this.id, authId);
+    this.upid =
+        String.format(
+            Locale.ROOT,
+            "UPID:%s:%08X:%08X:%08X:%s:%s:%s:",
+            node,
+            pid,
+            pstart,
+            starttime,
+            type,
+            this.id,
+            authId);
   }
 
   boolean running() {

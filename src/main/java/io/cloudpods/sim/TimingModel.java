@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How long simulated operations take. Every duration is multiplied by {@link #timeScale()} before use,
- * so {@code timeScale=0.01} runs the same model 100 times faster (tests) and benchmarks can state the
- * model they ran against.
+ * How long simulated operations take. Every duration is multiplied by {@link #timeScale()} before
+ * use, so {@code timeScale=0.01} runs the same model 100 times faster (tests) and benchmarks can
+ * state the model they ran against.
  *
  * @param create vzcreate: unpacking a template into a new container
  * @param fullClonePerGiB vzclone with {@code full=1}: per GiB of source volume size
@@ -20,8 +20,10 @@ import java.util.Map;
  * @param snapshot vzsnapshot, vzdelsnapshot and vzrollback
  * @param template vztemplate (conversion to a template)
  * @param vzdumpPerGiB vzdump: per GiB of the container's root volume
- * @param storageAllocation time a task holds the per-storage allocation lock while allocating volumes
- * @param storageLockTimeout how long a task waits for the per-storage allocation lock before failing
+ * @param storageAllocation time a task holds the per-storage allocation lock while allocating
+ *     volumes
+ * @param storageLockTimeout how long a task waits for the per-storage allocation lock before
+ *     failing
  * @param configLockTimeout how long a request or task waits for a container's config flock
  * @param resourcesLag pvestatd refresh lag of name/status/template in {@code /cluster/resources}
  * @param timeScale factor applied to every duration above
@@ -48,9 +50,24 @@ public record TimingModel(
     if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
       throw new IllegalArgumentException("timeScale must be a positive number, got " + timeScale);
     }
-    for (Map.Entry<String, Duration> e : asMap(create, fullClonePerGiB, linkedClone, start, shutdown, stop,
-        destroy, resize, snapshot, template, vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout,
-        resourcesLag).entrySet()) {
+    for (Map.Entry<String, Duration> e :
+        asMap(
+                create,
+                fullClonePerGiB,
+                linkedClone,
+                start,
+                shutdown,
+                stop,
+                destroy,
+                resize,
+                snapshot,
+                template,
+                vzdumpPerGiB,
+                storageAllocation,
+                storageLockTimeout,
+                configLockTimeout,
+                resourcesLag)
+            .entrySet()) {
       if (e.getValue() == null || e.getValue().isNegative()) {
         throw new IllegalArgumentException(e.getKey() + " must be a non-negative duration");
       }
@@ -79,13 +96,43 @@ public record TimingModel(
   }
 
   public TimingModel withTimeScale(double scale) {
-    return new TimingModel(create, fullClonePerGiB, linkedClone, start, shutdown, stop, destroy, resize, snapshot,
-        template, vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout, resourcesLag, scale);
+    return new TimingModel(
+        create,
+        fullClonePerGiB,
+        linkedClone,
+        start,
+        shutdown,
+        stop,
+        destroy,
+        resize,
+        snapshot,
+        template,
+        vzdumpPerGiB,
+        storageAllocation,
+        storageLockTimeout,
+        configLockTimeout,
+        resourcesLag,
+        scale);
   }
 
   public TimingModel withResourcesLag(Duration lag) {
-    return new TimingModel(create, fullClonePerGiB, linkedClone, start, shutdown, stop, destroy, resize, snapshot,
-        template, vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout, lag, timeScale);
+    return new TimingModel(
+        create,
+        fullClonePerGiB,
+        linkedClone,
+        start,
+        shutdown,
+        stop,
+        destroy,
+        resize,
+        snapshot,
+        template,
+        vzdumpPerGiB,
+        storageAllocation,
+        storageLockTimeout,
+        configLockTimeout,
+        lag,
+        timeScale);
   }
 
   /** Wall-clock milliseconds for a model duration, after scaling. */
@@ -95,8 +142,22 @@ public record TimingModel(
 
   /** Durations by their JSON/option name, in declaration order. */
   public Map<String, Duration> durations() {
-    return asMap(create, fullClonePerGiB, linkedClone, start, shutdown, stop, destroy, resize, snapshot, template,
-        vzdumpPerGiB, storageAllocation, storageLockTimeout, configLockTimeout, resourcesLag);
+    return asMap(
+        create,
+        fullClonePerGiB,
+        linkedClone,
+        start,
+        shutdown,
+        stop,
+        destroy,
+        resize,
+        snapshot,
+        template,
+        vzdumpPerGiB,
+        storageAllocation,
+        storageLockTimeout,
+        configLockTimeout,
+        resourcesLag);
   }
 
   /** Returns a copy with the named durations replaced; unknown names are rejected. */
@@ -108,16 +169,43 @@ public record TimingModel(
       }
       m.put(e.getKey(), e.getValue());
     }
-    return new TimingModel(m.get("create"), m.get("fullClonePerGiB"), m.get("linkedClone"), m.get("start"),
-        m.get("shutdown"), m.get("stop"), m.get("destroy"), m.get("resize"), m.get("snapshot"), m.get("template"),
-        m.get("vzdumpPerGiB"), m.get("storageAllocation"), m.get("storageLockTimeout"), m.get("configLockTimeout"),
+    return new TimingModel(
+        m.get("create"),
+        m.get("fullClonePerGiB"),
+        m.get("linkedClone"),
+        m.get("start"),
+        m.get("shutdown"),
+        m.get("stop"),
+        m.get("destroy"),
+        m.get("resize"),
+        m.get("snapshot"),
+        m.get("template"),
+        m.get("vzdumpPerGiB"),
+        m.get("storageAllocation"),
+        m.get("storageLockTimeout"),
+        m.get("configLockTimeout"),
         m.get("resourcesLag"),
         newScale == null ? timeScale : newScale);
   }
 
   private static Map<String, Duration> asMap(Duration... d) {
-    String[] names = {"create", "fullClonePerGiB", "linkedClone", "start", "shutdown", "stop", "destroy", "resize",
-        "snapshot", "template", "vzdumpPerGiB", "storageAllocation", "storageLockTimeout", "configLockTimeout", "resourcesLag"};
+    String[] names = {
+      "create",
+      "fullClonePerGiB",
+      "linkedClone",
+      "start",
+      "shutdown",
+      "stop",
+      "destroy",
+      "resize",
+      "snapshot",
+      "template",
+      "vzdumpPerGiB",
+      "storageAllocation",
+      "storageLockTimeout",
+      "configLockTimeout",
+      "resourcesLag"
+    };
     Map<String, Duration> m = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
       m.put(names[i], d[i]);

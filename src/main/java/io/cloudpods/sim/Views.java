@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Read-only JSON shapes of the state, as the real endpoints return them. Called under the state monitor. */
+/**
+ * Read-only JSON shapes of the state, as the real endpoints return them. Called under the state
+ * monitor.
+ */
 final class Views {
   private final ClusterState s;
   private final String fingerprint;
@@ -74,7 +77,10 @@ final class Views {
     return out;
   }
 
-  /** A guest as {@code /cluster/resources} shows it: name/status/template from the lagged pvestatd sample. */
+  /**
+   * A guest as {@code /cluster/resources} shows it: name/status/template from the lagged pvestatd
+   * sample.
+   */
   Map<String, Object> resourceGuest(Guest g, long now, long lag) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", g.type + "/" + g.vmid);
@@ -207,8 +213,17 @@ final class Views {
     String load = String.format(java.util.Locale.ROOT, "%.2f", cpu * n.maxcpu);
     m.put("loadavg", List.of(load, load, load));
     m.put("kversion", "Linux 6.8.12-1-pve #1 SMP PREEMPT_DYNAMIC PMX 6.8.12-1 (2024-08-05T16:17Z)");
-    m.put("current-kernel", Map.of("sysname", "Linux", "release", "6.8.12-1-pve", "version",
-        "#1 SMP PREEMPT_DYNAMIC PMX 6.8.12-1 (2024-08-05T16:17Z)", "machine", "x86_64"));
+    m.put(
+        "current-kernel",
+        Map.of(
+            "sysname",
+            "Linux",
+            "release",
+            "6.8.12-1-pve",
+            "version",
+            "#1 SMP PREEMPT_DYNAMIC PMX 6.8.12-1 (2024-08-05T16:17Z)",
+            "machine",
+            "x86_64"));
     m.put("boot-info", Map.of("mode", "efi", "secureboot", 0));
     Map<String, Object> cpuinfo = new LinkedHashMap<>();
     cpuinfo.put("model", "AMD EPYC 7402P 24-Core Processor");
@@ -222,12 +237,31 @@ final class Views {
     m.put("cpuinfo", cpuinfo);
     m.put("cpu", cpu);
     m.put("wait", 0.0004);
-    m.put("memory", Map.of("total", n.maxmem, "used", used, "free", n.maxmem - used, "available", n.maxmem - used));
+    m.put(
+        "memory",
+        Map.of(
+            "total",
+            n.maxmem,
+            "used",
+            used,
+            "free",
+            n.maxmem - used,
+            "available",
+            n.maxmem - used));
     m.put("ksm", Map.of("shared", 0));
     m.put("swap", Map.of("total", 8L << 30, "used", 0, "free", 8L << 30));
     m.put("pveversion", "pve-manager/" + s.options.pveVersion() + "/" + ProxmoxSimulator.REPOID);
-    m.put("rootfs", Map.of("total", n.rootfsTotal, "used", n.rootfsTotal / 9, "free", n.rootfsTotal - n.rootfsTotal / 9,
-        "avail", n.rootfsTotal - n.rootfsTotal / 9));
+    m.put(
+        "rootfs",
+        Map.of(
+            "total",
+            n.rootfsTotal,
+            "used",
+            n.rootfsTotal / 9,
+            "free",
+            n.rootfsTotal - n.rootfsTotal / 9,
+            "avail",
+            n.rootfsTotal - n.rootfsTotal / 9));
     return m;
   }
 
@@ -249,7 +283,10 @@ final class Views {
     return m;
   }
 
-  /** {@code GET /storage}: one config entry per storage id; {@code nodes} when restricted to some nodes. */
+  /**
+   * {@code GET /storage}: one config entry per storage id; {@code nodes} when restricted to some
+   * nodes.
+   */
   List<Map<String, Object>> storageConfig(String typeFilter) {
     Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
     Map<String, List<String>> nodesOf = new LinkedHashMap<>();
@@ -277,13 +314,14 @@ final class Views {
     }
     String digest = sha1(byId.toString());
     List<Map<String, Object>> out = new ArrayList<>();
-    byId.forEach((id, m) -> {
-      if (nodesOf.get(id).size() < s.nodes.size()) {
-        m.put("nodes", String.join(",", nodesOf.get(id)));
-      }
-      m.put("digest", digest);
-      out.add(m);
-    });
+    byId.forEach(
+        (id, m) -> {
+          if (nodesOf.get(id).size() < s.nodes.size()) {
+            m.put("nodes", String.join(",", nodesOf.get(id)));
+          }
+          m.put("digest", digest);
+          out.add(m);
+        });
     return out;
   }
 
@@ -353,8 +391,10 @@ final class Views {
 
   static String sha1(String text) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-1")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

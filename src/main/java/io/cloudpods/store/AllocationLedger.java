@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * The controller's persisted intent per pod ({@code pod_allocation}): VMID, address and node are
- * reserved here, race-free, before anything is asked of Proxmox, and the UPID of the task in
- * flight is kept here. {@link AllocationStore} in production.
+ * reserved here, race-free, before anything is asked of Proxmox, and the UPID of the task in flight
+ * is kept here. {@link AllocationStore} in production.
  */
 public interface AllocationLedger {
 

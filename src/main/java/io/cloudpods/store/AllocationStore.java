@@ -34,7 +34,8 @@ public class AllocationStore implements AllocationLedger {
   private final Defaults defaults;
   private final IpPoolStore pools;
 
-  public AllocationStore(EntityManager em, PodsConfig config, Defaults defaults, IpPoolStore pools) {
+  public AllocationStore(
+      EntityManager em, PodsConfig config, Defaults defaults, IpPoolStore pools) {
     this.em = em;
     this.config = config;
     this.defaults = defaults;
@@ -103,7 +104,8 @@ public class AllocationStore implements AllocationLedger {
     if (spec.vmid() != null) {
       vmid = spec.vmid();
       if (vmidTaken(vmid, podUid)) {
-        throw new StoreConflictException("spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
+        throw new StoreConflictException(
+            "spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
       }
     } else {
       vmid = lowestFreeVmid(usedElsewhere);
@@ -113,9 +115,9 @@ public class AllocationStore implements AllocationLedger {
   }
 
   /**
-   * The pod's address in {@code pool}: the one already allocated there, else its spec's {@code
-   * ip}, else the lowest free address of the pool's range (skipping the gateway, reserved and
-   * taken addresses).
+   * The pod's address in {@code pool}: the one already allocated there, else its spec's {@code ip},
+   * else the lowest free address of the pool's range (skipping the gateway, reserved and taken
+   * addresses).
    *
    * @throws StoreConflictException if the address is taken or the pool is exhausted
    */
@@ -124,25 +126,31 @@ public class AllocationStore implements AllocationLedger {
   }
 
   /**
-   * Like {@link #allocateIp(UUID, String)}, also skipping addresses for which {@code
-   * usedElsewhere} is true (configured on a guest that is not a CloudPod, or answering on the
-   * network).
+   * Like {@link #allocateIp(UUID, String)}, also skipping addresses for which {@code usedElsewhere}
+   * is true (configured on a guest that is not a CloudPod, or answering on the network).
    */
   @Override
-  public String allocateIp(UUID podUid, String pool, java.util.function.Predicate<String> usedElsewhere) {
+  public String allocateIp(
+      UUID podUid, String pool, java.util.function.Predicate<String> usedElsewhere) {
     lockPool(pool);
     Optional<PodAllocation> existing = find(podUid);
     if (existing.isPresent() && existing.get().ip() != null && pool.equals(existing.get().pool())) {
       return existing.get().ip();
     }
     IpPoolSpec poolSpec =
-        pools.spec(pool).orElseThrow(() -> new StoreConflictException("spec.ipPool", "ip pool " + pool + " does not exist"));
+        pools
+            .spec(pool)
+            .orElseThrow(
+                () ->
+                    new StoreConflictException(
+                        "spec.ipPool", "ip pool " + pool + " does not exist"));
     CloudPodSpec spec = podSpec(podUid);
     Set<Long> blocked = blockedAddresses(pool, poolSpec, podUid);
     String ip;
     if (spec.ip() != null) {
       if (blocked.contains(Ipv4.parse(spec.ip()))) {
-        throw new StoreConflictException("spec.ip", spec.ip() + " is reserved or taken in pool " + pool);
+        throw new StoreConflictException(
+            "spec.ip", spec.ip() + " is reserved or taken in pool " + pool);
       }
       ip = spec.ip();
     } else {
@@ -200,7 +208,9 @@ public class AllocationStore implements AllocationLedger {
   @Override
   public void release(UUID podUid) {
     em.flush();
-    em.createNativeQuery("DELETE FROM pod_allocation WHERE pod_uid = ?1").setParameter(1, podUid).executeUpdate();
+    em.createNativeQuery("DELETE FROM pod_allocation WHERE pod_uid = ?1")
+        .setParameter(1, podUid)
+        .executeUpdate();
   }
 
   /**
@@ -211,19 +221,24 @@ public class AllocationStore implements AllocationLedger {
     if (vmid != null) {
       lockVmids();
       Optional<PodAllocation> existing = find(podUid);
-      if (existing.isPresent() && existing.get().vmid() != null && !existing.get().vmid().equals(vmid)) {
+      if (existing.isPresent()
+          && existing.get().vmid() != null
+          && !existing.get().vmid().equals(vmid)) {
         throw new StoreConflictException(
-            "spec.vmid", "VMID cannot change once allocated (allocated: " + existing.get().vmid() + ")");
+            "spec.vmid",
+            "VMID cannot change once allocated (allocated: " + existing.get().vmid() + ")");
       }
       if (vmidTaken(vmid, podUid)) {
-        throw new StoreConflictException("spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
+        throw new StoreConflictException(
+            "spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
       }
       upsert(podUid, "vmid", vmid);
     }
     if (ip != null) {
       lockPool(pool);
       if (ipTaken(pool, ip, podUid)) {
-        throw new StoreConflictException("spec.ip", ip + " is already used by another CloudPod in pool " + pool);
+        throw new StoreConflictException(
+            "spec.ip", ip + " is already used by another CloudPod in pool " + pool);
       }
       setIp(podUid, pool, ip);
     }
@@ -327,7 +342,9 @@ public class AllocationStore implements AllocationLedger {
   }
 
   private void lockVmids() {
-    em.createNativeQuery("SELECT CAST(pg_advisory_xact_lock(?1) AS text)").setParameter(1, VMID_LOCK).getSingleResult();
+    em.createNativeQuery("SELECT CAST(pg_advisory_xact_lock(?1) AS text)")
+        .setParameter(1, VMID_LOCK)
+        .getSingleResult();
   }
 
   private void lockPool(String pool) {
@@ -351,8 +368,16 @@ public class AllocationStore implements AllocationLedger {
     em.flush();
     // column is one of our own constants, never user input
     em.createNativeQuery(
-            "INSERT INTO pod_allocation (pod_uid, " + column + ") VALUES (?1, CAST(?2 AS " + ("vmid".equals(column) ? "integer" : "text") + "))"
-                + " ON CONFLICT (pod_uid) DO UPDATE SET " + column + " = EXCLUDED." + column + ", updated_at = now()")
+            "INSERT INTO pod_allocation (pod_uid, "
+                + column
+                + ") VALUES (?1, CAST(?2 AS "
+                + ("vmid".equals(column) ? "integer" : "text")
+                + "))"
+                + " ON CONFLICT (pod_uid) DO UPDATE SET "
+                + column
+                + " = EXCLUDED."
+                + column
+                + ", updated_at = now()")
         .setParameter(1, podUid)
         .setParameter(2, value)
         .executeUpdate();

@@ -14,12 +14,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * CloudPods. The API writes spec through {@link #put}; the controller writes status through
- * {@link #updateStatus}, creates/updates the pods of a PodSet through {@link #upsertOwned} and
- * removes a deleted pod with {@link #finalizeDeletion} once its container is gone.
+ * CloudPods. The API writes spec through {@link #put}; the controller writes status through {@link
+ * #updateStatus}, creates/updates the pods of a PodSet through {@link #upsertOwned} and removes a
+ * deleted pod with {@link #finalizeDeletion} once its container is gone.
  */
 @ApplicationScoped
-public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> implements CloudPodRecords, OwnedPods {
+public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
+    implements CloudPodRecords, OwnedPods {
   private final Defaults defaults;
 
   public CloudPodStore(EntityManager em, Defaults defaults) {
@@ -53,13 +54,17 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
   protected CloudPod toApi(CloudPodEntity e) {
     CloudPodStatus status = Json.read(e.status, CloudPodStatus.class);
     if (status == null) {
-      status = new CloudPodStatus(CloudPodStatus.PHASE_PENDING, null, null, null, null, null, null, null, null, null);
+      status =
+          new CloudPodStatus(
+              CloudPodStatus.PHASE_PENDING, null, null, null, null, null, null, null, null, null);
     }
     if (e.deletionTimestamp != null) {
       status = status.withPhase(CloudPodStatus.PHASE_DELETING);
     }
     OwnerReference owner =
-        e.ownerUid == null ? null : new OwnerReference(e.ownerKind, e.ownerName, e.ownerUid.toString());
+        e.ownerUid == null
+            ? null
+            : new OwnerReference(e.ownerKind, e.ownerName, e.ownerUid.toString());
     return new CloudPod(
         ApiVersion.V1ALPHA1,
         "CloudPod",
@@ -92,29 +97,40 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
   }
 
   /**
-   * A stored pod as a write to it is checked: its uid, the PodSet that owns it (both null for a
-   * pod of its own) and its spec with defaults, as the API shows it.
+   * A stored pod as a write to it is checked: its uid, the PodSet that owns it (both null for a pod
+   * of its own) and its spec with defaults, as the API shows it.
    */
   public record StoredPod(UUID uid, UUID ownerUid, String ownerName, CloudPodSpec spec) {}
 
   /** The stored pod at {@code key}, without handing out its entity. */
   public Optional<StoredPod> stored(ResourceKey key) {
     return findEntity(key, false)
-        .map(e -> new StoredPod(e.uid, e.ownerUid, e.ownerName, defaults.pod(Json.read(e.spec, CloudPodSpec.class))));
+        .map(
+            e ->
+                new StoredPod(
+                    e.uid,
+                    e.ownerUid,
+                    e.ownerName,
+                    defaults.pod(Json.read(e.spec, CloudPodSpec.class))));
   }
 
   /**
    * Creates or updates the pod {@code <podset>-<ordinal>} of a PodSet, bypassing admission. Quotas
-   * stay consistent because owned pods are counted through their PodSet's replicas, which
-   * admission already checked.
+   * stay consistent because owned pods are counted through their PodSet's replicas, which admission
+   * already checked.
    */
   @Override
   public Written<CloudPod> upsertOwned(
-      ResourceKey podSet, UUID podSetUid, int ordinal, CloudPodSpec spec, Map<String, String> labels) {
+      ResourceKey podSet,
+      UUID podSetUid,
+      int ordinal,
+      CloudPodSpec spec,
+      Map<String, String> labels) {
     ResourceKey key = ResourceKey.of(podSet.tenant(), podSet.name() + "-" + ordinal);
     Optional<CloudPodEntity> existing = findEntity(key, false);
     if (existing.isPresent() && !podSetUid.equals(existing.get().ownerUid)) {
-      throw new StoreConflictException("metadata.name", key + " exists and is not owned by PodSet " + podSet);
+      throw new StoreConflictException(
+          "metadata.name", key + " exists and is not owned by PodSet " + podSet);
     }
     CloudPodSpec owned = defaults.pod(spec).withIpAndVmid(null, null);
     return putSpec(
@@ -129,20 +145,32 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
         });
   }
 
-  /** The pods of a PodSet, by name, without loading them (a PodSet of 1,000 pods is looked at often). */
+  /**
+   * The pods of a PodSet, by name, without loading them (a PodSet of 1,000 pods is looked at
+   * often).
+   */
   @Override
   public List<OwnedPod> ownedSummary(UUID podSetUid) {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
                 "SELECT p.name, p.deletion_timestamp IS NOT NULL, p.generation,"
-                    + " " + READY_TRUE_SQL
-                    + "   AND " + OBSERVED_SQL + " = p.generation"
+                    + " "
+                    + READY_TRUE_SQL
+                    + "   AND "
+                    + OBSERVED_SQL
+                    + " = p.generation"
                     + " FROM cloud_pod p WHERE p.owner_uid = ?1 ORDER BY p.name")
             .setParameter(1, podSetUid)
             .getResultList();
     return rows.stream()
-        .map(r -> new OwnedPod((String) r[0], Boolean.TRUE.equals(r[1]), ((Number) r[2]).longValue(), Boolean.TRUE.equals(r[3])))
+        .map(
+            r ->
+                new OwnedPod(
+                    (String) r[0],
+                    Boolean.TRUE.equals(r[1]),
+                    ((Number) r[2]).longValue(),
+                    Boolean.TRUE.equals(r[3])))
         .toList();
   }
 
@@ -174,7 +202,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
       long generation = ((Number) r[3]).longValue();
       ParsedSpec cached = specCache.get(uid);
       if (cached == null || cached.generation() != generation) {
-        cached = new ParsedSpec(generation, defaults.pod(Json.read((String) r[5], CloudPodSpec.class)));
+        cached =
+            new ParsedSpec(generation, defaults.pod(Json.read((String) r[5], CloudPodSpec.class)));
       }
       seen.put(uid, cached);
       out.add(
@@ -194,16 +223,27 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
     return out;
   }
 
-  /** Pods per tenant and phase (a pod marked for deletion counts as Deleting, one without status as Pending). */
+  /**
+   * Pods per tenant and phase (a pod marked for deletion counts as Deleting, one without status as
+   * Pending).
+   */
   public record PhaseCount(String tenant, String phase, int pods) {}
 
   /** A pod that is not converged, with the reason and message of its Ready condition. */
   public record Unconverged(
-      String tenant, String name, String phase, boolean deleting, long generation, Long observedGeneration,
-      boolean hasReady, String readyReason, String readyMessage) {}
+      String tenant,
+      String name,
+      String phase,
+      boolean deleting,
+      long generation,
+      Long observedGeneration,
+      boolean hasReady,
+      String readyReason,
+      String readyMessage) {}
 
   private static final String PHASE_SQL =
       "CASE WHEN p.deletion_timestamp IS NOT NULL THEN 'Deleting' ELSE COALESCE(p.status->>'phase', 'Pending') END";
+
   /** True when the pod's conditions hold Ready=True (a jsonb containment test, no unpacking). */
   private static final String READY_TRUE_SQL =
       "COALESCE(p.status->'conditions' @> CAST('[{\"type\": \"Ready\", \"status\": \"True\"}]' AS jsonb), false)";
@@ -213,6 +253,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
       " LEFT JOIN LATERAL (SELECT c FROM jsonb_array_elements("
           + "   CASE WHEN jsonb_typeof(p.status->'conditions') = 'array' THEN p.status->'conditions' ELSE '[]'::jsonb END) c"
           + "   WHERE c->>'type' = 'Ready' LIMIT 1) r ON true";
+
   private static final String OBSERVED_SQL =
       "CASE WHEN p.status->>'observedGeneration' ~ '^[0-9]{1,18}$' THEN CAST(p.status->>'observedGeneration' AS bigint) END";
 
@@ -221,14 +262,22 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
    * containment test, so no condition list is unpacked for the pods that are fine).
    */
   private static final String UNCONVERGED_WHERE =
-      " WHERE (p.deletion_timestamp IS NOT NULL OR " + OBSERVED_SQL + " IS NULL OR " + OBSERVED_SQL + " < p.generation"
-          + " OR NOT " + READY_TRUE_SQL + ")";
+      " WHERE (p.deletion_timestamp IS NOT NULL OR "
+          + OBSERVED_SQL
+          + " IS NULL OR "
+          + OBSERVED_SQL
+          + " < p.generation"
+          + " OR NOT "
+          + READY_TRUE_SQL
+          + ")";
 
   /** Counts for the status summary, computed by PostgreSQL (no pod is loaded). */
   public List<PhaseCount> phaseCounts(String tenant) {
     var q =
         em.createNativeQuery(
-            "SELECT p.tenant, " + PHASE_SQL + ", count(*) FROM cloud_pod p"
+            "SELECT p.tenant, "
+                + PHASE_SQL
+                + ", count(*) FROM cloud_pod p"
                 + (tenant == null ? "" : " WHERE p.tenant = ?1")
                 + " GROUP BY 1, 2 ORDER BY 1, 2");
     if (tenant != null) {
@@ -236,7 +285,9 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
     }
     @SuppressWarnings("unchecked")
     List<Object[]> rows = q.getResultList();
-    return rows.stream().map(r -> new PhaseCount((String) r[0], (String) r[1], ((Number) r[2]).intValue())).toList();
+    return rows.stream()
+        .map(r -> new PhaseCount((String) r[0], (String) r[1], ((Number) r[2]).intValue()))
+        .toList();
   }
 
   /** The first {@code limit} unconverged pods by tenant and name, and how many there are in all. */
@@ -249,12 +300,18 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
   public UnconvergedPage unconverged(String tenant, int limit) {
     // the page is chosen first; only its pods' conditions are unpacked for reason and message
     String sql =
-        "SELECT p.tenant, p.name, " + PHASE_SQL + ", p.deletion_timestamp IS NOT NULL, p.generation, " + OBSERVED_SQL + ","
+        "SELECT p.tenant, p.name, "
+            + PHASE_SQL
+            + ", p.deletion_timestamp IS NOT NULL, p.generation, "
+            + OBSERVED_SQL
+            + ","
             + " r.c IS NOT NULL, r.c->>'reason', r.c->>'message', p.total"
             + " FROM (SELECT p.*, count(*) OVER () AS total FROM cloud_pod p"
             + UNCONVERGED_WHERE
             + (tenant == null ? "" : " AND p.tenant = ?1")
-            + " ORDER BY p.tenant, p.name LIMIT " + Math.max(1, limit) + ") p"
+            + " ORDER BY p.tenant, p.name LIMIT "
+            + Math.max(1, limit)
+            + ") p"
             + READY_JOIN
             + " ORDER BY p.tenant, p.name";
     var q = em.createNativeQuery(sql);
@@ -271,20 +328,21 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
     } else {
       total = 0;
     }
-    List<Unconverged> pods = rows.stream()
-        .map(
-            r ->
-                new Unconverged(
-                    (String) r[0],
-                    (String) r[1],
-                    (String) r[2],
-                    Boolean.TRUE.equals(r[3]),
-                    ((Number) r[4]).longValue(),
-                    r[5] == null ? null : ((Number) r[5]).longValue(),
-                    Boolean.TRUE.equals(r[6]),
-                    (String) r[7],
-                    (String) r[8]))
-        .toList();
+    List<Unconverged> pods =
+        rows.stream()
+            .map(
+                r ->
+                    new Unconverged(
+                        (String) r[0],
+                        (String) r[1],
+                        (String) r[2],
+                        Boolean.TRUE.equals(r[3]),
+                        ((Number) r[4]).longValue(),
+                        r[5] == null ? null : ((Number) r[5]).longValue(),
+                        Boolean.TRUE.equals(r[6]),
+                        (String) r[7],
+                        (String) r[8]))
+            .toList();
     return new UnconvergedPage(pods, total);
   }
 
@@ -302,7 +360,10 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
 
   private record ParsedSpec(long generation, CloudPodSpec spec) {}
 
-  /** Parsed specs of the last {@link #resyncRows} by pod uid; the generation says when to parse again. */
+  /**
+   * Parsed specs of the last {@link #resyncRows} by pod uid; the generation says when to parse
+   * again.
+   */
   private volatile Map<UUID, ParsedSpec> specCache = Map.of();
 
   /** The tenant's pod whose spec or allocation carries {@code vmid}. */
@@ -319,6 +380,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod> imple
     if (uids.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(em.find(CloudPodEntity.class, UUID.fromString((String) uids.get(0)))).map(this::toApi);
+    return Optional.ofNullable(em.find(CloudPodEntity.class, UUID.fromString((String) uids.get(0))))
+        .map(this::toApi);
   }
 }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** The single {@code controller_state} row: written by the controller, shown by {@code GET /api/v1/status}. */
+/**
+ * The single {@code controller_state} row: written by the controller, shown by {@code GET
+ * /api/v1/status}.
+ */
 @ApplicationScoped
 @Transactional
 public class ControllerStateStore {
@@ -23,7 +26,8 @@ public class ControllerStateStore {
             em.createNativeQuery(
                     "SELECT last_full_resync, proxmox_reachable, proxmox_checked_at, message FROM controller_state WHERE id = 1")
                 .getSingleResult();
-    return new ControllerState(EventStore.instant(r[0]), (Boolean) r[1], EventStore.instant(r[2]), (String) r[3]);
+    return new ControllerState(
+        EventStore.instant(r[0]), (Boolean) r[1], EventStore.instant(r[2]), (String) r[3]);
   }
 
   /** Called by the controller when a full resync pass has finished. */

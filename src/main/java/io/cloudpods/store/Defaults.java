@@ -21,7 +21,9 @@ public class Defaults {
 
   public CloudPodSpec pod(CloudPodSpec s) {
     if (s == null) {
-      s = new CloudPodSpec(null, null, null, null, null, null, null, null, null, null, null, null, null);
+      s =
+          new CloudPodSpec(
+              null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return new CloudPodSpec(
         or(s.cores(), pods.cores()),

@@ -29,13 +29,24 @@ public class EventStore {
   }
 
   /** Appends an event about an object ({@code kind}/{@code tenant}/{@code name} may be null). */
-  public long append(String level, String reason, String message, String kind, String tenant, String name) {
+  public long append(
+      String level, String reason, String message, String kind, String tenant, String name) {
     return append(Event.of(level, reason, message, kind, tenant, name));
   }
 
   /** Stores {@code e} (its {@code id} and {@code ts} are assigned here) and returns its id. */
   public long append(Event e) {
-    return append(e.level(), e.reason(), e.message(), e.kind(), e.tenant(), e.name(), e.vmid(), e.hostname(), e.ip(), e.extra());
+    return append(
+        e.level(),
+        e.reason(),
+        e.message(),
+        e.kind(),
+        e.tenant(),
+        e.name(),
+        e.vmid(),
+        e.hostname(),
+        e.ip(),
+        e.extra());
   }
 
   private long append(
@@ -77,7 +88,10 @@ public class EventStore {
     return query(sinceId, limit, tenant, null, null);
   }
 
-  /** As {@link #query(long, int, String)}, further restricted to one kind and/or object name when not null. */
+  /**
+   * As {@link #query(long, int, String)}, further restricted to one kind and/or object name when
+   * not null.
+   */
   public List<Event> query(long sinceId, int limit, String tenant, String kind, String name) {
     String filter =
         (tenant == null ? "" : " AND tenant = ?3")
@@ -86,9 +100,13 @@ public class EventStore {
     String sql =
         sinceId < 0
             ? "SELECT * FROM (SELECT id, ts, level, reason, message, kind, tenant, name, vmid, hostname, ip, CAST(extra AS text)"
-                + " FROM events WHERE id > ?1" + filter + " ORDER BY id DESC LIMIT ?2) x ORDER BY id"
+                + " FROM events WHERE id > ?1"
+                + filter
+                + " ORDER BY id DESC LIMIT ?2) x ORDER BY id"
             : "SELECT id, ts, level, reason, message, kind, tenant, name, vmid, hostname, ip, CAST(extra AS text)"
-                + " FROM events WHERE id > ?1" + filter + " ORDER BY id LIMIT ?2";
+                + " FROM events WHERE id > ?1"
+                + filter
+                + " ORDER BY id LIMIT ?2";
     var q = em.createNativeQuery(sql).setParameter(1, Math.max(sinceId, 0L)).setParameter(2, limit);
     if (tenant != null) {
       q.setParameter(3, tenant);

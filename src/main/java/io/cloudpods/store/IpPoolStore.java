@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * IP pools. Status (size/allocated/free) is computed when read. A pool is removed at once by
- * {@link #delete} but only while no CloudPod or PodSet refers to it and no address is allocated.
+ * IP pools. Status (size/allocated/free) is computed when read. A pool is removed at once by {@link
+ * #delete} but only while no CloudPod or PodSet refers to it and no address is allocated.
  */
 @ApplicationScoped
 public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> implements PoolSpecs {
@@ -41,7 +41,12 @@ public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> implements 
   @Override
   protected IpPool toApi(IpPoolEntity e) {
     IpPoolSpec spec = defaults.pool(Json.read(e.spec, IpPoolSpec.class));
-    return new IpPool(ApiVersion.V1ALPHA1, "IpPool", meta(e, null, null), spec, status(e.name, spec, e.generation));
+    return new IpPool(
+        ApiVersion.V1ALPHA1,
+        "IpPool",
+        meta(e, null, null),
+        spec,
+        status(e.name, spec, e.generation));
   }
 
   private IpPoolStatus status(String pool, IpPoolSpec spec, long generation) {
@@ -57,11 +62,18 @@ public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> implements 
       int reservedInRange = (int) reserved.stream().filter(a -> a >= start && a <= end).count();
       int allocated =
           ((Number)
-                  em.createNativeQuery("SELECT count(*) FROM pod_allocation WHERE pool = ?1 AND ip IS NOT NULL")
+                  em.createNativeQuery(
+                          "SELECT count(*) FROM pod_allocation WHERE pool = ?1 AND ip IS NOT NULL")
                       .setParameter(1, pool)
                       .getSingleResult())
               .intValue();
-      return new IpPoolStatus(size, allocated, reservedInRange, Math.max(0, size - reservedInRange - allocated), generation, null);
+      return new IpPoolStatus(
+          size,
+          allocated,
+          reservedInRange,
+          Math.max(0, size - reservedInRange - allocated),
+          generation,
+          null);
     } catch (IllegalArgumentException e) {
       // a row written by SQL with a broken range: show the spec, no counts
       return null;
@@ -70,12 +82,17 @@ public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> implements 
 
   public Written<IpPool> put(IpPool p, String expectedVersion) {
     return putSpec(
-        ResourceKey.cluster(p.metadata().name()), p.metadata().labels(), defaults.pool(p.spec()), expectedVersion, null);
+        ResourceKey.cluster(p.metadata().name()),
+        p.metadata().labels(),
+        defaults.pool(p.spec()),
+        expectedVersion,
+        null);
   }
 
   @Override
   public Optional<IpPoolSpec> spec(String name) {
-    return findEntity(ResourceKey.cluster(name), false).map(e -> defaults.pool(Json.read(e.spec, IpPoolSpec.class)));
+    return findEntity(ResourceKey.cluster(name), false)
+        .map(e -> defaults.pool(Json.read(e.spec, IpPoolSpec.class)));
   }
 
   /** Deletes a pool nobody uses. */
@@ -96,7 +113,8 @@ public class IpPoolStore extends ResourceStore<IpPoolEntity, IpPool> implements 
                     .getSingleResult())
             .longValue();
     if (users > 0) {
-      throw new StoreConflictException("metadata.name", "ip pool " + key.name() + " is still used by " + users + " objects");
+      throw new StoreConflictException(
+          "metadata.name", "ip pool " + key.name() + " is still used by " + users + " objects");
     }
     IpPool before = toApi(found.get());
     em.remove(found.get());

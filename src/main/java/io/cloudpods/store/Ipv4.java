@@ -15,7 +15,10 @@ public final class Ipv4 {
     }
     long v = 0;
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || (p.length() > 1 && p.charAt(0) == '0')) {
+      if (p.isEmpty()
+          || p.length() > 3
+          || !p.chars().allMatch(Character::isDigit)
+          || (p.length() > 1 && p.charAt(0) == '0')) {
         throw new IllegalArgumentException("not an IPv4 address: " + text);
       }
       int octet = Integer.parseInt(p);

@@ -1,16 +1,19 @@
 package io.cloudpods.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
 
-/** JSON for the jsonb columns: one mapper, the same rules everywhere (ISO timestamps, nulls dropped). */
+/**
+ * JSON for the jsonb columns: one mapper, the same rules everywhere (ISO timestamps, nulls
+ * dropped).
+ */
 public final class Json {
   public static final ObjectMapper MAPPER =
       new ObjectMapper()

@@ -9,7 +9,13 @@ import java.util.Optional;
  * carries, what the cluster list showed, and since when it has been seen so.
  */
 public record OrphanContainer(
-    int vmid, String node, String name, String ownerUid, String status, List<String> tags, Instant since) {
+    int vmid,
+    String node,
+    String name,
+    String ownerUid,
+    String status,
+    List<String> tags,
+    Instant since) {
 
   public OrphanContainer {
     tags = List.copyOf(tags);
@@ -18,8 +24,8 @@ public record OrphanContainer(
   private static final String TENANT_TAG_PREFIX = "tenant-";
 
   /**
-   * The tag a tenant's containers carry. Tenant names are RFC 1123 labels (a CHECK constraint
-   * holds SQL writers to it too), which are already valid Proxmox tags, so the name is used as is.
+   * The tag a tenant's containers carry. Tenant names are RFC 1123 labels (a CHECK constraint holds
+   * SQL writers to it too), which are already valid Proxmox tags, so the name is used as is.
    */
   public static String tenantTagOf(String tenant) {
     return TENANT_TAG_PREFIX + tenant;

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code orphan_container} table: the orphans the controller reported at its last resync
- * (found by {@code OrphanTracker}), replaced as a whole when the set changes.
+ * The {@code orphan_container} table: the orphans the controller reported at its last resync (found
+ * by {@code OrphanTracker}), replaced as a whole when the set changes.
  */
 @ApplicationScoped
 @Transactional
@@ -33,13 +33,21 @@ public class OrphanStore {
   }
 
   /**
-   * Orphans ordered by VMID, at most {@code limit}; with a tenant, only those whose {@code tenant-*}
-   * tag is that tenant's (orphans have no stored tenant, only the tag the container carries).
+   * Orphans ordered by VMID, at most {@code limit}; with a tenant, only those whose {@code
+   * tenant-*} tag is that tenant's (orphans have no stored tenant, only the tag the container
+   * carries).
    */
   public Page page(String tenantTag, int limit) {
     String where = tenantTag == null ? "" : " WHERE tenant_tag = ?1";
     Query count = em.createNativeQuery("SELECT count(*) FROM orphan_container" + where);
-    Query rows = em.createNativeQuery("SELECT " + COLUMNS + " FROM orphan_container" + where + " ORDER BY vmid LIMIT " + limit);
+    Query rows =
+        em.createNativeQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM orphan_container"
+                + where
+                + " ORDER BY vmid LIMIT "
+                + limit);
     if (tenantTag != null) {
       count.setParameter(1, tenantTag);
       rows.setParameter(1, tenantTag);
@@ -84,7 +92,10 @@ public class OrphanStore {
     return out;
   }
 
-  /** A PostgreSQL array literal; tags are Proxmox tags ({@code [a-z0-9_][a-z0-9_\-+.]*}) but are quoted anyway. */
+  /**
+   * A PostgreSQL array literal; tags are Proxmox tags ({@code [a-z0-9_][a-z0-9_\-+.]*}) but are
+   * quoted anyway.
+   */
   static String textArray(List<String> values) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i < values.size(); i++) {

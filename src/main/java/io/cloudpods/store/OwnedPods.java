@@ -10,7 +10,10 @@ import java.util.UUID;
 /** What a PodSet does with its pods; {@link CloudPodStore} in production. */
 public interface OwnedPods {
 
-  /** What a PodSet needs to know about one of its pods; {@code ready}: Ready is True for its generation. */
+  /**
+   * What a PodSet needs to know about one of its pods; {@code ready}: Ready is True for its
+   * generation.
+   */
   record OwnedPod(String name, boolean deleting, long generation, boolean ready) {}
 
   /** The pods owned by the PodSet with this uid, by name. */
@@ -24,7 +27,11 @@ public interface OwnedPods {
    *     the pod is marked for deletion
    */
   Written<CloudPod> upsertOwned(
-      ResourceKey podSet, UUID podSetUid, int ordinal, CloudPodSpec spec, Map<String, String> labels);
+      ResourceKey podSet,
+      UUID podSetUid,
+      int ordinal,
+      CloudPodSpec spec,
+      Map<String, String> labels);
 
   /** Marks the pod for deletion (once; a second mark keeps the first timestamp). */
   Optional<CloudPod> markDeleted(ResourceKey key);

@@ -4,9 +4,9 @@ import io.cloudpods.api.v1alpha1.CloudPodSpec;
 import java.util.UUID;
 
 /**
- * What the periodic resync needs to know about one pod to decide whether it needs a pass: its
- * spec (defaults applied), generation, deletion mark, owner and allocation. Read for all pods in
- * one query, so a resync costs one round trip to PostgreSQL whatever the number of pods.
+ * What the periodic resync needs to know about one pod to decide whether it needs a pass: its spec
+ * (defaults applied), generation, deletion mark, owner and allocation. Read for all pods in one
+ * query, so a resync costs one round trip to PostgreSQL whatever the number of pods.
  */
 public record PodResyncRow(
     ResourceKey key,

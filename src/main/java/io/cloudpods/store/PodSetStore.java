@@ -16,7 +16,8 @@ import java.util.Optional;
  * finalizes the pods, then finalizes the PodSet with {@link #finalizeDeletion}.
  */
 @ApplicationScoped
-public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> implements PodSetSource, PodSetWriter {
+public class PodSetStore extends ResourceStore<PodSetEntity, PodSet>
+    implements PodSetSource, PodSetWriter {
   private final Defaults defaults;
   private final CloudPodStore pods;
 
@@ -63,7 +64,8 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> implements 
   public PodSetSpec withDefaults(PodSetSpec spec) {
     PodTemplate t = spec.template();
     CloudPodSpec podSpec = defaults.pod(t == null ? null : t.spec());
-    return new PodSetSpec(spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec));
+    return new PodSetSpec(
+        spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec));
   }
 
   public Written<PodSet> put(PodSet set, String expectedVersion) {
@@ -84,7 +86,10 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> implements 
     return marked;
   }
 
-  /** Key, generation and deletion mark of every PodSet: what the periodic resync needs, in one query. */
+  /**
+   * Key, generation and deletion mark of every PodSet: what the periodic resync needs, in one
+   * query.
+   */
   public List<ResyncRow> resyncRows() {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
@@ -92,7 +97,12 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet> implements 
                 "SELECT tenant, name, generation, deletion_timestamp IS NOT NULL FROM pod_set ORDER BY tenant, name")
             .getResultList();
     return rows.stream()
-        .map(r -> new ResyncRow(ResourceKey.of((String) r[0], (String) r[1]), ((Number) r[2]).longValue(), Boolean.TRUE.equals(r[3])))
+        .map(
+            r ->
+                new ResyncRow(
+                    ResourceKey.of((String) r[0], (String) r[1]),
+                    ((Number) r[2]).longValue(),
+                    Boolean.TRUE.equals(r[3])))
         .toList();
   }
 }

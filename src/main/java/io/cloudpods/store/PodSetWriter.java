@@ -4,8 +4,8 @@ import io.cloudpods.api.v1alpha1.PodSetStatus;
 
 /**
  * What the controller writes of PodSets: their status, and the row's removal once a deleted
- * PodSet's last pod is gone. Never their spec, which is the API's ({@link PodSetStore#put}).
- * {@link PodSetStore} in production.
+ * PodSet's last pod is gone. Never their spec, which is the API's ({@link PodSetStore#put}). {@link
+ * PodSetStore} in production.
  */
 public interface PodSetWriter {
 

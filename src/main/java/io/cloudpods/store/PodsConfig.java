@@ -41,7 +41,10 @@ public interface PodsConfig {
   @WithDefault("999999999")
   int vmidRangeEnd();
 
-  /** Infrastructure VMIDs (pool MigraTeck_Production) that a pod may never use, whatever the range says. */
+  /**
+   * Infrastructure VMIDs (pool MigraTeck_Production) that a pod may never use, whatever the range
+   * says.
+   */
   @WithDefault("100")
   int infraVmidStart();
 

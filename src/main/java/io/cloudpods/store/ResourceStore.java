@@ -13,8 +13,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Spec/metadata writes and reads shared by the four kinds. Writes lock the row ({@code SELECT …
- * FOR UPDATE}) so that a concurrent status write waits instead of failing the optimistic check.
+ * Spec/metadata writes and reads shared by the four kinds. Writes lock the row ({@code SELECT … FOR
+ * UPDATE}) so that a concurrent status write waits instead of failing the optimistic check.
  */
 @jakarta.transaction.Transactional
 public abstract class ResourceStore<E extends ResourceEntity, R> {
@@ -42,7 +42,10 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
 
   public Optional<E> findEntity(ResourceKey key, boolean forUpdate) {
     String jpql =
-        "from " + type().getSimpleName() + " e where e.name = :n" + (tenantScoped() ? " and e.tenant = :t" : "");
+        "from "
+            + type().getSimpleName()
+            + " e where e.name = :n"
+            + (tenantScoped() ? " and e.tenant = :t" : "");
     TypedQuery<E> q = em.createQuery(jpql, type()).setParameter("n", key.name());
     if (tenantScoped()) {
       q.setParameter("t", key.tenant());
@@ -64,7 +67,10 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
     return findEntity(key, false).map(this::toApi);
   }
 
-  /** All objects, or those of one tenant when {@code tenant} is not null; ordered by tenant and name. */
+  /**
+   * All objects, or those of one tenant when {@code tenant} is not null; ordered by tenant and
+   * name.
+   */
   public List<R> list(String tenant) {
     return listEntities(tenant).stream().map(this::toApi).toList();
   }
@@ -72,9 +78,11 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
   public List<E> listEntities(String tenant) {
     String order = tenantScoped() ? " order by e.tenant, e.name" : " order by e.name";
     if (tenant == null || !tenantScoped()) {
-      return em.createQuery("from " + type().getSimpleName() + " e" + order, type()).getResultList();
+      return em.createQuery("from " + type().getSimpleName() + " e" + order, type())
+          .getResultList();
     }
-    return em.createQuery("from " + type().getSimpleName() + " e where e.tenant = :t" + order, type())
+    return em.createQuery(
+            "from " + type().getSimpleName() + " e where e.tenant = :t" + order, type())
         .setParameter("t", tenant)
         .getResultList();
   }
@@ -88,17 +96,23 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
    * Creates or updates spec and labels. {@code generation} rises only if the spec changed; nothing
    * is written when neither changed.
    *
-   * @param expectedVersion the caller's {@code metadata.resourceVersion}, or null for an unconditional write
+   * @param expectedVersion the caller's {@code metadata.resourceVersion}, or null for an
+   *     unconditional write
    */
   protected Written<R> putSpec(
-      ResourceKey key, Map<String, String> labels, Object spec, String expectedVersion, Consumer<E> onCreate) {
+      ResourceKey key,
+      Map<String, String> labels,
+      Object spec,
+      String expectedVersion,
+      Consumer<E> onCreate) {
     String specJson = Json.write(spec);
     String labelsJson = Json.write(labels == null ? Map.of() : labels);
     Optional<E> found = findEntity(key, true);
     if (found.isEmpty()) {
       if (expectedVersion != null) {
         throw new StoreConflictException(
-            "metadata.resourceVersion", key + " does not exist, but resourceVersion " + expectedVersion + " was given");
+            "metadata.resourceVersion",
+            key + " does not exist, but resourceVersion " + expectedVersion + " was given");
       }
       E e = newEntity(key);
       e.uid = UUID.randomUUID();
@@ -149,7 +163,10 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
     if (expectedVersion != null && !expectedVersion.equals(Long.toString(e.resourceVersion))) {
       throw new StoreConflictException(
           "metadata.resourceVersion",
-          "resourceVersion " + expectedVersion + " is stale; the stored object is at " + e.resourceVersion);
+          "resourceVersion "
+              + expectedVersion
+              + " is stale; the stored object is at "
+              + e.resourceVersion);
     }
   }
 
@@ -192,8 +209,12 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
   protected boolean writeStatus(ResourceKey key, Object status) {
     em.flush();
     String sql =
-        "UPDATE " + table() + " SET status = CAST(?1 AS jsonb) WHERE name = ?2" + (tenantScoped() ? " AND tenant = ?3" : "");
-    var q = em.createNativeQuery(sql).setParameter(1, Json.write(status)).setParameter(2, key.name());
+        "UPDATE "
+            + table()
+            + " SET status = CAST(?1 AS jsonb) WHERE name = ?2"
+            + (tenantScoped() ? " AND tenant = ?3" : "");
+    var q =
+        em.createNativeQuery(sql).setParameter(1, Json.write(status)).setParameter(2, key.name());
     if (tenantScoped()) {
       q.setParameter(3, key.tenant());
     }

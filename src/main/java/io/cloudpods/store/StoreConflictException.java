@@ -1,6 +1,9 @@
 package io.cloudpods.store;
 
-/** A write lost against the stored state (stale resourceVersion, object being deleted, object in use). */
+/**
+ * A write lost against the stored state (stale resourceVersion, object being deleted, object in
+ * use).
+ */
 public class StoreConflictException extends RuntimeException {
   private final String field;
 

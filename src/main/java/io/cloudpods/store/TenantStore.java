@@ -9,9 +9,9 @@ import jakarta.persistence.EntityManager;
 import java.util.Optional;
 
 /**
- * Tenants. Their status (usage against quota) is computed when read. A tenant is removed at once
- * by {@link #delete} but only while it owns no CloudPods or PodSets (the foreign keys enforce the
- * same for direct SQL).
+ * Tenants. Their status (usage against quota) is computed when read. A tenant is removed at once by
+ * {@link #delete} but only while it owns no CloudPods or PodSets (the foreign keys enforce the same
+ * for direct SQL).
  */
 @ApplicationScoped
 public class TenantStore extends ResourceStore<TenantEntity, Tenant> {
@@ -50,7 +50,11 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> {
 
   public Written<Tenant> put(Tenant t, String expectedVersion) {
     return putSpec(
-        ResourceKey.cluster(t.metadata().name()), t.metadata().labels(), t.spec(), expectedVersion, null);
+        ResourceKey.cluster(t.metadata().name()),
+        t.metadata().labels(),
+        t.spec(),
+        expectedVersion,
+        null);
   }
 
   /**
@@ -77,7 +81,8 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> {
             .longValue();
     if (owned > 0) {
       throw new StoreConflictException(
-          "metadata.name", "tenant " + key.name() + " still has " + owned + " CloudPods/PodSets; delete them first");
+          "metadata.name",
+          "tenant " + key.name() + " still has " + owned + " CloudPods/PodSets; delete them first");
     }
     Tenant before = toApi(found.get());
     em.remove(found.get());

@@ -24,8 +24,9 @@ public class UsageCalculator {
   }
 
   /**
-   * Usage of {@code tenant}, leaving out the object {@code excludeUid} (may be null). Reads the specs
-   * with a plain query, so no entity is loaded into (and dirty-checked by) the caller's transaction.
+   * Usage of {@code tenant}, leaving out the object {@code excludeUid} (may be null). Reads the
+   * specs with a plain query, so no entity is loaded into (and dirty-checked by) the caller's
+   * transaction.
    */
   public TenantUsage usage(String tenant, UUID excludeUid) {
     TenantUsage total = TenantUsage.ZERO;

@@ -11,15 +11,15 @@ import static io.cloudpods.testsupport.TestApi.unique;
 import static io.cloudpods.testsupport.TestApi.uniqueVmid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.containsString;
 
 import io.cloudpods.testsupport.PostgresResource;
-import jakarta.inject.Inject;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +30,20 @@ import org.junit.jupiter.api.Test;
 class ApplyTest {
 
   private static String yamlPod(String tenant, String name, String specLines) {
-    return "apiVersion: cloudpods.io/v1alpha1\nkind: CloudPod\nmetadata:\n  name: " + name + "\n  tenant: " + tenant
-        + "\nspec:\n" + specLines;
+    return "apiVersion: cloudpods.io/v1alpha1\nkind: CloudPod\nmetadata:\n  name: "
+        + name
+        + "\n  tenant: "
+        + tenant
+        + "\nspec:\n"
+        + specLines;
   }
 
   private static ValidatableResponse applyYaml(String yaml) {
-    return admin().contentType("application/yaml").body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/apply").then();
+    return admin()
+        .contentType("application/yaml")
+        .body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .post("/api/v1/apply")
+        .then();
   }
 
   /** Applies a rejected body and proves not a single row changed anywhere. */
@@ -78,10 +86,29 @@ class ApplyTest {
   void apply_sameManifestTwice_reportsUnchangedAndKeepsVersions() {
     String[] tp = tenantWithPool(null);
     Map<String, Object> p = pod(tp[0], "a", Map.of("ipPool", tp[1]));
-    admin().body(List.of(p)).post("/api/v1/apply").then().statusCode(200).body("items[0].result", equalTo("created"));
-    String rv = admin().get("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().extract().path("metadata.resourceVersion");
-    admin().body(List.of(p)).post("/api/v1/apply").then().statusCode(200).body("items[0].result", equalTo("unchanged"));
-    admin().get("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().log().ifValidationFails()
+    admin()
+        .body(List.of(p))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200)
+        .body("items[0].result", equalTo("created"));
+    String rv =
+        admin()
+            .get("/api/v1/tenants/" + tp[0] + "/cloudpods/a")
+            .then()
+            .extract()
+            .path("metadata.resourceVersion");
+    admin()
+        .body(List.of(p))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200)
+        .body("items[0].result", equalTo("unchanged"));
+    admin()
+        .get("/api/v1/tenants/" + tp[0] + "/cloudpods/a")
+        .then()
+        .log()
+        .ifValidationFails()
         .statusCode(200)
         .body("metadata.resourceVersion", equalTo(rv))
         .body("metadata.generation", equalTo(1));
@@ -91,7 +118,10 @@ class ApplyTest {
   void apply_changedSpec_reportsConfiguredAndRaisesGeneration() {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 1)));
-    admin().body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 3)))).post("/api/v1/apply").then()
+    admin()
+        .body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 3))))
+        .post("/api/v1/apply")
+        .then()
         .statusCode(200)
         .body("items[0].result", equalTo("configured"))
         .body("items[0].object.metadata.generation", equalTo(2))
@@ -103,12 +133,21 @@ class ApplyTest {
     String[] tp = tenantWithPool(null);
     Map<String, Object> p = pod(tp[0], "a", Map.of("ipPool", tp[1]));
     applyAsAdmin(p);
-    long rv = Long.parseLong(admin().get("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().extract().path("metadata.resourceVersion"));
+    long rv =
+        Long.parseLong(
+            admin()
+                .get("/api/v1/tenants/" + tp[0] + "/cloudpods/a")
+                .then()
+                .extract()
+                .path("metadata.resourceVersion"));
     @SuppressWarnings("unchecked")
     Map<String, Object> meta = new HashMap<>((Map<String, Object>) p.get("metadata"));
     meta.put("labels", Map.of("app", "web"));
     p.put("metadata", meta);
-    admin().body(List.of(p)).post("/api/v1/apply").then()
+    admin()
+        .body(List.of(p))
+        .post("/api/v1/apply")
+        .then()
         .statusCode(200)
         .body("items[0].result", equalTo("configured"))
         .body("items[0].object.metadata.generation", equalTo(1))
@@ -119,8 +158,15 @@ class ApplyTest {
   void apply_dryRun_answersLikeApplyButStoresNothing() {
     String[] tp = tenantWithPool(null);
     long before = totalRows();
-    admin().body(List.of(pod(tp[0], "dry", Map.of("ipPool", tp[1], "vmid", uniqueVmid(), "ip", "10.1.10.60"))))
-        .post("/api/v1/apply?dryRun=true").then()
+    admin()
+        .body(
+            List.of(
+                pod(
+                    tp[0],
+                    "dry",
+                    Map.of("ipPool", tp[1], "vmid", uniqueVmid(), "ip", "10.1.10.60"))))
+        .post("/api/v1/apply?dryRun=true")
+        .then()
         .statusCode(200)
         .body("dryRun", equalTo(true))
         .body("items[0].result", equalTo("created"));
@@ -148,7 +194,9 @@ class ApplyTest {
     applyAsAdmin(pod(tp[0], "owner", Map.of("ipPool", tp[1], "vmid", vmid)));
     // the first object is fine, the second collides with a stored VMID: neither may stay
     rejected(
-            List.of(pod(tp[0], "new-1", Map.of("ipPool", tp[1])), pod(tp[0], "new-2", Map.of("ipPool", tp[1], "vmid", vmid))),
+            List.of(
+                pod(tp[0], "new-1", Map.of("ipPool", tp[1])),
+                pod(tp[0], "new-2", Map.of("ipPool", tp[1], "vmid", vmid))),
             422)
         .body("details[0].field", equalTo("items[1].spec.vmid"));
     assertThat(pods(tp[0])).isEqualTo(1);
@@ -156,13 +204,20 @@ class ApplyTest {
 
   @Test
   void apply_malformedYaml_answers400() {
-    rejectedYaml("kind: CloudPod\nmetadata: [unclosed\n", 400).body("code", equalTo(400)).body("details[0].field", equalTo("body"));
+    rejectedYaml("kind: CloudPod\nmetadata: [unclosed\n", 400)
+        .body("code", equalTo(400))
+        .body("details[0].field", equalTo("body"));
   }
 
   @Test
   void apply_malformedJson_answers400() {
     long before = totalRows();
-    admin().body("[{\"kind\": \"CloudPod\",").post("/api/v1/apply").then().statusCode(400).body("reason", equalTo("BadRequest"));
+    admin()
+        .body("[{\"kind\": \"CloudPod\",")
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(400)
+        .body("reason", equalTo("BadRequest"));
     assertThat(totalRows()).isEqualTo(before);
   }
 
@@ -174,7 +229,16 @@ class ApplyTest {
 
   @Test
   void apply_unknownKind_answers422NamingKind() {
-    rejected(List.of(Map.of("apiVersion", "cloudpods.io/v1alpha1", "kind", "VirtualMachine", "metadata", Map.of("name", "x"))), 422)
+    rejected(
+            List.of(
+                Map.of(
+                    "apiVersion",
+                    "cloudpods.io/v1alpha1",
+                    "kind",
+                    "VirtualMachine",
+                    "metadata",
+                    Map.of("name", "x"))),
+            422)
         .body("details[0].field", equalTo("items[0].kind"));
   }
 
@@ -189,7 +253,8 @@ class ApplyTest {
   @Test
   void apply_missingTenant_answers422() {
     String[] tp = tenantWithPool(null);
-    rejected(List.of(TestApiObjects.podWithoutTenant("a", tp[1])), 422).body("details[0].field", equalTo("items[0].metadata.tenant"));
+    rejected(List.of(TestApiObjects.podWithoutTenant("a", tp[1])), 422)
+        .body("details[0].field", equalTo("items[0].metadata.tenant"));
   }
 
   @Test
@@ -203,15 +268,38 @@ class ApplyTest {
   void apply_nameThatIsNotRfc1123_answers422() {
     String[] tp = tenantWithPool(null);
     for (String bad : List.of("Web_1", "-web", "web-", "a".repeat(64), "web.1")) {
-      rejected(List.of(pod(tp[0], bad, Map.of("ipPool", tp[1]))), 422).body("details.field", hasItem("items[0].metadata.name"));
+      rejected(List.of(pod(tp[0], bad, Map.of("ipPool", tp[1]))), 422)
+          .body("details.field", hasItem("items[0].metadata.name"));
     }
   }
 
   @Test
   void apply_sizesOutOfRange_answer422NamingEachField() {
     String[] tp = tenantWithPool(null);
-    rejected(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 0, "memoryMb", 16, "swapMb", -1, "diskGb", 100000))), 422)
-        .body("details.field", org.hamcrest.Matchers.hasItems("items[0].spec.cores", "items[0].spec.memoryMb", "items[0].spec.swapMb", "items[0].spec.diskGb"));
+    rejected(
+            List.of(
+                pod(
+                    tp[0],
+                    "a",
+                    Map.of(
+                        "ipPool",
+                        tp[1],
+                        "cores",
+                        0,
+                        "memoryMb",
+                        16,
+                        "swapMb",
+                        -1,
+                        "diskGb",
+                        100000))),
+            422)
+        .body(
+            "details.field",
+            org.hamcrest.Matchers.hasItems(
+                "items[0].spec.cores",
+                "items[0].spec.memoryMb",
+                "items[0].spec.swapMb",
+                "items[0].spec.diskGb"));
   }
 
   @Test
@@ -241,14 +329,16 @@ class ApplyTest {
   @Test
   void apply_poolThatDoesNotExist_answers422() {
     String[] tp = tenantWithPool(null);
-    rejected(List.of(pod(tp[0], "a", Map.of("ipPool", unique("nopool")))), 422).body("details[0].field", equalTo("items[0].spec.ipPool"));
+    rejected(List.of(pod(tp[0], "a", Map.of("ipPool", unique("nopool")))), 422)
+        .body("details[0].field", equalTo("items[0].spec.ipPool"));
   }
 
   @Test
   void apply_vmidOutsideClientRange_answers422() {
     String[] tp = tenantWithPool(null);
     for (int vmid : List.of(100, 250, 499, 9000, 8999, 500)) {
-      rejected(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "vmid", vmid))), 422).body("details[0].field", equalTo("items[0].spec.vmid"));
+      rejected(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "vmid", vmid))), 422)
+          .body("details[0].field", equalTo("items[0].spec.vmid"));
     }
   }
 
@@ -258,13 +348,18 @@ class ApplyTest {
     String[] other = tenantWithPool(null);
     int vmid = uniqueVmid();
     applyAsAdmin(pod(other[0], "a", Map.of("ipPool", other[1], "vmid", vmid)));
-    rejected(List.of(pod(tp[0], "b", Map.of("ipPool", tp[1], "vmid", vmid))), 422).body("details[0].field", equalTo("items[0].spec.vmid"));
+    rejected(List.of(pod(tp[0], "b", Map.of("ipPool", tp[1], "vmid", vmid))), 422)
+        .body("details[0].field", equalTo("items[0].spec.vmid"));
   }
 
   @Test
   void apply_duplicateObjectsInOneBatch_answers422() {
     String[] tp = tenantWithPool(null);
-    rejected(List.of(pod(tp[0], "twin", Map.of("ipPool", tp[1])), pod(tp[0], "twin", Map.of("ipPool", tp[1], "cores", 4))), 422)
+    rejected(
+            List.of(
+                pod(tp[0], "twin", Map.of("ipPool", tp[1])),
+                pod(tp[0], "twin", Map.of("ipPool", tp[1], "cores", 4))),
+            422)
         .body("details[0].field", equalTo("items[1].metadata.name"))
         .body("details[0].message", containsString("duplicate"));
   }
@@ -273,7 +368,9 @@ class ApplyTest {
   void apply_sameIpTwiceInOneBatch_answers422() {
     String[] tp = tenantWithPool(null);
     rejected(
-            List.of(pod(tp[0], "x", Map.of("ipPool", tp[1], "ip", "10.1.10.66")), pod(tp[0], "y", Map.of("ipPool", tp[1], "ip", "10.1.10.66"))),
+            List.of(
+                pod(tp[0], "x", Map.of("ipPool", tp[1], "ip", "10.1.10.66")),
+                pod(tp[0], "y", Map.of("ipPool", tp[1], "ip", "10.1.10.66"))),
             422)
         .body("details[0].field", equalTo("items[1].spec.ip"));
   }
@@ -282,16 +379,30 @@ class ApplyTest {
   void apply_oversizedBody_answers413() {
     long before = totalRows();
     String big = "# " + "x".repeat(1_100_000) + "\n";
-    admin().contentType("application/yaml").body(big.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/apply").then().statusCode(413).body("code", equalTo(413));
+    admin()
+        .contentType("application/yaml")
+        .body(big.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(413)
+        .body("code", equalTo(413));
     assertThat(totalRows()).isEqualTo(before);
   }
 
   @Test
   void apply_textThatCouldSmuggleProxmoxKeys_answers422() {
     String[] tp = tenantWithPool(null);
-    rejected(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "storage", "clients-main,size=999"))), 422)
+    rejected(
+            List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "storage", "clients-main,size=999"))),
+            422)
         .body("details.field", hasItem("items[0].spec.storage"));
-    rejected(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "storage", "clients-main\nnet1: bridge=vmbr9"))), 422)
+    rejected(
+            List.of(
+                pod(
+                    tp[0],
+                    "a",
+                    Map.of("ipPool", tp[1], "storage", "clients-main\nnet1: bridge=vmbr9"))),
+            422)
         .body("details.field", hasItem("items[0].spec.storage"));
     Map<String, Object> labelled = pod(tp[0], "a", Map.of("ipPool", tp[1]));
     labelled.put("metadata", Map.of("name", "a", "tenant", tp[0], "labels", Map.of("app", "x=y")));
@@ -303,7 +414,11 @@ class ApplyTest {
 
   @Test
   void apply_documentWithoutKind_answers422AndStoresNothingOfTheBatch() {
-    rejected(List.of(io.cloudpods.testsupport.TestApi.tenant(unique("t"), null), Map.of("metadata", Map.of("name", "x"))), 422)
+    rejected(
+            List.of(
+                io.cloudpods.testsupport.TestApi.tenant(unique("t"), null),
+                Map.of("metadata", Map.of("name", "x"))),
+            422)
         .body("details[0].field", equalTo("items[1].kind"));
   }
 
@@ -319,14 +434,27 @@ class ApplyTest {
   @Test
   void exampleManifests_coverTheDirectoryAndApplyCleanlyTwice() throws Exception {
     try (var files = java.nio.file.Files.list(java.nio.file.Path.of("config/examples"))) {
-      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList())
+      assertThat(
+              files
+                  .map(f -> f.getFileName().toString())
+                  .filter(n -> n.endsWith(".yaml"))
+                  .sorted()
+                  .toList())
           .isEqualTo(ExampleManifests.FILES);
     }
     examples.apply();
     assertThat(examples.apply()).extracting(r -> r.result().name()).containsOnly("unchanged");
     admin().get("/api/v1/tenants/tenant-123").then().body("status.usage.pods", equalTo(5));
-    admin().get("/api/v1/tenants/tenant-123/cloudpods/cloudpod-9101").then().statusCode(200).body("spec.vmid", equalTo(9101));
-    admin().get("/api/v1/tenants/tenant-123/podsets/workers").then().statusCode(200).body("spec.replicas", equalTo(3));
+    admin()
+        .get("/api/v1/tenants/tenant-123/cloudpods/cloudpod-9101")
+        .then()
+        .statusCode(200)
+        .body("spec.vmid", equalTo(9101));
+    admin()
+        .get("/api/v1/tenants/tenant-123/podsets/workers")
+        .then()
+        .statusCode(200)
+        .body("spec.replicas", equalTo(3));
   }
 
   @Test
@@ -334,8 +462,13 @@ class ApplyTest {
     String t = unique("t");
     String p = unique("p");
     admin()
-        .body(List.of(pod(t, "a", Map.of("ipPool", p, "ip", "10.1.10.51")), io.cloudpods.testsupport.TestApi.pool(p), io.cloudpods.testsupport.TestApi.tenant(t, null)))
-        .post("/api/v1/apply").then()
+        .body(
+            List.of(
+                pod(t, "a", Map.of("ipPool", p, "ip", "10.1.10.51")),
+                io.cloudpods.testsupport.TestApi.pool(p),
+                io.cloudpods.testsupport.TestApi.tenant(t, null)))
+        .post("/api/v1/apply")
+        .then()
         .statusCode(200)
         .body("items.kind", contains("CloudPod", "IpPool", "Tenant"))
         .body("items.result", contains("created", "created", "created"));

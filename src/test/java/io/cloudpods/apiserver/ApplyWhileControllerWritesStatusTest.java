@@ -19,9 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The controller writes status while users apply spec changes. An apply without a
- * resourceVersion asks for no optimistic check, so a status write in between must never turn it
- * into a 409.
+ * The controller writes status while users apply spec changes. An apply without a resourceVersion
+ * asks for no optimistic check, so a status write in between must never turn it into a 409.
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -59,11 +58,20 @@ class ApplyWhileControllerWritesStatusTest {
     controller.start();
     List<Integer> codes = new ArrayList<>();
     try {
-      // at least 25 applies, and as many more (up to 500) as it takes to overlap with real status writes
-      for (int replicas = 1; replicas <= 25 || (statusWrites.get() <= 10 && replicas <= 500); replicas++) {
+      // at least 25 applies, and as many more (up to 500) as it takes to overlap with real status
+      // writes
+      for (int replicas = 1;
+          replicas <= 25 || (statusWrites.get() <= 10 && replicas <= 500);
+          replicas++) {
         codes.add(
             admin()
-                .body(List.of(TestApi.podSet(tenant, "web", replicas % 3 + 1, Map.of("cores", replicas % 4 + 1, "ipPool", pool))))
+                .body(
+                    List.of(
+                        TestApi.podSet(
+                            tenant,
+                            "web",
+                            replicas % 3 + 1,
+                            Map.of("cores", replicas % 4 + 1, "ipPool", pool))))
                 .post("/api/v1/apply")
                 .statusCode());
       }

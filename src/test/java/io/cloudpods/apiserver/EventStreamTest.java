@@ -36,14 +36,19 @@ class EventStreamTest {
   void watch_streamsEventsOfWritesMadeAfterConnecting() throws Exception {
     String[] tp = tenantWithPool(null);
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/events?watch=true&tenant=" + tp[0]))
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://localhost:" + port + "/api/v1/events?watch=true&tenant=" + tp[0]))
             .header("Authorization", "Bearer " + ADMIN)
             .timeout(Duration.ofSeconds(20))
             .build();
-    HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       CompletableFuture<String> firstData =
           CompletableFuture.supplyAsync(
               () -> {
@@ -69,7 +74,10 @@ class EventStreamTest {
   void watch_withoutToken_answers401() throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/events?watch=true")).build(),
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/events?watch=true"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.body()).contains("\"code\":401");

@@ -26,16 +26,20 @@ class ManifestParserTest {
   @Test
   void parseDocuments_malformedYaml_is400NamingTheLine() {
     assertThatThrownBy(() -> ManifestParser.parseDocuments("kind: A\nspec: [1, 2\n"))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.status()).isEqualTo(400);
-          assertThat(e.getMessage()).contains("line");
-        });
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.getMessage()).contains("line");
+            });
   }
 
   @Test
   void parseDocuments_duplicateKeys_areRefused() {
-    assertThatThrownBy(() -> ManifestParser.parseDocuments("kind: A\nkind: B\n")).isInstanceOf(ApiException.class);
-    assertThatThrownBy(() -> ManifestParser.parseDocuments("{\"kind\":\"A\",\"kind\":\"B\"}")).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> ManifestParser.parseDocuments("kind: A\nkind: B\n"))
+        .isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> ManifestParser.parseDocuments("{\"kind\":\"A\",\"kind\":\"B\"}"))
+        .isInstanceOf(ApiException.class);
   }
 
   @Test

@@ -35,7 +35,10 @@ class QuotaTest {
     String[] tp = tenantWithPool(Map.of("maxPods", 1));
     applyAsAdmin(pod(tp[0], "one", Map.of("ipPool", tp[1])));
     long before = totalRows();
-    admin().body(List.of(pod(tp[0], "two", Map.of("ipPool", tp[1])))).post("/api/v1/apply").then()
+    admin()
+        .body(List.of(pod(tp[0], "two", Map.of("ipPool", tp[1]))))
+        .post("/api/v1/apply")
+        .then()
         .statusCode(403)
         .body("reason", equalTo("QuotaExceeded"))
         .body("details.field", hasItem("items[0].quota.maxPods"));
@@ -45,9 +48,22 @@ class QuotaTest {
   @Test
   void apply_beyondCoresMemoryOrDisk_namesEachQuota() {
     String[] tp = tenantWithPool(Map.of("maxCores", 4, "maxMemoryMb", 4096, "maxDiskGb", 16));
-    admin().body(List.of(pod(tp[0], "big", Map.of("ipPool", tp[1], "cores", 5, "memoryMb", 8192, "diskGb", 20)))).post("/api/v1/apply").then()
+    admin()
+        .body(
+            List.of(
+                pod(
+                    tp[0],
+                    "big",
+                    Map.of("ipPool", tp[1], "cores", 5, "memoryMb", 8192, "diskGb", 20))))
+        .post("/api/v1/apply")
+        .then()
         .statusCode(403)
-        .body("details.field", org.hamcrest.Matchers.hasItems("items[0].quota.maxCores", "items[0].quota.maxMemoryMb", "items[0].quota.maxDiskGb"));
+        .body(
+            "details.field",
+            org.hamcrest.Matchers.hasItems(
+                "items[0].quota.maxCores",
+                "items[0].quota.maxMemoryMb",
+                "items[0].quota.maxDiskGb"));
     assertThat(pods(tp[0])).isZero();
   }
 
@@ -55,13 +71,28 @@ class QuotaTest {
   void podSetReplicas_countTowardsQuota() {
     String[] tp = tenantWithPool(Map.of("maxPods", 3, "maxCores", 100));
     applyAsAdmin(pod(tp[0], "single", Map.of("ipPool", tp[1])));
-    admin().body(List.of(podSet(tp[0], "set", 3, Map.of("ipPool", tp[1])))).post("/api/v1/apply").then()
+    admin()
+        .body(List.of(podSet(tp[0], "set", 3, Map.of("ipPool", tp[1]))))
+        .post("/api/v1/apply")
+        .then()
         .statusCode(403)
         .body("details[0].field", equalTo("items[0].quota.maxPods"));
-    admin().body(List.of(podSet(tp[0], "set", 2, Map.of("ipPool", tp[1])))).post("/api/v1/apply").then().statusCode(200);
+    admin()
+        .body(List.of(podSet(tp[0], "set", 2, Map.of("ipPool", tp[1]))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200);
     // scaling up past the quota is refused, scaling down is fine
-    admin().body(List.of(podSet(tp[0], "set", 3, Map.of("ipPool", tp[1])))).post("/api/v1/apply").then().statusCode(403);
-    admin().body(List.of(podSet(tp[0], "set", 1, Map.of("ipPool", tp[1])))).post("/api/v1/apply").then().statusCode(200);
+    admin()
+        .body(List.of(podSet(tp[0], "set", 3, Map.of("ipPool", tp[1]))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(403);
+    admin()
+        .body(List.of(podSet(tp[0], "set", 1, Map.of("ipPool", tp[1]))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200);
     admin().get("/api/v1/tenants/" + tp[0]).then().body("status.usage.pods", equalTo(2));
   }
 
@@ -70,17 +101,34 @@ class QuotaTest {
     String[] tp = tenantWithPool(Map.of("maxCores", 4));
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 4)));
     // the pod's own old size is not counted against its new size
-    admin().body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 3)))).post("/api/v1/apply").then().statusCode(200);
-    admin().body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 4)))).post("/api/v1/apply").then().statusCode(200);
+    admin()
+        .body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 3))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200);
+    admin()
+        .body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "cores", 4))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200);
   }
 
   @Test
   void loweredQuota_stillAllowsChangesThatDoNotGrowUsage() {
     String[] tp = tenantWithPool(null);
-    applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])), pod(tp[0], "b", Map.of("ipPool", tp[1])));
+    applyAsAdmin(
+        pod(tp[0], "a", Map.of("ipPool", tp[1])), pod(tp[0], "b", Map.of("ipPool", tp[1])));
     applyAsAdmin(tenant(tp[0], Map.of("maxPods", 1)));
-    admin().body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "powerState", "Stopped")))).post("/api/v1/apply").then().statusCode(200);
-    admin().body(List.of(pod(tp[0], "c", Map.of("ipPool", tp[1])))).post("/api/v1/apply").then().statusCode(403);
+    admin()
+        .body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "powerState", "Stopped"))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(200);
+    admin()
+        .body(List.of(pod(tp[0], "c", Map.of("ipPool", tp[1]))))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(403);
   }
 
   @Test
@@ -169,18 +217,34 @@ class QuotaTest {
       for (int round = 0; round < 5; round++) {
         String r = Integer.toString(round);
         CountDownLatch start = new CountDownLatch(1);
-        Future<Integer> one = pool.submit(() -> {
-          start.await();
-          return TestApi.admin()
-              .body(List.of(podSet(b[0], "s" + r, 1, Map.of("ipPool", b[1])), pod(a[0], "p" + r, Map.of("ipPool", a[1]))))
-              .post("/api/v1/apply").then().extract().statusCode();
-        });
-        Future<Integer> two = pool.submit(() -> {
-          start.await();
-          return TestApi.admin()
-              .body(List.of(podSet(a[0], "s" + r, 1, Map.of("ipPool", a[1])), pod(b[0], "p" + r, Map.of("ipPool", b[1]))))
-              .post("/api/v1/apply").then().extract().statusCode();
-        });
+        Future<Integer> one =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return TestApi.admin()
+                      .body(
+                          List.of(
+                              podSet(b[0], "s" + r, 1, Map.of("ipPool", b[1])),
+                              pod(a[0], "p" + r, Map.of("ipPool", a[1]))))
+                      .post("/api/v1/apply")
+                      .then()
+                      .extract()
+                      .statusCode();
+                });
+        Future<Integer> two =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return TestApi.admin()
+                      .body(
+                          List.of(
+                              podSet(a[0], "s" + r, 1, Map.of("ipPool", a[1])),
+                              pod(b[0], "p" + r, Map.of("ipPool", b[1]))))
+                      .post("/api/v1/apply")
+                      .then()
+                      .extract()
+                      .statusCode();
+                });
         start.countDown();
         assertThat(List.of(one.get(), two.get())).containsOnly(200);
       }

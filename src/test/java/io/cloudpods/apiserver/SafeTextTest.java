@@ -23,8 +23,11 @@ class SafeTextTest {
 
   @Test
   void check_namesEveryUnsafeFieldIncludingKeysAndArrayItems() throws Exception {
-    var node = Json.MAPPER.readTree("{\"storage\":\"x,size=1\",\"list\":[\"ok\",\"b\\nc\"],\"k=v\":\"fine\"}");
-    assertThat(SafeText.check(node, "spec")).extracting(FieldError::field)
+    var node =
+        Json.MAPPER.readTree(
+            "{\"storage\":\"x,size=1\",\"list\":[\"ok\",\"b\\nc\"],\"k=v\":\"fine\"}");
+    assertThat(SafeText.check(node, "spec"))
+        .extracting(FieldError::field)
         .containsExactlyInAnyOrder("spec.storage", "spec.list[1]", "spec.k=v");
   }
 }

@@ -26,8 +26,12 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(PostgresResource.class)
 class SeedRoutesTest {
 
-  /** Each test gets its own network so that the route's "pool containing this IP" lookup is unambiguous. */
-  private static final java.util.concurrent.atomic.AtomicInteger NET = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Each test gets its own network so that the route's "pool containing this IP" lookup is
+   * unambiguous.
+   */
+  private static final java.util.concurrent.atomic.AtomicInteger NET =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   String net;
   String tenantId;
@@ -43,8 +47,18 @@ class SeedRoutesTest {
     net = "172.16." + NET.incrementAndGet();
     applyAsAdmin(
         tenant(tenant, null),
-        TestApi.object("IpPool", Map.of("name", pool),
-            Map.of("cidr", net + ".0/24", "gateway", net + ".1", "rangeStart", net + ".50", "rangeEnd", net + ".250")));
+        TestApi.object(
+            "IpPool",
+            Map.of("name", pool),
+            Map.of(
+                "cidr",
+                net + ".0/24",
+                "gateway",
+                net + ".1",
+                "rangeStart",
+                net + ".50",
+                "rangeEnd",
+                net + ".250")));
     vmid = uniqueVmid();
   }
 
@@ -62,7 +76,10 @@ class SeedRoutesTest {
 
   @Test
   void create_seedBody_answers202WithCloudPodNamedAfterHostname() {
-    admin().body(createBody("cloudpod-9101", net + ".91")).post("/internal/cloudpods/create").then()
+    admin()
+        .body(createBody("cloudpod-9101", net + ".91"))
+        .post("/internal/cloudpods/create")
+        .then()
         .statusCode(202)
         .body("kind", equalTo("CloudPod"))
         .body("metadata.name", equalTo("cloudpod-9101"))
@@ -77,13 +94,20 @@ class SeedRoutesTest {
         .body("status.phase", equalTo("Pending"));
     admin().get("/api/v1/tenants/" + tenant + "/cloudpods/cloudpod-9101").then().statusCode(200);
     // the requested VMID and address are reserved at once
-    assertThat(TestApi.count("SELECT count(*) FROM pod_allocation WHERE vmid = ? AND ip = '" + net + ".91'", vmid)).isEqualTo(1);
+    assertThat(
+            TestApi.count(
+                "SELECT count(*) FROM pod_allocation WHERE vmid = ? AND ip = '" + net + ".91'",
+                vmid))
+        .isEqualTo(1);
   }
 
   @Test
   void create_invalidHostname_answers422NamingHostname() {
     long before = totalRows();
-    admin().body(createBody("Bad_Host", net + ".91")).post("/internal/cloudpods/create").then()
+    admin()
+        .body(createBody("Bad_Host", net + ".91"))
+        .post("/internal/cloudpods/create")
+        .then()
         .statusCode(422)
         .body("details[0].field", equalTo("hostname"));
     assertThat(totalRows()).isEqualTo(before);
@@ -93,44 +117,82 @@ class SeedRoutesTest {
   void create_vmidInInfrastructureRange_answers422NamingVmid() {
     Map<String, Object> body = createBody("pod-a", net + ".92");
     body.put("vmid", 200);
-    admin().body(body).post("/internal/cloudpods/create").then().statusCode(422).body("details[0].field", equalTo("vmid"));
+    admin()
+        .body(body)
+        .post("/internal/cloudpods/create")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", equalTo("vmid"));
     assertThat(pods(tenant)).isZero();
   }
 
   @Test
   void create_ipAlreadyTaken_answers422NamingIp() {
-    admin().body(createBody("pod-a", net + ".93")).post("/internal/cloudpods/create").then().statusCode(202);
+    admin()
+        .body(createBody("pod-a", net + ".93"))
+        .post("/internal/cloudpods/create")
+        .then()
+        .statusCode(202);
     vmid = uniqueVmid();
-    admin().body(createBody("pod-b", net + ".93")).post("/internal/cloudpods/create").then().statusCode(422).body("details[0].field", equalTo("ip"));
+    admin()
+        .body(createBody("pod-b", net + ".93"))
+        .post("/internal/cloudpods/create")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", equalTo("ip"));
   }
 
   @Test
   void create_unknownTenant_answers422NamingTenantId() {
     Map<String, Object> body = createBody("pod-a", net + ".94");
     body.put("tenantId", "NO-SUCH-TENANT-" + vmid);
-    admin().body(body).post("/internal/cloudpods/create").then().statusCode(422).body("details[0].field", equalTo("tenantId"));
+    admin()
+        .body(body)
+        .post("/internal/cloudpods/create")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", equalTo("tenantId"));
   }
 
   @Test
   void create_unknownField_answers422() {
     Map<String, Object> body = createBody("pod-a", net + ".95");
     body.put("rootPassword", "x");
-    admin().body(body).post("/internal/cloudpods/create").then().statusCode(422).body("details[0].field", equalTo("rootPassword"));
+    admin()
+        .body(body)
+        .post("/internal/cloudpods/create")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", equalTo("rootPassword"));
   }
 
   @Test
   void destroy_seedBody_answers202AndMarksThePodDeleting() {
-    admin().body(createBody("pod-x", net + ".96")).post("/internal/cloudpods/create").then().statusCode(202);
-    admin().body(Map.of("tenantId", tenantId, "vmid", vmid)).post("/internal/cloudpods/destroy").then()
+    admin()
+        .body(createBody("pod-x", net + ".96"))
+        .post("/internal/cloudpods/create")
+        .then()
+        .statusCode(202);
+    admin()
+        .body(Map.of("tenantId", tenantId, "vmid", vmid))
+        .post("/internal/cloudpods/destroy")
+        .then()
         .statusCode(202)
         .body("metadata.name", equalTo("pod-x"))
         .body("metadata.deletionTimestamp", notNullValue())
         .body("status.phase", equalTo("Deleting"));
-    admin().get("/api/v1/tenants/" + tenant + "/cloudpods/pod-x").then().body("status.phase", equalTo("Deleting"));
+    admin()
+        .get("/api/v1/tenants/" + tenant + "/cloudpods/pod-x")
+        .then()
+        .body("status.phase", equalTo("Deleting"));
   }
 
   @Test
   void destroy_unknownVmid_answers404() {
-    admin().body(Map.of("tenantId", tenantId, "vmid", vmid)).post("/internal/cloudpods/destroy").then().statusCode(404);
+    admin()
+        .body(Map.of("tenantId", tenantId, "vmid", vmid))
+        .post("/internal/cloudpods/destroy")
+        .then()
+        .statusCode(404);
   }
 }

@@ -31,10 +31,15 @@ class ServeOptionsTest {
 
   @Test
   void parse_badInput_namesTheFlag() {
-    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--embeded"))).hasMessageContaining("'--embeded'");
-    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--port", "http"))).hasMessageContaining("--port").hasMessageContaining("'http'");
-    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--port", "70000"))).hasMessageContaining("0-65535");
-    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--sim-port"))).hasMessageContaining("--sim-port needs a value");
+    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--embeded")))
+        .hasMessageContaining("'--embeded'");
+    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--port", "http")))
+        .hasMessageContaining("--port")
+        .hasMessageContaining("'http'");
+    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--port", "70000")))
+        .hasMessageContaining("0-65535");
+    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--sim-port")))
+        .hasMessageContaining("--sim-port needs a value");
   }
 
   @Test
@@ -44,10 +49,14 @@ class ServeOptionsTest {
 
   @Test
   void explain_databaseFailure_namesPostgresAndTheSettingToCheck() {
-    System.setProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://db.example:5432/cloudpods");
+    System.setProperty(
+        "quarkus.datasource.jdbc.url", "jdbc:postgresql://db.example:5432/cloudpods");
     try {
       RuntimeException failure =
-          new RuntimeException("Failed to start quarkus", new IllegalStateException("Unable to obtain connection", new SQLException("Connection refused")));
+          new RuntimeException(
+              "Failed to start quarkus",
+              new IllegalStateException(
+                  "Unable to obtain connection", new SQLException("Connection refused")));
 
       String line = CloudPodsMain.explain(failure);
 
@@ -64,8 +73,13 @@ class ServeOptionsTest {
   void explain_otherFailure_joinsTheDistinctMessages() {
     String line =
         CloudPodsMain.explain(
-            new RuntimeException("Failed to start", new IllegalStateException("cannot reach Proxmox VE at https://pve:8006/api2/json: timeout")));
+            new RuntimeException(
+                "Failed to start",
+                new IllegalStateException(
+                    "cannot reach Proxmox VE at https://pve:8006/api2/json: timeout")));
 
-    assertThat(line).isEqualTo("Failed to start: cannot reach Proxmox VE at https://pve:8006/api2/json: timeout");
+    assertThat(line)
+        .isEqualTo(
+            "Failed to start: cannot reach Proxmox VE at https://pve:8006/api2/json: timeout");
   }
 }

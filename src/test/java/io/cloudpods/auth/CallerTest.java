@@ -49,7 +49,8 @@ class CallerTest {
     }
   }
 
-  record Config(boolean enabled, Optional<String> bootstrapToken, String bootstrapTokenName) implements AuthConfig {}
+  record Config(boolean enabled, Optional<String> bootstrapToken, String bootstrapTokenName)
+      implements AuthConfig {}
 
   @Test
   void authenticator_whenDisabled_treatsEveryRequestAsAdmin() {
@@ -67,6 +68,7 @@ class CallerTest {
 
   @Test
   void sha256_isHexOfTheToken() {
-    assertThat(TokenStore.sha256("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(TokenStore.sha256("abc"))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
 }

@@ -29,11 +29,15 @@ class BenchSmokeIT {
   private JsonNode bench(String... args) throws Exception {
     Path out = work.resolve(args[0] + ".json");
     Path err = work.resolve(args[0] + ".err");
-    List<String> cmd = new ArrayList<>(List.of(PROJECT.resolve("bin/cloudpods").toString(), "bench"));
+    List<String> cmd =
+        new ArrayList<>(List.of(PROJECT.resolve("bin/cloudpods").toString(), "bench"));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--out", out.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
-        .redirectOutput(work.resolve(args[0] + ".stdout").toFile()).redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(work.toFile())
+            .redirectOutput(work.resolve(args[0] + ".stdout").toFile())
+            .redirectError(err.toFile());
     pb.environment().put("CLOUDPODS_SKIP_BUILD", "1");
     Process p = pb.start();
     boolean done = p.waitFor(4, TimeUnit.MINUTES);
@@ -41,7 +45,9 @@ class BenchSmokeIT {
       p.destroyForcibly();
     }
     assertThat(done).as("bench %s finished", args[0]).isTrue();
-    assertThat(p.exitValue()).as("bench %s exit status; stderr:\n%s", args[0], Files.readString(err)).isZero();
+    assertThat(p.exitValue())
+        .as("bench %s exit status; stderr:\n%s", args[0], Files.readString(err))
+        .isZero();
     JsonNode stdout = JSON.readTree(Files.readString(work.resolve(args[0] + ".stdout")));
     JsonNode file = JSON.readTree(Files.readString(out));
     assertThat(file).as("--out holds the same document as stdout").isEqualTo(stdout);
@@ -50,13 +56,22 @@ class BenchSmokeIT {
     assertThat(stdout.path("machine").path("java").asText()).isNotBlank();
     assertThat(stdout.path("simulator").path("timeScale").asDouble()).isPositive();
     assertThat(stdout.path("simulator").path("modelDurations").has("fullClonePerGiB")).isTrue();
-    assertThat(stdout.path("parameters").path("controller").path("environment")
-        .path("CLOUDPODS_RECONCILE_ADDRESS_PROBE").asText()).isEqualTo("false");
+    assertThat(
+            stdout
+                .path("parameters")
+                .path("controller")
+                .path("environment")
+                .path("CLOUDPODS_RECONCILE_ADDRESS_PROBE")
+                .asText())
+        .isEqualTo("false");
     assertThat(stdout.path("goals").isArray()).isTrue();
-    assertThat(stdout.path("goals")).isNotEmpty().allSatisfy(g -> {
-      assertThat(g.has("goal")).isTrue();
-      assertThat(g.path("met").isBoolean()).isTrue();
-    });
+    assertThat(stdout.path("goals"))
+        .isNotEmpty()
+        .allSatisfy(
+            g -> {
+              assertThat(g.has("goal")).isTrue();
+              assertThat(g.path("met").isBoolean()).isTrue();
+            });
     return stdout;
   }
 
@@ -69,7 +84,8 @@ class BenchSmokeIT {
     assertThat(f.path("elapsedPolledMs").asDouble()).isPositive();
     assertThat(f.path("lowerBound").path("boundMs").asDouble()).isPositive();
     assertThat(f.path("ratioElapsedToBound").asDouble()).isPositive();
-    assertThat(f.path("proxmoxRequestsByRoute").has("POST /nodes/{node}/lxc/{vmid}/clone")).isTrue();
+    assertThat(f.path("proxmoxRequestsByRoute").has("POST /nodes/{node}/lxc/{vmid}/clone"))
+        .isTrue();
   }
 
   @Test
@@ -101,14 +117,26 @@ class BenchSmokeIT {
 
   @Test
   void api() throws Exception {
-    JsonNode d = bench("api", "--objects", "50", "--status-pods", "100", "--status-samples", "10", "--cli-runs", "1");
-    assertThat(d.path("figures").path("applyWithFullTable").path("podsInDatabaseBefore").asInt()).isEqualTo(100);
+    JsonNode d =
+        bench(
+            "api",
+            "--objects",
+            "50",
+            "--status-pods",
+            "100",
+            "--status-samples",
+            "10",
+            "--cli-runs",
+            "1");
+    assertThat(d.path("figures").path("applyWithFullTable").path("podsInDatabaseBefore").asInt())
+        .isEqualTo(100);
     assertThat(d.path("parameters").path("objects").asInt()).isEqualTo(50);
     JsonNode f = d.path("figures");
     assertThat(f.path("apply").path("itemsCreated").asInt()).isEqualTo(50);
     assertThat(f.path("status").path("totalPodsReported").asInt()).isEqualTo(100);
     assertThat(f.path("status").path("latency").path("n").asInt()).isEqualTo(10);
-    assertThat(f.path("cli").path("getCloudPodsAllTenants").path("outputLines").asInt()).isEqualTo(101);
+    assertThat(f.path("cli").path("getCloudPodsAllTenants").path("outputLines").asInt())
+        .isEqualTo(101);
     assertThat(f.path("cli").path("getTenants").path("wall").has("p50Ms")).isTrue();
   }
 }

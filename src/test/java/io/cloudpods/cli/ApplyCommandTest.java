@@ -13,7 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ApplyCommandTest {
-  static final String POOL = """
+  static final String POOL =
+      """
       apiVersion: cloudpods.io/v1alpha1
       kind: IpPool
       metadata:
@@ -21,7 +22,8 @@ class ApplyCommandTest {
       spec:
         cidr: 10.1.10.0/24
       """;
-  static final String PODS = """
+  static final String PODS =
+      """
       # two pods
       apiVersion: cloudpods.io/v1alpha1
       kind: CloudPod
@@ -58,14 +60,24 @@ class ApplyCommandTest {
   }
 
   static String item(String kind, String tenant, String name, String result) {
-    return "{\"kind\":\"" + kind + "\",\"tenant\":" + (tenant == null ? "null" : "\"" + tenant + "\"") + ",\"name\":\"" + name
-        + "\",\"result\":\"" + result + "\",\"object\":{\"metadata\":{\"name\":\"" + name + "\"}}}";
+    return "{\"kind\":\""
+        + kind
+        + "\",\"tenant\":"
+        + (tenant == null ? "null" : "\"" + tenant + "\"")
+        + ",\"name\":\""
+        + name
+        + "\",\"result\":\""
+        + result
+        + "\",\"object\":{\"metadata\":{\"name\":\""
+        + name
+        + "\"}}}";
   }
 
   static List<JsonNode> documents(String yaml) throws Exception {
     List<JsonNode> docs = new ArrayList<>();
     YAMLMapper m = new YAMLMapper();
-    try (MappingIterator<JsonNode> it = m.readValues(m.getFactory().createParser(yaml), JsonNode.class)) {
+    try (MappingIterator<JsonNode> it =
+        m.readValues(m.getFactory().createParser(yaml), JsonNode.class)) {
       while (it.hasNextValue()) {
         docs.add(it.nextValue());
       }
@@ -76,7 +88,10 @@ class ApplyCommandTest {
   @Test
   void apply_file_postsOneYamlBatchAndPrintsKubectlLines() throws Exception {
     cli.write("pods.yaml", PODS);
-    cli.enqueue(applied(item("CloudPod", "tenant-123", "web-1", "created"), item("CloudPod", "tenant-123", "web-2", "unchanged")));
+    cli.enqueue(
+        applied(
+            item("CloudPod", "tenant-123", "web-1", "created"),
+            item("CloudPod", "tenant-123", "web-2", "unchanged")));
 
     assertThat(cli.run("apply", "-f", "pods.yaml")).isZero();
 
@@ -89,14 +104,16 @@ class ApplyCommandTest {
     assertThat(sent).hasSize(2);
     assertThat(sent.get(0).path("metadata").path("name").asText()).isEqualTo("web-1");
     assertThat(sent.get(1).path("spec").path("cores").asInt()).isEqualTo(2);
-    assertThat(cli.out).isEqualTo("cloudpod.cloudpods.io/web-1 created\ncloudpod.cloudpods.io/web-2 unchanged\n");
+    assertThat(cli.out)
+        .isEqualTo("cloudpod.cloudpods.io/web-1 created\ncloudpod.cloudpods.io/web-2 unchanged\n");
     assertThat(cli.server.getRequestCount()).isEqualTo(1);
   }
 
   @Test
   void apply_dryRun_addsTheQueryAndSaysSo() throws Exception {
     cli.write("pool.yaml", POOL);
-    cli.enqueue("{\"dryRun\":true,\"items\":[" + item("IpPool", null, "default", "configured") + "]}");
+    cli.enqueue(
+        "{\"dryRun\":true,\"items\":[" + item("IpPool", null, "default", "configured") + "]}");
 
     assertThat(cli.run("apply", "-f", "pool.yaml", "--dry-run")).isZero();
 
@@ -108,13 +125,18 @@ class ApplyCommandTest {
   void apply_directory_sendsItsManifestFilesInNameOrder() throws Exception {
     cli.write("m/20-pods.yml", PODS);
     cli.write("m/10-pool.yaml", POOL);
-    cli.write("m/30-tenant.json", "{\"apiVersion\":\"cloudpods.io/v1alpha1\",\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t\"},\"spec\":{}}");
+    cli.write(
+        "m/30-tenant.json",
+        "{\"apiVersion\":\"cloudpods.io/v1alpha1\",\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t\"},\"spec\":{}}");
     cli.write("m/README.md", "not a manifest: {{{");
     cli.enqueue(applied());
 
     assertThat(cli.run("apply", "-f", "m")).isZero();
 
-    List<String> names = documents(cli.take().getBody().readUtf8()).stream().map(d -> d.path("metadata").path("name").asText()).toList();
+    List<String> names =
+        documents(cli.take().getBody().readUtf8()).stream()
+            .map(d -> d.path("metadata").path("name").asText())
+            .toList();
     assertThat(names).containsExactly("default", "web-1", "web-2", "t");
   }
 
@@ -125,7 +147,8 @@ class ApplyCommandTest {
 
     assertThat(cli.run("apply", "-f", "-")).isZero();
 
-    assertThat(documents(cli.take().getBody().readUtf8()).get(0).path("spec").path("cidr").asText()).isEqualTo("10.1.10.0/24");
+    assertThat(documents(cli.take().getBody().readUtf8()).get(0).path("spec").path("cidr").asText())
+        .isEqualTo("10.1.10.0/24");
     assertThat(cli.out).isEqualTo("ippool.cloudpods.io/default created\n");
   }
 
@@ -147,7 +170,9 @@ class ApplyCommandTest {
 
     assertThat(cli.run("apply", "-f", "dup.yaml")).isEqualTo(1);
 
-    assertThat(cli.err).startsWith("error: malformed manifest dup.yaml at line 4").contains("Duplicate field 'name'");
+    assertThat(cli.err)
+        .startsWith("error: malformed manifest dup.yaml at line 4")
+        .contains("Duplicate field 'name'");
     assertThat(cli.server.getRequestCount()).isZero();
   }
 
@@ -164,7 +189,9 @@ class ApplyCommandTest {
 
     assertThat(cli.run("apply", "-f", "x.yaml")).isEqualTo(1);
 
-    assertThat(cli.err).isEqualTo("error: x.yaml (document 2): unknown kind 'Widget' (known: Tenant, IpPool, CloudPod, PodSet)\n");
+    assertThat(cli.err)
+        .isEqualTo(
+            "error: x.yaml (document 2): unknown kind 'Widget' (known: Tenant, IpPool, CloudPod, PodSet)\n");
     assertThat(cli.server.getRequestCount()).isZero();
   }
 
@@ -175,7 +202,13 @@ class ApplyCommandTest {
 
     assertThat(cli.run("apply", "-f", "p.yaml", "-n", "acme")).isZero();
 
-    assertThat(documents(cli.take().getBody().readUtf8()).get(0).path("metadata").path("tenant").asText()).isEqualTo("acme");
+    assertThat(
+            documents(cli.take().getBody().readUtf8())
+                .get(0)
+                .path("metadata")
+                .path("tenant")
+                .asText())
+        .isEqualTo("acme");
   }
 
   @Test
@@ -184,7 +217,8 @@ class ApplyCommandTest {
 
     assertThat(cli.run("apply", "-f", "p.yaml")).isEqualTo(1);
 
-    assertThat(cli.err).isEqualTo("error: p.yaml: metadata.tenant is missing (required for CloudPod)\n");
+    assertThat(cli.err)
+        .isEqualTo("error: p.yaml: metadata.tenant is missing (required for CloudPod)\n");
   }
 
   @Test
@@ -193,12 +227,17 @@ class ApplyCommandTest {
     cli.server.enqueue(
         CliHarness.json(
             422,
-            Fixtures.error(422, "Invalid", "items[1].spec.cores: must be at most 64",
+            Fixtures.error(
+                422,
+                "Invalid",
+                "items[1].spec.cores: must be at most 64",
                 "[{\"field\":\"items[1].spec.cores\",\"message\":\"must be at most 64\"}]")));
 
     assertThat(cli.run("apply", "-f", "pods.yaml")).isEqualTo(1);
 
-    assertThat(cli.err).isEqualTo("error: pods.yaml (document 2): cloudpod/web-2 spec.cores: must be at most 64\n");
+    assertThat(cli.err)
+        .isEqualTo(
+            "error: pods.yaml (document 2): cloudpod/web-2 spec.cores: must be at most 64\n");
     assertThat(cli.out).isEmpty();
   }
 
@@ -208,7 +247,10 @@ class ApplyCommandTest {
     cli.server.enqueue(
         CliHarness.json(
             422,
-            Fixtures.error(422, "Invalid", "2 invalid fields, first items[0].spec.cores: must be at least 1",
+            Fixtures.error(
+                422,
+                "Invalid",
+                "2 invalid fields, first items[0].spec.cores: must be at least 1",
                 "[{\"field\":\"items[0].spec.cores\",\"message\":\"must be at least 1\"},"
                     + "{\"field\":\"items[1].spec.memoryMb\",\"message\":\"must be at least 128\"}]")));
 
@@ -232,12 +274,15 @@ class ApplyCommandTest {
   void apply_wait_pollsUntilEveryObjectIsReady() throws Exception {
     cli.write("pool.yaml", POOL);
     cli.enqueue(applied(item("IpPool", null, "default", "created")));
-    cli.enqueue("{\"kind\":\"IpPool\",\"metadata\":{\"name\":\"default\",\"generation\":1},\"spec\":{},\"status\":{\"free\":3}}");
+    cli.enqueue(
+        "{\"kind\":\"IpPool\",\"metadata\":{\"name\":\"default\",\"generation\":1},\"spec\":{},\"status\":{\"free\":3}}");
 
     assertThat(cli.run("apply", "-f", "pool.yaml", "--wait", "--timeout=5s")).isZero();
 
     cli.take();
     assertThat(cli.take().getPath()).isEqualTo("/api/v1/ippools/default");
-    assertThat(cli.out).isEqualTo("ippool.cloudpods.io/default created\nippool.cloudpods.io/default condition met\n");
+    assertThat(cli.out)
+        .isEqualTo(
+            "ippool.cloudpods.io/default created\nippool.cloudpods.io/default condition met\n");
   }
 }

@@ -67,7 +67,10 @@ final class CliHarness implements AutoCloseable {
   }
 
   static MockResponse json(int code, String body) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 
   static MockResponse json(String body) {

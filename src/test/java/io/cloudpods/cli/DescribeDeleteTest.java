@@ -25,21 +25,35 @@ class DescribeDeleteTest {
   void describe_showsSpecStatusConditionsAndOnlyThatObjectsEvents() throws Exception {
     cli.enqueue(pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 600));
     cli.enqueue(
-        "[" + EventsCommandTest.event(1, "Scheduled", "web-1", "placed on pve1") + ","
-            + EventsCommandTest.event(2, "Scheduled", "web-2", "placed on pve2") + "]");
+        "["
+            + EventsCommandTest.event(1, "Scheduled", "web-1", "placed on pve1")
+            + ","
+            + EventsCommandTest.event(2, "Scheduled", "web-2", "placed on pve2")
+            + "]");
 
     assertThat(cli.run("describe", "cloudpod", "web-1", "--tenant", "t")).isZero();
 
     assertThat(cli.take().getPath()).isEqualTo("/api/v1/tenants/t/cloudpods/web-1");
     assertThat(cli.take().getPath()).isEqualTo("/api/v1/events?limit=500&tenant=t");
     assertThat(cli.out)
-        .contains("Name:             web-1\n", "Kind:             CloudPod\n", "Tenant:           t\n", "Labels:           app=web\n")
+        .contains(
+            "Name:             web-1\n",
+            "Kind:             CloudPod\n",
+            "Tenant:           t\n",
+            "Labels:           app=web\n")
         .contains("Generation:       1 (observed 1)\n")
         .contains("Spec:\n  cores: 2\n  memoryMb: 2048\n")
         .contains("Status:\n  phase: Provisioning\n  vmid: 9101\n  node: pve1\n")
         .contains("placed on pve1")
         .doesNotContain("placed on pve2");
-    assertThat(cli.out.lines().filter(l -> l.matches("\\s+Ready\\s+False\\s+Creating\\s+10m\\s+cloning template 9000"))).hasSize(1);
+    assertThat(
+            cli.out
+                .lines()
+                .filter(
+                    l ->
+                        l.matches(
+                            "\\s+Ready\\s+False\\s+Creating\\s+10m\\s+cloning template 9000")))
+        .hasSize(1);
   }
 
   @Test
@@ -81,7 +95,8 @@ class DescribeDeleteTest {
 
   @Test
   void delete_missingObject_reportsAndContinues_exitOne() throws Exception {
-    cli.server.enqueue(CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/a not found", "[]")));
+    cli.server.enqueue(
+        CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/a not found", "[]")));
     cli.enqueue("{}");
 
     assertThat(cli.run("delete", "cp", "a", "b", "-n", "t")).isEqualTo(1);
@@ -92,7 +107,8 @@ class DescribeDeleteTest {
 
   @Test
   void delete_missingObject_ignoredOnRequest() {
-    cli.server.enqueue(CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/a not found", "[]")));
+    cli.server.enqueue(
+        CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/a not found", "[]")));
 
     assertThat(cli.run("delete", "cp", "a", "-n", "t", "--ignore-not-found")).isZero();
 
@@ -102,7 +118,13 @@ class DescribeDeleteTest {
   @Test
   void delete_conflictFromServer_passesReasonThrough() {
     cli.server.enqueue(
-        CliHarness.json(409, Fixtures.error(409, "Conflict", "tenant t still owns 3 CloudPods", "[{\"field\":\"metadata.name\",\"message\":\"in use\"}]")));
+        CliHarness.json(
+            409,
+            Fixtures.error(
+                409,
+                "Conflict",
+                "tenant t still owns 3 CloudPods",
+                "[{\"field\":\"metadata.name\",\"message\":\"in use\"}]")));
 
     assertThat(cli.run("delete", "tenant", "t")).isEqualTo(1);
 

@@ -12,7 +12,9 @@ class DiffCommandTest {
   @BeforeEach
   void setUp() throws Exception {
     cli = new CliHarness();
-    cli.write("pod.yaml", "kind: CloudPod\nmetadata:\n  name: web-1\n  tenant: t\n  labels: {app: api}\nspec:\n  cores: 4\n");
+    cli.write(
+        "pod.yaml",
+        "kind: CloudPod\nmetadata:\n  name: web-1\n  tenant: t\n  labels: {app: api}\nspec:\n  cores: 4\n");
   }
 
   @AfterEach
@@ -21,7 +23,11 @@ class DiffCommandTest {
   }
 
   private static String dryRun(String result, String object) {
-    return "{\"dryRun\":true,\"items\":[{\"kind\":\"CloudPod\",\"tenant\":\"t\",\"name\":\"web-1\",\"result\":\"" + result + "\",\"object\":" + object + "}]}";
+    return "{\"dryRun\":true,\"items\":[{\"kind\":\"CloudPod\",\"tenant\":\"t\",\"name\":\"web-1\",\"result\":\""
+        + result
+        + "\",\"object\":"
+        + object
+        + "}]}";
   }
 
   private static final String WANTED =
@@ -72,17 +78,21 @@ class DiffCommandTest {
     assertThat(cli.run("diff", "-f", "pod.yaml")).isEqualTo(1);
 
     assertThat(cli.out)
-        .startsWith("cloudpod.cloudpods.io/web-1 new\n--- /dev/null\n+++ cloudpod.cloudpods.io/web-1 (pod.yaml)\n")
+        .startsWith(
+            "cloudpod.cloudpods.io/web-1 new\n--- /dev/null\n+++ cloudpod.cloudpods.io/web-1 (pod.yaml)\n")
         .contains("+spec.cores: 4\n", "+spec.powerState: Running\n", "+metadata.labels.app: api\n");
     assertThat(cli.server.getRequestCount()).isEqualTo(1);
   }
 
   @Test
   void diff_serverRefusesTheManifest_exitsOneWithItsMessage() {
-    cli.server.enqueue(CliHarness.json(422, Fixtures.error(422, "Invalid", "items[0].spec.cores: must be at most 64", "[]")));
+    cli.server.enqueue(
+        CliHarness.json(
+            422, Fixtures.error(422, "Invalid", "items[0].spec.cores: must be at most 64", "[]")));
 
     assertThat(cli.run("diff", "-f", "pod.yaml")).isEqualTo(1);
 
-    assertThat(cli.err).isEqualTo("error: pod.yaml: cloudpod/web-1 spec.cores: must be at most 64\n");
+    assertThat(cli.err)
+        .isEqualTo("error: pod.yaml: cloudpod/web-1 spec.cores: must be at most 64\n");
   }
 }

@@ -24,20 +24,36 @@ class EventsCommandTest {
   }
 
   static String event(long id, String reason, String name, String message) {
-    return "{\"id\":" + id + ",\"ts\":\"" + Fixtures.ago(90) + "\",\"level\":\"info\",\"reason\":\"" + reason
-        + "\",\"message\":\"" + message + "\",\"kind\":\"CloudPod\",\"tenant\":\"t\",\"name\":\"" + name + "\",\"vmid\":9101}";
+    return "{\"id\":"
+        + id
+        + ",\"ts\":\""
+        + Fixtures.ago(90)
+        + "\",\"level\":\"info\",\"reason\":\""
+        + reason
+        + "\",\"message\":\""
+        + message
+        + "\",\"kind\":\"CloudPod\",\"tenant\":\"t\",\"name\":\""
+        + name
+        + "\",\"vmid\":9101}";
   }
 
   @Test
   void events_list_printsATableOldestFirst() throws Exception {
-    cli.enqueue("[" + event(1, "Created", "web-1", "container created") + "," + event(2, "Started", "web-1", "container started") + "]");
+    cli.enqueue(
+        "["
+            + event(1, "Created", "web-1", "container created")
+            + ","
+            + event(2, "Started", "web-1", "container started")
+            + "]");
 
     assertThat(cli.run("events", "-n", "t")).isZero();
 
     assertThat(cli.take().getPath()).isEqualTo("/api/v1/events?limit=100&tenant=t");
     List<String> lines = cli.out.lines().toList();
-    assertThat(lines.get(0).split("\\s+")).containsExactly("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "MESSAGE");
-    assertThat(lines.get(1)).matches("1m\\s+t\\s+info\\s+Created\\s+cloudpod/web-1\\s+container created");
+    assertThat(lines.get(0).split("\\s+"))
+        .containsExactly("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "MESSAGE");
+    assertThat(lines.get(1))
+        .matches("1m\\s+t\\s+info\\s+Created\\s+cloudpod/web-1\\s+container created");
     assertThat(lines.get(2)).contains("Started", "container started");
   }
 
@@ -49,8 +65,12 @@ class EventsCommandTest {
             .setHeader("Content-Type", "text/event-stream")
             .setBody(
                 ": watching events\n\n"
-                    + "id: 8\nevent: event\ndata: " + event(8, "Started", "web-1", "container started") + "\n\n"
-                    + "id: 9\nevent: event\ndata: " + event(9, "Drift", "web-2", "cores changed by hand") + "\n\n"));
+                    + "id: 8\nevent: event\ndata: "
+                    + event(8, "Started", "web-1", "container started")
+                    + "\n\n"
+                    + "id: 9\nevent: event\ndata: "
+                    + event(9, "Drift", "web-2", "cores changed by hand")
+                    + "\n\n"));
 
     int code = cli.run("events", "--watch", "--tenant=t");
 
@@ -63,13 +83,16 @@ class EventsCommandTest {
     assertThat(lines.get(3)).contains("Drift", "cloudpod/web-2", "cores changed by hand");
     // the server never ends a watch on its own: an ended stream is reported
     assertThat(code).isEqualTo(1);
-    assertThat(cli.err).isEqualTo("error: the event stream from " + cli.baseUrl() + " ended (the server closed it)\n");
+    assertThat(cli.err)
+        .isEqualTo(
+            "error: the event stream from " + cli.baseUrl() + " ended (the server closed it)\n");
   }
 
   @Test
   void events_watchJson_printsOneCompactObjectPerLine() throws Exception {
     cli.enqueue("[]");
-    cli.server.enqueue(new MockResponse().setBody("data: " + event(3, "Created", "a", "m") + "\n\n"));
+    cli.server.enqueue(
+        new MockResponse().setBody("data: " + event(3, "Created", "a", "m") + "\n\n"));
 
     cli.run("events", "-w", "-o", "json");
 
@@ -80,7 +103,10 @@ class EventsCommandTest {
 
   @Test
   void readStream_joinsDataLinesAndSkipsCommentsAndOtherFields() throws Exception {
-    Buffer b = new Buffer().writeUtf8(": hello\n\nid: 1\nevent: event\ndata: {\"a\":\ndata: 1}\nretry: 10\n\ndata:x\n\n\n");
+    Buffer b =
+        new Buffer()
+            .writeUtf8(
+                ": hello\n\nid: 1\nevent: event\ndata: {\"a\":\ndata: 1}\nretry: 10\n\ndata:x\n\n\n");
     List<String> got = new ArrayList<>();
 
     Events.readStream(b, got::add);

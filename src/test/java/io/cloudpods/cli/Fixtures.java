@@ -10,7 +10,15 @@ final class Fixtures {
     return Instant.now().minusSeconds(seconds).toString();
   }
 
-  static String pod(String tenant, String name, String phase, String ready, Integer vmid, String node, String ip, long ageSeconds) {
+  static String pod(
+      String tenant,
+      String name,
+      String phase,
+      String ready,
+      Integer vmid,
+      String node,
+      String ip,
+      long ageSeconds) {
     return """
         {"apiVersion":"cloudpods.io/v1alpha1","kind":"CloudPod",
          "metadata":{"name":"%s","tenant":"%s","uid":"u-%s","generation":1,"resourceVersion":"3","creationTimestamp":"%s","labels":{"app":"web"}},
@@ -19,7 +27,11 @@ final class Fixtures {
            "conditions":[{"type":"Ready","status":"%s","reason":"%s","message":"%s","lastTransitionTime":"%s","observedGeneration":1}]}}
         """
         .formatted(
-            name, tenant, name, ago(ageSeconds), phase,
+            name,
+            tenant,
+            name,
+            ago(ageSeconds),
+            phase,
             vmid == null ? "null" : vmid.toString(),
             node == null ? "null" : "\"" + node + "\"",
             ip == null ? "null" : "\"" + ip + "\"",
@@ -30,10 +42,22 @@ final class Fixtures {
   }
 
   static String list(String kind, String... items) {
-    return "{\"apiVersion\":\"cloudpods.io/v1alpha1\",\"kind\":\"" + kind + "List\",\"items\":[" + String.join(",", items) + "]}";
+    return "{\"apiVersion\":\"cloudpods.io/v1alpha1\",\"kind\":\""
+        + kind
+        + "List\",\"items\":["
+        + String.join(",", items)
+        + "]}";
   }
 
   static String error(int code, String reason, String message, String detailsJson) {
-    return "{\"code\":" + code + ",\"reason\":\"" + reason + "\",\"message\":\"" + message + "\",\"details\":" + detailsJson + "}";
+    return "{\"code\":"
+        + code
+        + ",\"reason\":\""
+        + reason
+        + "\",\"message\":\""
+        + message
+        + "\",\"details\":"
+        + detailsJson
+        + "}";
   }
 }

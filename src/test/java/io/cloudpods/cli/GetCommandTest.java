@@ -43,9 +43,14 @@ class GetCommandTest {
     assertThat(r.getPath()).isEqualTo("/api/v1/cloudpods");
     assertThat(r.getHeader("Authorization")).isEqualTo("Bearer test-token");
     String[] lines = cli.out.split("\n");
-    assertThat(lines[0].split("\\s+")).containsExactly("NAME", "TENANT", "PHASE", "READY", "VMID", "NODE", "IP", "AGE");
-    assertThat(lines[1].split("\\s+")).containsExactly("web-1", "tenant-123", "Running", "True", "9101", "pve1", "10.1.10.91", "5m");
-    assertThat(lines[2].split("\\s+")).containsExactly("db-1", "tenant-7", "Pending", "False", "<none>", "<none>", "<none>", "2m");
+    assertThat(lines[0].split("\\s+"))
+        .containsExactly("NAME", "TENANT", "PHASE", "READY", "VMID", "NODE", "IP", "AGE");
+    assertThat(lines[1].split("\\s+"))
+        .containsExactly(
+            "web-1", "tenant-123", "Running", "True", "9101", "pve1", "10.1.10.91", "5m");
+    assertThat(lines[2].split("\\s+"))
+        .containsExactly(
+            "db-1", "tenant-7", "Pending", "False", "<none>", "<none>", "<none>", "2m");
     assertThat(lines).hasSize(3);
     // columns line up: every row starts its IP column where the header does
     assertThat(lines[1].indexOf("10.1.10.91")).isEqualTo(lines[0].indexOf("IP"));
@@ -75,15 +80,44 @@ class GetCommandTest {
 
   @Test
   void get_wide_addsSizePowerTemplateAndReason() throws Exception {
-    cli.enqueue(list("CloudPod", pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 610)));
+    cli.enqueue(
+        list("CloudPod", pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 610)));
 
     assertThat(cli.run("get", "pods", "-o", "wide")).isZero();
 
     String[] lines = cli.out.split("\n");
     assertThat(lines[0].split("\\s+"))
-        .containsExactly("NAME", "TENANT", "PHASE", "READY", "VMID", "NODE", "IP", "AGE", "CORES", "MEMORY", "DISK", "POWER", "TEMPLATE", "REASON");
+        .containsExactly(
+            "NAME",
+            "TENANT",
+            "PHASE",
+            "READY",
+            "VMID",
+            "NODE",
+            "IP",
+            "AGE",
+            "CORES",
+            "MEMORY",
+            "DISK",
+            "POWER",
+            "TEMPLATE",
+            "REASON");
     assertThat(lines[1].split("\\s+"))
-        .containsExactly("web-1", "t", "Provisioning", "False", "9101", "pve1", "<none>", "10m", "2", "2048Mi", "8Gi", "Running", "9000", "Creating");
+        .containsExactly(
+            "web-1",
+            "t",
+            "Provisioning",
+            "False",
+            "9101",
+            "pve1",
+            "<none>",
+            "10m",
+            "2",
+            "2048Mi",
+            "8Gi",
+            "Running",
+            "9000",
+            "Creating");
   }
 
   @Test
@@ -100,7 +134,10 @@ class GetCommandTest {
 
   @Test
   void get_list_yaml_printsTheServerListShape() throws Exception {
-    String body = list("Tenant", "{\"apiVersion\":\"cloudpods.io/v1alpha1\",\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t1\",\"labels\":{\"plan\":\"007\"}},\"spec\":{\"displayName\":\"yes\"}}");
+    String body =
+        list(
+            "Tenant",
+            "{\"apiVersion\":\"cloudpods.io/v1alpha1\",\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t1\",\"labels\":{\"plan\":\"007\"}},\"spec\":{\"displayName\":\"yes\"}}");
     cli.enqueue(body);
 
     assertThat(cli.run("get", "tenants", "-oyaml")).isZero();
@@ -112,7 +149,11 @@ class GetCommandTest {
 
   @Test
   void get_name_printsKindSlashName() throws Exception {
-    cli.enqueue(list("CloudPod", pod("t", "a", "Running", "True", 1, "n", "1.2.3.4", 1), pod("t", "b", "Running", "True", 2, "n", "1.2.3.5", 1)));
+    cli.enqueue(
+        list(
+            "CloudPod",
+            pod("t", "a", "Running", "True", 1, "n", "1.2.3.4", 1),
+            pod("t", "b", "Running", "True", 2, "n", "1.2.3.5", 1)));
 
     assertThat(cli.run("get", "cloudpods", "-o", "name")).isZero();
 
@@ -124,7 +165,9 @@ class GetCommandTest {
     cli.enqueue(
         list(
             "Tenant",
-            "{\"metadata\":{\"name\":\"tenant-123\",\"creationTimestamp\":\"" + Fixtures.ago(3 * 3600) + "\"},"
+            "{\"metadata\":{\"name\":\"tenant-123\",\"creationTimestamp\":\""
+                + Fixtures.ago(3 * 3600)
+                + "\"},"
                 + "\"spec\":{\"quota\":{\"maxPods\":10,\"maxCores\":20,\"maxMemoryMb\":20480}},"
                 + "\"status\":{\"usage\":{\"pods\":3,\"cores\":4,\"memoryMb\":4096,\"diskGb\":24},\"quota\":{\"maxPods\":10,\"maxCores\":20,\"maxMemoryMb\":20480}}}"));
 
@@ -133,7 +176,8 @@ class GetCommandTest {
     assertThat(cli.take().getPath()).isEqualTo("/api/v1/tenants");
     String[] lines = cli.out.split("\n");
     assertThat(lines[0].split("\\s+")).containsExactly("NAME", "PODS", "CORES", "MEMORY", "AGE");
-    assertThat(lines[1].split("\\s+")).containsExactly("tenant-123", "3/10", "4/20", "4096/20480Mi", "3h");
+    assertThat(lines[1].split("\\s+"))
+        .containsExactly("tenant-123", "3/10", "4/20", "4096/20480Mi", "3h");
   }
 
   @Test
@@ -141,7 +185,9 @@ class GetCommandTest {
     cli.enqueue(
         list(
             "IpPool",
-            "{\"metadata\":{\"name\":\"default\",\"creationTimestamp\":\"" + Fixtures.ago(4 * 86400) + "\"},"
+            "{\"metadata\":{\"name\":\"default\",\"creationTimestamp\":\""
+                + Fixtures.ago(4 * 86400)
+                + "\"},"
                 + "\"spec\":{\"cidr\":\"10.1.10.0/24\",\"rangeStart\":\"10.1.10.50\",\"rangeEnd\":\"10.1.10.250\"},"
                 + "\"status\":{\"size\":201,\"allocated\":5,\"reserved\":2,\"free\":194}}"));
 
@@ -149,8 +195,10 @@ class GetCommandTest {
 
     assertThat(cli.take().getPath()).isEqualTo("/api/v1/ippools");
     String[] lines = cli.out.split("\n");
-    assertThat(lines[0].split("\\s+")).containsExactly("NAME", "CIDR", "RANGE", "ALLOCATED", "FREE", "AGE");
-    assertThat(lines[1].split("\\s+")).containsExactly("default", "10.1.10.0/24", "10.1.10.50-10.1.10.250", "5", "194", "4d");
+    assertThat(lines[0].split("\\s+"))
+        .containsExactly("NAME", "CIDR", "RANGE", "ALLOCATED", "FREE", "AGE");
+    assertThat(lines[1].split("\\s+"))
+        .containsExactly("default", "10.1.10.0/24", "10.1.10.50-10.1.10.250", "5", "194", "4d");
   }
 
   @Test
@@ -158,23 +206,37 @@ class GetCommandTest {
     cli.enqueue(
         list(
             "PodSet",
-            "{\"metadata\":{\"name\":\"workers\",\"tenant\":\"t\",\"creationTimestamp\":\"" + Fixtures.ago(130) + "\"},"
+            "{\"metadata\":{\"name\":\"workers\",\"tenant\":\"t\",\"creationTimestamp\":\""
+                + Fixtures.ago(130)
+                + "\"},"
                 + "\"spec\":{\"replicas\":3,\"template\":{\"spec\":{\"cores\":1}}},\"status\":{\"replicas\":3,\"readyReplicas\":2}}"));
 
     assertThat(cli.run("get", "ps", "-n", "t")).isZero();
 
     String[] lines = cli.out.split("\n");
-    assertThat(lines[0].split("\\s+")).containsExactly("NAME", "TENANT", "REPLICAS", "READY", "AGE");
+    assertThat(lines[0].split("\\s+"))
+        .containsExactly("NAME", "TENANT", "REPLICAS", "READY", "AGE");
     assertThat(lines[1].split("\\s+")).containsExactly("workers", "t", "3", "2/3", "2m");
   }
 
   @ParameterizedTest
   @CsvSource({
-    "tenant,/api/v1/tenants", "Tenants,/api/v1/tenants", "TN,/api/v1/tenants",
-    "ippool,/api/v1/ippools", "ippools,/api/v1/ippools", "pool,/api/v1/ippools", "pools,/api/v1/ippools", "IPP,/api/v1/ippools",
-    "cloudpod,/api/v1/tenants/t/cloudpods", "CloudPods,/api/v1/tenants/t/cloudpods", "cp,/api/v1/tenants/t/cloudpods",
-    "pod,/api/v1/tenants/t/cloudpods", "PODS,/api/v1/tenants/t/cloudpods",
-    "podset,/api/v1/tenants/t/podsets", "PodSets,/api/v1/tenants/t/podsets", "ps,/api/v1/tenants/t/podsets"
+    "tenant,/api/v1/tenants",
+    "Tenants,/api/v1/tenants",
+    "TN,/api/v1/tenants",
+    "ippool,/api/v1/ippools",
+    "ippools,/api/v1/ippools",
+    "pool,/api/v1/ippools",
+    "pools,/api/v1/ippools",
+    "IPP,/api/v1/ippools",
+    "cloudpod,/api/v1/tenants/t/cloudpods",
+    "CloudPods,/api/v1/tenants/t/cloudpods",
+    "cp,/api/v1/tenants/t/cloudpods",
+    "pod,/api/v1/tenants/t/cloudpods",
+    "PODS,/api/v1/tenants/t/cloudpods",
+    "podset,/api/v1/tenants/t/podsets",
+    "PodSets,/api/v1/tenants/t/podsets",
+    "ps,/api/v1/tenants/t/podsets"
   })
   void get_kindAliases_reachTheKindsCollection(String alias, String path) throws Exception {
     cli.enqueue(list("X"));
@@ -232,7 +294,8 @@ class GetCommandTest {
 
   @Test
   void get_notFound_passesTheServerMessageThrough() {
-    cli.server.enqueue(CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/nope not found", "[]")));
+    cli.server.enqueue(
+        CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/nope not found", "[]")));
 
     assertThat(cli.run("get", "cp", "nope", "-n", "t")).isEqualTo(1);
 
@@ -242,11 +305,15 @@ class GetCommandTest {
 
   @Test
   void get_serverAnswersNonJsonError_showsStatusAndText() {
-    cli.server.enqueue(new okhttp3.mockwebserver.MockResponse().setResponseCode(502).setBody("Bad Gateway from proxy"));
+    cli.server.enqueue(
+        new okhttp3.mockwebserver.MockResponse()
+            .setResponseCode(502)
+            .setBody("Bad Gateway from proxy"));
 
     assertThat(cli.run("get", "cp")).isEqualTo(1);
 
-    assertThat(cli.err).isEqualTo("error: the server answered 502 Server Error: Bad Gateway from proxy\n");
+    assertThat(cli.err)
+        .isEqualTo("error: the server answered 502 Server Error: Bad Gateway from proxy\n");
   }
 
   @Test
@@ -259,7 +326,11 @@ class GetCommandTest {
 
     assertThat(cli.run("get", "cloudpods", "--server", url)).isEqualTo(1);
 
-    assertThat(cli.err).isEqualTo("error: cannot reach the CloudPods API at " + url + " (is 'cloudpods serve' running?)\n");
+    assertThat(cli.err)
+        .isEqualTo(
+            "error: cannot reach the CloudPods API at "
+                + url
+                + " (is 'cloudpods serve' running?)\n");
   }
 
   @Test
@@ -283,7 +354,8 @@ class GetCommandTest {
 
   @Test
   void get_json_isIndentedLikeKubectl() throws Exception {
-    cli.enqueue("{\"kind\":\"IpPool\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"nameservers\":[\"1.1.1.1\",\"8.8.8.8\"],\"size\":1.50}}");
+    cli.enqueue(
+        "{\"kind\":\"IpPool\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"nameservers\":[\"1.1.1.1\",\"8.8.8.8\"],\"size\":1.50}}");
 
     assertThat(cli.run("get", "pool", "p", "-o", "json")).isZero();
 
@@ -310,11 +382,16 @@ class GetCommandTest {
   void age_readsLikeKubectl() {
     assertThat(Table.shortDuration(java.time.Duration.ofSeconds(5))).isEqualTo("5s");
     assertThat(Table.shortDuration(java.time.Duration.ofSeconds(59))).isEqualTo("59s");
-    assertThat(Table.shortDuration(java.time.Duration.ofMinutes(3).plusSeconds(20))).isEqualTo("3m");
+    assertThat(Table.shortDuration(java.time.Duration.ofMinutes(3).plusSeconds(20)))
+        .isEqualTo("3m");
     assertThat(Table.shortDuration(java.time.Duration.ofHours(2).plusMinutes(59))).isEqualTo("2h");
     assertThat(Table.shortDuration(java.time.Duration.ofDays(4).plusHours(23))).isEqualTo("4d");
     assertThat(Table.shortDuration(java.time.Duration.ofDays(800))).isEqualTo("2y");
     assertThat(Table.shortDuration(java.time.Duration.ofMillis(-500))).isEqualTo("0s");
-    assertThat(Table.age(new com.fasterxml.jackson.databind.node.TextNode("garbage"), java.time.Instant.now())).isEqualTo("<unknown>");
+    assertThat(
+            Table.age(
+                new com.fasterxml.jackson.databind.node.TextNode("garbage"),
+                java.time.Instant.now()))
+        .isEqualTo("<unknown>");
   }
 }

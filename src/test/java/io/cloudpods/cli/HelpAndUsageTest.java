@@ -25,11 +25,31 @@ class HelpAndUsageTest {
   void help_listsEveryCommand() {
     assertThat(cli.run("help")).isZero();
 
-    assertThat(cli.out).contains("apply -f", "get KIND", "describe KIND NAME", "delete KIND NAME", "diff -f", "wait KIND/NAME", "events [--watch]", "completion bash");
+    assertThat(cli.out)
+        .contains(
+            "apply -f",
+            "get KIND",
+            "describe KIND NAME",
+            "delete KIND NAME",
+            "diff -f",
+            "wait KIND/NAME",
+            "events [--watch]",
+            "completion bash");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"get", "describe", "apply", "delete", "diff", "wait", "events", "completion", "version"})
+  @ValueSource(
+      strings = {
+        "get",
+        "describe",
+        "apply",
+        "delete",
+        "diff",
+        "wait",
+        "events",
+        "completion",
+        "version"
+      })
   void help_perCommand_viaFlagAndHelpCommandAgree(String command) {
     assertThat(cli.run(command, "--help")).isZero();
     String viaFlag = cli.out;
@@ -57,7 +77,11 @@ class HelpAndUsageTest {
   void completionBash_printsACompletionFunctionKnowingCommandsAndKinds() {
     assertThat(cli.run("completion", "bash")).isZero();
 
-    assertThat(cli.out).contains("complete -F _cloudpods cloudpods", "apply get describe delete diff wait events", "tenants ippools cloudpods podsets");
+    assertThat(cli.out)
+        .contains(
+            "complete -F _cloudpods cloudpods",
+            "apply get describe delete diff wait events",
+            "tenants ippools cloudpods podsets");
   }
 
   @Test
@@ -69,6 +93,7 @@ class HelpAndUsageTest {
   void version_printsTheCliVersion() {
     assertThat(cli.run("version")).isZero();
 
-    assertThat(cli.out).isEqualTo("cloudpods CLI " + CliMain.VERSION + " (API cloudpods.io/v1alpha1)\n");
+    assertThat(cli.out)
+        .isEqualTo("cloudpods CLI " + CliMain.VERSION + " (API cloudpods.io/v1alpha1)\n");
   }
 }

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's tour through the packaged launcher, as a user types it: {@code serve --embedded} in
  * the background, {@code apply -f config/examples/}, {@code wait} for Ready, {@code get -o json},
- * {@code delete}, and the containers gone from the embedded Proxmox simulator. Everything listens on
- * loopback. It needs the packaged application, so it runs in the {@code integration-test} phase of
- * {@code ./mvnw verify} (failsafe sets {@code cloudpods.e2e=true}).
+ * {@code delete}, and the containers gone from the embedded Proxmox simulator. Everything listens
+ * on loopback. It needs the packaged application, so it runs in the {@code integration-test} phase
+ * of {@code ./mvnw verify} (failsafe sets {@code cloudpods.e2e=true}).
  */
 @EnabledIfSystemProperty(named = "cloudpods.e2e", matches = "true")
 class LauncherEndToEndIT {
@@ -60,7 +60,9 @@ class LauncherEndToEndIT {
     }
     api = "http://127.0.0.1:" + port;
     serverLog = work.resolve("serve.log");
-    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "serve", "--embedded", "--port", String.valueOf(port));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            LAUNCHER.toString(), "serve", "--embedded", "--port", String.valueOf(port));
     pb.directory(work.toFile());
     pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
     pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -69,7 +71,11 @@ class LauncherEndToEndIT {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (true) {
       if (!server.isAlive()) {
-        fail("serve --embedded exited with " + server.exitValue() + ":\n" + Files.readString(serverLog));
+        fail(
+            "serve --embedded exited with "
+                + server.exitValue()
+                + ":\n"
+                + Files.readString(serverLog));
       }
       if (cli("get", "tenants").exit() == 0) {
         return;
@@ -115,7 +121,10 @@ class LauncherEndToEndIT {
     assertThat(apply.exit()).as(apply.err()).isZero();
     assertThat(apply.out().lines().toList())
         .isNotEmpty()
-        .allMatch(l -> l.matches("(tenant|ippool|cloudpod|podset)\\.cloudpods\\.io/\\S+ (created|configured|unchanged)"));
+        .allMatch(
+            l ->
+                l.matches(
+                    "(tenant|ippool|cloudpod|podset)\\.cloudpods\\.io/\\S+ (created|configured|unchanged)"));
 
     Run ready = cli("wait", "-f", EXAMPLES.toString(), "--for=condition=Ready", "--timeout=5m");
     assertThat(ready.exit()).as(ready.err()).isZero();
@@ -128,7 +137,8 @@ class LauncherEndToEndIT {
     list.path("items").forEach(p -> pods.put(p.path("metadata").path("name").asText(), p));
     assertThat(pods).containsKeys("cloudpod-9101", "web-1", "workers-0", "workers-1", "workers-2");
     assertThat(pods.get("cloudpod-9101").path("status").path("vmid").asInt()).isEqualTo(9101);
-    assertThat(pods.get("cloudpod-9101").path("status").path("ip").asText()).isEqualTo("10.1.10.91");
+    assertThat(pods.get("cloudpod-9101").path("status").path("ip").asText())
+        .isEqualTo("10.1.10.91");
     List<Integer> vmids = new ArrayList<>();
     for (JsonNode p : pods.values()) {
       assertThat(p.path("status").path("vmid").isInt()).as(p.toString()).isTrue();
@@ -136,7 +146,13 @@ class LauncherEndToEndIT {
       vmids.add(p.path("status").path("vmid").asInt());
     }
 
-    Run delete = cli("delete", "-f", EXAMPLES.resolve("02-cloudpods.yaml").toString(), "-f", EXAMPLES.resolve("03-podset-workers.yaml").toString());
+    Run delete =
+        cli(
+            "delete",
+            "-f",
+            EXAMPLES.resolve("02-cloudpods.yaml").toString(),
+            "-f",
+            EXAMPLES.resolve("03-podset-workers.yaml").toString());
     assertThat(delete.exit()).as(delete.err()).isZero();
     List<String> refs = pods.keySet().stream().map(n -> "cloudpod/" + n).toList();
     List<String> waitArgs = new ArrayList<>(List.of("wait"));
@@ -155,13 +171,16 @@ class LauncherEndToEndIT {
   private static List<Integer> simulatorVmids() throws Exception {
     Path state = work.resolve(".cloudpods");
     if (!Files.exists(state.resolve("sim-url")) || !Files.exists(state.resolve("sim-token"))) {
-      fail("serve --embedded did not record the simulator's address and token in .cloudpods/:\n"
-          + Files.readString(serverLog, StandardCharsets.UTF_8));
+      fail(
+          "serve --embedded did not record the simulator's address and token in .cloudpods/:\n"
+              + Files.readString(serverLog, StandardCharsets.UTF_8));
     }
     String sim = Files.readString(state.resolve("sim-url")).trim();
     String tokenId = "cloudpods@pve!controller";
     String secret = Files.readString(state.resolve("sim-token")).trim();
-    assertThat(Files.readString(serverLog, StandardCharsets.UTF_8)).contains(sim).contains(tokenId + "=" + secret);
+    assertThat(Files.readString(serverLog, StandardCharsets.UTF_8))
+        .contains(sim)
+        .contains(tokenId + "=" + secret);
     X509TrustManager trustAll =
         new X509TrustManager() {
           @Override
@@ -191,7 +210,9 @@ class LauncherEndToEndIT {
     try (Response resp = client.newCall(r).execute()) {
       assertThat(resp.code()).as("simulator answer").isEqualTo(200);
       List<Integer> vmids = new ArrayList<>();
-      JSON.readTree(resp.body().string()).path("data").forEach(n -> vmids.add(n.path("vmid").asInt()));
+      JSON.readTree(resp.body().string())
+          .path("data")
+          .forEach(n -> vmids.add(n.path("vmid").asInt()));
       return vmids;
     }
   }

@@ -34,7 +34,8 @@ class TokenLookupTest {
     cli.env.put("CLOUDPODS_TOKEN", "from-env");
     Files.writeString(cli.cwd.resolve(".cloudpods/admin-token"), "from-cwd\n");
 
-    assertThat(authorizationOf("get", "tenants", "--token", "from-flag")).isEqualTo("Bearer from-flag");
+    assertThat(authorizationOf("get", "tenants", "--token", "from-flag"))
+        .isEqualTo("Bearer from-flag");
   }
 
   @Test
@@ -67,11 +68,14 @@ class TokenLookupTest {
 
   @Test
   void token_refused_isNeverPrinted() {
-    cli.server.enqueue(CliHarness.json(401, Fixtures.error(401, "Unauthorized", "a valid bearer token is required", "[]")));
+    cli.server.enqueue(
+        CliHarness.json(
+            401, Fixtures.error(401, "Unauthorized", "a valid bearer token is required", "[]")));
 
     assertThat(cli.run("get", "tenants", "--token", "s3cr3t-value")).isEqualTo(1);
 
-    assertThat(cli.err).startsWith("error: a valid bearer token is required (set CLOUDPODS_TOKEN or --token");
+    assertThat(cli.err)
+        .startsWith("error: a valid bearer token is required (set CLOUDPODS_TOKEN or --token");
     assertThat(cli.err + cli.out).doesNotContain("s3cr3t-value");
   }
 }

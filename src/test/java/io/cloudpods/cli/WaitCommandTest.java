@@ -44,14 +44,28 @@ class WaitCommandTest {
   }
 
   private static String creating(String message) {
-    return pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 60).replace("cloning template 9000", message);
+    return pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 60)
+        .replace("cloning template 9000", message);
   }
 
   @Test
   void wait_becomesReady_printsConditionMetAndExitsZero() {
-    serve(n -> CliHarness.json(n < 3 ? creating("cloning template 9000") : pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)));
+    serve(
+        n ->
+            CliHarness.json(
+                n < 3
+                    ? creating("cloning template 9000")
+                    : pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)));
 
-    assertThat(cli.run("wait", "cloudpod/web-1", "--for=condition=Ready", "--tenant", "t", "--timeout=10s")).isZero();
+    assertThat(
+            cli.run(
+                "wait",
+                "cloudpod/web-1",
+                "--for=condition=Ready",
+                "--tenant",
+                "t",
+                "--timeout=10s"))
+        .isZero();
 
     assertThat(cli.out).isEqualTo("cloudpod.cloudpods.io/web-1 condition met\n");
     assertThat(paths).hasSize(4).allMatch(p -> p.equals("/api/v1/tenants/t/cloudpods/web-1"));
@@ -61,12 +75,18 @@ class WaitCommandTest {
   void wait_timeout_exitsOneNamingPendingObjectsAndWhy() {
     serve(n -> CliHarness.json(creating("cloning template 9000")));
 
-    assertThat(cli.run("wait", "cp", "web-1", "--for", "condition=Ready", "-n", "t", "--timeout=300ms")).isEqualTo(1);
+    assertThat(
+            cli.run(
+                "wait", "cp", "web-1", "--for", "condition=Ready", "-n", "t", "--timeout=300ms"))
+        .isEqualTo(1);
 
     assertThat(cli.out).isEmpty();
     List<String> err = cli.err.lines().toList();
-    assertThat(err.get(err.size() - 2)).isEqualTo("error: timed out after 300ms waiting for condition Ready=True: 1 of 1 not done");
-    assertThat(err.get(err.size() - 1)).isEqualTo("  cloudpod/web-1 (tenant t): Creating: cloning template 9000");
+    assertThat(err.get(err.size() - 2))
+        .isEqualTo(
+            "error: timed out after 300ms waiting for condition Ready=True: 1 of 1 not done");
+    assertThat(err.get(err.size() - 1))
+        .isEqualTo("  cloudpod/web-1 (tenant t): Creating: cloning template 9000");
   }
 
   @Test
@@ -76,9 +96,13 @@ class WaitCommandTest {
             CliHarness.json(
                 n < 10
                     ? creating("cloning template 9000")
-                    : n < 20 ? creating("starting container") : pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)));
+                    : n < 20
+                        ? creating("starting container")
+                        : pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)));
 
-    assertThat(cli.run("wait", "cloudpod/web-1", "--for=condition=Ready", "-n", "t", "--timeout=10s")).isZero();
+    assertThat(
+            cli.run("wait", "cloudpod/web-1", "--for=condition=Ready", "-n", "t", "--timeout=10s"))
+        .isZero();
 
     assertThat(paths.size()).isGreaterThan(20);
     assertThat(cli.err.lines().toList())
@@ -91,23 +115,37 @@ class WaitCommandTest {
   @Test
   void wait_onTerminal_redrawsProgressInPlace() {
     cli.terminal = true;
-    serve(n -> CliHarness.json(n < 3 ? creating("cloning template 9000") : pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)));
+    serve(
+        n ->
+            CliHarness.json(
+                n < 3
+                    ? creating("cloning template 9000")
+                    : pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)));
 
     assertThat(cli.run("wait", "cloudpod/web-1", "--for=condition=Ready", "-n", "t")).isZero();
 
-    assertThat(cli.err).contains("waiting: 0/1 ready (0s of 5m0s)\n  cloudpod/web-1: Creating: cloning template 9000\n");
+    assertThat(cli.err)
+        .contains(
+            "waiting: 0/1 ready (0s of 5m0s)\n  cloudpod/web-1: Creating: cloning template 9000\n");
     assertThat(cli.err).contains("\033[2F\033[J");
     assertThat(cli.out).isEqualTo("cloudpod.cloudpods.io/web-1 condition met\n");
   }
 
   @Test
   void wait_staleGeneration_isNotReadyYet() {
-    String stale = pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60).replace("\"generation\":1", "\"generation\":2");
+    String stale =
+        pod("t", "web-1", "Running", "True", 9101, "pve1", "10.1.10.91", 60)
+            .replace("\"generation\":1", "\"generation\":2");
     serve(n -> CliHarness.json(stale));
 
-    assertThat(cli.run("wait", "cloudpod/web-1", "--for=condition=Ready", "-n", "t", "--timeout=100ms")).isEqualTo(1);
+    assertThat(
+            cli.run(
+                "wait", "cloudpod/web-1", "--for=condition=Ready", "-n", "t", "--timeout=100ms"))
+        .isEqualTo(1);
 
-    assertThat(cli.err).contains("cloudpod/web-1 (tenant t): NotObserved: the controller has not reconciled generation 2 yet");
+    assertThat(cli.err)
+        .contains(
+            "cloudpod/web-1 (tenant t): NotObserved: the controller has not reconciled generation 2 yet");
   }
 
   @Test
@@ -124,20 +162,31 @@ class WaitCommandTest {
     assertThat(cli.run("wait", "cp/a", "cp/b", "--for=condition=Ready", "-n", "t")).isZero();
 
     assertThat(paths).hasSize(2).allMatch(p -> p.equals("/api/v1/tenants/t/cloudpods"));
-    assertThat(cli.out).isEqualTo("cloudpod.cloudpods.io/a condition met\ncloudpod.cloudpods.io/b condition met\n");
+    assertThat(cli.out)
+        .isEqualTo(
+            "cloudpod.cloudpods.io/a condition met\ncloudpod.cloudpods.io/b condition met\n");
     assertThat(cli.err).isEqualTo("[1/2 ready] cloudpod/b: Creating: cloning template 9000\n");
   }
 
   @Test
   void wait_forDelete_endsWhenTheServerAnswersNotFound() {
-    String deleting = pod("t", "web-1", "Deleting", "False", 9101, "pve1", "10.1.10.91", 60)
-        .replace("\"resourceVersion\"", "\"deletionTimestamp\":\"" + Fixtures.ago(1) + "\",\"resourceVersion\"");
-    serve(n -> n < 2 ? CliHarness.json(deleting) : CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/web-1 not found", "[]")));
+    String deleting =
+        pod("t", "web-1", "Deleting", "False", 9101, "pve1", "10.1.10.91", 60)
+            .replace(
+                "\"resourceVersion\"",
+                "\"deletionTimestamp\":\"" + Fixtures.ago(1) + "\",\"resourceVersion\"");
+    serve(
+        n ->
+            n < 2
+                ? CliHarness.json(deleting)
+                : CliHarness.json(
+                    404, Fixtures.error(404, "NotFound", "CloudPod t/web-1 not found", "[]")));
 
     assertThat(cli.run("wait", "cloudpod/web-1", "--for=delete", "-n", "t")).isZero();
 
     assertThat(cli.out).isEqualTo("cloudpod.cloudpods.io/web-1 deleted\n");
-    assertThat(cli.err).isEqualTo("[0/1 deleted] cloudpod/web-1: Deleting: cloning template 9000\n");
+    assertThat(cli.err)
+        .isEqualTo("[0/1 deleted] cloudpod/web-1: Deleting: cloning template 9000\n");
   }
 
   @Test
@@ -146,16 +195,26 @@ class WaitCommandTest {
         n ->
             CliHarness.json(
                 "{\"kind\":\"PodSet\",\"metadata\":{\"name\":\"workers\",\"tenant\":\"t\",\"generation\":1},\"spec\":{\"replicas\":3},"
-                    + "\"status\":{\"observedGeneration\":1,\"replicas\":3,\"readyReplicas\":" + Math.min(n + 1, 3) + "}}"));
+                    + "\"status\":{\"observedGeneration\":1,\"replicas\":3,\"readyReplicas\":"
+                    + Math.min(n + 1, 3)
+                    + "}}"));
 
     assertThat(cli.run("wait", "podset/workers", "--for=condition=Ready", "-n", "t")).isZero();
 
-    assertThat(cli.err.lines().toList()).containsExactly("[0/1 ready] podset/workers: 1/3 replicas ready", "[0/1 ready] podset/workers: 2/3 replicas ready");
+    assertThat(cli.err.lines().toList())
+        .containsExactly(
+            "[0/1 ready] podset/workers: 1/3 replicas ready",
+            "[0/1 ready] podset/workers: 2/3 replicas ready");
   }
 
   @Test
   void wait_forbidden_failsAtOnce() {
-    serve(n -> CliHarness.json(403, Fixtures.error(403, "Forbidden", "token 'x' may not read CloudPod in tenant t", "[]")));
+    serve(
+        n ->
+            CliHarness.json(
+                403,
+                Fixtures.error(
+                    403, "Forbidden", "token 'x' may not read CloudPod in tenant t", "[]")));
 
     assertThat(cli.run("wait", "cloudpod/web-1", "--for=condition=Ready", "-n", "t")).isEqualTo(1);
 
@@ -171,8 +230,10 @@ class WaitCommandTest {
 
   @Test
   void wait_badTimeout_isUsageError() {
-    assertThat(cli.run("wait", "cloudpod/web-1", "-n", "t", "--for=delete", "--timeout=soon")).isEqualTo(2);
-    assertThat(cli.err).isEqualTo("error: invalid duration 'soon' for --timeout (e.g. 30s, 5m, 1h)\n");
+    assertThat(cli.run("wait", "cloudpod/web-1", "-n", "t", "--for=delete", "--timeout=soon"))
+        .isEqualTo(2);
+    assertThat(cli.err)
+        .isEqualTo("error: invalid duration 'soon' for --timeout (e.g. 30s, 5m, 1h)\n");
   }
 
   @Test

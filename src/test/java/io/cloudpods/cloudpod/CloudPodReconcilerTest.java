@@ -31,7 +31,8 @@ class CloudPodReconcilerTest {
 
   private final PodHarness h = new PodHarness();
 
-  // ---- provisioning ------------------------------------------------------------------------------
+  // ---- provisioning
+  // ------------------------------------------------------------------------------
 
   @Test
   void newPod_firstPass_reservesBeforeCloningAndRecordsTheTask() throws Exception {
@@ -42,8 +43,11 @@ class CloudPodReconcilerTest {
     assertThat(h.allocation("web-1").vmid()).isEqualTo(9001);
     assertThat(h.allocation("web-1").ip()).isEqualTo("10.1.10.50");
     assertThat(h.allocation("web-1").node()).isEqualTo("pve");
-    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).containsExactly("cloneContainer 9001");
-    assertThat(h.allocation("web-1").taskUpid()).isEqualTo(h.proxmox.lastTask("vzclone").orElseThrow().toString());
+    assertThat(h.proxmox.mutations())
+        .extracting(Mutation::summary)
+        .containsExactly("cloneContainer 9001");
+    assertThat(h.allocation("web-1").taskUpid())
+        .isEqualTo(h.proxmox.lastTask("vzclone").orElseThrow().toString());
     assertThat(h.events.reasons()).containsExactly("Allocated", "Cloning");
     assertThat(h.status("web-1").phase()).isEqualTo(CloudPodConditions.PHASE_PROVISIONING);
     assertThat(h.reason("web-1", PROVISIONED)).isEqualTo(CloudPodConditions.CREATING);
@@ -61,9 +65,13 @@ class CloudPodReconcilerTest {
         .containsExactly("cloneContainer 9001", "updateConfig 9001", "start 9001");
     FakeProxmoxClient.GuestState ct = h.proxmox.guest(9001).orElseThrow();
     assertThat(ct.status()).isEqualTo(PowerState.RUNNING);
-    assertThat(ct.config()).containsEntry("cores", "1").containsEntry("memory", "1024").containsEntry("hostname", "web-1");
+    assertThat(ct.config())
+        .containsEntry("cores", "1")
+        .containsEntry("memory", "1024")
+        .containsEntry("hostname", "web-1");
     assertThat(ct.ip()).contains("10.1.10.50");
-    assertThat(ct.tags()).contains("cloudpods", "cp-" + h.pods.pod(TENANT, "web-1").metadata().uid());
+    assertThat(ct.tags())
+        .contains("cloudpods", "cp-" + h.pods.pod(TENANT, "web-1").metadata().uid());
     assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.CONVERGED);
     assertThat(h.status("web-1").phase()).isEqualTo(CloudPodConditions.PHASE_RUNNING);
     assertThat(h.allocation("web-1").taskUpid()).isNull();
@@ -84,7 +92,8 @@ class CloudPodReconcilerTest {
     assertThat(h.proxmox.mutations()).isEmpty();
   }
 
-  // ---- in-flight task ----------------------------------------------------------------------------
+  // ---- in-flight task
+  // ----------------------------------------------------------------------------
 
   @Test
   void runningTask_passOnlyChecksItAndWaits() throws Exception {
@@ -122,7 +131,9 @@ class CloudPodReconcilerTest {
   void forgottenTask_noSuchTask_isClearedAndTheContainerObserved() throws Exception {
     h.create("web-1");
     h.converge("web-1");
-    h.ledger.recordTask(h.allocation("web-1").podUid(), "UPID:pve:0000A1B2:0001C3D4:674C1B00:vzstart:9001:root@pam:");
+    h.ledger.recordTask(
+        h.allocation("web-1").podUid(),
+        "UPID:pve:0000A1B2:0001C3D4:674C1B00:vzstart:9001:root@pam:");
 
     h.pass("web-1");
 
@@ -136,7 +147,8 @@ class CloudPodReconcilerTest {
     h.converge("web-1");
     h.pods.put(TENANT, "web-1", h.defaults.pod(withPower(PodHarness.spec(), "Stopped")));
     h.pass("web-1");
-    h.proxmox.failTask(h.proxmox.lastTask("vzshutdown").orElseThrow(), "command 'lxc-stop' failed: timeout");
+    h.proxmox.failTask(
+        h.proxmox.lastTask("vzshutdown").orElseThrow(), "command 'lxc-stop' failed: timeout");
 
     h.pass("web-1");
 
@@ -144,7 +156,8 @@ class CloudPodReconcilerTest {
     assertThat(h.reason("web-1", POWER_STATE_SYNCED)).isEqualTo(CloudPodConditions.STOPPING);
   }
 
-  // ---- observe, plan, act: drift -----------------------------------------------------------------
+  // ---- observe, plan, act: drift
+  // -----------------------------------------------------------------
 
   @Test
   void resizedByHand_isPutBack() throws Exception {
@@ -156,7 +169,9 @@ class CloudPodReconcilerTest {
 
     h.converge("web-1");
 
-    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).containsExactly("updateConfig 9001");
+    assertThat(h.proxmox.mutations())
+        .extracting(Mutation::summary)
+        .containsExactly("updateConfig 9001");
     assertThat(h.proxmox.mutations().get(0).params()).containsEntry("cores", "1");
     assertThat(h.events.reasons()).contains("UpdatingConfig", "ConfigUpdated");
   }
@@ -185,13 +200,16 @@ class CloudPodReconcilerTest {
 
     h.converge("web-1");
 
-    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).startsWith("cloneContainer 9001");
+    assertThat(h.proxmox.mutations())
+        .extracting(Mutation::summary)
+        .startsWith("cloneContainer 9001");
     assertThat(h.proxmox.guest(9001).orElseThrow().ip()).contains("10.1.10.50");
     assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.CONVERGED);
   }
 
   @Test
-  void restartOnlyChange_withoutAllowRestart_isWrittenAndReportedAsRestartRequired() throws Exception {
+  void restartOnlyChange_withoutAllowRestart_isWrittenAndReportedAsRestartRequired()
+      throws Exception {
     h.create("web-1");
     h.converge("web-1");
     h.proxmox.editConfig(9001, "hostname", "renamed-by-hand");
@@ -201,7 +219,9 @@ class CloudPodReconcilerTest {
 
     assertThat(h.proxmox.config(9001)).containsEntry("hostname", "web-1");
     assertThat(h.reason("web-1", CONFIG_SYNCED)).isEqualTo(CloudPodConditions.RESTART_REQUIRED);
-    assertThat(h.proxmox.mutations()).extracting(Mutation::method).doesNotContain("stop", "shutdown");
+    assertThat(h.proxmox.mutations())
+        .extracting(Mutation::method)
+        .doesNotContain("stop", "shutdown");
   }
 
   @Test
@@ -223,7 +243,8 @@ class CloudPodReconcilerTest {
     assertThat(h.proxmox.config(9001)).containsEntry("cores", "1");
   }
 
-  // ---- safety ------------------------------------------------------------------------------------
+  // ---- safety
+  // ------------------------------------------------------------------------------------
 
   @Test
   void foreignGuestAtTheSpecVmid_isNeverTouched_vmidConflict() throws Exception {
@@ -243,7 +264,10 @@ class CloudPodReconcilerTest {
   @Test
   void addressConfiguredOnAForeignGuest_isSkippedWhenChosen() throws Exception {
     h.proxmox.addForeignContainer(
-        "pve", 300, Map.of("hostname", "infra", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.50/24,gw=10.1.10.1"));
+        "pve",
+        300,
+        Map.of(
+            "hostname", "infra", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.50/24,gw=10.1.10.1"));
     h.cluster.refresh();
     h.create("web-1");
 
@@ -255,7 +279,10 @@ class CloudPodReconcilerTest {
   @Test
   void explicitAddressConfiguredOnAForeignGuest_isAnIpConflict() throws Exception {
     h.proxmox.addForeignContainer(
-        "pve", 300, Map.of("hostname", "infra", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.60/24,gw=10.1.10.1"));
+        "pve",
+        300,
+        Map.of(
+            "hostname", "infra", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.60/24,gw=10.1.10.1"));
     h.cluster.refresh();
     h.create("web-1", PodHarness.spec().withIpAndVmid("10.1.10.60", null));
     h.proxmox.clearJournal();
@@ -278,7 +305,8 @@ class CloudPodReconcilerTest {
     assertThat(h.status("web-2").phase()).isEqualTo(CloudPodConditions.PHASE_FAILED);
   }
 
-  // ---- capacity ----------------------------------------------------------------------------------
+  // ---- capacity
+  // ----------------------------------------------------------------------------------
 
   @Test
   void secondCloneOfOneTemplate_waitsForTheSlotWithoutAskingProxmox() throws Exception {
@@ -302,7 +330,22 @@ class CloudPodReconcilerTest {
 
   @Test
   void noNodeWithRoom_looksAgainAfterTheCapacityRecheck() throws Exception {
-    h.create("big", new CloudPodSpec(1, 128 * 1024, 0, 8, 9000, "clients-main", "default", null, null, null, "Running", "full", false));
+    h.create(
+        "big",
+        new CloudPodSpec(
+            1,
+            128 * 1024,
+            0,
+            8,
+            9000,
+            "clients-main",
+            "default",
+            null,
+            null,
+            null,
+            "Running",
+            "full",
+            false));
 
     RequeueException e = h.failingPass("big", RequeueException.class);
 
@@ -314,7 +357,22 @@ class CloudPodReconcilerTest {
 
   @Test
   void templateMissingOnTheNode_isInvalidSpecAndLooksAgain() throws Exception {
-    h.create("web-1", new CloudPodSpec(1, 1024, 0, 8, 9999, "clients-main", "default", null, null, "pve", "Running", "full", false));
+    h.create(
+        "web-1",
+        new CloudPodSpec(
+            1,
+            1024,
+            0,
+            8,
+            9999,
+            "clients-main",
+            "default",
+            null,
+            null,
+            "pve",
+            "Running",
+            "full",
+            false));
 
     RequeueException e = h.failingPass("web-1", RequeueException.class);
 
@@ -323,7 +381,8 @@ class CloudPodReconcilerTest {
     assertThat(h.proxmox.mutations()).isEmpty();
   }
 
-  // ---- failures ----------------------------------------------------------------------------------
+  // ---- failures
+  // ----------------------------------------------------------------------------------
 
   @Test
   void proxmoxUnreachable_showsOnThePodAndIsThrownForBackoff() throws Exception {
@@ -351,10 +410,12 @@ class CloudPodReconcilerTest {
     assertThat(h.status("web-1").message()).isEqualTo("boom");
   }
 
-  // ---- crash between steps -----------------------------------------------------------------------
+  // ---- crash between steps
+  // -----------------------------------------------------------------------
 
   @Test
-  void crashAfterReservingBeforeTheClone_restartClonesOnceWithTheSameReservation() throws Exception {
+  void crashAfterReservingBeforeTheClone_restartClonesOnceWithTheSameReservation()
+      throws Exception {
     h.create("web-1");
     h.proxmox.failNext("cloneContainer", FakeProxmoxClient.unavailable());
     h.failingPass("web-1", ProxmoxException.class);
@@ -398,7 +459,8 @@ class CloudPodReconcilerTest {
     assertThat(h.proxmox.mutations("cloneContainer")).isEmpty();
   }
 
-  // ---- deletion ----------------------------------------------------------------------------------
+  // ---- deletion
+  // ----------------------------------------------------------------------------------
 
   @Test
   void deletion_shutsDownDestroysThenReleasesAndRemovesTheRow() throws Exception {
@@ -409,7 +471,9 @@ class CloudPodReconcilerTest {
 
     h.converge("web-1");
 
-    assertThat(h.proxmox.mutations()).extracting(Mutation::summary).containsExactly("shutdown 9001", "delete 9001");
+    assertThat(h.proxmox.mutations())
+        .extracting(Mutation::summary)
+        .containsExactly("shutdown 9001", "delete 9001");
     assertThat(h.proxmox.guest(9001)).isEmpty();
     assertThat(h.pods.exists(TENANT, "web-1")).isFalse();
     assertThat(h.ledger.size()).isZero();
@@ -449,7 +513,18 @@ class CloudPodReconcilerTest {
 
   private static CloudPodSpec withPower(CloudPodSpec s, String power) {
     return new CloudPodSpec(
-        s.cores(), s.memoryMb(), s.swapMb(), s.diskGb(), s.template(), s.storage(), s.ipPool(), s.ip(), s.vmid(), s.node(),
-        power, s.cloneMode(), s.allowRestart());
+        s.cores(),
+        s.memoryMb(),
+        s.swapMb(),
+        s.diskGb(),
+        s.template(),
+        s.storage(),
+        s.ipPool(),
+        s.ip(),
+        s.vmid(),
+        s.node(),
+        power,
+        s.cloneMode(),
+        s.allowRestart());
   }
 }

@@ -44,16 +44,25 @@ class LegacyReconcileKeysQuarkusTest {
     assertThat(config.tasks().pollInterval()).isEqualTo(Duration.ofMillis(123));
     assertThat(config.limits().tasksPerNode()).isEqualTo(3);
     assertThat(config.resync().interval()).isEqualTo(Duration.ofHours(1));
-    assertThat(ConfigProvider.getConfig().getValue("cloudpods.reconcile.tasks.poll-interval", String.class))
+    assertThat(
+            ConfigProvider.getConfig()
+                .getValue("cloudpods.reconcile.tasks.poll-interval", String.class))
         .isEqualTo("123ms");
   }
 
   @Test
   void oldResyncInterval_delaysTheScheduledResync() {
-    Trigger resync = scheduler.getScheduledJobs().stream()
-        .filter(t -> t.getMethodDescription() != null && t.getMethodDescription().contains("scheduledResync"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no scheduled resync among " + scheduler.getScheduledJobs()));
+    Trigger resync =
+        scheduler.getScheduledJobs().stream()
+            .filter(
+                t ->
+                    t.getMethodDescription() != null
+                        && t.getMethodDescription().contains("scheduledResync"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "no scheduled resync among " + scheduler.getScheduledJobs()));
 
     // delayed = every = 1h from the old key; the default would fire within 30 s
     assertThat(resync.getNextFireTime()).isAfter(Instant.now().plus(Duration.ofMinutes(30)));

@@ -63,31 +63,39 @@ class LegacyReconcileKeysTest {
 
   @Test
   void bothKeys_inOneSource_newKeyWins() {
-    ReconcileConfig c = reconcile(file(Map.of(
-        "cloudpods.reconcile.task-poll-interval", "250ms",
-        "cloudpods.reconcile.tasks.poll-interval", "750ms")));
+    ReconcileConfig c =
+        reconcile(
+            file(
+                Map.of(
+                    "cloudpods.reconcile.task-poll-interval", "250ms",
+                    "cloudpods.reconcile.tasks.poll-interval", "750ms")));
 
     assertThat(c.tasks().pollInterval()).isEqualTo(Duration.ofMillis(750));
   }
 
   @Test
   void newKeyInFile_winsOverOldKeyInEnvironment() {
-    ReconcileConfig c = reconcile(
-        file(Map.of("cloudpods.reconcile.tasks.poll-interval", "750ms")),
-        env(Map.of("CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", "250ms")));
+    ReconcileConfig c =
+        reconcile(
+            file(Map.of("cloudpods.reconcile.tasks.poll-interval", "750ms")),
+            env(Map.of("CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", "250ms")));
 
     assertThat(c.tasks().pollInterval()).isEqualTo(Duration.ofMillis(750));
-    assertThat(warnings).containsExactly(
-        "cloudpods.reconcile.task-poll-interval is deprecated; use cloudpods.reconcile.tasks.poll-interval"
-            + " (environment variable CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL: use CLOUDPODS_RECONCILE_TASKS_POLL_INTERVAL);"
-            + " cloudpods.reconcile.tasks.poll-interval is set too, so cloudpods.reconcile.task-poll-interval is ignored");
+    assertThat(warnings)
+        .containsExactly(
+            "cloudpods.reconcile.task-poll-interval is deprecated; use cloudpods.reconcile.tasks.poll-interval"
+                + " (environment variable CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL: use CLOUDPODS_RECONCILE_TASKS_POLL_INTERVAL);"
+                + " cloudpods.reconcile.tasks.poll-interval is set too, so cloudpods.reconcile.task-poll-interval is ignored");
   }
 
   @Test
   void oldKey_asEnvironmentVariable_isRead() {
-    ReconcileConfig c = reconcile(env(Map.of(
-        "CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", "250ms",
-        "CLOUDPODS_RECONCILE_MAX_TASKS_PER_NODE", "3")));
+    ReconcileConfig c =
+        reconcile(
+            env(
+                Map.of(
+                    "CLOUDPODS_RECONCILE_TASK_POLL_INTERVAL", "250ms",
+                    "CLOUDPODS_RECONCILE_MAX_TASKS_PER_NODE", "3")));
 
     assertThat(c.tasks().pollInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.limits().tasksPerNode()).isEqualTo(3);
@@ -95,19 +103,23 @@ class LegacyReconcileKeysTest {
 
   @Test
   void newKey_asEnvironmentVariable_winsOverOldKeyInFile() {
-    ReconcileConfig c = reconcile(
-        file(Map.of("cloudpods.reconcile.task-poll-interval", "250ms")),
-        env(Map.of("CLOUDPODS_RECONCILE_TASKS_POLL_INTERVAL", "750ms")));
+    ReconcileConfig c =
+        reconcile(
+            file(Map.of("cloudpods.reconcile.task-poll-interval", "250ms")),
+            env(Map.of("CLOUDPODS_RECONCILE_TASKS_POLL_INTERVAL", "750ms")));
 
     assertThat(c.tasks().pollInterval()).isEqualTo(Duration.ofMillis(750));
   }
 
   @Test
   void environmentVariableNamingOldAndNewKey_isReadWithoutWarning() {
-    ReconcileConfig c = reconcile(env(Map.of(
-        "CLOUDPODS_RECONCILE_RESYNC_INTERVAL", "7s",
-        "CLOUDPODS_RECONCILE_BACKOFF_BASE", "300ms",
-        "CLOUDPODS_RECONCILE_BACKOFF_MAX", "9s")));
+    ReconcileConfig c =
+        reconcile(
+            env(
+                Map.of(
+                    "CLOUDPODS_RECONCILE_RESYNC_INTERVAL", "7s",
+                    "CLOUDPODS_RECONCILE_BACKOFF_BASE", "300ms",
+                    "CLOUDPODS_RECONCILE_BACKOFF_MAX", "9s")));
 
     assertThat(c.resync().interval()).isEqualTo(Duration.ofSeconds(7));
     assertThat(c.backoff().base()).isEqualTo(Duration.ofMillis(300));
@@ -141,22 +153,25 @@ class LegacyReconcileKeysTest {
 
   @Test
   void everyOldKey_isRead() {
-    ReconcileConfig c = reconcile(file(Map.ofEntries(
-        Map.entry("cloudpods.reconcile.resync-interval", "11s"),
-        Map.entry("cloudpods.reconcile.deep-verify-interval", "12s"),
-        Map.entry("cloudpods.reconcile.foreign-config-ttl", "13s"),
-        Map.entry("cloudpods.reconcile.orphan-grace", "14s"),
-        Map.entry("cloudpods.reconcile.task-poll-initial", "15ms"),
-        Map.entry("cloudpods.reconcile.task-poll-interval", "16ms"),
-        Map.entry("cloudpods.reconcile.shutdown-timeout-seconds", "17"),
-        Map.entry("cloudpods.reconcile.locked-recheck", "18ms"),
-        Map.entry("cloudpods.reconcile.capacity-recheck", "19ms"),
-        Map.entry("cloudpods.reconcile.backoff-base", "20ms"),
-        Map.entry("cloudpods.reconcile.backoff-max", "21s"),
-        Map.entry("cloudpods.reconcile.retry-qps", "22.5"),
-        Map.entry("cloudpods.reconcile.max-clones-per-source", "23"),
-        Map.entry("cloudpods.reconcile.max-tasks-per-storage", "24"),
-        Map.entry("cloudpods.reconcile.max-tasks-per-node", "25"))));
+    ReconcileConfig c =
+        reconcile(
+            file(
+                Map.ofEntries(
+                    Map.entry("cloudpods.reconcile.resync-interval", "11s"),
+                    Map.entry("cloudpods.reconcile.deep-verify-interval", "12s"),
+                    Map.entry("cloudpods.reconcile.foreign-config-ttl", "13s"),
+                    Map.entry("cloudpods.reconcile.orphan-grace", "14s"),
+                    Map.entry("cloudpods.reconcile.task-poll-initial", "15ms"),
+                    Map.entry("cloudpods.reconcile.task-poll-interval", "16ms"),
+                    Map.entry("cloudpods.reconcile.shutdown-timeout-seconds", "17"),
+                    Map.entry("cloudpods.reconcile.locked-recheck", "18ms"),
+                    Map.entry("cloudpods.reconcile.capacity-recheck", "19ms"),
+                    Map.entry("cloudpods.reconcile.backoff-base", "20ms"),
+                    Map.entry("cloudpods.reconcile.backoff-max", "21s"),
+                    Map.entry("cloudpods.reconcile.retry-qps", "22.5"),
+                    Map.entry("cloudpods.reconcile.max-clones-per-source", "23"),
+                    Map.entry("cloudpods.reconcile.max-tasks-per-storage", "24"),
+                    Map.entry("cloudpods.reconcile.max-tasks-per-node", "25"))));
 
     assertThat(c.resync().interval()).isEqualTo(Duration.ofSeconds(11));
     assertThat(c.resync().deepVerifyInterval()).isEqualTo(Duration.ofSeconds(12));
@@ -183,8 +198,9 @@ class LegacyReconcileKeysTest {
     config.getValue("cloudpods.reconcile.resync.interval", String.class);
     config.getValue("cloudpods.reconcile.resync.interval", String.class);
 
-    assertThat(warnings).containsExactly(
-        "cloudpods.reconcile.resync-interval is deprecated; use cloudpods.reconcile.resync.interval");
+    assertThat(warnings)
+        .containsExactly(
+            "cloudpods.reconcile.resync-interval is deprecated; use cloudpods.reconcile.resync.interval");
   }
 
   @Test
@@ -196,7 +212,10 @@ class LegacyReconcileKeysTest {
 
   @Test
   void oldKey_isNotAnUnknownProperty_butAMisspeltKeyStillIs() {
-    assertThat(reconcile(file(Map.of("cloudpods.reconcile.max-tasks-per-node", "3"))).limits().tasksPerNode())
+    assertThat(
+            reconcile(file(Map.of("cloudpods.reconcile.max-tasks-per-node", "3")))
+                .limits()
+                .tasksPerNode())
         .isEqualTo(3);
 
     assertThatThrownBy(() -> reconcile(file(Map.of("cloudpods.reconcile.max-task-per-node", "3"))))
@@ -205,13 +224,16 @@ class LegacyReconcileKeysTest {
 
   @Test
   void oldKey_inActiveProfile_isRead() {
-    ReconcileConfig c = builder(file(Map.of(
-            "cloudpods.reconcile.locked-recheck", "900ms",
-            "%test.cloudpods.reconcile.locked-recheck", "300ms")))
-        .withProfile("test")
-        .build()
-        .unwrap(SmallRyeConfig.class)
-        .getConfigMapping(ReconcileConfig.class);
+    ReconcileConfig c =
+        builder(
+                file(
+                    Map.of(
+                        "cloudpods.reconcile.locked-recheck", "900ms",
+                        "%test.cloudpods.reconcile.locked-recheck", "300ms")))
+            .withProfile("test")
+            .build()
+            .unwrap(SmallRyeConfig.class)
+            .getConfigMapping(ReconcileConfig.class);
 
     assertThat(c.tasks().lockedRecheck()).isEqualTo(Duration.ofMillis(300));
   }
@@ -219,36 +241,47 @@ class LegacyReconcileKeysTest {
   /** What {@code @Scheduled(every = "${cloudpods.reconcile.resync.interval:30s}")} looks up. */
   @Test
   void oldResyncInterval_reachesLookupsAndExpressionsOfTheNewKey() {
-    SmallRyeConfig config = config(file(Map.of(
-        "cloudpods.reconcile.resync-interval", "45s",
-        "example.every", "${cloudpods.reconcile.resync.interval:30s}")));
+    SmallRyeConfig config =
+        config(
+            file(
+                Map.of(
+                    "cloudpods.reconcile.resync-interval", "45s",
+                    "example.every", "${cloudpods.reconcile.resync.interval:30s}")));
 
-    assertThat(config.getOptionalValue("cloudpods.reconcile.resync.interval", String.class)).contains("45s");
+    assertThat(config.getOptionalValue("cloudpods.reconcile.resync.interval", String.class))
+        .contains("45s");
     assertThat(config.getValue("example.every", String.class)).isEqualTo("45s");
   }
 
   @Test
   void oldKey_holdingAnExpression_isExpanded() {
-    SmallRyeConfig config = config(file(Map.of(
-        "poll", "350ms",
-        "cloudpods.reconcile.task-poll-interval", "${poll}")));
+    SmallRyeConfig config =
+        config(
+            file(
+                Map.of(
+                    "poll", "350ms",
+                    "cloudpods.reconcile.task-poll-interval", "${poll}")));
 
     assertThat(config.getConfigMapping(ReconcileConfig.class).tasks().pollInterval())
         .isEqualTo(Duration.ofMillis(350));
   }
 
-  /** The registration Quarkus relies on: {@code META-INF/services/io.smallrye.config.ConfigSourceInterceptor}. */
+  /**
+   * The registration Quarkus relies on: {@code
+   * META-INF/services/io.smallrye.config.ConfigSourceInterceptor}.
+   */
   @Test
   void interceptor_isDiscoveredThroughServiceLoader() {
-    ReconcileConfig c = new SmallRyeConfigBuilder()
-        .addDefaultInterceptors()
-        .addDiscoveredInterceptors()
-        .withConverter(Duration.class, 200, new DurationConverter())
-        .withSources(file(Map.of("cloudpods.reconcile.capacity-recheck", "4s")))
-        .withMapping(ReconcileConfig.class)
-        .build()
-        .unwrap(SmallRyeConfig.class)
-        .getConfigMapping(ReconcileConfig.class);
+    ReconcileConfig c =
+        new SmallRyeConfigBuilder()
+            .addDefaultInterceptors()
+            .addDiscoveredInterceptors()
+            .withConverter(Duration.class, 200, new DurationConverter())
+            .withSources(file(Map.of("cloudpods.reconcile.capacity-recheck", "4s")))
+            .withMapping(ReconcileConfig.class)
+            .build()
+            .unwrap(SmallRyeConfig.class)
+            .getConfigMapping(ReconcileConfig.class);
 
     assertThat(c.tasks().capacityRecheck()).isEqualTo(Duration.ofSeconds(4));
   }

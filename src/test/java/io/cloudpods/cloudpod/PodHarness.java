@@ -62,7 +62,14 @@ final class PodHarness {
         .addPool("ClientPods");
     poolSpecs.put(
         "default",
-        new IpPoolSpec("10.1.10.0/24", "10.1.10.1", "10.1.10.50", "10.1.10.99", "vmbr0", List.of("1.1.1.1"), List.of()));
+        new IpPoolSpec(
+            "10.1.10.0/24",
+            "10.1.10.1",
+            "10.1.10.50",
+            "10.1.10.99",
+            "vmbr0",
+            List.of("1.1.1.1"),
+            List.of()));
     restart();
   }
 
@@ -92,7 +99,20 @@ final class PodHarness {
   }
 
   static CloudPodSpec spec() {
-    return new CloudPodSpec(1, 1024, 512, 8, 9000, "clients-main", "default", null, null, null, "Running", "full", false);
+    return new CloudPodSpec(
+        1,
+        1024,
+        512,
+        8,
+        9000,
+        "clients-main",
+        "default",
+        null,
+        null,
+        null,
+        "Running",
+        "full",
+        false);
   }
 
   CloudPod create(String name) {
@@ -144,7 +164,8 @@ final class PodHarness {
         return;
       }
     }
-    throw new AssertionError("pod " + name + " did not settle in 30 passes: " + pods.status(TENANT, name));
+    throw new AssertionError(
+        "pod " + name + " did not settle in 30 passes: " + pods.status(TENANT, name));
   }
 
   CloudPodStatus status(String name) {

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.CloneRequest;
+import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.DeleteOptions;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.PowerState;
 import io.cloudpods.proxmox.ProxmoxAlreadyExistsException;
 import io.cloudpods.proxmox.ProxmoxAuthException;
-import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxDigestConflictException;
 import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.proxmox.ProxmoxLockTimeoutException;
@@ -85,13 +84,23 @@ class ClientSimulatorContractTest {
   }
 
   private static TaskStatus finish(Upid upid) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> client.taskStatus(upid).isStopped());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> client.taskStatus(upid).isStopped());
     return client.taskStatus(upid);
   }
 
   private static int fullClone(int newid, String hostname) {
     TaskStatus t =
-        finish(client.cloneContainer("pve", 9000, CloneRequest.builder(newid).hostname(hostname).fullCloneTo("clients-main").build()));
+        finish(
+            client.cloneContainer(
+                "pve",
+                9000,
+                CloneRequest.builder(newid)
+                    .hostname(hostname)
+                    .fullCloneTo("clients-main")
+                    .build()));
     assertThat(t.isOk()).as("clone %d: %s", newid, t.exitStatus()).isTrue();
     return newid;
   }
@@ -107,7 +116,8 @@ class ClientSimulatorContractTest {
   @Test
   void tls_pinnedFingerprintMismatch_failsNamingBothFingerprints() {
     String wrong = "AA:" + sim.fingerprint().substring(3).replace('0', '1').replace('A', 'B');
-    try (HttpProxmoxClient pinned = new HttpProxmoxClient(settings(TOKEN_ID, SECRET).withFingerprint(wrong))) {
+    try (HttpProxmoxClient pinned =
+        new HttpProxmoxClient(settings(TOKEN_ID, SECRET).withFingerprint(wrong))) {
       assertThatThrownBy(pinned::version)
           .isInstanceOf(ProxmoxTlsException.class)
           .hasMessageContaining(wrong)
@@ -127,7 +137,9 @@ class ClientSimulatorContractTest {
   @Test
   void auth_wrongSecret_isAuthFailureAndNotRetryable() {
     try (HttpProxmoxClient bad =
-        new HttpProxmoxClient(settings(TOKEN_ID, "00000000-0000-0000-0000-000000000000").withFingerprint(sim.fingerprint()))) {
+        new HttpProxmoxClient(
+            settings(TOKEN_ID, "00000000-0000-0000-0000-000000000000")
+                .withFingerprint(sim.fingerprint()))) {
       assertThatThrownBy(bad::nodes)
           .isInstanceOf(ProxmoxAuthException.class)
           .satisfies(e -> assertThat(((ProxmoxException) e).isRetryable()).isFalse())
@@ -137,7 +149,9 @@ class ClientSimulatorContractTest {
 
   @Test
   void auth_unknownToken_isAuthFailure() {
-    try (HttpProxmoxClient bad = new HttpProxmoxClient(settings("nobody@pve!ghost", SECRET).withFingerprint(sim.fingerprint()))) {
+    try (HttpProxmoxClient bad =
+        new HttpProxmoxClient(
+            settings("nobody@pve!ghost", SECRET).withFingerprint(sim.fingerprint()))) {
       assertThatThrownBy(bad::version).isInstanceOf(ProxmoxAuthException.class);
     }
   }
@@ -147,19 +161,23 @@ class ClientSimulatorContractTest {
   @Test
   void clusterResources_seedLayout_showsTemplateInfraAndStorages() {
     List<ClusterResource> all = client.clusterResources();
-    assertThat(all).filteredOn(r -> r instanceof ClusterResource.Guest g && g.vmid() == 9000)
+    assertThat(all)
+        .filteredOn(r -> r instanceof ClusterResource.Guest g && g.vmid() == 9000)
         .singleElement()
-        .satisfies(r -> {
-          ClusterResource.Guest g = (ClusterResource.Guest) r;
-          assertThat(g.template()).isTrue();
-          assertThat(g.pool()).contains("ClientPods");
-        });
-    assertThat(client.clusterContainers()).filteredOn(g -> g.vmid() >= 100 && g.vmid() <= 499)
+        .satisfies(
+            r -> {
+              ClusterResource.Guest g = (ClusterResource.Guest) r;
+              assertThat(g.template()).isTrue();
+              assertThat(g.pool()).contains("ClientPods");
+            });
+    assertThat(client.clusterContainers())
+        .filteredOn(g -> g.vmid() >= 100 && g.vmid() <= 499)
         .isNotEmpty()
         .allSatisfy(g -> assertThat(g.pool()).contains("MigraTeck_Production"));
     assertThat(client.clusterResources(ResourceType.STORAGE))
         .extracting(r -> ((ClusterResource.Storage) r).storage())
-        .contains("local", "clients-main", "clients-backup", "vzdump-backups", "t7-backup", "iso-store");
+        .contains(
+            "local", "clients-main", "clients-backup", "vzdump-backups", "t7-backup", "iso-store");
   }
 
   @Test
@@ -184,20 +202,33 @@ class ClientSimulatorContractTest {
     client.updateConfig(
         "pve",
         vmid,
-        ConfigUpdate.set(Map.of("cores", "3", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1", "tags", "Web;cloudpods"))
+        ConfigUpdate.set(
+                Map.of(
+                    "cores",
+                    "3",
+                    "net0",
+                    "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1",
+                    "tags",
+                    "Web;cloudpods"))
             .withDigest(c.digest()));
     LxcConfig after = client.getConfig("pve", vmid);
     assertThat(after.cores()).hasValue(3);
-    assertThat(after.nets().get(0)).startsWith("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:").endsWith("ip=10.1.10.91/24,type=veth");
+    assertThat(after.nets().get(0))
+        .startsWith("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:")
+        .endsWith("ip=10.1.10.91/24,type=veth");
     assertThat(after.tags()).containsExactly("cloudpods", "web");
     assertThat(after.digest()).isNotEqualTo(c.digest());
 
-    assertThatThrownBy(() -> client.updateConfig("pve", vmid, ConfigUpdate.set(Map.of("cores", "4")).withDigest(c.digest())))
+    assertThatThrownBy(
+            () ->
+                client.updateConfig(
+                    "pve", vmid, ConfigUpdate.set(Map.of("cores", "4")).withDigest(c.digest())))
         .isInstanceOf(ProxmoxDigestConflictException.class);
 
     assertThat(finish(client.start("pve", vmid)).isOk()).isTrue();
     assertThat(client.status("pve", vmid).status()).isEqualTo(PowerState.RUNNING);
-    assertThatThrownBy(() -> client.start("pve", vmid)).isInstanceOf(ProxmoxPowerStateException.class);
+    assertThatThrownBy(() -> client.start("pve", vmid))
+        .isInstanceOf(ProxmoxPowerStateException.class);
     assertThatThrownBy(() -> client.delete("pve", vmid, DeleteOptions.DEFAULT))
         .isInstanceOf(ProxmoxPowerStateException.class)
         .hasMessageContaining("container is running");
@@ -212,21 +243,37 @@ class ClientSimulatorContractTest {
   @Test
   void clone_toExistingVmid_isAlreadyExists() {
     assertThatThrownBy(
-            () -> client.cloneContainer("pve", 9000, CloneRequest.builder(101).hostname("x").fullCloneTo("clients-main").build()))
+            () ->
+                client.cloneContainer(
+                    "pve",
+                    9000,
+                    CloneRequest.builder(101).hostname("x").fullCloneTo("clients-main").build()))
         .isInstanceOf(ProxmoxAlreadyExistsException.class);
   }
 
   @Test
   void clone_concurrentOfSameTemplate_secondIsLockedDiskAndRetryable() throws Exception {
     Upid first =
-        client.cloneContainer("pve", 9000, CloneRequest.builder(9201).hostname("race-1").fullCloneTo("clients-main").build());
+        client.cloneContainer(
+            "pve",
+            9000,
+            CloneRequest.builder(9201).hostname("race-1").fullCloneTo("clients-main").build());
     try {
       assertThatThrownBy(
-              () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9202).hostname("race-2").fullCloneTo("clients-main").build()))
-          .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> {
-            assertThat(e.lock()).isEqualTo("disk");
-            assertThat(e.isRetryable()).isTrue();
-          });
+              () ->
+                  client.cloneContainer(
+                      "pve",
+                      9000,
+                      CloneRequest.builder(9202)
+                          .hostname("race-2")
+                          .fullCloneTo("clients-main")
+                          .build()))
+          .isInstanceOfSatisfying(
+              ProxmoxLockedException.class,
+              e -> {
+                assertThat(e.lock()).isEqualTo("disk");
+                assertThat(e.isRetryable()).isTrue();
+              });
     } finally {
       assertThat(finish(first).isOk()).isTrue();
     }
@@ -241,41 +288,61 @@ class ClientSimulatorContractTest {
 
   @Test
   void parameterError_unknownParameter_namesTheField() {
-    assertThatThrownBy(() -> client.updateConfig("pve", 9000, ConfigUpdate.set(Map.of("nosuchkey", "1"))))
-        .isInstanceOfSatisfying(ProxmoxParameterException.class, e -> assertThat(e.errors()).containsKey("nosuchkey"));
+    assertThatThrownBy(
+            () -> client.updateConfig("pve", 9000, ConfigUpdate.set(Map.of("nosuchkey", "1"))))
+        .isInstanceOfSatisfying(
+            ProxmoxParameterException.class, e -> assertThat(e.errors()).containsKey("nosuchkey"));
   }
 
   @Test
-  void lockTimeout_storageAllocationsQueuedPastTenSeconds_failTheirTasksWithLockTimeout() throws Exception {
+  void lockTimeout_storageAllocationsQueuedPastTenSeconds_failTheirTasksWithLockTimeout()
+      throws Exception {
     TimingModel before = sim.timing();
-    // allocation takes 4 s (scaled), so the third queued allocation waits past the 10 s lock timeout
+    // allocation takes 4 s (scaled), so the third queued allocation waits past the 10 s lock
+    // timeout
     sim.setTiming(before.with(Map.of("storageAllocation", Duration.ofSeconds(4)), 0.05));
     try {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         // clones of different sources so the template disk lock does not serialise them first
-        List<Integer> sources = List.of(fullClone(9401, "src-1"), fullClone(9402, "src-2"), fullClone(9403, "src-3"), fullClone(9404, "src-4"));
+        List<Integer> sources =
+            List.of(
+                fullClone(9401, "src-1"),
+                fullClone(9402, "src-2"),
+                fullClone(9403, "src-3"),
+                fullClone(9404, "src-4"));
         for (int s : sources) {
           client.convertToTemplate("pve", s);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> sources.stream().allMatch(s -> client.getConfig("pve", s).template()));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sources.stream().allMatch(s -> client.getConfig("pve", s).template()));
         List<Future<Upid>> started = new java.util.ArrayList<>();
         int n = 0;
         for (int s : sources) {
           int newid = 9411 + n++;
           Callable<Upid> c =
-              () -> client.cloneContainer("pve", s, CloneRequest.builder(newid).hostname("alloc-" + newid).fullCloneTo("clients-main").build());
+              () ->
+                  client.cloneContainer(
+                      "pve",
+                      s,
+                      CloneRequest.builder(newid)
+                          .hostname("alloc-" + newid)
+                          .fullCloneTo("clients-main")
+                          .build());
           started.add(pool.submit(c));
         }
         List<TaskStatus> results = new java.util.ArrayList<>();
         for (Future<Upid> f : started) {
           results.add(finish(f.get()));
         }
-        assertThat(results).anySatisfy(t -> {
-          assertThat(t.isFailed()).isTrue();
-          assertThat(t.failure()).get().isInstanceOf(ProxmoxLockTimeoutException.class);
-          assertThat(t.exitStatus().orElseThrow()).contains("got timeout");
-        });
+        assertThat(results)
+            .anySatisfy(
+                t -> {
+                  assertThat(t.isFailed()).isTrue();
+                  assertThat(t.failure()).get().isInstanceOf(ProxmoxLockTimeoutException.class);
+                  assertThat(t.exitStatus().orElseThrow()).contains("got timeout");
+                });
       } finally {
         pool.shutdownNow();
       }
@@ -292,15 +359,32 @@ class ClientSimulatorContractTest {
     Upid upid = null;
     try {
       assertThatThrownBy(
-              () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9501).hostname("lost").fullCloneTo("clients-main").build()))
-          .isInstanceOfSatisfying(ProxmoxException.class, e -> assertThat(e.isRetryable()).isTrue());
+              () ->
+                  client.cloneContainer(
+                      "pve",
+                      9000,
+                      CloneRequest.builder(9501)
+                          .hostname("lost")
+                          .fullCloneTo("clients-main")
+                          .build()))
+          .isInstanceOfSatisfying(
+              ProxmoxException.class, e -> assertThat(e.isRetryable()).isTrue());
     } finally {
       sim.setFaults(0, 0, 0, 0, 0, 11);
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> client.isVmidFree(9501) == false);
-    await().atMost(Duration.ofSeconds(60)).until(() -> client.getConfig("pve", 9501).lock().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.getConfig("pve", 9501).lock().isEmpty());
     assertThatThrownBy(
-            () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9501).hostname("lost").fullCloneTo("clients-main").build()))
+            () ->
+                client.cloneContainer(
+                    "pve",
+                    9000,
+                    CloneRequest.builder(9501)
+                        .hostname("lost")
+                        .fullCloneTo("clients-main")
+                        .build()))
         .as("a retry of the same clone sees the container the lost call created")
         .isInstanceOf(ProxmoxAlreadyExistsException.class);
     assertThat(upid).isNull();
@@ -311,10 +395,12 @@ class ClientSimulatorContractTest {
     sim.setFaults(1.0, 0, 0, 0, 0, 13);
     try {
       assertThatThrownBy(() -> client.start("pve", 100))
-          .isInstanceOfSatisfying(ProxmoxException.class, e -> {
-            assertThat(e.isRetryable()).isTrue();
-            assertThat(e).isInstanceOf(ProxmoxUnavailableException.class);
-          });
+          .isInstanceOfSatisfying(
+              ProxmoxException.class,
+              e -> {
+                assertThat(e.isRetryable()).isTrue();
+                assertThat(e).isInstanceOf(ProxmoxUnavailableException.class);
+              });
     } finally {
       sim.setFaults(0, 0, 0, 0, 0, 13);
     }
@@ -322,7 +408,11 @@ class ClientSimulatorContractTest {
 
   @Test
   void taskStatus_exitStatusOnlyWhenStopped_andLogEndsWithTaskOk() {
-    Upid upid = client.cloneContainer("pve", 9000, CloneRequest.builder(9601).hostname("tasky").fullCloneTo("clients-main").build());
+    Upid upid =
+        client.cloneContainer(
+            "pve",
+            9000,
+            CloneRequest.builder(9601).hostname("tasky").fullCloneTo("clients-main").build());
     assertThat(upid.type()).isEqualTo("vzclone");
     assertThat(upid.id()).isEqualTo("9000");
     assertThat(upid.user()).isEqualTo(TOKEN_ID);
@@ -347,9 +437,16 @@ class ClientSimulatorContractTest {
   void listContainers_vmidAsStringOnOldServers_parsesTheSame() {
     try (ProxmoxSimulator old =
             ProxmoxSimulator.start(
-                SimulatorOptions.builder().bindHost("127.0.0.1").port(0).http(true).token(TOKEN_ID, SECRET)
-                    .pveVersion("7.4-16").authFailureDelay(Duration.ZERO).build());
-        HttpProxmoxClient oldClient = new HttpProxmoxClient(ProxmoxClientSettings.of(old.baseUrl(), TOKEN_ID, SECRET))) {
+                SimulatorOptions.builder()
+                    .bindHost("127.0.0.1")
+                    .port(0)
+                    .http(true)
+                    .token(TOKEN_ID, SECRET)
+                    .pveVersion("7.4-16")
+                    .authFailureDelay(Duration.ZERO)
+                    .build());
+        HttpProxmoxClient oldClient =
+            new HttpProxmoxClient(ProxmoxClientSettings.of(old.baseUrl(), TOKEN_ID, SECRET))) {
       assertThat(oldClient.listContainers("pve")).extracting(s -> s.vmid()).contains(9000, 101);
       assertThat(oldClient.pool("ClientPods").members()).isNotEmpty();
     }
@@ -357,18 +454,24 @@ class ClientSimulatorContractTest {
 
   @Test
   void pools_newForm_readsMembers() {
-    assertThat(client.pools()).extracting(p -> p.poolId()).contains("ClientPods", "MigraTeck_Production");
+    assertThat(client.pools())
+        .extracting(p -> p.poolId())
+        .contains("ClientPods", "MigraTeck_Production");
     assertThat(client.pool("ClientPods").members()).isNotEmpty();
-    assertThatThrownBy(() -> client.pool("NoSuchPool")).isInstanceOf(ProxmoxNotFoundException.class);
+    assertThatThrownBy(() -> client.pool("NoSuchPool"))
+        .isInstanceOf(ProxmoxNotFoundException.class);
   }
 
   @Test
   void unreachableServer_isTransient() {
     try (HttpProxmoxClient nowhere =
-        new HttpProxmoxClient(ProxmoxClientSettings.of("http://127.0.0.1:1/api2/json", TOKEN_ID, SECRET)
-            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)))) {
+        new HttpProxmoxClient(
+            ProxmoxClientSettings.of("http://127.0.0.1:1/api2/json", TOKEN_ID, SECRET)
+                .withTimeouts(
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)))) {
       assertThatThrownBy(nowhere::version)
-          .isInstanceOfSatisfying(ProxmoxUnavailableException.class, e -> assertThat(e.isRetryable()).isTrue());
+          .isInstanceOfSatisfying(
+              ProxmoxUnavailableException.class, e -> assertThat(e.isRetryable()).isTrue());
     }
     assertThat(Optional.of(client)).isPresent();
   }

@@ -39,7 +39,8 @@ class BackoffRateLimiterTest {
 
   @Test
   void constructor_maxBelowBase_isRejected() {
-    assertThatThrownBy(() -> new BackoffRateLimiter<>(Duration.ofSeconds(10), Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new BackoffRateLimiter<>(Duration.ofSeconds(10), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("max");
   }

@@ -26,7 +26,8 @@ class ControllerRunnerTest {
 
         @Override
         public void failed(String key, Exception e, int attempt, Duration retryIn, Duration took) {
-          events.add("failed " + key + " attempt=" + attempt + " retryIn=" + retryIn.toSeconds() + "s");
+          events.add(
+              "failed " + key + " attempt=" + attempt + " retryIn=" + retryIn.toSeconds() + "s");
         }
 
         @Override

@@ -112,7 +112,8 @@ class WorkQueueTest {
 
   @Test
   void shutDown_blockedGetReturnsNull() throws Exception {
-    WorkQueue<String> real = new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    WorkQueue<String> real =
+        new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofSeconds(1), Duration.ofSeconds(1)));
     CountDownLatch returned = new CountDownLatch(1);
     List<String> got = Collections.synchronizedList(new ArrayList<>());
     Thread t =
@@ -137,7 +138,8 @@ class WorkQueueTest {
 
   @Test
   void get_realClock_wakesUpWhenDelayedKeyIsDue() throws Exception {
-    WorkQueue<String> real = new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    WorkQueue<String> real =
+        new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofSeconds(1), Duration.ofSeconds(1)));
     long start = System.nanoTime();
     real.addAfter("a", Duration.ofMillis(100));
 
@@ -147,7 +149,8 @@ class WorkQueueTest {
 
   @Test
   void concurrentWorkers_neverProcessTheSameKeyAtOnce_andEveryAddIsSeen() throws Exception {
-    WorkQueue<Integer> real = new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofMillis(1), Duration.ofMillis(1)));
+    WorkQueue<Integer> real =
+        new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofMillis(1), Duration.ofMillis(1)));
     Set<Integer> inFlight = ConcurrentHashMap.newKeySet();
     AtomicInteger overlaps = new AtomicInteger();
     AtomicInteger processed = new AtomicInteger();

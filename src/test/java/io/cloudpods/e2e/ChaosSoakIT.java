@@ -35,14 +35,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Chaos soak: the packaged controller as its own process against a three-node simulated cluster with
- * faults on (5xx, lost answers, failed tasks, latency; fixed seed), driving 100+ pods of several
- * tenants (PodSets and standalone CloudPods, full and linked clones) through create, resize,
- * stop/start, scale and delete, while it is killed with SIGKILL at seeded random moments and
- * restarted. At the end it checks convergence, orphans, duplicate VMIDs and addresses, IPAM against
- * Proxmox, foreign guests, that no desired object was lost, and that the event log is write-ahead
- * (every mutation the simulator journaled has an earlier event). Figures are printed and written to
- * {@code target/chaos-soak-report.json}; any problem fails the test with the list.
+ * Chaos soak: the packaged controller as its own process against a three-node simulated cluster
+ * with faults on (5xx, lost answers, failed tasks, latency; fixed seed), driving 100+ pods of
+ * several tenants (PodSets and standalone CloudPods, full and linked clones) through create,
+ * resize, stop/start, scale and delete, while it is killed with SIGKILL at seeded random moments
+ * and restarted. At the end it checks convergence, orphans, duplicate VMIDs and addresses, IPAM
+ * against Proxmox, foreign guests, that no desired object was lost, and that the event log is
+ * write-ahead (every mutation the simulator journaled has an earlier event). Figures are printed
+ * and written to {@code target/chaos-soak-report.json}; any problem fails the test with the list.
  */
 @EnabledIfSystemProperty(named = "cloudpods.e2e", matches = "true")
 class ChaosSoakIT {
@@ -60,7 +60,8 @@ class ChaosSoakIT {
   private static final String TOKEN = "chaos-soak-admin-token";
   private static final String SIM_TOKEN_ID = "cloudpods@pve!controller";
   private static final String SIM_SECRET = "0d6c3b8e-91a2-4f57-b3c4-5e8f7a2d1c90";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> TENANTS = List.of("acme", "globex", "initech");
 
   @TempDir static Path work;
@@ -70,8 +71,10 @@ class ChaosSoakIT {
 
   /** What the test last applied and did not delete: "Kind/tenant/name" to the object. */
   private final Map<String, Map<String, Object>> desired = new TreeMap<>();
+
   /** Objects the test deleted: "Kind/tenant/name". */
   private final Set<String> deleted = new java.util.TreeSet<>();
+
   private final Map<String, Object> phases = new LinkedHashMap<>();
   private final List<Map<String, Object>> kills = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
@@ -131,7 +134,8 @@ class ChaosSoakIT {
     return m;
   }
 
-  private static Map<String, Object> object(String kind, String tenant, String name, Map<String, Object> spec) {
+  private static Map<String, Object> object(
+      String kind, String tenant, String name, Map<String, Object> spec) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("name", name);
     if (tenant != null) {
@@ -148,7 +152,11 @@ class ChaosSoakIT {
   private static String key(Map<String, Object> o) {
     @SuppressWarnings("unchecked")
     Map<String, Object> meta = (Map<String, Object>) o.get("metadata");
-    return o.get("kind") + "/" + Objects.requireNonNullElse(meta.get("tenant"), "-") + "/" + meta.get("name");
+    return o.get("kind")
+        + "/"
+        + Objects.requireNonNullElse(meta.get("tenant"), "-")
+        + "/"
+        + meta.get("name");
   }
 
   private void apply(List<Map<String, Object>> objects) throws Exception {
@@ -166,11 +174,14 @@ class ChaosSoakIT {
     deleted.add(kind + "/" + tenant + "/" + name);
   }
 
-  private static Map<String, Object> podSet(String tenant, String name, int replicas, Map<String, Object> podSpec) {
-    return object("PodSet", tenant, name, Map.of("replicas", replicas, "template", Map.of("spec", podSpec)));
+  private static Map<String, Object> podSet(
+      String tenant, String name, int replicas, Map<String, Object> podSpec) {
+    return object(
+        "PodSet", tenant, name, Map.of("replicas", replicas, "template", Map.of("spec", podSpec)));
   }
 
-  private static Map<String, Object> solo(String tenant, int i, boolean linked, boolean running, Map<String, Object> sz) {
+  private static Map<String, Object> solo(
+      String tenant, int i, boolean linked, boolean running, Map<String, Object> sz) {
     Map<String, Object> spec = new LinkedHashMap<>(sz);
     spec.put("cloneMode", linked ? "linked" : "full");
     spec.put("powerState", running ? "Running" : "Stopped");
@@ -219,7 +230,9 @@ class ChaosSoakIT {
 
   private boolean converged(SimCluster cluster) {
     JsonNode status = controller.get("/api/v1/status");
-    if (status == null || status.path("totalPods").asInt(-1) != expectedPods() || status.path("notConverged").size() > 0) {
+    if (status == null
+        || status.path("totalPods").asInt(-1) != expectedPods()
+        || status.path("notConverged").size() > 0) {
       return false;
     }
     JsonNode sets = controller.get("/api/v1/podsets");
@@ -239,7 +252,8 @@ class ChaosSoakIT {
   private static boolean podSetsReady(JsonNode list) {
     for (JsonNode s : list.path("items")) {
       if (s.path("metadata").has("deletionTimestamp")
-          || s.path("status").path("readyReplicas").asInt(-1) != s.path("spec").path("replicas").asInt()) {
+          || s.path("status").path("readyReplicas").asInt(-1)
+              != s.path("spec").path("replicas").asInt()) {
         return false;
       }
     }
@@ -259,13 +273,19 @@ class ChaosSoakIT {
     phases.put(name, p);
     if (!ok) {
       JsonNode status = controller.get("/api/v1/status");
-      problems.add("phase " + name + " did not converge within " + PHASE_TIMEOUT + ": "
-          + (status == null ? "API not answering" : status.path("notConverged").toString()));
+      problems.add(
+          "phase "
+              + name
+              + " did not converge within "
+              + PHASE_TIMEOUT
+              + ": "
+              + (status == null ? "API not answering" : status.path("notConverged").toString()));
     }
   }
 
   @Test
-  void podsUnderFaultsAndKills_convergeWithoutOrphansDuplicatesLeaksOrGapsInTheEventLog() throws Exception {
+  void podsUnderFaultsAndKills_convergeWithoutOrphansDuplicatesLeaksOrGapsInTheEventLog()
+      throws Exception {
     SimCluster cluster = new SimCluster(sim);
     Map<Integer, String> foreignBefore = cluster.foreignDigests();
     sim.setFaults(ERROR_RATE, LOST_RATE, TASK_FAILURE_RATE, LATENCY_MIN_MS, LATENCY_MAX_MS, SEED);
@@ -275,12 +295,41 @@ class ChaosSoakIT {
     // ---- create: 105 pods in three tenants, PodSets and standalone pods, full and linked clones
     long t0 = System.nanoTime();
     List<Map<String, Object>> setup = new ArrayList<>();
-    setup.add(object("IpPool", null, "soak", Map.of(
-        "cidr", "10.20.0.0/16", "gateway", "10.20.0.1", "rangeStart", "10.20.0.10", "rangeEnd", "10.20.3.250",
-        "reserved", List.of("10.20.0.53"))));
+    setup.add(
+        object(
+            "IpPool",
+            null,
+            "soak",
+            Map.of(
+                "cidr",
+                "10.20.0.0/16",
+                "gateway",
+                "10.20.0.1",
+                "rangeStart",
+                "10.20.0.10",
+                "rangeEnd",
+                "10.20.3.250",
+                "reserved",
+                List.of("10.20.0.53"))));
     for (String t : TENANTS) {
-      setup.add(object("Tenant", null, t, Map.of("displayName", "Soak " + t,
-          "quota", Map.of("maxPods", 80, "maxCores", 200, "maxMemoryMb", 100_000, "maxDiskGb", 2_000))));
+      setup.add(
+          object(
+              "Tenant",
+              null,
+              t,
+              Map.of(
+                  "displayName",
+                  "Soak " + t,
+                  "quota",
+                  Map.of(
+                      "maxPods",
+                      80,
+                      "maxCores",
+                      200,
+                      "maxMemoryMb",
+                      100_000,
+                      "maxDiskGb",
+                      2_000))));
     }
     apply(setup);
     List<Map<String, Object>> wave = new ArrayList<>();
@@ -296,7 +345,8 @@ class ChaosSoakIT {
     killAtRandom("create", 2000, 6000);
     phase("create", cluster, t0);
 
-    // ---- change: resize a PodSet, scale one down and one up, stop/start and resize standalone pods
+    // ---- change: resize a PodSet, scale one down and one up, stop/start and resize standalone
+    // pods
     t0 = System.nanoTime();
     List<Map<String, Object>> change = new ArrayList<>();
     change.add(podSet("acme", "web", 30, withPool(size(2, 1024, 10), "full")));
@@ -305,7 +355,9 @@ class ChaosSoakIT {
     for (String t : TENANTS) {
       for (int i = 0; i < 4; i++) {
         boolean wasRunning = i % 3 != 2;
-        change.add(withPool(solo(t, i, i % 2 == 1, !wasRunning, i == 0 ? size(2, 768, 9) : size(1, 512, 8))));
+        change.add(
+            withPool(
+                solo(t, i, i % 2 == 1, !wasRunning, i == 0 ? size(2, 768, 9) : size(1, 512, 8))));
       }
     }
     apply(change);
@@ -331,7 +383,9 @@ class ChaosSoakIT {
     Files.writeString(out, json);
     System.out.println(summary(report));
     assertThat(kills).as("kills").hasSizeGreaterThanOrEqualTo(2);
-    assertThat(kills).as("kills that hit running Proxmox tasks").anyMatch(k -> (Integer) k.get("runningProxmoxTasks") > 0);
+    assertThat(kills)
+        .as("kills that hit running Proxmox tasks")
+        .anyMatch(k -> (Integer) k.get("runningProxmoxTasks") > 0);
     assertThat(problems).as("chaos soak problems (report: " + out + ")").isEmpty();
   }
 
@@ -350,7 +404,8 @@ class ChaosSoakIT {
 
   // ---- the final checks -------------------------------------------------------------------------
 
-  private Map<String, Object> finalChecks(SimCluster cluster, Map<Integer, String> foreignBefore) throws Exception {
+  private Map<String, Object> finalChecks(SimCluster cluster, Map<Integer, String> foreignBefore)
+      throws Exception {
     Map<String, Object> checks = new LinkedHashMap<>();
     JsonNode podList = controller.get("/api/v1/cloudpods");
     List<JsonNode> pods = new ArrayList<>();
@@ -361,7 +416,10 @@ class ChaosSoakIT {
     List<String> drift = new ArrayList<>();
     Set<String> uids = new java.util.HashSet<>();
     for (JsonNode p : pods) {
-      String name = p.path("metadata").path("tenant").asText() + "/" + p.path("metadata").path("name").asText();
+      String name =
+          p.path("metadata").path("tenant").asText()
+              + "/"
+              + p.path("metadata").path("name").asText();
       String uid = p.path("metadata").path("uid").asText();
       uids.add(uid);
       JsonNode spec = p.path("spec");
@@ -371,13 +429,34 @@ class ChaosSoakIT {
         drift.add(name + ": no container of this pod at VMID " + st.path("vmid"));
         continue;
       }
-      String want = spec.path("powerState").asText("Running").equalsIgnoreCase("stopped") ? "stopped" : "running";
-      if (!g.status().equals(want) || !String.valueOf(spec.path("cores").asInt()).equals(g.get("cores"))
+      String want =
+          spec.path("powerState").asText("Running").equalsIgnoreCase("stopped")
+              ? "stopped"
+              : "running";
+      if (!g.status().equals(want)
+          || !String.valueOf(spec.path("cores").asInt()).equals(g.get("cores"))
           || !String.valueOf(spec.path("memoryMb").asInt()).equals(g.get("memory"))
           || !g.get("rootfs").contains("size=" + spec.path("diskGb").asInt() + "G")
-          || !Objects.equals(g.ip(), st.path("ip").asText()) || g.lock() != null) {
-        drift.add(name + ": CT " + g.vmid() + " is " + g.status() + " cores=" + g.get("cores") + " memory=" + g.get("memory")
-            + " rootfs=" + g.get("rootfs") + " ip=" + g.ip() + " lock=" + g.lock() + ", spec " + spec);
+          || !Objects.equals(g.ip(), st.path("ip").asText())
+          || g.lock() != null) {
+        drift.add(
+            name
+                + ": CT "
+                + g.vmid()
+                + " is "
+                + g.status()
+                + " cores="
+                + g.get("cores")
+                + " memory="
+                + g.get("memory")
+                + " rootfs="
+                + g.get("rootfs")
+                + " ip="
+                + g.ip()
+                + " lock="
+                + g.lock()
+                + ", spec "
+                + spec);
       }
     }
     checks.put("pods", pods.size());
@@ -395,7 +474,16 @@ class ChaosSoakIT {
       List<String> cp = g.tags().stream().filter(t -> t.startsWith("cp-")).toList();
       String uid = cp.isEmpty() ? null : cp.get(0).substring(3);
       if (uid == null || !uids.contains(uid)) {
-        orphans.add("CT " + g.vmid() + " on " + g.node() + " (" + g.get("hostname") + ", tags " + g.get("tags") + ")");
+        orphans.add(
+            "CT "
+                + g.vmid()
+                + " on "
+                + g.node()
+                + " ("
+                + g.get("hostname")
+                + ", tags "
+                + g.get("tags")
+                + ")");
       } else {
         byUid.computeIfAbsent(uid, u -> new ArrayList<>()).add(g.vmid());
       }
@@ -403,8 +491,18 @@ class ChaosSoakIT {
     // a container without our tags that was not there before (a clone that never got its config)
     for (SimGuest g : cluster.guests()) {
       if (!g.managed() && !foreignBefore.containsKey(g.vmid())) {
-        orphans.add("CT " + g.vmid() + " on " + g.node() + " without our tags (" + g.get("hostname") + ", description "
-            + g.get("description") + ", lock " + g.lock() + ")");
+        orphans.add(
+            "CT "
+                + g.vmid()
+                + " on "
+                + g.node()
+                + " without our tags ("
+                + g.get("hostname")
+                + ", description "
+                + g.get("description")
+                + ", lock "
+                + g.lock()
+                + ")");
       }
     }
     checks.put("managedContainers", managed.size());
@@ -413,15 +511,27 @@ class ChaosSoakIT {
 
     // duplicates: one container per pod, VMIDs and addresses unique
     List<String> duplicates = new ArrayList<>();
-    byUid.forEach((uid, vmids) -> {
-      if (vmids.size() > 1) {
-        duplicates.add("pod uid " + uid + " has containers " + vmids);
-      }
-    });
-    countDuplicates(pods.stream().map(p -> p.path("status").path("vmid").asText()).toList(), "VMID in pod status", duplicates);
-    countDuplicates(pods.stream().map(p -> p.path("status").path("ip").asText()).toList(), "address in pod status", duplicates);
+    byUid.forEach(
+        (uid, vmids) -> {
+          if (vmids.size() > 1) {
+            duplicates.add("pod uid " + uid + " has containers " + vmids);
+          }
+        });
+    countDuplicates(
+        pods.stream().map(p -> p.path("status").path("vmid").asText()).toList(),
+        "VMID in pod status",
+        duplicates);
+    countDuplicates(
+        pods.stream().map(p -> p.path("status").path("ip").asText()).toList(),
+        "address in pod status",
+        duplicates);
     List<String> allIps = new ArrayList<>();
-    cluster.guests().forEach(g -> { if (g.ip() != null && !"dhcp".equals(g.ip())) allIps.add(g.ip()); });
+    cluster
+        .guests()
+        .forEach(
+            g -> {
+              if (g.ip() != null && !"dhcp".equals(g.ip())) allIps.add(g.ip());
+            });
     countDuplicates(allIps, "address on Proxmox containers", duplicates);
     checks.put("duplicates", duplicates);
     duplicates.forEach(d -> problems.add("duplicate: " + d));
@@ -431,13 +541,20 @@ class ChaosSoakIT {
     Map<Integer, String> onProxmox = new TreeMap<>();
     managed.forEach(g -> onProxmox.put(g.vmid(), g.ip()));
     List<String> ipam = new ArrayList<>();
-    Set<Integer> allVmids = new java.util.TreeSet<>(java.util.Comparator.nullsFirst(Integer::compare));
+    Set<Integer> allVmids =
+        new java.util.TreeSet<>(java.util.Comparator.nullsFirst(Integer::compare));
     allVmids.addAll(alloc.keySet());
     allVmids.addAll(onProxmox.keySet());
     for (Integer v : allVmids) {
-      if (!Objects.equals(alloc.get(v), onProxmox.get(v)) || alloc.containsKey(v) != onProxmox.containsKey(v)) {
-        ipam.add("VMID " + v + ": pod_allocation " + (alloc.containsKey(v) ? alloc.get(v) : "none") + ", Proxmox "
-            + (onProxmox.containsKey(v) ? onProxmox.get(v) : "none"));
+      if (!Objects.equals(alloc.get(v), onProxmox.get(v))
+          || alloc.containsKey(v) != onProxmox.containsKey(v)) {
+        ipam.add(
+            "VMID "
+                + v
+                + ": pod_allocation "
+                + (alloc.containsKey(v) ? alloc.get(v) : "none")
+                + ", Proxmox "
+                + (onProxmox.containsKey(v) ? onProxmox.get(v) : "none"));
       }
     }
     checks.put("ipamRows", alloc.size());
@@ -447,11 +564,12 @@ class ChaosSoakIT {
     // foreign guests untouched
     Map<Integer, String> foreignAfter = cluster.foreignDigests();
     List<String> foreign = new ArrayList<>();
-    foreignBefore.forEach((v, d) -> {
-      if (!d.equals(foreignAfter.get(v))) {
-        foreign.add("guest " + v + ": " + d + " -> " + foreignAfter.get(v));
-      }
-    });
+    foreignBefore.forEach(
+        (v, d) -> {
+          if (!d.equals(foreignAfter.get(v))) {
+            foreign.add("guest " + v + ": " + d + " -> " + foreignAfter.get(v));
+          }
+        });
     checks.put("foreignGuests", foreignBefore.size());
     checks.put("foreignChanged", foreign);
     foreign.forEach(f -> problems.add("foreign guest changed: " + f));
@@ -486,14 +604,20 @@ class ChaosSoakIT {
     try (Connection c = controller.sql();
         ResultSet rs = c.createStatement().executeQuery("SELECT ts, reason, vmid FROM events")) {
       while (rs.next()) {
-        events.add(new WriteAheadCheck.LoggedEvent(rs.getTimestamp(1).toInstant(), rs.getString(2), (Integer) rs.getObject(3)));
+        events.add(
+            new WriteAheadCheck.LoggedEvent(
+                rs.getTimestamp(1).toInstant(), rs.getString(2), (Integer) rs.getObject(3)));
       }
     }
     List<Mutation> journal = sim.mutations();
-    List<Mutation> onForeign = journal.stream().filter(m -> foreignBefore.containsKey(m.vmid())).toList();
-    List<Mutation> ours = journal.stream().filter(m -> !foreignBefore.containsKey(m.vmid())).toList();
+    List<Mutation> onForeign =
+        journal.stream().filter(m -> foreignBefore.containsKey(m.vmid())).toList();
+    List<Mutation> ours =
+        journal.stream().filter(m -> !foreignBefore.containsKey(m.vmid())).toList();
     List<WriteAheadCheck.Gap> gaps = WriteAheadCheck.gaps(ours, events, m -> true, CLOCK_SLACK);
-    Map<String, Long> byType = new TreeMap<>(ours.stream().collect(Collectors.groupingBy(Mutation::type, Collectors.counting())));
+    Map<String, Long> byType =
+        new TreeMap<>(
+            ours.stream().collect(Collectors.groupingBy(Mutation::type, Collectors.counting())));
     checks.put("events", events.size());
     checks.put("journaledMutations", ours.size());
     checks.put("journaledMutationsByType", byType);
@@ -521,7 +645,8 @@ class ChaosSoakIT {
     report.put("startsRetriedAfterInjectedFault", controller.failedStarts());
     report.put("phases", phases);
     report.put("elapsedSeconds", (System.nanoTime() - started) / 1e9);
-    report.put("proxmoxRequests", sim.requestCounts().values().stream().mapToLong(Long::longValue).sum());
+    report.put(
+        "proxmoxRequests", sim.requestCounts().values().stream().mapToLong(Long::longValue).sum());
     report.put("checks", checks);
     report.put("problems", problems);
     report.put("passed", problems.isEmpty());
@@ -529,12 +654,14 @@ class ChaosSoakIT {
   }
 
   private static void countDuplicates(List<String> values, String what, List<String> out) {
-    Map<String, Long> counts = values.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
-    counts.forEach((v, n) -> {
-      if (n > 1) {
-        out.add(what + " " + v + " appears " + n + " times");
-      }
-    });
+    Map<String, Long> counts =
+        values.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
+    counts.forEach(
+        (v, n) -> {
+          if (n > 1) {
+            out.add(what + " " + v + " appears " + n + " times");
+          }
+        });
   }
 
   private static String path(String key) {
@@ -550,7 +677,9 @@ class ChaosSoakIT {
   /** Every field the test set must have that value on the live object (defaults may add others). */
   private static void diffSpec(String at, JsonNode want, JsonNode live, List<String> diffs) {
     if (want.isObject()) {
-      want.fields().forEachRemaining(f -> diffSpec(at + "." + f.getKey(), f.getValue(), live.path(f.getKey()), diffs));
+      want.fields()
+          .forEachRemaining(
+              f -> diffSpec(at + "." + f.getKey(), f.getValue(), live.path(f.getKey()), diffs));
     } else if (want.isArray()) {
       if (!live.isArray() || live.size() != want.size()) {
         diffs.add(at + ": want " + want + ", have " + live);
@@ -570,35 +699,81 @@ class ChaosSoakIT {
     Map<String, Object> c = (Map<String, Object>) report.get("checks");
     StringBuilder b = new StringBuilder();
     b.append("\n================ CHAOS SOAK ================\n");
-    b.append(String.format("seed %s | faults: 5xx %.0f%%, lost answers %.0f%%, failed tasks %.0f%%, latency %s ms%n",
-        p.get("seed"), 100 * ERROR_RATE, 100 * LOST_RATE, 100 * TASK_FAILURE_RATE, p.get("latencyMs")));
-    b.append(String.format("time scale %s | nodes %s | tenants %s | peak pods %s%n",
-        p.get("timeScale"), p.get("nodes"), p.get("tenants"), p.get("peakPods")));
+    b.append(
+        String.format(
+            "seed %s | faults: 5xx %.0f%%, lost answers %.0f%%, failed tasks %.0f%%, latency %s ms%n",
+            p.get("seed"),
+            100 * ERROR_RATE,
+            100 * LOST_RATE,
+            100 * TASK_FAILURE_RATE,
+            p.get("latencyMs")));
+    b.append(
+        String.format(
+            "time scale %s | nodes %s | tenants %s | peak pods %s%n",
+            p.get("timeScale"), p.get("nodes"), p.get("tenants"), p.get("peakPods")));
     for (Map<String, Object> k : (List<Map<String, Object>>) report.get("kills")) {
-      b.append(String.format("kill -9 in %-6s after %5s ms: %3s Proxmox tasks running; back up in %s ms%n",
-          k.get("phase"), k.get("afterMs"), k.get("runningProxmoxTasks"), k.get("restartMs")));
+      b.append(
+          String.format(
+              "kill -9 in %-6s after %5s ms: %3s Proxmox tasks running; back up in %s ms%n",
+              k.get("phase"), k.get("afterMs"), k.get("runningProxmoxTasks"), k.get("restartMs")));
     }
-    b.append(String.format("controller starts %s (retried after an injected fault at start-up: %s)%n",
-        report.get("controllerStarts"), report.get("startsRetriedAfterInjectedFault")));
-    ((Map<String, Object>) report.get("phases")).forEach((name, v) -> {
-      Map<String, Object> ph = (Map<String, Object>) v;
-      b.append(String.format("phase %-6s %6.1f s  converged=%s  pods=%s%n", name, ph.get("seconds"), ph.get("converged"), ph.get("pods")));
-    });
-    b.append(String.format("total %.1f s | Proxmox requests %s%n", report.get("elapsedSeconds"), report.get("proxmoxRequests")));
+    b.append(
+        String.format(
+            "controller starts %s (retried after an injected fault at start-up: %s)%n",
+            report.get("controllerStarts"), report.get("startsRetriedAfterInjectedFault")));
+    ((Map<String, Object>) report.get("phases"))
+        .forEach(
+            (name, v) -> {
+              Map<String, Object> ph = (Map<String, Object>) v;
+              b.append(
+                  String.format(
+                      "phase %-6s %6.1f s  converged=%s  pods=%s%n",
+                      name, ph.get("seconds"), ph.get("converged"), ph.get("pods")));
+            });
+    b.append(
+        String.format(
+            "total %.1f s | Proxmox requests %s%n",
+            report.get("elapsedSeconds"), report.get("proxmoxRequests")));
     b.append("--- final checks ---\n");
-    b.append(String.format("pods %s of %s desired, not as specified: %d%n", c.get("pods"), c.get("expectedPods"),
-        ((List<?>) c.get("podsNotAsSpecified")).size()));
-    b.append(String.format("containers with our marker %s, orphans: %d%n", c.get("managedContainers"), ((List<?>) c.get("orphans")).size()));
-    b.append(String.format("duplicate VMIDs/addresses/containers: %d%n", ((List<?>) c.get("duplicates")).size()));
-    b.append(String.format("IPAM rows %s, mismatches with Proxmox: %d%n", c.get("ipamRows"), ((List<?>) c.get("ipamMismatches")).size()));
-    b.append(String.format("foreign guests %s, changed: %d, mutated: %s%n", c.get("foreignGuests"),
-        ((List<?>) c.get("foreignChanged")).size(), c.get("mutationsOfForeignGuests")));
-    b.append(String.format("desired objects %s (+%s deleted), lost or changed: %d%n", c.get("desiredObjects"),
-        c.get("deletedObjects"), ((List<?>) c.get("objectsLostOrChanged")).size()));
-    b.append(String.format("events %s | journaled mutations %s %s | event log gaps: %s%n", c.get("events"),
-        c.get("journaledMutations"), c.get("journaledMutationsByType"), c.get("eventLogGaps")));
+    b.append(
+        String.format(
+            "pods %s of %s desired, not as specified: %d%n",
+            c.get("pods"), c.get("expectedPods"), ((List<?>) c.get("podsNotAsSpecified")).size()));
+    b.append(
+        String.format(
+            "containers with our marker %s, orphans: %d%n",
+            c.get("managedContainers"), ((List<?>) c.get("orphans")).size()));
+    b.append(
+        String.format(
+            "duplicate VMIDs/addresses/containers: %d%n", ((List<?>) c.get("duplicates")).size()));
+    b.append(
+        String.format(
+            "IPAM rows %s, mismatches with Proxmox: %d%n",
+            c.get("ipamRows"), ((List<?>) c.get("ipamMismatches")).size()));
+    b.append(
+        String.format(
+            "foreign guests %s, changed: %d, mutated: %s%n",
+            c.get("foreignGuests"),
+            ((List<?>) c.get("foreignChanged")).size(),
+            c.get("mutationsOfForeignGuests")));
+    b.append(
+        String.format(
+            "desired objects %s (+%s deleted), lost or changed: %d%n",
+            c.get("desiredObjects"),
+            c.get("deletedObjects"),
+            ((List<?>) c.get("objectsLostOrChanged")).size()));
+    b.append(
+        String.format(
+            "events %s | journaled mutations %s %s | event log gaps: %s%n",
+            c.get("events"),
+            c.get("journaledMutations"),
+            c.get("journaledMutationsByType"),
+            c.get("eventLogGaps")));
     List<String> problems = (List<String>) report.get("problems");
-    b.append(problems.isEmpty() ? "RESULT: PASS\n" : "RESULT: FAIL (" + problems.size() + " problems)\n");
+    b.append(
+        problems.isEmpty()
+            ? "RESULT: PASS\n"
+            : "RESULT: FAIL (" + problems.size() + " problems)\n");
     problems.stream().limit(40).forEach(pr -> b.append("  - ").append(pr).append('\n'));
     b.append("============================================\n");
     return b.toString();

@@ -82,7 +82,8 @@ class CrashRecoveryIT {
           replicas: %d
           template:
             spec: {cores: 1, memoryMb: 512, swapMb: 256, diskGb: 8}
-        """.formatted(replicas);
+        """
+        .formatted(replicas);
   }
 
   private static int readyReplicas() {
@@ -97,7 +98,10 @@ class CrashRecoveryIT {
     Random random = new Random(20261125L);
 
     controller.start();
-    controller.send("POST", "/api/v1/apply", """
+    controller.send(
+        "POST",
+        "/api/v1/apply",
+        """
         apiVersion: cloudpods.io/v1alpha1
         kind: IpPool
         metadata: {name: default}
@@ -108,7 +112,8 @@ class CrashRecoveryIT {
         metadata: {name: crashers}
         spec: {displayName: Crash test}
         ---
-        """ + podSet(12));
+        """
+            + podSet(12));
 
     // provisioning, interrupted twice
     for (int i = 0; i < 2; i++) {
@@ -121,7 +126,9 @@ class CrashRecoveryIT {
     controller.restart();
 
     waitUntil(Duration.ofMinutes(5), () -> readyReplicas() == 8 && cluster.managed().size() == 8);
-    assertThat(controller.tasksAtKill()).as("Proxmox tasks running at each kill").anyMatch(n -> n > 0);
+    assertThat(controller.tasksAtKill())
+        .as("Proxmox tasks running at each kill")
+        .anyMatch(n -> n > 0);
 
     List<SimGuest> ours = cluster.managed();
     Set<String> uidTags = new HashSet<>();
@@ -130,7 +137,9 @@ class CrashRecoveryIT {
     assertThat(ours.stream().map(SimGuest::ip).distinct()).hasSize(8);
     Map<Integer, String> seen = new HashMap<>();
     ours.forEach(g -> seen.put(g.vmid(), g.ip()));
-    assertThat(controller.allocations()).as("database reservations equal what Proxmox has").isEqualTo(seen);
+    assertThat(controller.allocations())
+        .as("database reservations equal what Proxmox has")
+        .isEqualTo(seen);
     assertThat(cluster.foreignDigests()).isEqualTo(foreignBefore);
 
     // deletion, interrupted too
@@ -139,7 +148,9 @@ class CrashRecoveryIT {
     controller.restart();
     waitUntil(
         Duration.ofMinutes(5),
-        () -> cluster.managed().isEmpty() && controller.get("/api/v1/tenants/crashers/podsets/crash") == null);
+        () ->
+            cluster.managed().isEmpty()
+                && controller.get("/api/v1/tenants/crashers/podsets/crash") == null);
     assertThat(controller.allocations()).as("every VMID and address released").isEmpty();
     assertThat(cluster.foreignDigests()).isEqualTo(foreignBefore);
   }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(ControllerProfile.class)
 @WithTestResource(IsolatedDatabaseResource.class)
-@WithTestResource(value = ProxmoxSimulatorResource.class, initArgs = @ResourceArg(name = "nodes", value = "3"))
+@WithTestResource(
+    value = ProxmoxSimulatorResource.class,
+    initArgs = @ResourceArg(name = "nodes", value = "3"))
 class MultiNodeConvergenceTest {
 
   @Test
@@ -36,8 +38,20 @@ class MultiNodeConvergenceTest {
                 TestApi.object(
                     "IpPool",
                     Map.of("name", "default"),
-                    Map.of("cidr", "10.1.10.0/24", "gateway", "10.1.10.1", "rangeStart", "10.1.10.50", "rangeEnd", "10.1.10.250")),
-                TestApi.podSet(tenant, "spread", 6, Map.of("cores", 1, "memoryMb", 1024, "diskGb", 8, "cloneMode", "linked"))))
+                    Map.of(
+                        "cidr",
+                        "10.1.10.0/24",
+                        "gateway",
+                        "10.1.10.1",
+                        "rangeStart",
+                        "10.1.10.50",
+                        "rangeEnd",
+                        "10.1.10.250")),
+                TestApi.podSet(
+                    tenant,
+                    "spread",
+                    6,
+                    Map.of("cores", 1, "memoryMb", 1024, "diskGb", 8, "cloneMode", "linked"))))
         .post("/api/v1/apply")
         .then()
         .statusCode(200);
@@ -49,12 +63,25 @@ class MultiNodeConvergenceTest {
         .untilAsserted(
             () ->
                 assertThat(
-                        admin().get("/api/v1/tenants/" + tenant + "/podsets/spread").then().extract().jsonPath().getInt("status.readyReplicas"))
+                        admin()
+                            .get("/api/v1/tenants/" + tenant + "/podsets/spread")
+                            .then()
+                            .extract()
+                            .jsonPath()
+                            .getInt("status.readyReplicas"))
                     .isEqualTo(6));
 
     List<SimGuest> pods = cluster.managed();
-    Map<String, Long> perNode = pods.stream().collect(Collectors.groupingBy(SimGuest::node, Collectors.counting()));
-    assertThat(perNode).containsOnlyKeys("pve", "pve-02", "pve-03").allSatisfy((node, n) -> assertThat(n).isEqualTo(2L));
-    assertThat(pods).allSatisfy(g -> assertThat(g.get("rootfs")).as("linked clone of the node's own base volume").contains("basevol-"));
+    Map<String, Long> perNode =
+        pods.stream().collect(Collectors.groupingBy(SimGuest::node, Collectors.counting()));
+    assertThat(perNode)
+        .containsOnlyKeys("pve", "pve-02", "pve-03")
+        .allSatisfy((node, n) -> assertThat(n).isEqualTo(2L));
+    assertThat(pods)
+        .allSatisfy(
+            g ->
+                assertThat(g.get("rootfs"))
+                    .as("linked clone of the node's own base volume")
+                    .contains("basevol-"));
   }
 }

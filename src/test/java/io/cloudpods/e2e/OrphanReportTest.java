@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A pod row deleted by SQL (against the documented contract) leaves its container behind: the
- * controller reports it as an orphan, never modifies or destroys it, keeps its address out of
- * IPAM, and stops reporting it once it is gone. Resyncs are triggered by the test.
+ * controller reports it as an orphan, never modifies or destroys it, keeps its address out of IPAM,
+ * and stops reporting it once it is gone. Resyncs are triggered by the test.
  */
 @QuarkusTest
 @TestProfile(OrphanReportTest.Profile.class)
@@ -69,18 +69,29 @@ class OrphanReportTest {
   String jdbcPassword;
 
   @Test
-  void podRowDeletedBySql_containerIsReportedNotTouched_addressStaysTaken_andReportEndsWhenItIsGone() throws Exception {
+  void
+      podRowDeletedBySql_containerIsReportedNotTouched_addressStaysTaken_andReportEndsWhenItIsGone()
+          throws Exception {
     ProxmoxSimulator sim = ProxmoxSimulatorResource.simulator();
     SimCluster cluster = new SimCluster(sim);
     String tenant = TestApi.unique("orph");
     String other = TestApi.unique("other");
     apply(
-        TestApi.tenant(tenant, Map.of("maxPods", 10, "maxCores", 40, "maxMemoryMb", 40_000, "maxDiskGb", 200)),
+        TestApi.tenant(
+            tenant, Map.of("maxPods", 10, "maxCores", 40, "maxMemoryMb", 40_000, "maxDiskGb", 200)),
         TestApi.tenant(other, null),
         TestApi.object(
             "IpPool",
             Map.of("name", "default"),
-            Map.of("cidr", "10.1.10.0/24", "gateway", "10.1.10.1", "rangeStart", "10.1.10.50", "rangeEnd", "10.1.10.250")),
+            Map.of(
+                "cidr",
+                "10.1.10.0/24",
+                "gateway",
+                "10.1.10.1",
+                "rangeStart",
+                "10.1.10.50",
+                "rangeEnd",
+                "10.1.10.250")),
         TestApi.pod(tenant, "lost", size()));
     awaitReady(tenant, "lost");
     apply(TestApi.pod(tenant, "keep", size()));
@@ -93,7 +104,8 @@ class OrphanReportTest {
 
     // the pod's row is deleted by SQL, not marked: the controller never learns it was wanted gone
     try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
-        PreparedStatement st = c.prepareStatement("DELETE FROM cloud_pod WHERE tenant = ? AND name = ?")) {
+        PreparedStatement st =
+            c.prepareStatement("DELETE FROM cloud_pod WHERE tenant = ? AND name = ?")) {
       st.setString(1, tenant);
       st.setString(2, "lost");
       assertThat(st.executeUpdate()).isEqualTo(1);
@@ -104,25 +116,32 @@ class OrphanReportTest {
     await()
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(300))
-        .untilAsserted(() -> {
-          manager.resync();
-          assertThat(admin().get("/api/v1/status").jsonPath().getInt("orphansTotal")).isEqualTo(1);
-        });
+        .untilAsserted(
+            () -> {
+              manager.resync();
+              assertThat(admin().get("/api/v1/status").jsonPath().getInt("orphansTotal"))
+                  .isEqualTo(1);
+            });
     JsonPath status = admin().get("/api/v1/status").jsonPath();
     assertThat(status.getInt("orphans[0].vmid")).isEqualTo(vmid);
     assertThat(status.getString("orphans[0].node")).isEqualTo(before.node());
     assertThat(status.getString("orphans[0].ownerUid")).isEqualTo(uid);
     assertThat(status.getString("orphans[0].status")).isEqualTo("running");
-    assertThat(status.getList("orphans[0].tags", String.class)).contains("cloudpods", "cp-" + uid, "tenant-" + tenant);
+    assertThat(status.getList("orphans[0].tags", String.class))
+        .contains("cloudpods", "cp-" + uid, "tenant-" + tenant);
     assertThat(status.getString("orphans[0].since")).isNotBlank();
     List<Map<String, Object>> found = events("OrphanFound");
     assertThat(found).hasSize(1);
-    assertThat(found.get(0)).containsEntry("vmid", vmid).containsEntry("tenant", tenant).containsEntry("level", "warn");
+    assertThat(found.get(0))
+        .containsEntry("vmid", vmid)
+        .containsEntry("tenant", tenant)
+        .containsEntry("level", "warn");
 
     // a tenant sees the orphans tagged with its name, no one else's
     String tenantToken = TestApi.tenantToken(tokens, tenant);
     String otherToken = TestApi.tenantToken(tokens, other);
-    assertThat(as(tenantToken).get("/api/v1/status").jsonPath().getInt("orphansTotal")).isEqualTo(1);
+    assertThat(as(tenantToken).get("/api/v1/status").jsonPath().getInt("orphansTotal"))
+        .isEqualTo(1);
     assertThat(as(otherToken).get("/api/v1/status").jsonPath().getInt("orphansTotal")).isZero();
     assertThat(as(otherToken).get("/api/v1/status").jsonPath().getList("orphans")).isEmpty();
 
@@ -146,12 +165,15 @@ class OrphanReportTest {
     await()
         .atMost(CONVERGE)
         .pollInterval(Duration.ofMillis(300))
-        .untilAsserted(() -> {
-          manager.resync();
-          assertThat(admin().get("/api/v1/status").jsonPath().getInt("orphansTotal")).isZero();
-        });
+        .untilAsserted(
+            () -> {
+              manager.resync();
+              assertThat(admin().get("/api/v1/status").jsonPath().getInt("orphansTotal")).isZero();
+            });
     assertThat(admin().get("/api/v1/status").jsonPath().getList("orphans")).isEmpty();
-    assertThat(events("OrphanGone")).singleElement().satisfies(e -> assertThat(e).containsEntry("vmid", vmid));
+    assertThat(events("OrphanGone"))
+        .singleElement()
+        .satisfies(e -> assertThat(e).containsEntry("vmid", vmid));
   }
 
   private static Map<String, Object> size() {
@@ -159,11 +181,21 @@ class OrphanReportTest {
   }
 
   private static void apply(Object... objects) {
-    admin().body(List.of(objects)).post("/api/v1/apply").then().log().ifValidationFails().statusCode(200);
+    admin()
+        .body(List.of(objects))
+        .post("/api/v1/apply")
+        .then()
+        .log()
+        .ifValidationFails()
+        .statusCode(200);
   }
 
   private static JsonPath pod(String tenant, String name) {
-    return admin().get("/api/v1/tenants/" + tenant + "/cloudpods/" + name).then().extract().jsonPath();
+    return admin()
+        .get("/api/v1/tenants/" + tenant + "/cloudpods/" + name)
+        .then()
+        .extract()
+        .jsonPath();
   }
 
   private static void awaitReady(String tenant, String name) {
@@ -171,12 +203,22 @@ class OrphanReportTest {
         .ignoreExceptions()
         .atMost(CONVERGE)
         .untilAsserted(
-            () -> assertThat(pod(tenant, name).getString("status.conditions.find { it.type == 'Ready' }.status")).isEqualTo("True"));
+            () ->
+                assertThat(
+                        pod(tenant, name)
+                            .getString("status.conditions.find { it.type == 'Ready' }.status"))
+                    .isEqualTo("True"));
   }
 
   private static List<Map<String, Object>> events(String reason) {
     List<Map<String, Object>> all =
-        admin().get("/api/v1/events?limit=1000").then().statusCode(200).extract().jsonPath().getList("$");
+        admin()
+            .get("/api/v1/events?limit=1000")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("$");
     return all.stream().filter(e -> reason.equals(e.get("reason"))).toList();
   }
 

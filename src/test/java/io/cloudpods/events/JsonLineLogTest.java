@@ -3,8 +3,8 @@ package io.cloudpods.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cloudpods.api.v1alpha1.Event;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudpods.api.v1alpha1.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -21,9 +21,23 @@ class JsonLineLogTest {
   @Test
   void format_hasTheOriginalLogFieldsPlusReasonKindName() throws Exception {
     Event e =
-        new Event(0, null, "info", "Cloning", "full clone of \"template\" 9000", "CloudPod", "tenant-123", "web-1", 9101, "web-1", "10.1.10.91", null);
+        new Event(
+            0,
+            null,
+            "info",
+            "Cloning",
+            "full clone of \"template\" 9000",
+            "CloudPod",
+            "tenant-123",
+            "web-1",
+            9101,
+            "web-1",
+            "10.1.10.91",
+            null);
 
-    JsonNode line = JSON.readTree(JsonLineLog.format(e, OffsetDateTime.of(2026, 5, 1, 10, 0, 0, 123, ZoneOffset.UTC)));
+    JsonNode line =
+        JSON.readTree(
+            JsonLineLog.format(e, OffsetDateTime.of(2026, 5, 1, 10, 0, 0, 123, ZoneOffset.UTC)));
 
     assertThat(line.path("ts").asText()).isEqualTo("2026-05-01T10:00:00Z");
     assertThat(line.path("level").asText()).isEqualTo("info");
@@ -39,14 +53,18 @@ class JsonLineLogTest {
   @Test
   void format_absentFieldsAreLeftOut() throws Exception {
     JsonNode line =
-        JSON.readTree(JsonLineLog.format(Event.info("Scaled", "replicas 3", "PodSet", "t", "web"), OffsetDateTime.now(ZoneOffset.UTC)));
+        JSON.readTree(
+            JsonLineLog.format(
+                Event.info("Scaled", "replicas 3", "PodSet", "t", "web"),
+                OffsetDateTime.now(ZoneOffset.UTC)));
 
     assertThat(line.has("vmid")).isFalse();
     assertThat(line.has("ip")).isFalse();
   }
 
   @Test
-  void append_concurrentWriters_produceOneWholeJsonObjectPerLine(@TempDir Path dir) throws Exception {
+  void append_concurrentWriters_produceOneWholeJsonObjectPerLine(@TempDir Path dir)
+      throws Exception {
     JsonLineLog log = new JsonLineLog(dir.resolve("sub/events.log"));
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
@@ -55,7 +73,13 @@ class JsonLineLogTest {
           new Thread(
               () -> {
                 for (int i = 0; i < 200; i++) {
-                  log.append(Event.info("R" + id, "message " + i + " with, commas and \n newline", "CloudPod", "t", "p" + id));
+                  log.append(
+                      Event.info(
+                          "R" + id,
+                          "message " + i + " with, commas and \n newline",
+                          "CloudPod",
+                          "t",
+                          "p" + id));
                 }
               });
       threads.add(th);

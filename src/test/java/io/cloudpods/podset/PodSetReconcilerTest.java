@@ -48,7 +48,8 @@ class PodSetReconcilerTest {
   private final InMemoryOwnedPods pods = new InMemoryOwnedPods(defaults, clock);
   private final InMemoryPodSets sets = new InMemoryPodSets(defaults, pods, clock);
   private final RecordingEventSink events = new RecordingEventSink();
-  private final PodSetReconciler reconciler = new PodSetReconciler(sets, sets, pods, events, RECHECK, clock);
+  private final PodSetReconciler reconciler =
+      new PodSetReconciler(sets, sets, pods, events, RECHECK, clock);
 
   // ---- scaling ------------------------------------------------------------------------------
 
@@ -69,8 +70,11 @@ class PodSetReconcilerTest {
       assertThat(pod.spec()).isEqualTo(expected);
     }
     assertThat(events.reasons()).containsExactly("Scaled");
-    assertThat(events.events().get(0).message()).isEqualTo("replicas 3: 3 created, 0 updated, 0 removed");
-    assertThat(events.events().get(0)).extracting(Event::kind, Event::tenant, Event::name).containsExactly("PodSet", TENANT, "web");
+    assertThat(events.events().get(0).message())
+        .isEqualTo("replicas 3: 3 created, 0 updated, 0 removed");
+    assertThat(events.events().get(0))
+        .extracting(Event::kind, Event::tenant, Event::name)
+        .containsExactly("PodSet", TENANT, "web");
   }
 
   @Test
@@ -86,7 +90,10 @@ class PodSetReconcilerTest {
     assertThat(podNames()).containsExactly("web-0", "web-1", "web-2", "web-3");
     assertThat(podUid("web-0")).isEqualTo(firstPod);
     assertThat(pods.get(pod("web-0")).orElseThrow().metadata().generation()).isEqualTo(1);
-    assertThat(events.events()).singleElement().extracting(Event::message).isEqualTo("replicas 4: 2 created, 0 updated, 0 removed");
+    assertThat(events.events())
+        .singleElement()
+        .extracting(Event::message)
+        .isEqualTo("replicas 4: 2 created, 0 updated, 0 removed");
   }
 
   @Test
@@ -103,7 +110,10 @@ class PodSetReconcilerTest {
     assertThat(deleting("web-0")).isFalse();
     assertThat(deleting("web-1")).isFalse();
     assertThat(deleting("web-2")).isTrue();
-    assertThat(events.events()).singleElement().extracting(Event::message).isEqualTo("replicas 2: 0 created, 0 updated, 3 removed");
+    assertThat(events.events())
+        .singleElement()
+        .extracting(Event::message)
+        .isEqualTo("replicas 2: 0 created, 0 updated, 3 removed");
     PodSetStatus status = webStatus();
     assertThat(status.replicas()).isEqualTo(2);
     assertThat(readyCondition().message()).isEqualTo("0/2 pods ready, 3 being removed");
@@ -162,7 +172,8 @@ class PodSetReconcilerTest {
     pods.clearCalls();
 
     PodSet relabelled = webSet(2, 2);
-    sets.put(PodSet.of(relabelled.metadata().withLabels(Map.of("team", "a")), relabelled.spec()), null);
+    sets.put(
+        PodSet.of(relabelled.metadata().withLabels(Map.of("team", "a")), relabelled.spec()), null);
     assertThat(sets.get(WEB).orElseThrow().metadata().generation()).isEqualTo(1);
     reconciler.reconcile(WEB);
 
@@ -185,7 +196,10 @@ class PodSetReconcilerTest {
       assertThat(p.spec().cores()).isEqualTo(6);
       assertThat(p.metadata().generation()).isEqualTo(2);
     }
-    assertThat(events.events()).singleElement().extracting(Event::message).isEqualTo("replicas 2: 0 created, 2 updated, 0 removed");
+    assertThat(events.events())
+        .singleElement()
+        .extracting(Event::message)
+        .isEqualTo("replicas 2: 0 created, 2 updated, 0 removed");
     assertThat(webStatus().observedGeneration()).isEqualTo(2);
   }
 
@@ -194,7 +208,14 @@ class PodSetReconcilerTest {
     applyWeb(2, 2);
     reconciler.reconcile(WEB);
     CloudPod edited = pods.get(pod("web-1")).orElseThrow();
-    pods.put(new CloudPod(edited.apiVersion(), edited.kind(), edited.metadata(), edited.spec().withIpAndVmid(null, 9500), null), null);
+    pods.put(
+        new CloudPod(
+            edited.apiVersion(),
+            edited.kind(),
+            edited.metadata(),
+            edited.spec().withIpAndVmid(null, 9500),
+            null),
+        null);
     assertThat(pods.get(pod("web-1")).orElseThrow().metadata().generation()).isEqualTo(2);
     events.clear();
 
@@ -203,7 +224,10 @@ class PodSetReconcilerTest {
     CloudPod back = pods.get(pod("web-1")).orElseThrow();
     assertThat(back.spec().vmid()).isNull();
     assertThat(back.metadata().generation()).isEqualTo(3);
-    assertThat(events.events()).singleElement().extracting(Event::message).isEqualTo("replicas 2: 0 created, 1 updated, 0 removed");
+    assertThat(events.events())
+        .singleElement()
+        .extracting(Event::message)
+        .isEqualTo("replicas 2: 0 created, 1 updated, 0 removed");
   }
 
   // ---- missing pods -------------------------------------------------------------------------
@@ -221,7 +245,10 @@ class PodSetReconcilerTest {
 
     assertThat(podNames()).containsExactly("web-0", "web-1", "web-2");
     assertThat(podUid("web-1")).isNotEqualTo(before);
-    assertThat(events.events()).singleElement().extracting(Event::message).isEqualTo("replicas 3: 1 created, 0 updated, 0 removed");
+    assertThat(events.events())
+        .singleElement()
+        .extracting(Event::message)
+        .isEqualTo("replicas 3: 1 created, 0 updated, 0 removed");
   }
 
   @Test
@@ -250,8 +277,11 @@ class PodSetReconcilerTest {
   void reconcile_readyReplicasAndReadyCondition_followThePods() {
     applyWeb(2, 2);
     reconciler.reconcile(WEB);
-    assertThat(webStatus()).extracting(PodSetStatus::replicas, PodSetStatus::readyReplicas).containsExactly(2, 0);
-    assertThat(readyCondition()).extracting(Condition::status, Condition::reason, Condition::message)
+    assertThat(webStatus())
+        .extracting(PodSetStatus::replicas, PodSetStatus::readyReplicas)
+        .containsExactly(2, 0);
+    assertThat(readyCondition())
+        .extracting(Condition::status, Condition::reason, Condition::message)
         .containsExactly(Conditions.FALSE, "Scaling", "0/2 pods ready");
 
     podReady("web-0");
@@ -262,9 +292,13 @@ class PodSetReconcilerTest {
     podReady("web-1");
     clock.advance(Duration.ofSeconds(30));
     reconciler.reconcile(WEB);
-    assertThat(webStatus()).extracting(PodSetStatus::replicas, PodSetStatus::readyReplicas, PodSetStatus::observedGeneration)
+    assertThat(webStatus())
+        .extracting(
+            PodSetStatus::replicas, PodSetStatus::readyReplicas, PodSetStatus::observedGeneration)
         .containsExactly(2, 2, 1L);
-    assertThat(readyCondition()).extracting(Condition::status, Condition::reason, Condition::message, Condition::observedGeneration)
+    assertThat(readyCondition())
+        .extracting(
+            Condition::status, Condition::reason, Condition::message, Condition::observedGeneration)
         .containsExactly(Conditions.TRUE, CloudPodConditions.CONVERGED, "", 1L);
     assertThat(readyCondition().lastTransitionTime()).isEqualTo(clock.instant());
   }
@@ -330,8 +364,11 @@ class PodSetReconcilerTest {
     assertThat(result).isEqualTo(ReconcileResult.requeueAfter(RECHECK));
     assertThat(pods.deletionMarks()).containsExactly(pod("web-0"), pod("web-1"));
     assertThat(sets.get(WEB)).isPresent();
-    assertThat(webStatus()).extracting(PodSetStatus::replicas, PodSetStatus::readyReplicas).containsExactly(0, 0);
-    assertThat(readyCondition()).extracting(Condition::status, Condition::reason, Condition::message)
+    assertThat(webStatus())
+        .extracting(PodSetStatus::replicas, PodSetStatus::readyReplicas)
+        .containsExactly(0, 0);
+    assertThat(readyCondition())
+        .extracting(Condition::status, Condition::reason, Condition::message)
         .containsExactly(Conditions.FALSE, "Deleting", "2 pod(s) still being removed");
     assertThat(events.events()).isEmpty();
 
@@ -385,8 +422,12 @@ class PodSetReconcilerTest {
 
     ResyncRow row = resyncRow();
     assertThat(reconciler.needsPass(row)).isFalse();
-    assertThat(reconciler.needsPass(new ResyncRow(WEB, row.generation() + 1, false))).as("spec changed").isTrue();
-    assertThat(reconciler.needsPass(new ResyncRow(WEB, row.generation(), true))).as("being deleted").isTrue();
+    assertThat(reconciler.needsPass(new ResyncRow(WEB, row.generation() + 1, false)))
+        .as("spec changed")
+        .isTrue();
+    assertThat(reconciler.needsPass(new ResyncRow(WEB, row.generation(), true)))
+        .as("being deleted")
+        .isTrue();
   }
 
   @Test
@@ -454,7 +495,8 @@ class PodSetReconcilerTest {
   // ---- helpers ------------------------------------------------------------------------------
 
   private static CloudPodSpec template(int cores) {
-    return new CloudPodSpec(cores, 1024, null, null, null, null, null, null, null, null, null, null, null);
+    return new CloudPodSpec(
+        cores, 1024, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static PodSet webSet(int replicas, int cores) {
@@ -510,10 +552,21 @@ class PodSetReconcilerTest {
 
   private void writePodReady(String name, String status, String reason) {
     long generation = pods.get(pod(name)).orElseThrow().metadata().generation();
-    Condition ready = new Condition(CloudPodConditions.READY, status, reason, "", clock.instant(), generation);
+    Condition ready =
+        new Condition(CloudPodConditions.READY, status, reason, "", clock.instant(), generation);
     pods.updateStatus(
         pod(name),
-        new CloudPodStatus(CloudPodConditions.PHASE_RUNNING, null, null, null, generation, List.of(ready), null, null, null, null));
+        new CloudPodStatus(
+            CloudPodConditions.PHASE_RUNNING,
+            null,
+            null,
+            null,
+            generation,
+            List.of(ready),
+            null,
+            null,
+            null,
+            null));
   }
 
   /** A clock the test moves. */

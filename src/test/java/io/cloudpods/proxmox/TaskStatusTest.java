@@ -7,10 +7,20 @@ import org.junit.jupiter.api.Test;
 
 class TaskStatusTest {
 
-  private static final Upid UPID = Upid.parse("UPID:pve:0001E240:016E6414:63AD7D74:vzclone:9000:ctl@pve!ctl:");
+  private static final Upid UPID =
+      Upid.parse("UPID:pve:0001E240:016E6414:63AD7D74:vzclone:9000:ctl@pve!ctl:");
 
   private static TaskStatus stopped(String exit) {
-    return new TaskStatus(UPID, "pve", "vzclone", "9000", "ctl@pve", Optional.of("ctl"), false, Optional.of(exit), 1L);
+    return new TaskStatus(
+        UPID,
+        "pve",
+        "vzclone",
+        "9000",
+        "ctl@pve",
+        Optional.of("ctl"),
+        false,
+        Optional.of(exit),
+        1L);
   }
 
   @Test
@@ -31,7 +41,8 @@ class TaskStatusTest {
 
   @Test
   void isOk_errorText_failedWithClassifiedFailure() {
-    TaskStatus s = stopped("clone failed: cfs-lock 'storage-clients-main' error: got lock request timeout");
+    TaskStatus s =
+        stopped("clone failed: cfs-lock 'storage-clients-main' error: got lock request timeout");
 
     assertThat(s.isOk()).isFalse();
     assertThat(s.isFailed()).isTrue();
@@ -40,7 +51,17 @@ class TaskStatusTest {
 
   @Test
   void isOk_running_neitherOkNorFailed() {
-    TaskStatus s = new TaskStatus(UPID, "pve", "vzclone", "9000", "ctl@pve", Optional.empty(), true, Optional.empty(), 1L);
+    TaskStatus s =
+        new TaskStatus(
+            UPID,
+            "pve",
+            "vzclone",
+            "9000",
+            "ctl@pve",
+            Optional.empty(),
+            true,
+            Optional.empty(),
+            1L);
 
     assertThat(s.isOk()).isFalse();
     assertThat(s.isFailed()).isFalse();

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Hostile or malformed input never produces an internal error: always a 4xx/5xx naming the problem. */
+/**
+ * Hostile or malformed input never produces an internal error: always a 4xx/5xx naming the problem.
+ */
 class BadInputTest {
   static ProxmoxSimulator sim;
   static SimClient c;
@@ -33,20 +35,26 @@ class BadInputTest {
   @Test
   void malformedCreateParameters_areRejectedWithoutInternalErrors() {
     String t = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst";
-    rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "rootfs", "clients-main:abc"));
+    rejected(
+        c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "rootfs", "clients-main:abc"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "rootfs", "nostorage:4"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "rootfs", "local:4"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "rootfs", "clients-main:0"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", "nonsense"));
-    rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "memory", "99999999999999999999"));
+    rejected(
+        c.post(
+            "/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "memory", "99999999999999999999"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net0", ""));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net0", "bridge=vmbr0"));
-    rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net0", "name=eth0,tag=5000"));
-    rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net0", "name=eth0,name=eth1"));
+    rejected(
+        c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net0", "name=eth0,tag=5000"));
+    rejected(
+        c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net0", "name=eth0,name=eth1"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "net32", "name=eth0"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "tags", "bad tag!"));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "features", "nesting=yes"));
-    rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "description", "x".repeat(9000)));
+    rejected(
+        c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "description", "x".repeat(9000)));
     rejected(c.post("/nodes/pve/lxc", "vmid", "1000000000", "ostemplate", t));
     rejected(c.post("/nodes/pve/lxc", "vmid", "9500", "ostemplate", t, "password", "abc"));
     rejected(c.postJson("/nodes/pve/lxc", "[1,2]"));

@@ -15,7 +15,8 @@ class ClusterResourcesTest {
   @BeforeEach
   void start() {
     // 10 s lag at time scale 0.01 = 100 ms; use 50 s (500 ms) so the "before" view is observable
-    sim = ProxmoxSimulator.start(SimTestSupport.fast().resourcesLag(Duration.ofSeconds(50)).build());
+    sim =
+        ProxmoxSimulator.start(SimTestSupport.fast().resourcesLag(Duration.ofSeconds(50)).build());
     c = new SimClient(sim);
   }
 
@@ -27,11 +28,23 @@ class ClusterResourcesTest {
   @Test
   void freshClone_isUnknownWithoutNameUntilTheLagPasses_whileLockAndPoolAreLive() throws Exception {
     // linked clone 50 s (0.5 s), resources lag 200 s (2 s)
-    sim.setTiming(sim.timing().with(java.util.Map.of("linkedClone", Duration.ofSeconds(50),
-        "resourcesLag", Duration.ofSeconds(200)), null));
+    sim.setTiming(
+        sim.timing()
+            .with(
+                java.util.Map.of(
+                    "linkedClone", Duration.ofSeconds(50), "resourcesLag", Duration.ofSeconds(200)),
+                null));
     long t0 = System.currentTimeMillis();
-    String upid = c.upid(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "hostname", "web-1",
-        "pool", "ClientPods"));
+    String upid =
+        c.upid(
+            c.post(
+                "/nodes/pve/lxc/9000/clone",
+                "newid",
+                "9101",
+                "hostname",
+                "web-1",
+                "pool",
+                "ClientPods"));
     JsonNode during = LockTest.find(c.get("/cluster/resources?type=vm").data(), 9101);
     assertThat(during.get("status").asText()).isEqualTo("unknown");
     assertThat(during.has("name")).isFalse();
@@ -59,9 +72,11 @@ class ClusterResourcesTest {
     JsonNode now = LockTest.find(c.get("/cluster/resources").data(), 9101);
     assertThat(now.get("status").asText()).isEqualTo("stopped");
     assertThat(now.get("tags").asText()).isEqualTo("cloudpods");
-    assertThat(c.get("/nodes/pve/lxc/9101/status/current").data().get("status").asText()).isEqualTo("running");
+    assertThat(c.get("/nodes/pve/lxc/9101/status/current").data().get("status").asText())
+        .isEqualTo("running");
     Thread.sleep(600);
-    assertThat(LockTest.find(c.get("/cluster/resources").data(), 9101).get("status").asText()).isEqualTo("running");
+    assertThat(LockTest.find(c.get("/cluster/resources").data(), 9101).get("status").asText())
+        .isEqualTo("running");
   }
 
   @Test
@@ -77,11 +92,16 @@ class ClusterResourcesTest {
     assertThat(local.get("id").asText()).isEqualTo("storage/pve/clients-main");
     assertThat(local.get("plugintype").asText()).isEqualTo("zfspool");
     assertThat(local.get("maxdisk").asLong()).isGreaterThan(local.get("disk").asLong());
-    assertThat(c.get("/cluster/resources?type=node").data()).allMatch(n -> n.get("type").asText().equals("node"));
+    assertThat(c.get("/cluster/resources?type=node").data())
+        .allMatch(n -> n.get("type").asText().equals("node"));
     JsonNode all = c.get("/cluster/resources").data();
-    assertThat(all).anyMatch(n -> n.get("type").asText().equals("pool")
-        && n.get("pool").asText().equals("ClientPods"));
-    assertThat(c.get("/cluster/resources?type=vm").data()).noneMatch(n -> n.get("type").asText().equals("pool"));
+    assertThat(all)
+        .anyMatch(
+            n ->
+                n.get("type").asText().equals("pool")
+                    && n.get("pool").asText().equals("ClientPods"));
+    assertThat(c.get("/cluster/resources?type=vm").data())
+        .noneMatch(n -> n.get("type").asText().equals("pool"));
   }
 
   @Test

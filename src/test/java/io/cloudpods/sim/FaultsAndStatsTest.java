@@ -55,15 +55,19 @@ class FaultsAndStatsTest {
       // the answer was lost; the clone happened
     }
     c.sim("PUT", "/_sim/faults", "{\"lostResponseRate\":0}");
-    assertThat(sim.mutations()).singleElement().satisfies(m -> {
-      assertThat(m.type()).isEqualTo("clone");
-      assertThat(m.vmid()).isEqualTo(9101);
-      assertThat(m.node()).isEqualTo("pve");
-      assertThat(m.upid()).startsWith("UPID:pve:");
-      assertThat(m.timeMillis()).isBetween(before, System.currentTimeMillis());
-    });
+    assertThat(sim.mutations())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.type()).isEqualTo("clone");
+              assertThat(m.vmid()).isEqualTo(9101);
+              assertThat(m.node()).isEqualTo("pve");
+              assertThat(m.upid()).startsWith("UPID:pve:");
+              assertThat(m.timeMillis()).isBetween(before, System.currentTimeMillis());
+            });
     long deadline = System.currentTimeMillis() + 20_000;
-    while (sim.guest(9101).orElseThrow().get("lock") != null && System.currentTimeMillis() < deadline) {
+    while (sim.guest(9101).orElseThrow().get("lock") != null
+        && System.currentTimeMillis() < deadline) {
       Thread.onSpinWait();
     }
     c.run(c.post("/nodes/pve/lxc/9101/status/start"));
@@ -131,12 +135,15 @@ class FaultsAndStatsTest {
     assertThat(lat.json().get("errors").has("latencyMs")).isTrue();
     SimClient.Reply junk = c.sim("PUT", "/_sim/faults", "{nope");
     assertThat(junk.code()).isEqualTo(400);
-    assertThat(c.sim("GET", "/_sim/faults", null).data().get("errorRate").asDouble()).isEqualTo(0.0);
+    assertThat(c.sim("GET", "/_sim/faults", null).data().get("errorRate").asDouble())
+        .isEqualTo(0.0);
   }
 
   @Test
   void simControls_requireTheToken() {
-    SimClient.Reply r = c.raw(new okhttp3.Request.Builder().url(c.base.replace("/api2/json", "/_sim/state")).build());
+    SimClient.Reply r =
+        c.raw(
+            new okhttp3.Request.Builder().url(c.base.replace("/api2/json", "/_sim/state")).build());
     assertThat(r.code()).isEqualTo(401);
   }
 
@@ -156,7 +163,8 @@ class FaultsAndStatsTest {
     JsonNode t = c.sim("GET", "/_sim/timing", null).data();
     assertThat(t.get("fullClonePerGiB").asText()).isEqualTo("5s");
     assertThat(t.get("timeScale").asDouble()).isEqualTo(0.01);
-    JsonNode changed = c.sim("PUT", "/_sim/timing", "{\"start\":\"250ms\",\"timeScale\":0.5}").data();
+    JsonNode changed =
+        c.sim("PUT", "/_sim/timing", "{\"start\":\"250ms\",\"timeScale\":0.5}").data();
     assertThat(changed.get("start").asText()).isEqualTo("250ms");
     assertThat(sim.timing().timeScale()).isEqualTo(0.5);
     SimClient.Reply bad = c.sim("PUT", "/_sim/timing", "{\"strat\":\"1s\"}");

@@ -16,19 +16,25 @@ import org.junit.jupiter.api.Test;
 
 class HttpsTest {
 
-  /** Trusts exactly the certificate with the given SHA-256 fingerprint, as a pinned client would. */
+  /**
+   * Trusts exactly the certificate with the given SHA-256 fingerprint, as a pinned client would.
+   */
   static X509TrustManager pinned(String fingerprint) {
     return new X509TrustManager() {
       @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      public void checkClientTrusted(X509Certificate[] chain, String authType)
+          throws CertificateException {
         throw new CertificateException("client certificates not expected");
       }
 
       @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      public void checkServerTrusted(X509Certificate[] chain, String authType)
+          throws CertificateException {
         try {
-          String hex = HexFormat.ofDelimiter(":").formatHex(MessageDigest.getInstance("SHA-256")
-              .digest(chain[0].getEncoded())).toUpperCase(Locale.ROOT);
+          String hex =
+              HexFormat.ofDelimiter(":")
+                  .formatHex(MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()))
+                  .toUpperCase(Locale.ROOT);
           if (!hex.equals(fingerprint)) {
             throw new CertificateException("fingerprint mismatch: " + hex);
           }
@@ -47,8 +53,11 @@ class HttpsTest {
   static OkHttpClient client(X509TrustManager tm) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, new X509TrustManager[] {tm}, null);
-    return new OkHttpClient.Builder().sslSocketFactory(ctx.getSocketFactory(), tm)
-        .hostnameVerifier((h, s) -> true).readTimeout(10, TimeUnit.SECONDS).build();
+    return new OkHttpClient.Builder()
+        .sslSocketFactory(ctx.getSocketFactory(), tm)
+        .hostnameVerifier((h, s) -> true)
+        .readTimeout(10, TimeUnit.SECONDS)
+        .build();
   }
 
   @Test
@@ -64,10 +73,12 @@ class HttpsTest {
 
       String wrong = "00" + sim.fingerprint().substring(2);
       SimClient bad = new SimClient(sim, client(pinned(wrong)));
-      assertThatThrownBy(() -> bad.get("/nodes")).hasRootCauseInstanceOf(CertificateException.class);
+      assertThatThrownBy(() -> bad.get("/nodes"))
+          .hasRootCauseInstanceOf(CertificateException.class);
 
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      SimulatorMain.printBanner(sim, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      SimulatorMain.printBanner(
+          sim, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
       assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
           .contains("certificate SHA-256 fingerprint: " + sim.fingerprint())
           .contains("API token: ctl@pve!ci=" + SimTestSupport.SECRET);

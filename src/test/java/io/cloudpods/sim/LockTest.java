@@ -52,7 +52,8 @@ class LockTest {
     JsonNode listed = find(c.get("/nodes/pve/lxc").data(), 9101);
     assertThat(listed.get("lock").asText()).isEqualTo("create");
     SimClient.Reply start = c.post("/nodes/pve/lxc/9101/status/start");
-    assertThat(c.await(c.upid(start)).get("exitstatus").asText()).isEqualTo("CT is locked (create)");
+    assertThat(c.await(c.upid(start)).get("exitstatus").asText())
+        .isEqualTo("CT is locked (create)");
     c.await(upid);
     assertThat(c.get("/nodes/pve/lxc/9101/config").data().has("lock")).isFalse();
   }
@@ -60,8 +61,18 @@ class LockTest {
   @Test
   void create_configShowsOnlyDigestAndLockDuringTheTask() {
     sim.setTiming(sim.timing().with(Map.of("create", Duration.ofSeconds(100)), null));
-    String upid = c.upid(c.post("/nodes/pve/lxc", "vmid", "9200", "ostemplate",
-        "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", "rootfs", "clients-main:8", "hostname", "c-1"));
+    String upid =
+        c.upid(
+            c.post(
+                "/nodes/pve/lxc",
+                "vmid",
+                "9200",
+                "ostemplate",
+                "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
+                "rootfs",
+                "clients-main:8",
+                "hostname",
+                "c-1"));
     JsonNode conf = c.get("/nodes/pve/lxc/9200/config").data();
     assertThat(conf.size()).isEqualTo(2);
     assertThat(conf.get("lock").asText()).isEqualTo("create");
@@ -113,7 +124,8 @@ class LockTest {
     String b = c.upid(c.post("/nodes/pve/lxc/9101/clone", "newid", "9103", "full", "1"));
     assertThat(c.await(a).get("exitstatus").asText()).isEqualTo("OK");
     assertThat(c.await(b).get("exitstatus").asText())
-        .isEqualTo("clone failed: can't lock file '/var/lock/pve-manager/pve-storage-clients-main' - got timeout");
+        .isEqualTo(
+            "clone failed: can't lock file '/var/lock/pve-manager/pve-storage-clients-main' - got timeout");
     // the failed clone leaves nothing behind and unlocks its source
     assertThat(sim.guest(9103)).isEmpty();
     assertThat(c.get("/nodes/pve/lxc/9101/config").data().has("lock")).isFalse();
@@ -126,7 +138,8 @@ class LockTest {
     c.sim("PUT", "/_sim/guests/9101/lock", "{\"lock\":\"snapshot\"}");
     SimClient.Reply stop = c.post("/nodes/pve/lxc/9101/status/stop");
     assertThat(stop.code()).isEqualTo(200);
-    assertThat(c.await(c.upid(stop)).get("exitstatus").asText()).isEqualTo("CT is locked (snapshot)");
+    assertThat(c.await(c.upid(stop)).get("exitstatus").asText())
+        .isEqualTo("CT is locked (snapshot)");
     c.sim("PUT", "/_sim/guests/9101/lock", "{\"lock\":\"mounted\"}");
     assertThat(c.run(c.post("/nodes/pve/lxc/9101/status/stop"))).isEqualTo("OK");
   }
@@ -137,7 +150,8 @@ class LockTest {
     sim.setTiming(sim.timing().with(Map.of("snapshot", Duration.ofSeconds(30)), null));
     String upid = c.upid(c.post("/nodes/pve/lxc/9101/snapshot", "snapname", "before_upgrade"));
     awaitLock(9101, "snapshot");
-    assertThat(c.put("/nodes/pve/lxc/9101/config", "cores", "3").reason()).isEqualTo("CT is locked (snapshot)");
+    assertThat(c.put("/nodes/pve/lxc/9101/config", "cores", "3").reason())
+        .isEqualTo("CT is locked (snapshot)");
     assertThat(c.await(upid).get("exitstatus").asText()).isEqualTo("OK");
     JsonNode snaps = c.get("/nodes/pve/lxc/9101/snapshot").data();
     assertThat(snaps.get(0).get("name").asText()).isEqualTo("before_upgrade");
@@ -148,7 +162,8 @@ class LockTest {
   @Test
   void configPut_duringStart_waitsForTheConfigFlock() {
     c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101"));
-    // start takes 5 s (50 ms scaled) and holds the flock; the PUT waits for it (timeout 10 s = 100 ms)
+    // start takes 5 s (50 ms scaled) and holds the flock; the PUT waits for it (timeout 10 s = 100
+    // ms)
     sim.setTiming(sim.timing().with(Map.of("start", Duration.ofSeconds(5)), null));
     String upid = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
     assertThat(sim.runningTasks()).isEqualTo(1);
@@ -166,13 +181,15 @@ class LockTest {
     String upid = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
     // the task takes the flock in its worker, after the call returned (as on a real node)
     long deadline = System.currentTimeMillis() + 5000;
-    while (!upid.equals(sim.guest(9101).orElseThrow().get("flockHolder")) && System.currentTimeMillis() < deadline) {
+    while (!upid.equals(sim.guest(9101).orElseThrow().get("flockHolder"))
+        && System.currentTimeMillis() < deadline) {
       sleep();
     }
     assertThat(sim.guest(9101).orElseThrow().get("flockHolder")).isEqualTo(upid);
     SimClient.Reply put = c.put("/nodes/pve/lxc/9101/config", "cores", "3");
     assertThat(put.code()).isEqualTo(500);
-    assertThat(put.reason()).isEqualTo("can't lock file '/run/lock/lxc/pve-config-9101.lock' - got timeout");
+    assertThat(put.reason())
+        .isEqualTo("can't lock file '/run/lock/lxc/pve-config-9101.lock' - got timeout");
     // a second start task queues on the same flock and gives up after the timeout too
     String second = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
     assertThat(c.await(second).get("exitstatus").asText())

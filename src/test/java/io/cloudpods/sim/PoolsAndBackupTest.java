@@ -30,9 +30,12 @@ class PoolsAndBackupTest {
     c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "pool", "ClientPods"));
 
     SimClient.Reply noMove = c.put("/pools?poolid=tenant-a", "vms", "9101");
-    assertThat(noMove.reason()).isEqualTo("update pools failed: VM 9101 belongs already to pool 'ClientPods' and "
-        + "'allow-move' is not set");
-    assertThat(c.put("/pools?poolid=tenant-a", "vms", "9101", "allow-move", "1").code()).isEqualTo(200);
+    assertThat(noMove.reason())
+        .isEqualTo(
+            "update pools failed: VM 9101 belongs already to pool 'ClientPods' and "
+                + "'allow-move' is not set");
+    assertThat(c.put("/pools?poolid=tenant-a", "vms", "9101", "allow-move", "1").code())
+        .isEqualTo(200);
     assertThat(sim.guest(9101).orElseThrow().get("pool")).isEqualTo("tenant-a");
     assertThat(c.put("/pools/tenant-a", "vms", "9101").reason())
         .isEqualTo("update pools failed: VM 9101 is already a pool member");
@@ -48,7 +51,8 @@ class PoolsAndBackupTest {
 
     assertThat(c.put("/pools/tenant-a", "vms", "9101", "delete", "1").code()).isEqualTo(200);
     assertThat(c.delete("/pools/tenant-a").code()).isEqualTo(200);
-    assertThat(c.get("/pools?poolid=tenant-a").reason()).isEqualTo("pool 'tenant-a' does not exist");
+    assertThat(c.get("/pools?poolid=tenant-a").reason())
+        .isEqualTo("pool 'tenant-a' does not exist");
   }
 
   @Test
@@ -63,16 +67,31 @@ class PoolsAndBackupTest {
   void vzdump_createsBackupContent_locksBackup_andPrunesKeepLast() {
     c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "hostname", "web-1"));
     for (int i = 0; i < 9; i++) {
-      String upid = c.upid(c.post("/nodes/pve/vzdump", "vmid", "9101", "storage", "vzdump-backups",
-          "compress", "zstd", "mode", "snapshot", "notes-template", "{{guestname}}"));
+      String upid =
+          c.upid(
+              c.post(
+                  "/nodes/pve/vzdump",
+                  "vmid",
+                  "9101",
+                  "storage",
+                  "vzdump-backups",
+                  "compress",
+                  "zstd",
+                  "mode",
+                  "snapshot",
+                  "notes-template",
+                  "{{guestname}}"));
       assertThat(upid).contains(":vzdump:9101:");
       assertThat(c.await(upid).get("exitstatus").asText()).isEqualTo("OK");
     }
-    JsonNode content = c.get("/nodes/pve/storage/vzdump-backups/content?content=backup&vmid=9101").data();
+    JsonNode content =
+        c.get("/nodes/pve/storage/vzdump-backups/content?content=backup&vmid=9101").data();
     assertThat(content).hasSize(7);
     JsonNode b = content.get(0);
-    assertThat(b.get("volid").asText()).matches("vzdump-backups:backup/vzdump-lxc-9101-\\d{4}_\\d{2}_\\d{2}-"
-        + "\\d{2}_\\d{2}_\\d{2}\\.tar\\.zst");
+    assertThat(b.get("volid").asText())
+        .matches(
+            "vzdump-backups:backup/vzdump-lxc-9101-\\d{4}_\\d{2}_\\d{2}-"
+                + "\\d{2}_\\d{2}_\\d{2}\\.tar\\.zst");
     assertThat(b.get("format").asText()).isEqualTo("tar.zst");
     assertThat(b.get("subtype").asText()).isEqualTo("lxc");
     assertThat(b.get("notes").asText()).isEqualTo("web-1");
@@ -98,8 +117,12 @@ class PoolsAndBackupTest {
   @Test
   void storageContent_listsTemplatesAndVolumes() {
     JsonNode tmpl = c.get("/nodes/pve/storage/local/content?content=vztmpl").data();
-    assertThat(tmpl).anyMatch(n -> n.get("volid").asText()
-        .equals("local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"));
+    assertThat(tmpl)
+        .anyMatch(
+            n ->
+                n.get("volid")
+                    .asText()
+                    .equals("local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"));
     JsonNode vols = c.get("/nodes/pve/storage/clients-main/content?vmid=9000").data();
     assertThat(vols.get(0).get("volid").asText()).isEqualTo("clients-main:basevol-9000-disk-0");
     assertThat(vols.get(0).get("size").asLong()).isEqualTo(8L << 30);

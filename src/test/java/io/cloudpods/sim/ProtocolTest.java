@@ -54,7 +54,8 @@ class ProtocolTest {
     assertThat(r.code()).isEqualTo(400);
     assertThat(r.reason()).isEqualTo("Parameter verification failed.");
     assertThat(r.json().get("errors").get("name").asText())
-        .isEqualTo("property is not defined in schema and the schema does not allow additional properties");
+        .isEqualTo(
+            "property is not defined in schema and the schema does not allow additional properties");
     assertThat(r.json().get("message").asText()).isEqualTo("Parameter verification failed.\n");
     assertThat(sim.guest(9150)).isEmpty();
   }
@@ -65,34 +66,45 @@ class ProtocolTest {
     assertThat(r.code()).isEqualTo(400);
     JsonNode errors = r.json().get("errors");
     assertThat(errors.get("full").asText()).isEqualTo("type check ('boolean') failed - got 'true'");
-    assertThat(errors.get("newid").asText()).isEqualTo("property is missing and it is not optional");
+    assertThat(errors.get("newid").asText())
+        .isEqualTo("property is missing and it is not optional");
     assertThat(errors.get("bwlimit").asText()).isEqualTo("type check ('number') failed - got 'x'");
 
     SimClient.Reply bad = c.get("/nodes/pve/lxc/abc/config");
     assertThat(bad.code()).isEqualTo(400);
-    assertThat(bad.json().get("errors").get("vmid").asText()).isEqualTo("type check ('integer') failed - got 'abc'");
+    assertThat(bad.json().get("errors").get("vmid").asText())
+        .isEqualTo("type check ('integer') failed - got 'abc'");
 
     SimClient.Reply low = c.get("/cluster/nextid?vmid=99");
-    assertThat(low.json().get("errors").get("vmid").asText()).isEqualTo("value must have a minimum value of 100");
+    assertThat(low.json().get("errors").get("vmid").asText())
+        .isEqualTo("value must have a minimum value of 100");
 
     SimClient.Reply en = c.get("/cluster/resources?type=pool");
     assertThat(en.json().get("errors").get("type").asText())
-        .isEqualTo("value 'pool' does not have a value in the enumeration 'vm, storage, node, sdn'");
+        .isEqualTo(
+            "value 'pool' does not have a value in the enumeration 'vm, storage, node, sdn'");
   }
 
   @Test
   void jsonBodies_acceptJsonBooleans() {
-    SimClient.Reply r = c.postJson("/nodes/pve/lxc/9000/clone", "{\"newid\":9151,\"full\":false,\"hostname\":\"j-1\"}");
+    SimClient.Reply r =
+        c.postJson(
+            "/nodes/pve/lxc/9000/clone", "{\"newid\":9151,\"full\":false,\"hostname\":\"j-1\"}");
     assertThat(r.code()).isEqualTo(200);
     assertThat(c.run(r)).isEqualTo("OK");
-    assertThat(c.get("/nodes/pve/lxc/9151/config").data().get("hostname").asText()).isEqualTo("j-1");
+    assertThat(c.get("/nodes/pve/lxc/9151/config").data().get("hostname").asText())
+        .isEqualTo("j-1");
   }
 
   @Test
   void bodyOnDelete_is501UnexpectedContent() {
-    Request req = new Request.Builder().url(c.base + "/nodes/pve/lxc/9000")
-        .delete(RequestBody.create("force=1", MediaType.get("application/x-www-form-urlencoded")))
-        .header("Authorization", c.auth).build();
+    Request req =
+        new Request.Builder()
+            .url(c.base + "/nodes/pve/lxc/9000")
+            .delete(
+                RequestBody.create("force=1", MediaType.get("application/x-www-form-urlencoded")))
+            .header("Authorization", c.auth)
+            .build();
     SimClient.Reply r = c.raw(req);
     assertThat(r.code()).isEqualTo(501);
     assertThat(r.reason()).isEqualTo("Unexpected content for method 'DELETE'");
@@ -119,9 +131,15 @@ class ProtocolTest {
 
   @Test
   void wrongSecretOrUnknownToken_is401AuthenticationFailedWithEmptyBody() {
-    for (String header : new String[] {"PVEAPIToken=ctl@pve!ci=wrong", "PVEAPIToken=nobody@pve!x=" + SimTestSupport.SECRET,
-        "PVEAPIToken=garbage"}) {
-      SimClient.Reply r = c.raw(new Request.Builder().url(c.base + "/nodes").header("Authorization", header).build());
+    for (String header :
+        new String[] {
+          "PVEAPIToken=ctl@pve!ci=wrong",
+          "PVEAPIToken=nobody@pve!x=" + SimTestSupport.SECRET,
+          "PVEAPIToken=garbage"
+        }) {
+      SimClient.Reply r =
+          c.raw(
+              new Request.Builder().url(c.base + "/nodes").header("Authorization", header).build());
       assertThat(r.code()).as(header).isEqualTo(401);
       assertThat(r.reason()).isEqualTo("Authentication failed!");
       assertThat(r.body()).isEmpty();
@@ -130,18 +148,29 @@ class ProtocolTest {
 
   @Test
   void tokenWithSpaceSeparator_isAccepted() {
-    SimClient.Reply r = c.raw(new Request.Builder().url(c.base + "/version")
-        .header("Authorization", "PVEAPIToken " + SimTestSupport.TOKEN_ID + "=" + SimTestSupport.SECRET).build());
+    SimClient.Reply r =
+        c.raw(
+            new Request.Builder()
+                .url(c.base + "/version")
+                .header(
+                    "Authorization",
+                    "PVEAPIToken " + SimTestSupport.TOKEN_ID + "=" + SimTestSupport.SECRET)
+                .build());
     assertThat(r.code()).isEqualTo(200);
   }
 
   @Test
   void tokenValue_isSplitAtTheLastEquals() {
     // like verify_token's /^(.*)=(.*)$/: a secret containing '=' can never match
-    try (ProxmoxSimulator other = ProxmoxSimulator.start(SimTestSupport.fast().token("a@pve!bb", "x=y").build())) {
+    try (ProxmoxSimulator other =
+        ProxmoxSimulator.start(SimTestSupport.fast().token("a@pve!bb", "x=y").build())) {
       SimClient oc = new SimClient(other);
-      SimClient.Reply r = oc.raw(new Request.Builder().url(oc.base + "/version")
-          .header("Authorization", "PVEAPIToken=a@pve!bb=x=y").build());
+      SimClient.Reply r =
+          oc.raw(
+              new Request.Builder()
+                  .url(oc.base + "/version")
+                  .header("Authorization", "PVEAPIToken=a@pve!bb=x=y")
+                  .build());
       assertThat(r.code()).isEqualTo(401);
       assertThat(r.reason()).isEqualTo("Authentication failed!");
     }
@@ -168,10 +197,14 @@ class ProtocolTest {
 
   @Test
   void queryAndBodyParameters_areMergedAndPathConflictsRejected() {
-    SimClient.Reply r = c.call(new Request.Builder().url(c.base + "/nodes/pve/lxc/9000/clone?newid=9152")
-        .post(SimClient.form("hostname", "merged")));
+    SimClient.Reply r =
+        c.call(
+            new Request.Builder()
+                .url(c.base + "/nodes/pve/lxc/9000/clone?newid=9152")
+                .post(SimClient.form("hostname", "merged")));
     assertThat(c.run(r)).isEqualTo("OK");
-    assertThat(c.get("/nodes/pve/lxc/9152/config").data().get("hostname").asText()).isEqualTo("merged");
+    assertThat(c.get("/nodes/pve/lxc/9152/config").data().get("hostname").asText())
+        .isEqualTo("merged");
 
     SimClient.Reply conflict = c.get("/nodes/pve/lxc/9000/config?vmid=9001");
     assertThat(conflict.code()).isEqualTo(400);

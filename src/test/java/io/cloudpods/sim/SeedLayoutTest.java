@@ -21,14 +21,25 @@ class SeedLayoutTest {
       SimClient c = new SimClient(sim);
       assertThat(texts(c.get("/nodes").data(), "node")).containsExactly("pve");
       JsonNode storages = c.get("/nodes/pve/storage").data();
-      assertThat(texts(storages, "storage")).containsExactly("local", "clients-main", "clients-backup",
-          "vzdump-backups", "t7-backup", "iso-store");
-      assertThat(texts(storages, "content")).containsExactly("vztmpl,iso", "rootdir,images", "rootdir,images",
-          "backup", "backup", "iso,vztmpl");
+      assertThat(texts(storages, "storage"))
+          .containsExactly(
+              "local",
+              "clients-main",
+              "clients-backup",
+              "vzdump-backups",
+              "t7-backup",
+              "iso-store");
+      assertThat(texts(storages, "content"))
+          .containsExactly(
+              "vztmpl,iso", "rootdir,images", "rootdir,images", "backup", "backup", "iso,vztmpl");
       JsonNode cfg = c.get("/storage").data();
-      assertThat(cfg).anyMatch(n -> n.get("storage").asText().equals("vzdump-backups")
-          && n.get("prune-backups").asText().equals("keep-last=7"));
-      assertThat(texts(c.get("/pools").data(), "poolid")).containsExactly("ClientPods", "MigraTeck_Production");
+      assertThat(cfg)
+          .anyMatch(
+              n ->
+                  n.get("storage").asText().equals("vzdump-backups")
+                      && n.get("prune-backups").asText().equals("keep-last=7"));
+      assertThat(texts(c.get("/pools").data(), "poolid"))
+          .containsExactly("ClientPods", "MigraTeck_Production");
 
       JsonNode t = c.get("/nodes/pve/lxc/9000/config").data();
       assertThat(t.get("hostname").asText()).isEqualTo("cloudpod-template");
@@ -43,9 +54,14 @@ class SeedLayoutTest {
 
       JsonNode prod = c.get("/pools?poolid=MigraTeck_Production").data().get(0);
       List<String> names = texts(prod.get("members"), "name");
-      assertThat(names).containsExactlyInAnyOrder("mail-core", "dns-core", "mpanel-core", "db-core");
-      assertThat(prod.get("members")).allMatch(m -> m.get("vmid").asInt() >= 100 && m.get("vmid").asInt() <= 499
-          && m.get("status").asText().equals("running"));
+      assertThat(names)
+          .containsExactlyInAnyOrder("mail-core", "dns-core", "mpanel-core", "db-core");
+      assertThat(prod.get("members"))
+          .allMatch(
+              m ->
+                  m.get("vmid").asInt() >= 100
+                      && m.get("vmid").asInt() <= 499
+                      && m.get("status").asText().equals("running"));
       JsonNode client = c.get("/pools/ClientPods").data();
       assertThat(client.get("members").get(0).get("vmid").asInt()).isEqualTo(9000);
       JsonNode lxc = c.get("/nodes/pve/lxc").data();
@@ -60,7 +76,8 @@ class SeedLayoutTest {
     try (ProxmoxSimulator sim = ProxmoxSimulator.start(SimTestSupport.fast().nodes(3).build())) {
       SimClient c = new SimClient(sim);
       assertThat(texts(c.get("/nodes").data(), "node")).containsExactly("pve", "pve-02", "pve-03");
-      assertThat(texts(c.get("/nodes/pve-02/storage").data(), "storage")).containsExactly("local", "clients-main");
+      assertThat(texts(c.get("/nodes/pve-02/storage").data(), "storage"))
+          .containsExactly("local", "clients-main");
       assertThat(c.get("/nodes/pve-03/lxc/8903/config").data().get("rootfs").asText())
           .isEqualTo("clients-main:basevol-8903-disk-0,size=8G");
       String upid = c.upid(c.post("/nodes/pve-02/lxc/8902/clone", "newid", "9101"));
@@ -68,14 +85,18 @@ class SeedLayoutTest {
       assertThat(c.await(upid).get("exitstatus").asText()).isEqualTo("OK");
       assertThat(c.get("/nodes/pve/lxc/9101/config").code()).isEqualTo(500);
       JsonNode cfg = c.get("/storage").data();
-      assertThat(cfg).anyMatch(n -> n.get("storage").asText().equals("vzdump-backups")
-          && n.get("nodes").asText().equals("pve"));
+      assertThat(cfg)
+          .anyMatch(
+              n ->
+                  n.get("storage").asText().equals("vzdump-backups")
+                      && n.get("nodes").asText().equals("pve"));
     }
   }
 
   @Test
   void emptyScenario_hasStoragesAndPoolsButNoGuests() {
-    try (ProxmoxSimulator sim = ProxmoxSimulator.start(SimTestSupport.fast().scenario(Scenario.EMPTY).build())) {
+    try (ProxmoxSimulator sim =
+        ProxmoxSimulator.start(SimTestSupport.fast().scenario(Scenario.EMPTY).build())) {
       SimClient c = new SimClient(sim);
       assertThat(c.get("/cluster/resources?type=vm").data()).isEmpty();
       assertThat(c.get("/pools").data()).hasSize(2);
@@ -86,7 +107,8 @@ class SeedLayoutTest {
 
   @Test
   void oldPveVersion_listsVmidAsString() {
-    try (ProxmoxSimulator sim = ProxmoxSimulator.start(SimTestSupport.fast().pveVersion("8.1.4").build())) {
+    try (ProxmoxSimulator sim =
+        ProxmoxSimulator.start(SimTestSupport.fast().pveVersion("8.1.4").build())) {
       SimClient c = new SimClient(sim);
       JsonNode lxc = c.get("/nodes/pve/lxc").data();
       assertThat(lxc.get(0).get("vmid").isTextual()).isTrue();

@@ -47,7 +47,12 @@ final class SimClient {
   final String auth;
 
   SimClient(ProxmoxSimulator sim) {
-    this(sim, new OkHttpClient.Builder().readTimeout(20, TimeUnit.SECONDS).retryOnConnectionFailure(false).build());
+    this(
+        sim,
+        new OkHttpClient.Builder()
+            .readTimeout(20, TimeUnit.SECONDS)
+            .retryOnConnectionFailure(false)
+            .build());
   }
 
   SimClient(ProxmoxSimulator sim, OkHttpClient http) {
@@ -73,8 +78,10 @@ final class SimClient {
   }
 
   Reply postJson(String path, String json) {
-    return call(new Request.Builder().url(base + path)
-        .post(RequestBody.create(json, MediaType.get("application/json"))));
+    return call(
+        new Request.Builder()
+            .url(base + path)
+            .post(RequestBody.create(json, MediaType.get("application/json"))));
   }
 
   Reply put(String path, String... kv) {
@@ -87,7 +94,8 @@ final class SimClient {
 
   Reply sim(String method, String path, String json) {
     String root = base.replace("/api2/json", "");
-    RequestBody body = json == null ? null : RequestBody.create(json, MediaType.get("application/json"));
+    RequestBody body =
+        json == null ? null : RequestBody.create(json, MediaType.get("application/json"));
     return call(new Request.Builder().url(root + path).method(method, body));
   }
 
@@ -97,7 +105,10 @@ final class SimClient {
 
   Reply raw(Request r) {
     try (Response resp = http.newCall(r).execute()) {
-      return new Reply(resp.code(), resp.message(), resp.headers().toMultimap(),
+      return new Reply(
+          resp.code(),
+          resp.message(),
+          resp.headers().toMultimap(),
           resp.body() == null ? "" : resp.body().string());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -107,7 +118,8 @@ final class SimClient {
   /** Returns the UPID from a successful async call, failing loudly otherwise. */
   String upid(Reply r) {
     if (r.code() != 200) {
-      throw new AssertionError("expected 200 with a UPID, got " + r.code() + " " + r.reason() + " " + r.body());
+      throw new AssertionError(
+          "expected 200 with a UPID, got " + r.code() + " " + r.reason() + " " + r.body());
     }
     return r.data().asText();
   }

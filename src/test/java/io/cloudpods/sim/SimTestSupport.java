@@ -10,7 +10,11 @@ final class SimTestSupport {
   private SimTestSupport() {}
 
   static SimulatorOptions.Builder fast() {
-    return SimulatorOptions.builder().port(0).http(true).token(TOKEN_ID, SECRET).timeScale(0.01)
+    return SimulatorOptions.builder()
+        .port(0)
+        .http(true)
+        .token(TOKEN_ID, SECRET)
+        .timeScale(0.01)
         .authFailureDelay(Duration.ZERO);
   }
 

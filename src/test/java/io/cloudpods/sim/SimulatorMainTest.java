@@ -10,9 +10,32 @@ class SimulatorMainTest {
 
   @Test
   void parse_acceptsEveryDocumentedFlag() {
-    SimulatorOptions o = SimulatorMain.parse(new String[] {"--port", "0", "--http", "--token", "root@pam!ci=abc",
-        "--token=u@pve!t2=def", "--nodes", "3", "--scenario", "empty", "--time-scale", "0.1",
-        "--resources-lag", "2s", "--pve-version", "7.4-16", "--auth-delay", "0", "--seed", "9", "--bind", "0.0.0.0"});
+    SimulatorOptions o =
+        SimulatorMain.parse(
+            new String[] {
+              "--port",
+              "0",
+              "--http",
+              "--token",
+              "root@pam!ci=abc",
+              "--token=u@pve!t2=def",
+              "--nodes",
+              "3",
+              "--scenario",
+              "empty",
+              "--time-scale",
+              "0.1",
+              "--resources-lag",
+              "2s",
+              "--pve-version",
+              "7.4-16",
+              "--auth-delay",
+              "0",
+              "--seed",
+              "9",
+              "--bind",
+              "0.0.0.0"
+            });
     assertThat(o.port()).isZero();
     assertThat(o.http()).isTrue();
     assertThat(o.tokens()).containsEntry("root@pam!ci", "abc").containsEntry("u@pve!t2", "def");
@@ -39,20 +62,28 @@ class SimulatorMainTest {
 
   @Test
   void parse_badFlags_nameTheFlag() {
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--port", "abc"})).hasMessage("--port: not an integer: 'abc'");
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--nodes", "0"})).hasMessageStartingWith("--nodes:");
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--scenario", "full"})).hasMessageStartingWith("--scenario:");
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--token", "nosecret"})).hasMessageStartingWith("--token:");
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--time-scale", "-1"})).hasMessageStartingWith("--time-scale:");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--port", "abc"}))
+        .hasMessage("--port: not an integer: 'abc'");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--nodes", "0"}))
+        .hasMessageStartingWith("--nodes:");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--scenario", "full"}))
+        .hasMessageStartingWith("--scenario:");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--token", "nosecret"}))
+        .hasMessageStartingWith("--token:");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--time-scale", "-1"}))
+        .hasMessageStartingWith("--time-scale:");
     assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--resources-lag", "soon"}))
         .hasMessageStartingWith("--resources-lag:");
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--frobnicate"})).hasMessageContaining("--frobnicate");
-    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--port"})).hasMessage("--port: missing value");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--frobnicate"}))
+        .hasMessageContaining("--frobnicate");
+    assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--port"}))
+        .hasMessage("--port: missing value");
   }
 
   @Test
   void noTokenGiven_generatesOne() {
-    try (ProxmoxSimulator sim = ProxmoxSimulator.start(SimulatorOptions.builder().port(0).http(true).build())) {
+    try (ProxmoxSimulator sim =
+        ProxmoxSimulator.start(SimulatorOptions.builder().port(0).http(true).build())) {
       assertThat(sim.tokens()).hasSize(1);
       assertThat(sim.tokens().keySet().iterator().next()).isEqualTo("root@pam!cloudpods");
       assertThat(sim.tokens().values().iterator().next()).matches("[0-9a-f\\-]{36}");

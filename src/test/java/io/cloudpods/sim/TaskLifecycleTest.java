@@ -26,8 +26,12 @@ class TaskLifecycleTest {
 
   @Test
   void clone_returnsRealUpidWithSourceVmidAndTokenUser() {
-    sim.setTiming(sim.timing().with(java.util.Map.of("fullClonePerGiB", java.time.Duration.ofSeconds(20)), null));
-    String upid = c.upid(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "hostname", "web-1", "full", "1"));
+    sim.setTiming(
+        sim.timing()
+            .with(java.util.Map.of("fullClonePerGiB", java.time.Duration.ofSeconds(20)), null));
+    String upid =
+        c.upid(
+            c.post("/nodes/pve/lxc/9000/clone", "newid", "9101", "hostname", "web-1", "full", "1"));
     assertThat(upid).matches(ApiRoutes.UPID.pattern());
     String[] f = upid.split(":");
     assertThat(f[1]).isEqualTo("pve");
@@ -82,8 +86,10 @@ class TaskLifecycleTest {
   void badOrUnknownUpid_is400WithUpidError() {
     SimClient.Reply bad = c.get("/nodes/pve/tasks/UPID:nonsense/status");
     assertThat(bad.code()).isEqualTo(400);
-    assertThat(bad.json().get("errors").get("upid").asText()).isEqualTo("unable to parse worker upid");
-    SimClient.Reply unknown = c.get("/nodes/pve/tasks/UPID:pve:0000AAAA:0000BBBB:6B000000:vzstart:101:root@pam:/status");
+    assertThat(bad.json().get("errors").get("upid").asText())
+        .isEqualTo("unable to parse worker upid");
+    SimClient.Reply unknown =
+        c.get("/nodes/pve/tasks/UPID:pve:0000AAAA:0000BBBB:6B000000:vzstart:101:root@pam:/status");
     assertThat(unknown.code()).isEqualTo(400);
     assertThat(unknown.json().get("errors").get("upid").asText()).isEqualTo("no such task");
   }
@@ -117,14 +123,25 @@ class TaskLifecycleTest {
 
   @Test
   void hundredsOfConcurrentTasks_allComplete() {
-    // Each allocation holds the storage lock 5 s (50 ms at this scale); waiters give up 10 s (100 ms)
+    // Each allocation holds the storage lock 5 s (50 ms at this scale); waiters give up 10 s (100
+    // ms)
     // after they queued. How many waiters get the lock in time depends on how fast the 200 requests
     // arrive, so only the holder and the first waiter (50 ms of a 100 ms patience) are certain.
-    sim.setTiming(sim.timing().with(java.util.Map.of("storageAllocation", java.time.Duration.ofSeconds(5)), null));
+    sim.setTiming(
+        sim.timing()
+            .with(java.util.Map.of("storageAllocation", java.time.Duration.ofSeconds(5)), null));
     List<String> upids = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      upids.add(c.upid(c.post("/nodes/pve/lxc", "vmid", Integer.toString(20000 + i), "ostemplate",
-          "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", "rootfs", "clients-backup:1")));
+      upids.add(
+          c.upid(
+              c.post(
+                  "/nodes/pve/lxc",
+                  "vmid",
+                  Integer.toString(20000 + i),
+                  "ostemplate",
+                  "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
+                  "rootfs",
+                  "clients-backup:1")));
     }
     int ok = 0;
     int lockTimeouts = 0;

@@ -77,14 +77,22 @@ class DatabaseContractTest {
     String[] tp = tenantWithPool(null);
     List<JsonNode> notes =
         notificationsDuring(
-            () -> sql("INSERT INTO cloud_pod (tenant, name, spec) VALUES (?, 'from-sql', CAST(? AS jsonb))", tp[0], "{\"cores\": 3, \"ipPool\": \"" + tp[1] + "\"}"));
-    assertThat(notes).anySatisfy(n -> {
-      assertThat(n.get("kind").asText()).isEqualTo("CloudPod");
-      assertThat(n.get("tenant").asText()).isEqualTo(tp[0]);
-      assertThat(n.get("name").asText()).isEqualTo("from-sql");
-      assertThat(n.get("op").asText()).isEqualTo("INSERT");
-    });
-    admin().get("/api/v1/tenants/" + tp[0] + "/cloudpods/from-sql").then()
+            () ->
+                sql(
+                    "INSERT INTO cloud_pod (tenant, name, spec) VALUES (?, 'from-sql', CAST(? AS jsonb))",
+                    tp[0],
+                    "{\"cores\": 3, \"ipPool\": \"" + tp[1] + "\"}"));
+    assertThat(notes)
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("kind").asText()).isEqualTo("CloudPod");
+              assertThat(n.get("tenant").asText()).isEqualTo(tp[0]);
+              assertThat(n.get("name").asText()).isEqualTo("from-sql");
+              assertThat(n.get("op").asText()).isEqualTo("INSERT");
+            });
+    admin()
+        .get("/api/v1/tenants/" + tp[0] + "/cloudpods/from-sql")
+        .then()
         .statusCode(200)
         .body("metadata.generation", equalTo(1))
         .body("metadata.uid", org.hamcrest.Matchers.notNullValue())
@@ -99,7 +107,11 @@ class DatabaseContractTest {
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])));
     long[] before = versions(tp[0], "a");
     List<JsonNode> notes =
-        notificationsDuring(() -> sql("UPDATE cloud_pod SET spec = jsonb_set(spec, '{cores}', '4') WHERE tenant = ? AND name = 'a'", tp[0]));
+        notificationsDuring(
+            () ->
+                sql(
+                    "UPDATE cloud_pod SET spec = jsonb_set(spec, '{cores}', '4') WHERE tenant = ? AND name = 'a'",
+                    tp[0]));
     assertThat(notes).anySatisfy(n -> assertThat(n.get("op").asText()).isEqualTo("UPDATE"));
     long[] after = versions(tp[0], "a");
     assertThat(after[0]).isEqualTo(before[0] + 1);
@@ -110,14 +122,17 @@ class DatabaseContractTest {
   void plainSqlDelete_notifies() throws Exception {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])));
-    List<JsonNode> notes = notificationsDuring(() -> sql("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0]));
+    List<JsonNode> notes =
+        notificationsDuring(
+            () -> sql("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0]));
     assertThat(notes).anySatisfy(n -> assertThat(n.get("op").asText()).isEqualTo("DELETE"));
   }
 
   @Test
   void restWrite_notifies() throws Exception {
     String[] tp = tenantWithPool(null);
-    List<JsonNode> notes = notificationsDuring(() -> applyAsAdmin(pod(tp[0], "via-rest", Map.of("ipPool", tp[1]))));
+    List<JsonNode> notes =
+        notificationsDuring(() -> applyAsAdmin(pod(tp[0], "via-rest", Map.of("ipPool", tp[1]))));
     assertThat(notes).anySatisfy(n -> assertThat(n.get("name").asText()).isEqualTo("via-rest"));
   }
 
@@ -129,8 +144,13 @@ class DatabaseContractTest {
     List<JsonNode> notes =
         notificationsDuring(
             () -> {
-              pods.updateStatus(ResourceKey.of(tp[0], "a"), new CloudPodStatus("Provisioning", null, null, null, 1L, null, "UPID:x", null, 0, null));
-              sql("UPDATE cloud_pod SET status = '{\"phase\":\"Running\"}' WHERE tenant = ? AND name = 'a'", tp[0]);
+              pods.updateStatus(
+                  ResourceKey.of(tp[0], "a"),
+                  new CloudPodStatus(
+                      "Provisioning", null, null, null, 1L, null, "UPID:x", null, 0, null));
+              sql(
+                  "UPDATE cloud_pod SET status = '{\"phase\":\"Running\"}' WHERE tenant = ? AND name = 'a'",
+                  tp[0]);
             });
     assertThat(notes).noneSatisfy(n -> assertThat(n.get("name").asText()).isEqualTo("a"));
     long[] after = versions(tp[0], "a");
@@ -142,28 +162,44 @@ class DatabaseContractTest {
   void deletionMark_notifies() throws Exception {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])));
-    List<JsonNode> notes = notificationsDuring(() -> admin().delete("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().statusCode(200));
+    List<JsonNode> notes =
+        notificationsDuring(
+            () ->
+                admin().delete("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().statusCode(200));
     assertThat(notes).anySatisfy(n -> assertThat(n.get("name").asText()).isEqualTo("a"));
   }
 
   @Test
   void allocationTable_rejectsDuplicateVmidAndIpInOnePool() throws Exception {
     String[] tp = tenantWithPool(null);
-    applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])), pod(tp[0], "b", Map.of("ipPool", tp[1])));
+    applyAsAdmin(
+        pod(tp[0], "a", Map.of("ipPool", tp[1])), pod(tp[0], "b", Map.of("ipPool", tp[1])));
     String a = uid(tp[0], "a");
     String b = uid(tp[0], "b");
-    sql("INSERT INTO pod_allocation (pod_uid, vmid, pool, ip) VALUES (CAST(? AS uuid), 777001, ?, '10.1.10.201')", a, tp[1]);
+    sql(
+        "INSERT INTO pod_allocation (pod_uid, vmid, pool, ip) VALUES (CAST(? AS uuid), 777001, ?, '10.1.10.201')",
+        a,
+        tp[1]);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> sql("INSERT INTO pod_allocation (pod_uid, vmid) VALUES (CAST(? AS uuid), 777001)", b))
+            () ->
+                sql(
+                    "INSERT INTO pod_allocation (pod_uid, vmid) VALUES (CAST(? AS uuid), 777001)",
+                    b))
         .hasMessageContaining("unique");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> sql("INSERT INTO pod_allocation (pod_uid, pool, ip) VALUES (CAST(? AS uuid), ?, '10.1.10.201')", b, tp[1]))
+            () ->
+                sql(
+                    "INSERT INTO pod_allocation (pod_uid, pool, ip) VALUES (CAST(? AS uuid), ?, '10.1.10.201')",
+                    b,
+                    tp[1]))
         .hasMessageContaining("unique");
   }
 
   private static String uid(String tenant, String name) throws Exception {
     try (Connection c = jdbc();
-        PreparedStatement ps = c.prepareStatement("SELECT CAST(uid AS text) FROM cloud_pod WHERE tenant = ? AND name = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT CAST(uid AS text) FROM cloud_pod WHERE tenant = ? AND name = ?")) {
       ps.setString(1, tenant);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
@@ -175,7 +211,9 @@ class DatabaseContractTest {
 
   private static long[] versions(String tenant, String name) throws Exception {
     try (Connection c = jdbc();
-        PreparedStatement ps = c.prepareStatement("SELECT generation, resource_version FROM cloud_pod WHERE tenant = ? AND name = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT generation, resource_version FROM cloud_pod WHERE tenant = ? AND name = ?")) {
       ps.setString(1, tenant);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {

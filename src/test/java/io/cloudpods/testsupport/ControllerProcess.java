@@ -48,7 +48,8 @@ public final class ControllerProcess implements AutoCloseable {
   private final String adminToken;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final int port;
-  private final OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
+  private final OkHttpClient http =
+      new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
   private final List<Integer> tasksAtKill = new ArrayList<>();
   private Process process;
   private int starts;
@@ -56,9 +57,15 @@ public final class ControllerProcess implements AutoCloseable {
 
   /**
    * @param tuning extra environment (e.g. {@code CLOUDPODS_RECONCILE_RESYNC_INTERVAL}) over the
-   *     defaults: address probe off, short resync, task poll, lock recheck, backoff and shutdown timeout
+   *     defaults: address probe off, short resync, task poll, lock recheck, backoff and shutdown
+   *     timeout
    */
-  public ControllerProcess(Path work, EmbeddedDatabase db, ProxmoxSimulator sim, String adminToken, Map<String, String> tuning)
+  public ControllerProcess(
+      Path work,
+      EmbeddedDatabase db,
+      ProxmoxSimulator sim,
+      String adminToken,
+      Map<String, String> tuning)
       throws IOException {
     this.work = work;
     this.db = db;
@@ -113,18 +120,21 @@ public final class ControllerProcess implements AutoCloseable {
   public void start() throws Exception {
     for (int attempt = 1; ; attempt++) {
       Path log = work.resolve("controller-" + (++starts) + ".log");
-      ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "serve", "--port", Integer.toString(port));
+      ProcessBuilder pb =
+          new ProcessBuilder(LAUNCHER.toString(), "serve", "--port", Integer.toString(port));
       pb.directory(work.toFile());
       pb.environment().putAll(env);
       process = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
       boolean[] exited = {false};
-      waitUntil(Duration.ofMinutes(3), () -> {
-        if (!process.isAlive()) {
-          exited[0] = true;
-          return true;
-        }
-        return get("/api/v1/tenants") != null;
-      });
+      waitUntil(
+          Duration.ofMinutes(3),
+          () -> {
+            if (!process.isAlive()) {
+              exited[0] = true;
+              return true;
+            }
+            return get("/api/v1/tenants") != null;
+          });
       if (!exited[0]) {
         return;
       }
@@ -137,7 +147,10 @@ public final class ControllerProcess implements AutoCloseable {
     }
   }
 
-  /** SIGKILL: no shutdown hook, no graceful anything. Returns the Proxmox tasks running at that moment. */
+  /**
+   * SIGKILL: no shutdown hook, no graceful anything. Returns the Proxmox tasks running at that
+   * moment.
+   */
   public int kill() throws InterruptedException {
     int running = sim.runningTasks();
     tasksAtKill.add(running);
@@ -153,7 +166,11 @@ public final class ControllerProcess implements AutoCloseable {
 
   /** GET on the API: the parsed body of a 200, else null. */
   public JsonNode get(String path) {
-    Request r = new Request.Builder().url("http://127.0.0.1:" + port + path).header("Authorization", "Bearer " + adminToken).build();
+    Request r =
+        new Request.Builder()
+            .url("http://127.0.0.1:" + port + path)
+            .header("Authorization", "Bearer " + adminToken)
+            .build();
     try (Response resp = http.newCall(r).execute()) {
       return resp.code() == 200 ? JSON.readTree(resp.body().string()) : null;
     } catch (IOException e) {
@@ -170,11 +187,14 @@ public final class ControllerProcess implements AutoCloseable {
             .method(method, yaml == null ? null : RequestBody.create(yaml, YAML))
             .build();
     try (Response resp = http.newCall(r).execute()) {
-      assertThat(resp.code()).as(method + " " + path + ": " + resp.body().string()).isBetween(200, 299);
+      assertThat(resp.code())
+          .as(method + " " + path + ": " + resp.body().string())
+          .isBetween(200, 299);
     }
   }
 
-  public static void waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
+  public static void waitUntil(Duration max, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

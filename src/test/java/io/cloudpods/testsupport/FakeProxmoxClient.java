@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -63,20 +62,21 @@ import java.util.stream.Collectors;
  * <p><b>Tasks</b> never finish by themselves: an asynchronous call returns a real-looking UPID and
  * the task stays {@code running} until the test calls {@link #finishTask}, {@link #failTask} or
  * {@link #finishAllTasks} (or turns on {@link #autoFinishTasks}). The task's effect (container
- * created, started, destroyed, disk grown) happens when it finishes OK, and the checks Proxmox makes
- * inside the worker (template cannot start, lock taken meanwhile, storage full...) are made then too,
- * failing the task with the real exit status. The checks Proxmox makes before forking the worker
- * throw from the call, as they do over HTTP. Like the simulator, a clone writes the new container's
- * config at once with {@code lock: create} and locks the source with {@code disk}; a destroy turns
- * the config into {@code lock: destroyed} until the task ends; start, stop, shutdown, resize and
- * destroy hold the container's config flock while they run, so a synchronous config change meanwhile
- * fails with the flock timeout the real server would answer after waiting ten seconds.
+ * created, started, destroyed, disk grown) happens when it finishes OK, and the checks Proxmox
+ * makes inside the worker (template cannot start, lock taken meanwhile, storage full...) are made
+ * then too, failing the task with the real exit status. The checks Proxmox makes before forking the
+ * worker throw from the call, as they do over HTTP. Like the simulator, a clone writes the new
+ * container's config at once with {@code lock: create} and locks the source with {@code disk}; a
+ * destroy turns the config into {@code lock: destroyed} until the task ends; start, stop, shutdown,
+ * resize and destroy hold the container's config flock while they run, so a synchronous config
+ * change meanwhile fails with the flock timeout the real server would answer after waiting ten
+ * seconds.
  *
- * <p><b>Faults</b>: {@link #failNext} makes the next call of a method throw without effect;
- * {@link #loseAnswerOfNext} lets the next call take effect and then throws the transient error a
- * dropped answer produces. <b>Journal</b>: {@link #mutations()} lists every accepted mutating call;
- * {@link #calls(String)} counts every call, failed or not. Hand-made changes ({@link #editConfig},
- * {@link #stopByHand}, ...) model an operator and are not journaled.
+ * <p><b>Faults</b>: {@link #failNext} makes the next call of a method throw without effect; {@link
+ * #loseAnswerOfNext} lets the next call take effect and then throws the transient error a dropped
+ * answer produces. <b>Journal</b>: {@link #mutations()} lists every accepted mutating call; {@link
+ * #calls(String)} counts every call, failed or not. Hand-made changes ({@link #editConfig}, {@link
+ * #stopByHand}, ...) model an operator and are not journaled.
  *
  * <p>Thread-safe: every call runs under this object's monitor.
  */
@@ -95,25 +95,76 @@ public final class FakeProxmoxClient implements ProxmoxClient {
           .collect(Collectors.toUnmodifiableSet());
 
   private static final Set<String> NUMERIC_KEYS =
-      Set.of("cores", "cpuunits", "memory", "swap", "onboot", "protection", "unprivileged", "template", "tty",
-          "console", "debug");
+      Set.of(
+          "cores",
+          "cpuunits",
+          "memory",
+          "swap",
+          "onboot",
+          "protection",
+          "unprivileged",
+          "template",
+          "tty",
+          "console",
+          "debug");
   private static final Set<String> CONFIG_KEYS =
-      Set.of("hostname", "cores", "cpulimit", "cpuunits", "memory", "swap", "nameserver", "searchdomain", "onboot",
-          "protection", "unprivileged", "template", "console", "debug", "features", "tags", "description",
-          "timezone", "arch", "ostype", "tty", "cmode", "startup", "hookscript", "lock", "rootfs");
+      Set.of(
+          "hostname",
+          "cores",
+          "cpulimit",
+          "cpuunits",
+          "memory",
+          "swap",
+          "nameserver",
+          "searchdomain",
+          "onboot",
+          "protection",
+          "unprivileged",
+          "template",
+          "console",
+          "debug",
+          "features",
+          "tags",
+          "description",
+          "timezone",
+          "arch",
+          "ostype",
+          "tty",
+          "cmode",
+          "startup",
+          "hookscript",
+          "lock",
+          "rootfs");
   private static final Pattern FAMILY_KEY = Pattern.compile("(net\\d+|mp\\d+|unused\\d+)");
-  private static final Set<String> NOT_CLONED = Set.of("rootfs", "template", "lock", "parent", "snapdescription");
+  private static final Set<String> NOT_CLONED =
+      Set.of("rootfs", "template", "lock", "parent", "snapdescription");
   private static final Set<String> REQUIRED_KEYS = Set.of("memory", "rootfs", "ostype", "arch");
   private static final Set<String> READ_ONLY = Set.of("unprivileged");
   private static final Set<String> NET_KEYS =
-      Set.of("name", "bridge", "hwaddr", "ip", "gw", "ip6", "gw6", "firewall", "tag", "trunks", "rate", "mtu",
-          "link_down", "type", "host-managed");
-  private static final Pattern TAG = Pattern.compile("[a-z0-9_][a-z0-9_\\-+.]*", Pattern.CASE_INSENSITIVE);
+      Set.of(
+          "name",
+          "bridge",
+          "hwaddr",
+          "ip",
+          "gw",
+          "ip6",
+          "gw6",
+          "firewall",
+          "tag",
+          "trunks",
+          "rate",
+          "mtu",
+          "link_down",
+          "type",
+          "host-managed");
+  private static final Pattern TAG =
+      Pattern.compile("[a-z0-9_][a-z0-9_\\-+.]*", Pattern.CASE_INSENSITIVE);
   private static final Pattern TAG_SPLIT = Pattern.compile("[;,\\s]+");
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT])?");
   private static final Pattern NET_INDEX = Pattern.compile("net(\\d+)");
 
-  // ---- state --------------------------------------------------------------------------------------
+  // ---- state
+  // --------------------------------------------------------------------------------------
 
   private final Clock clock;
   private final String user;
@@ -146,10 +197,15 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     this.user = user;
   }
 
-  // ---- records a test sees ------------------------------------------------------------------------
+  // ---- records a test sees
+  // ------------------------------------------------------------------------
 
-  /** An accepted mutating call: client method, node and vmid it addressed, parameters as sent on the wire. */
-  public record Mutation(String method, String node, int vmid, Map<String, String> params, Optional<Upid> task) {
+  /**
+   * An accepted mutating call: client method, node and vmid it addressed, parameters as sent on the
+   * wire.
+   */
+  public record Mutation(
+      String method, String node, int vmid, Map<String, String> params, Optional<Upid> task) {
     public Mutation {
       params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
@@ -160,10 +216,20 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
   }
 
-  /** A guest as the fake holds it (a copy). {@code config} holds the stored values (description without trailing newline). */
+  /**
+   * A guest as the fake holds it (a copy). {@code config} holds the stored values (description
+   * without trailing newline).
+   */
   public record GuestState(
-      int vmid, String type, String node, PowerState status, Optional<String> lock, Optional<String> pool,
-      boolean template, Map<String, String> config, List<String> snapshots) {
+      int vmid,
+      String type,
+      String node,
+      PowerState status,
+      Optional<String> lock,
+      Optional<String> pool,
+      boolean template,
+      Map<String, String> config,
+      List<String> snapshots) {
 
     public Optional<String> get(String key) {
       return Optional.ofNullable(config.get(key));
@@ -182,7 +248,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
   }
 
-  // ---- seeding ------------------------------------------------------------------------------------
+  // ---- seeding
+  // ------------------------------------------------------------------------------------
 
   /** A node with 32 CPUs and {@code maxMemBytes} of memory, online. */
   public synchronized FakeProxmoxClient addNode(String name, long maxMemBytes) {
@@ -199,11 +266,16 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   public synchronized FakeProxmoxClient addStorage(
       String node, String storage, String pluginType, long totalBytes, String... content) {
     FNode n = requireNode(node);
-    n.storages.put(storage, new FStorage(storage, node, pluginType, totalBytes, new LinkedHashSet<>(List.of(content))));
+    n.storages.put(
+        storage,
+        new FStorage(storage, node, pluginType, totalBytes, new LinkedHashSet<>(List.of(content))));
     return this;
   }
 
-  /** An OS template archive ({@code vztmpl/debian-12-standard_12.7-1_amd64.tar.zst}) on a storage, for createContainer. */
+  /**
+   * An OS template archive ({@code vztmpl/debian-12-standard_12.7-1_amd64.tar.zst}) on a storage,
+   * for createContainer.
+   */
   public synchronized FakeProxmoxClient addOsTemplate(String node, String storage, String volname) {
     requireStorage(node, storage).templates.add(volname);
     return this;
@@ -225,11 +297,15 @@ public final class FakeProxmoxClient implements ProxmoxClient {
         n.storages.values().stream()
             .filter(s -> s.content.contains("rootdir"))
             .findFirst()
-            .orElseThrow(() -> new IllegalStateException("node " + node + " has no storage for container disks"));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "node " + node + " has no storage for container disks"));
     return addTemplate(node, vmid, name, st.id, 8);
   }
 
-  public synchronized FakeProxmoxClient addTemplate(String node, int vmid, String name, String storage, int sizeGb) {
+  public synchronized FakeProxmoxClient addTemplate(
+      String node, int vmid, String name, String storage, int sizeGb) {
     requireFree(vmid);
     FStorage st = requireStorage(node, storage);
     String vol = "basevol-" + vmid + "-disk-0";
@@ -286,7 +362,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return this;
   }
 
-  /** A QEMU VM: visible in lists and taking its VMID, but not a container (LXC calls on it fail as missing). */
+  /**
+   * A QEMU VM: visible in lists and taking its VMID, but not a container (LXC calls on it fail as
+   * missing).
+   */
   public synchronized FakeProxmoxClient addForeignVm(String node, int vmid, String name) {
     requireNode(node);
     requireFree(vmid);
@@ -307,7 +386,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return this;
   }
 
-  /** Marks a node offline (as {@code /cluster/resources} and {@code /nodes} show it) or online again. */
+  /**
+   * Marks a node offline (as {@code /cluster/resources} and {@code /nodes} show it) or online
+   * again.
+   */
   public synchronized FakeProxmoxClient setNodeOnline(String node, boolean online) {
     requireNode(node).online = online;
     return this;
@@ -330,7 +412,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     macSeq = 0;
   }
 
-  // ---- reading and changing state by hand --------------------------------------------------------
+  // ---- reading and changing state by hand
+  // --------------------------------------------------------
 
   /** The guest as the fake holds it, for assertions. */
   public synchronized Optional<GuestState> guest(int vmid) {
@@ -348,13 +431,19 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return Map.copyOf(requireGuest(vmid).config);
   }
 
-  /** Sets or (with null) clears the config lock, as {@code pct set --lock} / {@code pct unlock} would. */
+  /**
+   * Sets or (with null) clears the config lock, as {@code pct set --lock} / {@code pct unlock}
+   * would.
+   */
   public synchronized void setLock(int vmid, String lock) {
     FGuest g = requireGuest(vmid);
     g.setLock(lock);
   }
 
-  /** An operator edits the config (drift): values normalised like a config PUT, no lock or digest checks. */
+  /**
+   * An operator edits the config (drift): values normalised like a config PUT, no lock or digest
+   * checks.
+   */
   public synchronized void editConfig(int vmid, Map<String, String> set) {
     FGuest g = requireGuest(vmid);
     set.forEach((k, v) -> g.config.put(k, normalize(k, v)));
@@ -388,12 +477,18 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     g.startedAt = clock.millis();
   }
 
-  /** An operator destroys the container ({@code pct destroy}) outside the controller: config, disks and pool membership go. */
+  /**
+   * An operator destroys the container ({@code pct destroy}) outside the controller: config, disks
+   * and pool membership go.
+   */
   public synchronized void deleteByHand(int vmid) {
     removeGuest(requireGuest(vmid));
   }
 
-  /** The container ignores clean shutdown requests: a shutdown without {@code forceStop} fails with {@code container did not stop}. */
+  /**
+   * The container ignores clean shutdown requests: a shutdown without {@code forceStop} fails with
+   * {@code container did not stop}.
+   */
   public synchronized void ignoreShutdown(int vmid, boolean ignore) {
     if (ignore) {
       ignoringShutdown.add(vmid);
@@ -403,9 +498,9 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   /**
-   * With lag on, {@code /cluster/resources} shows each guest's name, status, template flag and sizes
-   * as of the last {@link #refreshStats()} (pvestatd's cache): a guest created since shows status
-   * {@code unknown} and no name. Lock, tags and pool are always current. Off by default.
+   * With lag on, {@code /cluster/resources} shows each guest's name, status, template flag and
+   * sizes as of the last {@link #refreshStats()} (pvestatd's cache): a guest created since shows
+   * status {@code unknown} and no name. Lock, tags and pool are always current. Off by default.
    */
   public synchronized void statsLag(boolean lag) {
     this.statsLag = lag;
@@ -416,21 +511,31 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     guests.values().forEach(FGuest::sample);
   }
 
-  // ---- tasks (test side) -------------------------------------------------------------------------
+  // ---- tasks (test side)
+  // -------------------------------------------------------------------------
 
-  /** With auto-finish on, every task is finished (as OK if its checks pass) before the call returns its UPID. */
+  /**
+   * With auto-finish on, every task is finished (as OK if its checks pass) before the call returns
+   * its UPID.
+   */
   public void autoFinishTasks(boolean on) {
     this.autoFinish = on;
   }
 
-  /** Ends a running task successfully: its in-worker checks run, then its effect applies (or the task fails with the real exit status). */
+  /**
+   * Ends a running task successfully: its in-worker checks run, then its effect applies (or the
+   * task fails with the real exit status).
+   */
   public synchronized TaskStatus finishTask(Upid upid) {
     FTask t = requireRunningTask(upid);
     complete(t);
     return t.status();
   }
 
-  /** Ends a running task with {@code exitStatus} (e.g. {@code clone failed: ...}); its partial effect is undone as Proxmox does. */
+  /**
+   * Ends a running task with {@code exitStatus} (e.g. {@code clone failed: ...}); its partial
+   * effect is undone as Proxmox does.
+   */
   public synchronized TaskStatus failTask(Upid upid, String exitStatus) {
     FTask t = requireRunningTask(upid);
     fail(t, exitStatus);
@@ -441,7 +546,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   public synchronized int finishAllTasks() {
     int n = 0;
     while (true) {
-      Optional<FTask> next = tasks.values().stream().filter(FTask::running).min(Comparator.comparingLong(t -> t.seq));
+      Optional<FTask> next =
+          tasks.values().stream().filter(FTask::running).min(Comparator.comparingLong(t -> t.seq));
       if (next.isEmpty()) {
         return n;
       }
@@ -452,15 +558,25 @@ public final class FakeProxmoxClient implements ProxmoxClient {
 
   /** UPIDs of running tasks, oldest first. */
   public synchronized List<Upid> runningTasks() {
-    return tasks.values().stream().filter(FTask::running).sorted(Comparator.comparingLong(t -> t.seq)).map(t -> t.upid).toList();
+    return tasks.values().stream()
+        .filter(FTask::running)
+        .sorted(Comparator.comparingLong(t -> t.seq))
+        .map(t -> t.upid)
+        .toList();
   }
 
   /** Every task ever started (also those whose answer was lost), oldest first. */
   public synchronized List<TaskStatus> tasks() {
-    return tasks.values().stream().sorted(Comparator.comparingLong(t -> t.seq)).map(FTask::status).toList();
+    return tasks.values().stream()
+        .sorted(Comparator.comparingLong(t -> t.seq))
+        .map(FTask::status)
+        .toList();
   }
 
-  /** The newest task of a type ({@code vzclone}, ...), e.g. to find the UPID of a call whose answer was lost. */
+  /**
+   * The newest task of a type ({@code vzclone}, ...), e.g. to find the UPID of a call whose answer
+   * was lost.
+   */
   public synchronized Optional<Upid> lastTask(String type) {
     return tasks.values().stream()
         .filter(t -> t.upid.type().equals(type))
@@ -468,22 +584,34 @@ public final class FakeProxmoxClient implements ProxmoxClient {
         .map(t -> t.upid);
   }
 
-  /** Forgets all tasks, as a node restart does: their status then answers "no such task" (HTTP 400). */
+  /**
+   * Forgets all tasks, as a node restart does: their status then answers "no such task" (HTTP 400).
+   */
   public synchronized void forgetTasks() {
-    tasks.values().stream().filter(FTask::running).forEach(t -> fail(t, "task aborted (node restarted)"));
+    tasks.values().stream()
+        .filter(FTask::running)
+        .forEach(t -> fail(t, "task aborted (node restarted)"));
     tasks.clear();
   }
 
-  // ---- faults, journal, counts --------------------------------------------------------------------
+  // ---- faults, journal, counts
+  // --------------------------------------------------------------------
 
-  /** The next call of {@code method} (a {@link ProxmoxClient} method name) throws {@code e} and does nothing. Queues when repeated. */
+  /**
+   * The next call of {@code method} (a {@link ProxmoxClient} method name) throws {@code e} and does
+   * nothing. Queues when repeated.
+   */
   public void failNext(String method, ProxmoxException e) {
-    failures.computeIfAbsent(checkMethod(method), k -> new java.util.concurrent.ConcurrentLinkedDeque<>()).addLast(e);
+    failures
+        .computeIfAbsent(
+            checkMethod(method), k -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+        .addLast(e);
   }
 
   /**
    * The next call of {@code method} takes effect, then its answer is lost: it throws the transient
-   * {@code ProxmoxUnavailableException} a timed-out request gives (HTTP 596 "Connection timed out").
+   * {@code ProxmoxUnavailableException} a timed-out request gives (HTTP 596 "Connection timed
+   * out").
    */
   public void loseAnswerOfNext(String method) {
     lostAnswers.computeIfAbsent(checkMethod(method), k -> new AtomicInteger()).incrementAndGet();
@@ -523,9 +651,13 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return out;
   }
 
-  /** An error as the server would send it, mapped like the HTTP client maps it (for {@link #failNext}). */
+  /**
+   * An error as the server would send it, mapped like the HTTP client maps it (for {@link
+   * #failNext}).
+   */
   public static ProxmoxException httpError(int status, String message) {
-    return ProxmoxErrorMapper.fromHttp("FAKE", "/fake", status, firstLine(message), body(message, Map.of()));
+    return ProxmoxErrorMapper.fromHttp(
+        "FAKE", "/fake", status, firstLine(message), body(message, Map.of()));
   }
 
   /** A timed-out request: {@code ProxmoxUnavailableException}, retryable. */
@@ -533,7 +665,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return httpError(596, "Connection timed out");
   }
 
-  // ---- ProxmoxClient: cluster and nodes -----------------------------------------------------------
+  // ---- ProxmoxClient: cluster and nodes
+  // -----------------------------------------------------------
 
   @Override
   public synchronized VersionInfo version() {
@@ -565,8 +698,19 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   public synchronized List<NodeInfo> nodes() {
     enter("nodes");
     return sortedNodes().stream()
-        .map(n -> new NodeInfo(n.name, n.online ? "online" : "offline", "AA:BB:CC", 86400, nodeCpu(n), n.maxCpu,
-            nodeMemUsed(n), n.maxMem, 100 * GIB / 9, 100 * GIB))
+        .map(
+            n ->
+                new NodeInfo(
+                    n.name,
+                    n.online ? "online" : "offline",
+                    "AA:BB:CC",
+                    86400,
+                    nodeCpu(n),
+                    n.maxCpu,
+                    nodeMemUsed(n),
+                    n.maxMem,
+                    100 * GIB / 9,
+                    100 * GIB))
         .toList();
   }
 
@@ -577,9 +721,24 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     FNode n = node(c, node);
     long used = nodeMemUsed(n);
     double load = nodeCpu(n) * n.maxCpu;
-    return new NodeStatus("pve-manager/" + version.version() + "/" + version.repoid(), "Linux 6.8.12-1-pve", 86400,
-        nodeCpu(n), n.maxCpu, n.maxCpu / 2, 1, "AMD EPYC 7402P 24-Core Processor", List.of(load, load, load),
-        n.maxMem, used, n.maxMem - used, n.maxMem - used, 8 * GIB, 0, 100 * GIB, 100 * GIB / 9,
+    return new NodeStatus(
+        "pve-manager/" + version.version() + "/" + version.repoid(),
+        "Linux 6.8.12-1-pve",
+        86400,
+        nodeCpu(n),
+        n.maxCpu,
+        n.maxCpu / 2,
+        1,
+        "AMD EPYC 7402P 24-Core Processor",
+        List.of(load, load, load),
+        n.maxMem,
+        used,
+        n.maxMem - used,
+        n.maxMem - used,
+        8 * GIB,
+        0,
+        100 * GIB,
+        100 * GIB / 9,
         100 * GIB - 100 * GIB / 9);
   }
 
@@ -588,7 +747,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     enter("nodeStorages");
     FNode n = node(new Ctx("GET", "/nodes/" + node + "/storage"), node);
     return n.storages.values().stream()
-        .map(s -> new NodeStorage(s.id, s.type, s.content, true, true, false, s.total, s.used(), s.avail()))
+        .map(
+            s ->
+                new NodeStorage(
+                    s.id, s.type, s.content, true, true, false, s.total, s.used(), s.avail()))
         .toList();
   }
 
@@ -604,13 +766,17 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return resources(type);
   }
 
-  // ---- ProxmoxClient: containers ------------------------------------------------------------------
+  // ---- ProxmoxClient: containers
+  // ------------------------------------------------------------------
 
   @Override
   public synchronized List<LxcStatus> listContainers(String node) {
     enter("listContainers");
     node(new Ctx("GET", "/nodes/" + node + "/lxc"), node);
-    return sortedGuests().stream().filter(g -> g.node.equals(node) && g.isLxc()).map(this::lxcStatus).toList();
+    return sortedGuests().stream()
+        .filter(g -> g.node.equals(node) && g.isLxc())
+        .map(this::lxcStatus)
+        .toList();
   }
 
   @Override
@@ -619,8 +785,21 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     Ctx c = new Ctx("POST", "/nodes/" + node + "/lxc");
     int vmid = request.vmid();
     Map<String, String> p = request.params();
-    validateConfigKeys(c, p, Set.of("storage", "pool", "password", "ssh-public-keys", "start", "force", "restore",
-        "unique", "ignore-unpack-errors", "bwlimit", "ha-managed"));
+    validateConfigKeys(
+        c,
+        p,
+        Set.of(
+            "storage",
+            "pool",
+            "password",
+            "ssh-public-keys",
+            "start",
+            "force",
+            "restore",
+            "unique",
+            "ignore-unpack-errors",
+            "bwlimit",
+            "ha-managed"));
     FNode n = node(c, node);
     checkPool(c, p.get("pool"));
     String storageId = p.getOrDefault("storage", "local");
@@ -639,17 +818,31 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     String ostemplate = request.ostemplate();
     if (!ostemplate.matches("[a-z][a-z0-9\\-_.]*[a-z0-9]:vztmpl/.+")) {
-      throw param(c, "ostemplate", "invalid format - unable to parse volume ID '" + ostemplate + "'");
+      throw param(
+          c, "ostemplate", "invalid format - unable to parse volume ID '" + ostemplate + "'");
     }
     checkVmidUnused(c, vmid);
     Map<String, String> conf = new LinkedHashMap<>();
-    Set<String> notConfig = Set.of("storage", "rootfs", "pool", "password", "ssh-public-keys", "start", "force",
-        "restore", "unique", "ignore-unpack-errors", "bwlimit", "ha-managed");
-    p.forEach((k, v) -> {
-      if (!notConfig.contains(k)) {
-        conf.put(k, normalize(k, v));
-      }
-    });
+    Set<String> notConfig =
+        Set.of(
+            "storage",
+            "rootfs",
+            "pool",
+            "password",
+            "ssh-public-keys",
+            "start",
+            "force",
+            "restore",
+            "unique",
+            "ignore-unpack-errors",
+            "bwlimit",
+            "ha-managed");
+    p.forEach(
+        (k, v) -> {
+          if (!notConfig.contains(k)) {
+            conf.put(k, normalize(k, v));
+          }
+        });
     long size = (long) Math.floor(Double.parseDouble(sizeText) * GIB);
     rootfs.remove("volume");
     FGuest g = new FGuest(vmid, node, "lxc");
@@ -660,32 +853,33 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     String prefix = "unable to create CT " + vmid + " - ";
     FTask t = startTask(node, "vzcreate", Integer.toString(vmid));
     t.cleanup = () -> removeGuest(g);
-    t.work = () -> {
-      int tc = ostemplate.indexOf(':');
-      FStorage tmpl = n.storages.get(ostemplate.substring(0, tc));
-      if (tmpl == null || !tmpl.templates.contains(ostemplate.substring(tc + 1))) {
-        return prefix + "volume '" + ostemplate + "' does not exist";
-      }
-      String volname = st.freeVolname(st.type.equals("dir") ? "vm" : "subvol", vmid);
-      if (size > st.avail()) {
-        return prefix + outOfSpace(st, volname);
-      }
-      st.volumes.put(volname, new Volume(volname, size, vmid, "rootdir"));
-      conf.putIfAbsent("hostname", "CT" + vmid);
-      conf.putIfAbsent("memory", "512");
-      conf.putIfAbsent("swap", "512");
-      conf.putIfAbsent("arch", "amd64");
-      conf.putIfAbsent("ostype", "debian");
-      Map<String, String> opts = new LinkedHashMap<>(rootfs);
-      opts.put("size", formatSize(size));
-      conf.put("rootfs", sid + ":" + volname + formatOptions(opts));
-      g.config = new LinkedHashMap<>(conf);
-      addToPool(g, pool);
-      if (start) {
-        t.after = () -> startTask(g);
-      }
-      return null;
-    };
+    t.work =
+        () -> {
+          int tc = ostemplate.indexOf(':');
+          FStorage tmpl = n.storages.get(ostemplate.substring(0, tc));
+          if (tmpl == null || !tmpl.templates.contains(ostemplate.substring(tc + 1))) {
+            return prefix + "volume '" + ostemplate + "' does not exist";
+          }
+          String volname = st.freeVolname(st.type.equals("dir") ? "vm" : "subvol", vmid);
+          if (size > st.avail()) {
+            return prefix + outOfSpace(st, volname);
+          }
+          st.volumes.put(volname, new Volume(volname, size, vmid, "rootdir"));
+          conf.putIfAbsent("hostname", "CT" + vmid);
+          conf.putIfAbsent("memory", "512");
+          conf.putIfAbsent("swap", "512");
+          conf.putIfAbsent("arch", "amd64");
+          conf.putIfAbsent("ostype", "debian");
+          Map<String, String> opts = new LinkedHashMap<>(rootfs);
+          opts.put("size", formatSize(size));
+          conf.put("rootfs", sid + ":" + volname + formatOptions(opts));
+          g.config = new LinkedHashMap<>(conf);
+          addToPool(g, pool);
+          if (start) {
+            t.after = () -> startTask(g);
+          }
+          return null;
+        };
     Map<String, String> wire = new LinkedHashMap<>();
     wire.put("vmid", Integer.toString(vmid));
     wire.put("ostemplate", ostemplate);
@@ -717,8 +911,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     if (r.storage().isPresent() && !full) {
       throw fail(c, "parameter 'storage' not allowed for linked clones");
     }
-    Map<String, String> srcConf = snapname == null ? src.config : src.snapshots.get(snapname).config();
-    Map<String, String> srcRoot = io.cloudpods.proxmox.PropertyStrings.parse(srcConf.get("rootfs"), "volume");
+    Map<String, String> srcConf =
+        snapname == null ? src.config : src.snapshots.get(snapname).config();
+    Map<String, String> srcRoot =
+        io.cloudpods.proxmox.PropertyStrings.parse(srcConf.get("rootfs"), "volume");
     String srcVolume = srcRoot.get("volume");
     FStorage srcStore = storage(c, n, srcVolume.substring(0, srcVolume.indexOf(':')));
     if (!full && (!src.isTemplate() || !srcStore.supportsLinkedClone())) {
@@ -732,11 +928,12 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     src.setLock("disk");
     FGuest g = new FGuest(newid, node, "lxc");
     Map<String, String> conf = new LinkedHashMap<>();
-    srcConf.forEach((k, v) -> {
-      if (!NOT_CLONED.contains(k) && !k.matches("(mp|unused)\\d+")) {
-        conf.put(k, k.matches("net\\d+") ? withNewMac(v) : v);
-      }
-    });
+    srcConf.forEach(
+        (k, v) -> {
+          if (!NOT_CLONED.contains(k) && !k.matches("(mp|unused)\\d+")) {
+            conf.put(k, k.matches("net\\d+") ? withNewMac(v) : v);
+          }
+        });
     r.hostname().ifPresent(h -> conf.put("hostname", h));
     r.description().ifPresent(d -> conf.put("description", normalize("description", d)));
     conf.put("lock", "create");
@@ -746,34 +943,40 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     FTask t = startTask(node, "vzclone", Integer.toString(sourceVmid));
     long size = parseSize(srcRoot.getOrDefault("size", "4G"));
     String srcVolname = srcVolume.substring(srcVolume.indexOf(':') + 1);
-    t.cleanup = () -> {
-      removeGuest(g);
-      if ("disk".equals(src.lock())) {
-        src.setLock(null);
-      }
-    };
-    t.work = () -> {
-      String prefix = "clone failed: ";
-      if (!target.content.contains("rootdir")) {
-        return prefix + "content type 'rootdir' is not available or configured on storage '" + target.id + "'";
-      }
-      String volname = full
-          ? target.freeVolname(target.type.equals("dir") ? "vm" : "subvol", newid)
-          : srcVolname + "/" + srcStore.freeVolname("subvol", newid);
-      long allocated = full ? size : 0;
-      if (allocated > target.avail()) {
-        return prefix + outOfSpace(target, volname);
-      }
-      target.volumes.put(volname, new Volume(volname, allocated, newid, "rootdir"));
-      Map<String, String> opts = new LinkedHashMap<>(srcRoot);
-      opts.remove("volume");
-      opts.put("size", formatSize(size));
-      conf.put("rootfs", target.id + ":" + volname + formatOptions(opts));
-      src.setLock(null);
-      g.setLock(null);
-      addToPool(g, pool);
-      return null;
-    };
+    t.cleanup =
+        () -> {
+          removeGuest(g);
+          if ("disk".equals(src.lock())) {
+            src.setLock(null);
+          }
+        };
+    t.work =
+        () -> {
+          String prefix = "clone failed: ";
+          if (!target.content.contains("rootdir")) {
+            return prefix
+                + "content type 'rootdir' is not available or configured on storage '"
+                + target.id
+                + "'";
+          }
+          String volname =
+              full
+                  ? target.freeVolname(target.type.equals("dir") ? "vm" : "subvol", newid)
+                  : srcVolname + "/" + srcStore.freeVolname("subvol", newid);
+          long allocated = full ? size : 0;
+          if (allocated > target.avail()) {
+            return prefix + outOfSpace(target, volname);
+          }
+          target.volumes.put(volname, new Volume(volname, allocated, newid, "rootdir"));
+          Map<String, String> opts = new LinkedHashMap<>(srcRoot);
+          opts.remove("volume");
+          opts.put("size", formatSize(size));
+          conf.put("rootfs", target.id + ":" + volname + formatOptions(opts));
+          src.setLock(null);
+          g.setLock(null);
+          addToPool(g, pool);
+          return null;
+        };
     Map<String, String> wire = new LinkedHashMap<>();
     wire.put("source", Integer.toString(sourceVmid));
     wire.put("newid", Integer.toString(newid));
@@ -825,9 +1028,14 @@ public final class FakeProxmoxClient implements ProxmoxClient {
       }
       if (k.equals("rootfs") || k.matches("mp\\d+")) {
         String current = g.config.get(k);
-        String wanted = io.cloudpods.proxmox.PropertyStrings.parse(e.getValue(), "volume").get("volume");
-        if (current == null || !io.cloudpods.proxmox.PropertyStrings.parse(current, "volume").get("volume").equals(wanted)) {
-          throw fail(c, "the simulator cannot attach or replace volumes via config; use resize for size");
+        String wanted =
+            io.cloudpods.proxmox.PropertyStrings.parse(e.getValue(), "volume").get("volume");
+        if (current == null
+            || !io.cloudpods.proxmox.PropertyStrings.parse(current, "volume")
+                .get("volume")
+                .equals(wanted)) {
+          throw fail(
+              c, "the simulator cannot attach or replace volumes via config; use resize for size");
         }
         if ("1".equals(g.config.get("protection"))) {
           throw fail(c, "can't update CT " + vmid + " drive '" + k + "' - protection mode enabled");
@@ -851,7 +1059,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   @Override
   public synchronized LxcStatus status(String node, int vmid) {
     enter("status");
-    return lxcStatus(lxc(new Ctx("GET", "/nodes/" + node + "/lxc/" + vmid + "/status/current"), node, vmid));
+    return lxcStatus(
+        lxc(new Ctx("GET", "/nodes/" + node + "/lxc/" + vmid + "/status/current"), node, vmid));
   }
 
   @Override
@@ -880,8 +1089,13 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     Ctx c = new Ctx("POST", "/nodes/" + node + "/lxc/" + vmid + "/status/shutdown");
     FTask t = stopTask(c, node, vmid, true, timeoutSeconds, forceStop);
-    return accepted("shutdown", node, vmid,
-        Map.of("timeout", Integer.toString(timeoutSeconds), "forceStop", forceStop ? "1" : "0"), t, c);
+    return accepted(
+        "shutdown",
+        node,
+        vmid,
+        Map.of("timeout", Integer.toString(timeoutSeconds), "forceStop", forceStop ? "1" : "0"),
+        t,
+        c);
   }
 
   @Override
@@ -900,32 +1114,34 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     FTask t = startTask(node, "vzdestroy", Integer.toString(vmid));
     g.config = new LinkedHashMap<>(Map.of("lock", "destroyed"));
     g.flockHolder = t;
-    t.cleanup = () -> {
-      if (guests.get(vmid) == g) {
-        g.config = original;
-      }
-    };
-    t.work = () -> {
-      if (guests.get(vmid) != g) {
-        return "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist";
-      }
-      if (g.isRunning()) {
-        g.status = PowerState.STOPPED;
-      }
-      String rootfs = original.get("rootfs");
-      if (rootfs != null && "1".equals(original.get("template"))) {
-        String v = io.cloudpods.proxmox.PropertyStrings.parse(rootfs, "volume").get("volume");
-        String base = v.substring(v.indexOf(':') + 1);
-        for (FGuest other : guests.values()) {
-          String r = other == g ? null : other.config.get("rootfs");
-          if (r != null && r.contains(":" + base + "/")) {
-            return "base volume '" + base + "' is still in use by linked clones";
+    t.cleanup =
+        () -> {
+          if (guests.get(vmid) == g) {
+            g.config = original;
           }
-        }
-      }
-      removeGuest(g);
-      return null;
-    };
+        };
+    t.work =
+        () -> {
+          if (guests.get(vmid) != g) {
+            return "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist";
+          }
+          if (g.isRunning()) {
+            g.status = PowerState.STOPPED;
+          }
+          String rootfs = original.get("rootfs");
+          if (rootfs != null && "1".equals(original.get("template"))) {
+            String v = io.cloudpods.proxmox.PropertyStrings.parse(rootfs, "volume").get("volume");
+            String base = v.substring(v.indexOf(':') + 1);
+            for (FGuest other : guests.values()) {
+              String r = other == g ? null : other.config.get("rootfs");
+              if (r != null && r.contains(":" + base + "/")) {
+                return "base volume '" + base + "' is still in use by linked clones";
+              }
+            }
+          }
+          removeGuest(g);
+          return null;
+        };
     Map<String, String> wire = new LinkedHashMap<>();
     wire.put("purge", options.purge() ? "1" : "0");
     wire.put("force", options.force() ? "1" : "0");
@@ -951,33 +1167,36 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     // the server runs a hidden vztemplate task; its end shows only as template=1 in the config
     FTask t = startTask(node, "vztemplate", Integer.toString(vmid));
-    t.work = () -> {
-      if (guests.get(vmid) != g) {
-        return "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist";
-      }
-      String rootfs = g.config.get("rootfs");
-      if (rootfs != null) {
-        Map<String, String> m = io.cloudpods.proxmox.PropertyStrings.parse(rootfs, "volume");
-        String v = m.remove("volume");
-        String sid = v.substring(0, v.indexOf(':'));
-        String old = v.substring(v.indexOf(':') + 1);
-        int slash = old.lastIndexOf('/');
-        String last = old.substring(slash + 1);
-        String renamed = last.startsWith("subvol-") ? "basevol-" + last.substring(7)
-            : last.startsWith("vm-") ? "base-" + last.substring(3) : last;
-        String newName = (slash < 0 ? "" : old.substring(0, slash + 1)) + renamed;
-        FStorage st = nodes.get(node).storages.get(sid);
-        if (st != null) {
-          Volume vol = st.volumes.remove(old);
-          if (vol != null) {
-            st.volumes.put(newName, new Volume(newName, vol.size(), vol.vmid(), vol.content()));
+    t.work =
+        () -> {
+          if (guests.get(vmid) != g) {
+            return "Configuration file 'nodes/" + node + "/lxc/" + vmid + ".conf' does not exist";
           }
-        }
-        g.config.put("rootfs", sid + ":" + newName + formatOptions(m));
-      }
-      g.config.put("template", "1");
-      return null;
-    };
+          String rootfs = g.config.get("rootfs");
+          if (rootfs != null) {
+            Map<String, String> m = io.cloudpods.proxmox.PropertyStrings.parse(rootfs, "volume");
+            String v = m.remove("volume");
+            String sid = v.substring(0, v.indexOf(':'));
+            String old = v.substring(v.indexOf(':') + 1);
+            int slash = old.lastIndexOf('/');
+            String last = old.substring(slash + 1);
+            String renamed =
+                last.startsWith("subvol-")
+                    ? "basevol-" + last.substring(7)
+                    : last.startsWith("vm-") ? "base-" + last.substring(3) : last;
+            String newName = (slash < 0 ? "" : old.substring(0, slash + 1)) + renamed;
+            FStorage st = nodes.get(node).storages.get(sid);
+            if (st != null) {
+              Volume vol = st.volumes.remove(old);
+              if (vol != null) {
+                st.volumes.put(newName, new Volume(newName, vol.size(), vol.vmid(), vol.content()));
+              }
+            }
+            g.config.put("rootfs", sid + ":" + newName + formatOptions(m));
+          }
+          g.config.put("template", "1");
+          return null;
+        };
     accepted("convertToTemplate", node, vmid, Map.of(), t, c);
   }
 
@@ -989,7 +1208,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     Ctx c = new Ctx("PUT", "/nodes/" + node + "/lxc/" + vmid + "/resize");
     if (!disk.equals("rootfs") && !disk.matches("mp\\d+")) {
-      throw param(c, "disk", "value '" + disk + "' does not have a value in the enumeration 'rootfs, mp0, mp1, ...'");
+      throw param(
+          c,
+          "disk",
+          "value '" + disk + "' does not have a value in the enumeration 'rootfs, mp0, mp1, ...'");
     }
     FGuest g = lxc(c, node, vmid);
     requireConfigFlock(c, g);
@@ -1012,46 +1234,61 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     FTask t = startTask(node, "resize", Integer.toString(vmid));
     g.flockHolder = t;
     String volume = m.get("volume");
-    t.work = () -> {
-      String now = g.config.get(disk);
-      if (guests.get(vmid) != g || now == null
-          || !io.cloudpods.proxmox.PropertyStrings.parse(now, "volume").get("volume").equals(volume)) {
-        return "disk '" + disk + "' changed during resize";
-      }
-      FStorage st = nodes.get(node).storages.get(volume.substring(0, volume.indexOf(':')));
-      String volname = volume.substring(volume.indexOf(':') + 1);
-      if (st != null && newSize - oldSize > st.avail()) {
-        return st.type.equals("zfspool")
-            ? "zfs error: cannot set property for 'rpool/" + st.id + "/" + volname + "': size is greater than available space"
-            : outOfSpace(st, volname);
-      }
-      Volume v = st == null ? null : st.volumes.get(volname);
-      if (v != null && v.size() > 0) {
-        st.volumes.put(volname, new Volume(volname, newSize, v.vmid(), v.content()));
-      }
-      Map<String, String> opts = io.cloudpods.proxmox.PropertyStrings.parse(now, "volume");
-      opts.remove("volume");
-      opts.put("size", formatSize(newSize));
-      g.config.put(disk, volume + formatOptions(opts));
-      return null;
-    };
+    t.work =
+        () -> {
+          String now = g.config.get(disk);
+          if (guests.get(vmid) != g
+              || now == null
+              || !io.cloudpods.proxmox.PropertyStrings.parse(now, "volume")
+                  .get("volume")
+                  .equals(volume)) {
+            return "disk '" + disk + "' changed during resize";
+          }
+          FStorage st = nodes.get(node).storages.get(volume.substring(0, volume.indexOf(':')));
+          String volname = volume.substring(volume.indexOf(':') + 1);
+          if (st != null && newSize - oldSize > st.avail()) {
+            return st.type.equals("zfspool")
+                ? "zfs error: cannot set property for 'rpool/"
+                    + st.id
+                    + "/"
+                    + volname
+                    + "': size is greater than available space"
+                : outOfSpace(st, volname);
+          }
+          Volume v = st == null ? null : st.volumes.get(volname);
+          if (v != null && v.size() > 0) {
+            st.volumes.put(volname, new Volume(volname, newSize, v.vmid(), v.content()));
+          }
+          Map<String, String> opts = io.cloudpods.proxmox.PropertyStrings.parse(now, "volume");
+          opts.remove("volume");
+          opts.put("size", formatSize(newSize));
+          g.config.put(disk, volume + formatOptions(opts));
+          return null;
+        };
     return accepted("resize", node, vmid, Map.of("disk", disk, "size", size), t, c);
   }
 
-  // ---- ProxmoxClient: snapshots --------------------------------------------------------------------
+  // ---- ProxmoxClient: snapshots
+  // --------------------------------------------------------------------
 
   @Override
   public synchronized List<Snapshot> listSnapshots(String node, int vmid) {
     enter("listSnapshots");
     FGuest g = lxc(new Ctx("GET", "/nodes/" + node + "/lxc/" + vmid + "/snapshot"), node, vmid);
     return g.snapshots.values().stream()
-        .map(s -> new Snapshot(s.name(), Optional.ofNullable(s.description()), OptionalLong.of(s.snaptime()),
-            Optional.ofNullable(s.parent())))
+        .map(
+            s ->
+                new Snapshot(
+                    s.name(),
+                    Optional.ofNullable(s.description()),
+                    OptionalLong.of(s.snaptime()),
+                    Optional.ofNullable(s.parent())))
         .toList();
   }
 
   @Override
-  public synchronized Upid createSnapshot(String node, int vmid, String snapname, Optional<String> description) {
+  public synchronized Upid createSnapshot(
+      String node, int vmid, String snapname, Optional<String> description) {
     enter("createSnapshot");
     Ctx c = new Ctx("POST", "/nodes/" + node + "/lxc/" + vmid + "/snapshot");
     FGuest g = lxc(c, node, vmid);
@@ -1059,26 +1296,36 @@ public final class FakeProxmoxClient implements ProxmoxClient {
       throw fail(c, "unable to use snapshot name '" + snapname + "' (reserved name)");
     }
     FTask t = startTask(node, "vzsnapshot", Integer.toString(vmid));
-    t.work = () -> {
-      if (g.isTemplate()) {
-        return "you can't take a snapshot if it's a template";
-      }
-      if (g.lock() != null) {
-        return "CT is locked (" + g.lock() + ")";
-      }
-      if (g.snapshots.containsKey(snapname)) {
-        return "snapshot name '" + snapname + "' already used";
-      }
-      String rootfs = g.config.get("rootfs");
-      FStorage st = rootfs == null ? null : nodes.get(node).storages.get(rootfs.substring(0, rootfs.indexOf(':')));
-      if (st == null || st.type.equals("dir")) {
-        return "snapshot feature is not available";
-      }
-      g.snapshots.put(snapname, new FSnapshot(snapname, description.orElse(null), clock.millis() / 1000,
-          g.parentSnapshot, new LinkedHashMap<>(g.config)));
-      g.parentSnapshot = snapname;
-      return null;
-    };
+    t.work =
+        () -> {
+          if (g.isTemplate()) {
+            return "you can't take a snapshot if it's a template";
+          }
+          if (g.lock() != null) {
+            return "CT is locked (" + g.lock() + ")";
+          }
+          if (g.snapshots.containsKey(snapname)) {
+            return "snapshot name '" + snapname + "' already used";
+          }
+          String rootfs = g.config.get("rootfs");
+          FStorage st =
+              rootfs == null
+                  ? null
+                  : nodes.get(node).storages.get(rootfs.substring(0, rootfs.indexOf(':')));
+          if (st == null || st.type.equals("dir")) {
+            return "snapshot feature is not available";
+          }
+          g.snapshots.put(
+              snapname,
+              new FSnapshot(
+                  snapname,
+                  description.orElse(null),
+                  clock.millis() / 1000,
+                  g.parentSnapshot,
+                  new LinkedHashMap<>(g.config)));
+          g.parentSnapshot = snapname;
+          return null;
+        };
     Map<String, String> wire = new LinkedHashMap<>();
     wire.put("snapname", snapname);
     description.ifPresent(d -> wire.put("description", d));
@@ -1088,28 +1335,30 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   @Override
   public synchronized Upid rollbackSnapshot(String node, int vmid, String snapname, boolean start) {
     enter("rollbackSnapshot");
-    Ctx c = new Ctx("POST", "/nodes/" + node + "/lxc/" + vmid + "/snapshot/" + snapname + "/rollback");
+    Ctx c =
+        new Ctx("POST", "/nodes/" + node + "/lxc/" + vmid + "/snapshot/" + snapname + "/rollback");
     FGuest g = lxc(c, node, vmid);
     FTask t = startTask(node, "vzrollback", Integer.toString(vmid));
-    t.work = () -> {
-      if (g.isTemplate()) {
-        return "you can't rollback if vm is a template";
-      }
-      FSnapshot s = g.snapshots.get(snapname);
-      if (s == null) {
-        return "snapshot '" + snapname + "' does not exist";
-      }
-      if (g.lock() != null) {
-        return "CT is locked (" + g.lock() + ")";
-      }
-      g.status = PowerState.STOPPED;
-      g.config = new LinkedHashMap<>(s.config());
-      g.parentSnapshot = snapname;
-      if (start) {
-        t.after = () -> startTask(g);
-      }
-      return null;
-    };
+    t.work =
+        () -> {
+          if (g.isTemplate()) {
+            return "you can't rollback if vm is a template";
+          }
+          FSnapshot s = g.snapshots.get(snapname);
+          if (s == null) {
+            return "snapshot '" + snapname + "' does not exist";
+          }
+          if (g.lock() != null) {
+            return "CT is locked (" + g.lock() + ")";
+          }
+          g.status = PowerState.STOPPED;
+          g.config = new LinkedHashMap<>(s.config());
+          g.parentSnapshot = snapname;
+          if (start) {
+            t.after = () -> startTask(g);
+          }
+          return null;
+        };
     return accepted("rollbackSnapshot", node, vmid, start ? Map.of("start", "1") : Map.of(), t, c);
   }
 
@@ -1119,25 +1368,30 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     Ctx c = new Ctx("DELETE", "/nodes/" + node + "/lxc/" + vmid + "/snapshot/" + snapname);
     FGuest g = lxc(c, node, vmid);
     FTask t = startTask(node, "vzdelsnapshot", Integer.toString(vmid));
-    t.work = () -> {
-      if (g.isTemplate()) {
-        return "you can't delete a snapshot if vm is a template";
-      }
-      FSnapshot s = g.snapshots.remove(snapname);
-      if (s == null) {
-        return "snapshot '" + snapname + "' does not exist";
-      }
-      if (snapname.equals(g.parentSnapshot)) {
-        g.parentSnapshot = s.parent();
-      }
-      return null;
-    };
+    t.work =
+        () -> {
+          if (g.isTemplate()) {
+            return "you can't delete a snapshot if vm is a template";
+          }
+          FSnapshot s = g.snapshots.remove(snapname);
+          if (s == null) {
+            return "snapshot '" + snapname + "' does not exist";
+          }
+          if (snapname.equals(g.parentSnapshot)) {
+            g.parentSnapshot = s.parent();
+          }
+          return null;
+        };
     return accepted("deleteSnapshot", node, vmid, force ? Map.of("force", "1") : Map.of(), t, c);
   }
 
-  // ---- ProxmoxClient: backup and storage ------------------------------------------------------------
+  // ---- ProxmoxClient: backup and storage
+  // ------------------------------------------------------------
 
-  /** Not modelled: throws {@code ProxmoxNotImplementedException} (HTTP 501), never pretends to back up. */
+  /**
+   * Not modelled: throws {@code ProxmoxNotImplementedException} (HTTP 501), never pretends to back
+   * up.
+   */
   @Override
   public synchronized VzdumpResult vzdump(String node, VzdumpRequest request) {
     enter("vzdump");
@@ -1154,16 +1408,35 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     List<StorageContent> out = new ArrayList<>();
     if (vmid.isEmpty() && content.map("vztmpl"::equals).orElse(true)) {
       for (String t : st.templates) {
-        out.add(new StorageContent(st.id + ":" + t, "vztmpl", t.endsWith(".tar.zst") ? "tzst" : "tgz", 220 * MIB, 0,
-            OptionalInt.empty(), Optional.empty(), Optional.empty(), false));
+        out.add(
+            new StorageContent(
+                st.id + ":" + t,
+                "vztmpl",
+                t.endsWith(".tar.zst") ? "tzst" : "tgz",
+                220 * MIB,
+                0,
+                OptionalInt.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                false));
       }
     }
     for (Volume v : st.volumes.values()) {
-      if (content.map(x -> !x.equals(v.content())).orElse(false) || vmid.map(x -> x != v.vmid()).orElse(false)) {
+      if (content.map(x -> !x.equals(v.content())).orElse(false)
+          || vmid.map(x -> x != v.vmid()).orElse(false)) {
         continue;
       }
-      out.add(new StorageContent(st.id + ":" + v.volname(), v.content(), st.type.equals("dir") ? "raw" : "subvol",
-          v.size(), 0, OptionalInt.of(v.vmid()), Optional.empty(), Optional.empty(), false));
+      out.add(
+          new StorageContent(
+              st.id + ":" + v.volname(),
+              v.content(),
+              st.type.equals("dir") ? "raw" : "subvol",
+              v.size(),
+              0,
+              OptionalInt.of(v.vmid()),
+              Optional.empty(),
+              Optional.empty(),
+              false));
     }
     return out;
   }
@@ -1174,14 +1447,22 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     Map<String, StorageConfig> byId = new LinkedHashMap<>();
     for (FNode n : sortedNodes()) {
       for (FStorage s : n.storages.values()) {
-        byId.putIfAbsent(s.id, new StorageConfig(s.id, s.type, s.content, false, false,
-            Map.of("storage", s.id, "type", s.type, "content", String.join(",", s.content))));
+        byId.putIfAbsent(
+            s.id,
+            new StorageConfig(
+                s.id,
+                s.type,
+                s.content,
+                false,
+                false,
+                Map.of("storage", s.id, "type", s.type, "content", String.join(",", s.content))));
       }
     }
     return List.copyOf(byId.values());
   }
 
-  // ---- ProxmoxClient: pools -----------------------------------------------------------------------
+  // ---- ProxmoxClient: pools
+  // -----------------------------------------------------------------------
 
   @Override
   public synchronized List<Pool> pools() {
@@ -1231,18 +1512,25 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   @Override
-  public synchronized void addPoolMembers(String poolId, List<Integer> vmids, List<String> storages, boolean allowMove) {
+  public synchronized void addPoolMembers(
+      String poolId, List<Integer> vmids, List<String> storages, boolean allowMove) {
     enter("addPoolMembers");
     updatePool("addPoolMembers", poolId, vmids, storages, false, allowMove);
   }
 
   @Override
-  public synchronized void removePoolMembers(String poolId, List<Integer> vmids, List<String> storages) {
+  public synchronized void removePoolMembers(
+      String poolId, List<Integer> vmids, List<String> storages) {
     enter("removePoolMembers");
     updatePool("removePoolMembers", poolId, vmids, storages, true, false);
   }
 
-  private void updatePool(String method, String poolId, List<Integer> vmids, List<String> storages, boolean delete,
+  private void updatePool(
+      String method,
+      String poolId,
+      List<Integer> vmids,
+      List<String> storages,
+      boolean delete,
       boolean allowMove) {
     if (vmids.isEmpty() && storages.isEmpty()) {
       throw new IllegalArgumentException("pool update needs at least one vmid or storage");
@@ -1263,7 +1551,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
       } else if (poolId.equals(g.pool)) {
         throw fail(c, "update pools failed: VM " + vmid + " is already a pool member");
       } else if (g.pool != null && !allowMove) {
-        throw fail(c, "update pools failed: VM " + vmid + " belongs already to pool '" + g.pool + "'");
+        throw fail(
+            c, "update pools failed: VM " + vmid + " belongs already to pool '" + g.pool + "'");
       }
     }
     for (String sid : storages) {
@@ -1297,7 +1586,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     accepted(method, null, 0, wire, null, c);
   }
 
-  // ---- ProxmoxClient: tasks -----------------------------------------------------------------------
+  // ---- ProxmoxClient: tasks
+  // -----------------------------------------------------------------------
 
   @Override
   public synchronized TaskStatus taskStatus(Upid upid) {
@@ -1331,57 +1621,65 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return t;
   }
 
-  // ---- operations ---------------------------------------------------------------------------------
+  // ---- operations
+  // ---------------------------------------------------------------------------------
 
   private FTask startTask(FGuest g) {
     FTask t = startTask(g.node, "vzstart", Integer.toString(g.vmid));
     takeFlockIfFree(g, t);
-    t.work = () -> {
-      if (!g.flockFree() && g.flockHolder != t) {
-        return g.flockTimeoutMessage();
-      }
-      if (g.isTemplate()) {
-        return "you can't start a CT if it's a template";
-      }
-      if (g.lock() != null && !g.lock().equals("mounted")) {
-        return "CT is locked (" + g.lock() + ")";
-      }
-      if (guests.get(g.vmid) != g) {
-        return "Configuration file 'nodes/" + g.node + "/lxc/" + g.vmid + ".conf' does not exist";
-      }
-      if (g.isRunning()) {
-        return "CT " + g.vmid + " already running";
-      }
-      g.status = PowerState.RUNNING;
-      g.startedAt = clock.millis();
-      return null;
-    };
+    t.work =
+        () -> {
+          if (!g.flockFree() && g.flockHolder != t) {
+            return g.flockTimeoutMessage();
+          }
+          if (g.isTemplate()) {
+            return "you can't start a CT if it's a template";
+          }
+          if (g.lock() != null && !g.lock().equals("mounted")) {
+            return "CT is locked (" + g.lock() + ")";
+          }
+          if (guests.get(g.vmid) != g) {
+            return "Configuration file 'nodes/"
+                + g.node
+                + "/lxc/"
+                + g.vmid
+                + ".conf' does not exist";
+          }
+          if (g.isRunning()) {
+            return "CT " + g.vmid + " already running";
+          }
+          g.status = PowerState.RUNNING;
+          g.startedAt = clock.millis();
+          return null;
+        };
     return t;
   }
 
-  private FTask stopTask(Ctx c, String node, int vmid, boolean shutdown, int timeout, boolean forceStop) {
+  private FTask stopTask(
+      Ctx c, String node, int vmid, boolean shutdown, int timeout, boolean forceStop) {
     FGuest g = lxc(c, node, vmid);
     if (!g.isRunning()) {
       throw fail(c, "CT " + vmid + " not running");
     }
     FTask t = startTask(node, shutdown ? "vzshutdown" : "vzstop", Integer.toString(vmid));
     takeFlockIfFree(g, t);
-    t.work = () -> {
-      if (!g.flockFree() && g.flockHolder != t) {
-        return g.flockTimeoutMessage();
-      }
-      if (g.lock() != null && !g.lock().equals("mounted")) {
-        return "CT is locked (" + g.lock() + ")";
-      }
-      if (shutdown && ignoringShutdown.contains(vmid) && !forceStop) {
-        return "container did not stop";
-      }
-      if (guests.get(vmid) != g || !g.isRunning()) {
-        return "CT " + vmid + " not running";
-      }
-      g.status = PowerState.STOPPED;
-      return null;
-    };
+    t.work =
+        () -> {
+          if (!g.flockFree() && g.flockHolder != t) {
+            return g.flockTimeoutMessage();
+          }
+          if (g.lock() != null && !g.lock().equals("mounted")) {
+            return "CT is locked (" + g.lock() + ")";
+          }
+          if (shutdown && ignoringShutdown.contains(vmid) && !forceStop) {
+            return "container did not stop";
+          }
+          if (guests.get(vmid) != g || !g.isRunning()) {
+            return "CT " + vmid + " not running";
+          }
+          g.status = PowerState.STOPPED;
+          return null;
+        };
     return t;
   }
 
@@ -1395,7 +1693,17 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     long now = clock.millis();
     int pid = nextPid++;
     long pstart = 8_640_000 + taskSeq * 7;
-    String text = String.format(Locale.ROOT, "UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, pid, pstart, now / 1000, type, id, user);
+    String text =
+        String.format(
+            Locale.ROOT,
+            "UPID:%s:%08X:%08X:%08X:%s:%s:%s:",
+            node,
+            pid,
+            pstart,
+            now / 1000,
+            type,
+            id,
+            user);
     FTask t = new FTask(Upid.parse(text), taskSeq++, now / 1000);
     tasks.put(text, t);
     return t;
@@ -1431,8 +1739,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   /** Journals an accepted mutation, runs auto-finish, and applies a lost-answer fault. */
-  private Upid accepted(String method, String node, int vmid, Map<String, String> wire, FTask t, Ctx c) {
-    journal.add(new Mutation(method, node, vmid, wire, t == null ? Optional.empty() : Optional.of(t.upid)));
+  private Upid accepted(
+      String method, String node, int vmid, Map<String, String> wire, FTask t, Ctx c) {
+    journal.add(
+        new Mutation(method, node, vmid, wire, t == null ? Optional.empty() : Optional.of(t.upid)));
     if (t != null && (autoFinish || t.upid.type().equals("vztemplate"))) {
       // a hidden vztemplate task is never handed out, so it ends at once
       complete(t);
@@ -1455,18 +1765,25 @@ public final class FakeProxmoxClient implements ProxmoxClient {
 
   private static String checkMethod(String method) {
     if (!METHODS.contains(method)) {
-      throw new IllegalArgumentException("not a ProxmoxClient method: " + method + " (known: " + new TreeSet<>(METHODS) + ")");
+      throw new IllegalArgumentException(
+          "not a ProxmoxClient method: " + method + " (known: " + new TreeSet<>(METHODS) + ")");
     }
     return method;
   }
 
-  // ---- checks with the server's messages -----------------------------------------------------------
+  // ---- checks with the server's messages
+  // -----------------------------------------------------------
 
   private FNode node(Ctx c, String name) {
     FNode n = nodes.get(name);
     if (n == null) {
-      throw fail(c, "hostname lookup '" + name + "' failed - failed to get address info for: " + name
-          + ": Name or service not known");
+      throw fail(
+          c,
+          "hostname lookup '"
+              + name
+              + "' failed - failed to get address info for: "
+              + name
+              + ": Name or service not known");
     }
     return n;
   }
@@ -1500,7 +1817,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
   }
 
-  /** A synchronous call finding the config flock held by a task: the server waits 10 s, then gives up. */
+  /**
+   * A synchronous call finding the config flock held by a task: the server waits 10 s, then gives
+   * up.
+   */
   private static void requireConfigFlock(Ctx c, FGuest g) {
     if (!g.flockFree()) {
       throw fail(c, g.flockTimeoutMessage());
@@ -1510,7 +1830,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   private void checkVmidUnused(Ctx c, int vmid) {
     FGuest g = guests.get(vmid);
     if (g != null) {
-      throw fail(c, (g.isLxc() ? "CT " : "VM ") + vmid + " already exists on node '" + g.node + "'");
+      throw fail(
+          c, (g.isLxc() ? "CT " : "VM ") + vmid + " already exists on node '" + g.node + "'");
     }
   }
 
@@ -1524,7 +1845,9 @@ public final class FakeProxmoxClient implements ProxmoxClient {
         continue;
       }
       if (!CONFIG_KEYS.contains(k) && !FAMILY_KEY.matcher(k).matches()) {
-        errors.put(k, "property is not defined in schema and the schema does not allow additional properties");
+        errors.put(
+            k,
+            "property is not defined in schema and the schema does not allow additional properties");
       } else if (NUMERIC_KEYS.contains(k) && !v.matches("\\+?\\d+")) {
         errors.put(k, "type check ('integer') failed - got '" + v + "'");
       } else if (k.startsWith("net")) {
@@ -1552,12 +1875,17 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     for (String k : kv.keySet()) {
       if (!NET_KEYS.contains(k)) {
-        return "invalid format - format error\n" + key + "." + k
+        return "invalid format - format error\n"
+            + key
+            + "."
+            + k
             + ": property is not defined in schema and the schema does not allow additional properties";
       }
     }
     if (!kv.containsKey("name")) {
-      return "invalid format - format error\n" + key + ".name: property is missing and it is not optional";
+      return "invalid format - format error\n"
+          + key
+          + ".name: property is missing and it is not optional";
     }
     return null;
   }
@@ -1573,7 +1901,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   /** Request method and path, as the HTTP client reports them. */
   private record Ctx(String method, String path) {
     ProxmoxException error(int status, String message, Map<String, String> errors) {
-      return ProxmoxErrorMapper.fromHttp(method, path, status, firstLine(message), body(message, errors));
+      return ProxmoxErrorMapper.fromHttp(
+          method, path, status, firstLine(message), body(message, errors));
     }
   }
 
@@ -1581,19 +1910,27 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return message.split("\n", 2)[0];
   }
 
-  /** The JSON error body the simulator sends: {@code message} with a trailing newline, {@code errors} for 400. */
+  /**
+   * The JSON error body the simulator sends: {@code message} with a trailing newline, {@code
+   * errors} for 400.
+   */
   private static String body(String message, Map<String, String> errors) {
     StringBuilder sb = new StringBuilder("{");
     if (!errors.isEmpty()) {
       sb.append("\"errors\":{");
       boolean first = true;
       for (Map.Entry<String, String> e : errors.entrySet()) {
-        sb.append(first ? "" : ",").append(json(e.getKey())).append(':').append(json(e.getValue() + "\n"));
+        sb.append(first ? "" : ",")
+            .append(json(e.getKey()))
+            .append(':')
+            .append(json(e.getValue() + "\n"));
         first = false;
       }
       sb.append("},");
     }
-    sb.append("\"data\":null,\"message\":").append(json(message.endsWith("\n") ? message : message + "\n")).append('}');
+    sb.append("\"data\":null,\"message\":")
+        .append(json(message.endsWith("\n") ? message : message + "\n"))
+        .append('}');
     return sb.toString();
   }
 
@@ -1616,19 +1953,22 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return sb.append('"').toString();
   }
 
-  // ---- views --------------------------------------------------------------------------------------
+  // ---- views
+  // --------------------------------------------------------------------------------------
 
   private LxcConfig lxcConfig(FGuest g, Map<String, String> conf) {
     Map<String, String> raw = new LinkedHashMap<>();
     TreeMap<Integer, String> nets = new TreeMap<>();
-    new TreeMap<>(conf).forEach((k, v) -> {
-      String value = k.equals("description") ? v + "\n" : v;
-      raw.put(k, value);
-      var m = NET_INDEX.matcher(k);
-      if (m.matches()) {
-        nets.put(Integer.parseInt(m.group(1)), value);
-      }
-    });
+    new TreeMap<>(conf)
+        .forEach(
+            (k, v) -> {
+              String value = k.equals("description") ? v + "\n" : v;
+              raw.put(k, value);
+              var m = NET_INDEX.matcher(k);
+              if (m.matches()) {
+                nets.put(Integer.parseInt(m.group(1)), value);
+              }
+            });
     String digest = g.digest();
     raw.put("digest", digest);
     return new LxcConfig(
@@ -1655,10 +1995,22 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     boolean run = g.isRunning();
     int cores = g.cores();
     return new LxcStatus(
-        g.vmid, g.name(), g.status, g.isTemplate(), Optional.ofNullable(g.lock()), splitTags(g.config.get("tags")),
-        cores > 0 ? cores : nodes.get(g.node).maxCpu, run ? 0.001 * (3 + g.vmid % 23) : 0,
-        run ? g.memoryBytes() / 100 * 35 : 0, g.memoryBytes(), 0, g.swapBytes(), run ? g.rootfsBytes() / 10 : 0,
-        g.rootfsBytes(), uptime(g), false);
+        g.vmid,
+        g.name(),
+        g.status,
+        g.isTemplate(),
+        Optional.ofNullable(g.lock()),
+        splitTags(g.config.get("tags")),
+        cores > 0 ? cores : nodes.get(g.node).maxCpu,
+        run ? 0.001 * (3 + g.vmid % 23) : 0,
+        run ? g.memoryBytes() / 100 * 35 : 0,
+        g.memoryBytes(),
+        0,
+        g.swapBytes(),
+        run ? g.rootfsBytes() / 10 : 0,
+        g.rootfsBytes(),
+        uptime(g),
+        false);
   }
 
   private long uptime(FGuest g) {
@@ -1672,8 +2024,18 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     if (type == null || type == ResourceType.NODE) {
       for (FNode n : sortedNodes()) {
-        out.add(new ClusterResource.Node("node/" + n.name, n.name, n.online ? "online" : "offline", nodeCpu(n),
-            n.maxCpu, nodeMemUsed(n), n.maxMem, 100 * GIB / 9, 100 * GIB, 86400));
+        out.add(
+            new ClusterResource.Node(
+                "node/" + n.name,
+                n.name,
+                n.online ? "online" : "offline",
+                nodeCpu(n),
+                n.maxCpu,
+                nodeMemUsed(n),
+                n.maxMem,
+                100 * GIB / 9,
+                100 * GIB,
+                86400));
       }
     }
     if (type == null || type == ResourceType.STORAGE) {
@@ -1683,11 +2045,14 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     if (type == null || type == ResourceType.SDN) {
       for (FNode n : sortedNodes()) {
-        out.add(new ClusterResource.Sdn("sdn/" + n.name + "/localnetwork", "localnetwork", n.name, "ok"));
+        out.add(
+            new ClusterResource.Sdn(
+                "sdn/" + n.name + "/localnetwork", "localnetwork", n.name, "ok"));
       }
     }
     if (type == null) {
-      pools.values().stream().sorted(Comparator.comparing(p -> p.id))
+      pools.values().stream()
+          .sorted(Comparator.comparing(p -> p.id))
           .forEach(p -> out.add(new ClusterResource.Pool("/pool/" + p.id, p.id)));
     }
     return out;
@@ -1717,8 +2082,16 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   private static ClusterResource.Storage storageResource(FStorage s) {
-    return new ClusterResource.Storage("storage/" + s.node + "/" + s.id, s.id, s.node, s.type, "available", false,
-        s.content, s.used(), s.total);
+    return new ClusterResource.Storage(
+        "storage/" + s.node + "/" + s.id,
+        s.id,
+        s.node,
+        s.type,
+        "available",
+        false,
+        s.content,
+        s.used(),
+        s.total);
   }
 
   private long nodeMemUsed(FNode n) {
@@ -1732,7 +2105,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   private double nodeCpu(FNode n) {
-    long running = guests.values().stream().filter(g -> g.isRunning() && g.node.equals(n.name)).count();
+    long running =
+        guests.values().stream().filter(g -> g.isRunning() && g.node.equals(n.name)).count();
     return Math.min(1.0, 0.012 + running * 0.004);
   }
 
@@ -1744,7 +2118,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return nodes.values().stream().sorted(Comparator.comparing(n -> n.name)).toList();
   }
 
-  // ---- state helpers ------------------------------------------------------------------------------
+  // ---- state helpers
+  // ------------------------------------------------------------------------------
 
   private void removeGuest(FGuest g) {
     guests.remove(g.vmid, g);
@@ -1773,7 +2148,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   private FStorage requireStorage(String node, String storage) {
     FStorage s = requireNode(node).storages.get(storage);
     if (s == null) {
-      throw new IllegalArgumentException("no storage " + storage + " on " + node + " (addStorage first)");
+      throw new IllegalArgumentException(
+          "no storage " + storage + " on " + node + " (addStorage first)");
     }
     return s;
   }
@@ -1803,7 +2179,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     return t;
   }
 
-  // ---- value formats (as the simulator normalises them) ----------------------------------------------
+  // ---- value formats (as the simulator normalises them)
+  // ----------------------------------------------
 
   private String normalize(String key, String value) {
     if (key.matches("net\\d+")) {
@@ -1823,13 +2200,17 @@ public final class FakeProxmoxClient implements ProxmoxClient {
         yield String.join(";", tags);
       }
       case "features" -> {
-        Map<String, String> kv = new TreeMap<>(io.cloudpods.proxmox.PropertyStrings.parse(value, "nesting"));
-        yield kv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        Map<String, String> kv =
+            new TreeMap<>(io.cloudpods.proxmox.PropertyStrings.parse(value, "nesting"));
+        yield kv.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
       }
       case "description" -> value.replaceAll("\\n+$", "");
-      default -> NUMERIC_KEYS.contains(key) && value.matches("\\+?\\d+")
-          ? Long.toString(Long.parseLong(value.replace("+", "")))
-          : value;
+      default ->
+          NUMERIC_KEYS.contains(key) && value.matches("\\+?\\d+")
+              ? Long.toString(Long.parseLong(value.replace("+", "")))
+              : value;
     };
   }
 
@@ -1848,7 +2229,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
 
   private String newMac() {
     int n = ++macSeq;
-    return String.format(Locale.ROOT, "BC:24:11:%02X:%02X:%02X", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+    return String.format(
+        Locale.ROOT, "BC:24:11:%02X:%02X:%02X", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
   }
 
   private static String formatOptions(Map<String, String> opts) {
@@ -1864,13 +2246,14 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
     double n = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "" : m.group(2);
-    double mult = switch (unit) {
-      case "K" -> 1024d;
-      case "M" -> 1024d * 1024;
-      case "G" -> 1024d * 1024 * 1024;
-      case "T" -> 1024d * 1024 * 1024 * 1024;
-      default -> 1d;
-    };
+    double mult =
+        switch (unit) {
+          case "K" -> 1024d;
+          case "M" -> 1024d * 1024;
+          case "G" -> 1024d * 1024 * 1024;
+          case "T" -> 1024d * 1024 * 1024 * 1024;
+          default -> 1d;
+        };
     return (long) Math.floor(n * mult);
   }
 
@@ -1896,18 +2279,29 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     if (st.type.equals("zfspool")) {
       return "zfs error: cannot create 'rpool/" + st.id + "/" + volname + "': out of space";
     }
-    return "unable to allocate volume '" + st.id + ":" + volname + "' - not enough free space on storage '" + st.id + "'";
+    return "unable to allocate volume '"
+        + st.id
+        + ":"
+        + volname
+        + "' - not enough free space on storage '"
+        + st.id
+        + "'";
   }
 
   private static OptionalInt optInt(String v) {
-    return v == null || !v.matches("-?\\d+") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(v));
+    return v == null || !v.matches("-?\\d+")
+        ? OptionalInt.empty()
+        : OptionalInt.of(Integer.parseInt(v));
   }
 
   private static List<String> splitTags(String v) {
-    return v == null ? List.of() : Arrays.stream(TAG_SPLIT.split(v.strip())).filter(t -> !t.isEmpty()).toList();
+    return v == null
+        ? List.of()
+        : Arrays.stream(TAG_SPLIT.split(v.strip())).filter(t -> !t.isEmpty()).toList();
   }
 
-  // ---- internal state classes ---------------------------------------------------------------------
+  // ---- internal state classes
+  // ---------------------------------------------------------------------
 
   private static final class FNode {
     final String name;
@@ -1943,11 +2337,15 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
 
     boolean supportsLinkedClone() {
-      return type.equals("zfspool") || type.equals("lvmthin") || type.equals("rbd") || type.equals("btrfs");
+      return type.equals("zfspool")
+          || type.equals("lvmthin")
+          || type.equals("rbd")
+          || type.equals("btrfs");
     }
 
     long used() {
-      return volumes.values().stream().mapToLong(Volume::size).sum() + templates.size() * (220 * MIB);
+      return volumes.values().stream().mapToLong(Volume::size).sum()
+          + templates.size() * (220 * MIB);
     }
 
     long avail() {
@@ -1957,7 +2355,9 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     String freeVolname(String prefix, int vmid) {
       for (int i = 0; ; i++) {
         String suffix = "-" + vmid + "-disk-" + i;
-        boolean taken = volumes.keySet().stream().anyMatch(n -> n.endsWith(suffix) || n.endsWith(suffix + ".raw"));
+        boolean taken =
+            volumes.keySet().stream()
+                .anyMatch(n -> n.endsWith(suffix) || n.endsWith(suffix + ".raw"));
         if (!taken) {
           return type.equals("dir") ? vmid + "/" + prefix + suffix + ".raw" : prefix + suffix;
         }
@@ -1976,10 +2376,12 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
   }
 
-  private record FSnapshot(String name, String description, long snaptime, String parent, Map<String, String> config) {}
+  private record FSnapshot(
+      String name, String description, long snaptime, String parent, Map<String, String> config) {}
 
   /** What pvestatd last sampled of a guest. */
-  private record Sample(String name, PowerState status, boolean template, int maxCpu, long maxMem, long maxDisk) {}
+  private record Sample(
+      String name, PowerState status, boolean template, int maxCpu, long maxMem, long maxDisk) {}
 
   private static final class FGuest {
     final int vmid;
@@ -2060,14 +2462,18 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
 
     Sample liveSample() {
-      return new Sample(name(), status, isTemplate(), Math.max(cores(), 1), memoryBytes(), rootfsBytes());
+      return new Sample(
+          name(), status, isTemplate(), Math.max(cores(), 1), memoryBytes(), rootfsBytes());
     }
 
     void sample() {
       lastSample = liveSample();
     }
 
-    /** SHA-1 of the config file text (description as comment lines, keys sorted, then snapshot sections). */
+    /**
+     * SHA-1 of the config file text (description as comment lines, keys sorted, then snapshot
+     * sections).
+     */
     String digest() {
       StringBuilder sb = new StringBuilder();
       section(sb, config);
@@ -2076,7 +2482,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
         section(sb, s.config());
       }
       try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-1")
+                    .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
@@ -2089,16 +2498,26 @@ public final class FakeProxmoxClient implements ProxmoxClient {
           sb.append('#').append(line).append('\n');
         }
       }
-      new TreeMap<>(conf).forEach((k, v) -> {
-        if (!k.equals("description")) {
-          sb.append(k).append(": ").append(v).append('\n');
-        }
-      });
+      new TreeMap<>(conf)
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("description")) {
+                  sb.append(k).append(": ").append(v).append('\n');
+                }
+              });
     }
 
     GuestState state() {
-      return new GuestState(vmid, type, node, status, Optional.ofNullable(lock()), Optional.ofNullable(pool),
-          isTemplate(), Map.copyOf(config), List.copyOf(snapshots.keySet()));
+      return new GuestState(
+          vmid,
+          type,
+          node,
+          status,
+          Optional.ofNullable(lock()),
+          Optional.ofNullable(pool),
+          isTemplate(),
+          Map.copyOf(config),
+          List.copyOf(snapshots.keySet()));
     }
   }
 
@@ -2108,10 +2527,15 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     final long startTime;
     final List<String> log = new ArrayList<>();
     String exitStatus;
+
     /** The worker: returns null on success (effect applied) or the exit status of the failure. */
     java.util.function.Supplier<String> work;
-    /** Undoes the synchronous part when the task fails (remove the half-made CT, unlock the source). */
+
+    /**
+     * Undoes the synchronous part when the task fails (remove the half-made CT, unlock the source).
+     */
     Runnable cleanup;
+
     /** Runs after success (create/rollback with start=1 fork a start task). */
     Runnable after;
 
@@ -2128,8 +2552,15 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     TaskStatus status() {
       String u = upid.user();
       int bang = u.indexOf('!');
-      return new TaskStatus(upid, upid.node(), upid.type(), upid.id(), bang < 0 ? u : u.substring(0, bang),
-          bang < 0 ? Optional.empty() : Optional.of(u.substring(bang + 1)), running(), Optional.ofNullable(exitStatus),
+      return new TaskStatus(
+          upid,
+          upid.node(),
+          upid.type(),
+          upid.id(),
+          bang < 0 ? u : u.substring(0, bang),
+          bang < 0 ? Optional.empty() : Optional.of(u.substring(bang + 1)),
+          running(),
+          Optional.ofNullable(exitStatus),
           startTime);
     }
   }

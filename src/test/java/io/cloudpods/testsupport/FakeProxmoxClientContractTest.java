@@ -39,11 +39,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The scenarios of the client/simulator contract, run against the simulator (through the real
- * HTTP client) and against {@link FakeProxmoxClient} seeded with the simulator's layout: the same
- * calls must give the same observable answers (values the controller reads, exception classes,
- * HTTP statuses, task exit statuses). Only the way a task is brought to its end differs: the
- * simulator's tasks run on their own, the fake's are finished by the test.
+ * The scenarios of the client/simulator contract, run against the simulator (through the real HTTP
+ * client) and against {@link FakeProxmoxClient} seeded with the simulator's layout: the same calls
+ * must give the same observable answers (values the controller reads, exception classes, HTTP
+ * statuses, task exit statuses). Only the way a task is brought to its end differs: the simulator's
+ * tasks run on their own, the fake's are finished by the test.
  */
 class FakeProxmoxClientContractTest {
 
@@ -73,63 +73,69 @@ class FakeProxmoxClientContractTest {
 
   @BeforeAll
   static void start() {
-    sim = ProxmoxSimulator.start(
-        SimulatorOptions.builder()
-            .bindHost("127.0.0.1")
-            .port(0)
-            .http(true)
-            .token(TOKEN_ID, SECRET)
-            .timeScale(0.05)
-            .resourcesLag(Duration.ofSeconds(10))
-            .authFailureDelay(Duration.ZERO)
-            .build());
+    sim =
+        ProxmoxSimulator.start(
+            SimulatorOptions.builder()
+                .bindHost("127.0.0.1")
+                .port(0)
+                .http(true)
+                .token(TOKEN_ID, SECRET)
+                .timeScale(0.05)
+                .resourcesLag(Duration.ofSeconds(10))
+                .authFailureDelay(Duration.ZERO)
+                .build());
     http = new HttpProxmoxClient(ProxmoxClientSettings.of(sim.baseUrl(), TOKEN_ID, SECRET));
-    simBackend = new Backend() {
-      public ProxmoxClient client() {
-        return http;
-      }
+    simBackend =
+        new Backend() {
+          public ProxmoxClient client() {
+            return http;
+          }
 
-      public TaskStatus finish(Upid upid) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> http.taskStatus(upid).isStopped());
-        return http.taskStatus(upid);
-      }
+          public TaskStatus finish(Upid upid) {
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> http.taskStatus(upid).isStopped());
+            return http.taskStatus(upid);
+          }
 
-      public void loseNextAnswer(String method) {
-        sim.setFaults(0, 1.0, 0, 0, 0, 11);
-      }
+          public void loseNextAnswer(String method) {
+            sim.setFaults(0, 1.0, 0, 0, 0, 11);
+          }
 
-      public void noMoreFaults() {
-        sim.setFaults(0, 0, 0, 0, 0, 11);
-      }
+          public void noMoreFaults() {
+            sim.setFaults(0, 0, 0, 0, 0, 11);
+          }
 
-      @Override
-      public String toString() {
-        return "simulator";
-      }
-    };
+          @Override
+          public String toString() {
+            return "simulator";
+          }
+        };
     fake = seededLikeTheSimulator();
-    fakeBackend = new Backend() {
-      public ProxmoxClient client() {
-        return fake;
-      }
+    fakeBackend =
+        new Backend() {
+          public ProxmoxClient client() {
+            return fake;
+          }
 
-      public TaskStatus finish(Upid upid) {
-        return fake.taskStatus(upid).running() ? fake.finishTask(upid) : fake.taskStatus(upid);
-      }
+          public TaskStatus finish(Upid upid) {
+            return fake.taskStatus(upid).running() ? fake.finishTask(upid) : fake.taskStatus(upid);
+          }
 
-      public void loseNextAnswer(String method) {
-        fake.loseAnswerOfNext(method);
-      }
+          public void loseNextAnswer(String method) {
+            fake.loseAnswerOfNext(method);
+          }
 
-      public void noMoreFaults() {
-        fake.clearFaults();
-      }
+          public void noMoreFaults() {
+            fake.clearFaults();
+          }
 
-      @Override
-      public String toString() {
-        return "fake";
-      }
-    };
+          @Override
+          public String toString() {
+            return "fake";
+          }
+        };
   }
 
   @AfterAll
@@ -146,7 +152,10 @@ class FakeProxmoxClientContractTest {
     return Stream.of(simBackend, fakeBackend);
   }
 
-  /** The simulator's default seed (node pve, its storages, pools, template 9000, infrastructure 101-104). */
+  /**
+   * The simulator's default seed (node pve, its storages, pools, template 9000, infrastructure
+   * 101-104).
+   */
   static FakeProxmoxClient seededLikeTheSimulator() {
     FakeProxmoxClient f = new FakeProxmoxClient(java.time.Clock.systemUTC(), TOKEN_ID);
     f.addNode(NODE, 256 * GIB)
@@ -163,10 +172,25 @@ class FakeProxmoxClientContractTest {
     String[] names = {"mail-core", "dns-core", "mpanel-core"};
     for (int i = 0; i < names.length; i++) {
       int vmid = 101 + i;
-      f.addForeignContainer(NODE, vmid, true, Map.of(
-          "hostname", names[i], "cores", "2", "memory", "2048", "tags", "infra;production", "onboot", "1",
-          "net0", "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,ip=10.1.10." + (vmid - 90) + "/24",
-          "rootfs", "clients-backup:subvol-" + vmid + "-disk-0,size=16G"));
+      f.addForeignContainer(
+          NODE,
+          vmid,
+          true,
+          Map.of(
+              "hostname",
+              names[i],
+              "cores",
+              "2",
+              "memory",
+              "2048",
+              "tags",
+              "infra;production",
+              "onboot",
+              "1",
+              "net0",
+              "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,ip=10.1.10." + (vmid - 90) + "/24",
+              "rootfs",
+              "clients-backup:subvol-" + vmid + "-disk-0,size=16G"));
     }
     f.addForeignVm(NODE, 104, "db-core");
     f.addPoolMembers("ClientPods", List.of(TEMPLATE), List.of(), false);
@@ -180,7 +204,8 @@ class FakeProxmoxClientContractTest {
   }
 
   private static int fullClone(Backend b, int newid) {
-    TaskStatus t = b.finish(b.client().cloneContainer(NODE, TEMPLATE, full(newid, "contract-" + newid)));
+    TaskStatus t =
+        b.finish(b.client().cloneContainer(NODE, TEMPLATE, full(newid, "contract-" + newid)));
     assertThat(t.isOk()).as("clone %d: %s", newid, t.exitStatus()).isTrue();
     return newid;
   }
@@ -191,25 +216,41 @@ class FakeProxmoxClientContractTest {
   @MethodSource("backends")
   void clusterResources_seedLayout_showsTemplateInfraAndStorages(Backend b) {
     ProxmoxClient c = b.client();
-    assertThat(c.clusterContainers()).filteredOn(g -> g.vmid() == TEMPLATE).singleElement().satisfies(g -> {
-      assertThat(g.template()).isTrue();
-      assertThat(g.pool()).contains("ClientPods");
-      assertThat(g.name()).contains("cloudpod-template");
-      assertThat(g.maxDisk()).isEqualTo(8 * GIB);
-    });
-    assertThat(c.clusterContainers()).filteredOn(g -> g.vmid() >= 100 && g.vmid() <= 499).isNotEmpty()
-        .allSatisfy(g -> {
-          assertThat(g.pool()).contains("MigraTeck_Production");
-          assertThat(g.tags()).containsExactly("infra", "production");
-          assertThat(g.status()).isEqualTo(PowerState.RUNNING);
-        });
-    assertThat(c.clusterResources(ResourceType.VM)).filteredOn(r -> ((ClusterResource.Guest) r).vmid() == 104)
-        .singleElement().satisfies(r -> assertThat(((ClusterResource.Guest) r).type()).isEqualTo(ClusterResource.GuestType.QEMU));
-    assertThat(c.clusterResources(ResourceType.STORAGE)).extracting(r -> ((ClusterResource.Storage) r).storage())
-        .contains("local", "clients-main", "clients-backup", "vzdump-backups", "t7-backup", "iso-store");
-    assertThat(c.clusterResources(ResourceType.NODE)).singleElement()
+    assertThat(c.clusterContainers())
+        .filteredOn(g -> g.vmid() == TEMPLATE)
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.template()).isTrue();
+              assertThat(g.pool()).contains("ClientPods");
+              assertThat(g.name()).contains("cloudpod-template");
+              assertThat(g.maxDisk()).isEqualTo(8 * GIB);
+            });
+    assertThat(c.clusterContainers())
+        .filteredOn(g -> g.vmid() >= 100 && g.vmid() <= 499)
+        .isNotEmpty()
+        .allSatisfy(
+            g -> {
+              assertThat(g.pool()).contains("MigraTeck_Production");
+              assertThat(g.tags()).containsExactly("infra", "production");
+              assertThat(g.status()).isEqualTo(PowerState.RUNNING);
+            });
+    assertThat(c.clusterResources(ResourceType.VM))
+        .filteredOn(r -> ((ClusterResource.Guest) r).vmid() == 104)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(((ClusterResource.Guest) r).type())
+                    .isEqualTo(ClusterResource.GuestType.QEMU));
+    assertThat(c.clusterResources(ResourceType.STORAGE))
+        .extracting(r -> ((ClusterResource.Storage) r).storage())
+        .contains(
+            "local", "clients-main", "clients-backup", "vzdump-backups", "t7-backup", "iso-store");
+    assertThat(c.clusterResources(ResourceType.NODE))
+        .singleElement()
         .satisfies(r -> assertThat(((ClusterResource.Node) r).status()).isEqualTo("online"));
-    assertThat(c.clusterResources()).anySatisfy(r -> assertThat(r).isInstanceOf(ClusterResource.Pool.class));
+    assertThat(c.clusterResources())
+        .anySatisfy(r -> assertThat(r).isInstanceOf(ClusterResource.Pool.class));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -233,20 +274,37 @@ class FakeProxmoxClientContractTest {
     assertThat(c.rootfsSize()).contains("8G");
     assertThat(c.net(0)).containsEntry("ip", "dhcp").containsEntry("bridge", "vmbr0");
 
-    client.updateConfig(NODE, vmid, ConfigUpdate.set(Map.of(
-            "cores", "3", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1", "tags", "Web;cloudpods",
-            "description", "pod marker\n"))
-        .withDigest(c.digest()));
+    client.updateConfig(
+        NODE,
+        vmid,
+        ConfigUpdate.set(
+                Map.of(
+                    "cores",
+                    "3",
+                    "net0",
+                    "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1",
+                    "tags",
+                    "Web;cloudpods",
+                    "description",
+                    "pod marker\n"))
+            .withDigest(c.digest()));
     LxcConfig after = client.getConfig(NODE, vmid);
     assertThat(after.cores()).hasValue(3);
-    assertThat(after.nets().get(0)).startsWith("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:").endsWith("ip=10.1.10.91/24,type=veth");
+    assertThat(after.nets().get(0))
+        .startsWith("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:")
+        .endsWith("ip=10.1.10.91/24,type=veth");
     assertThat(after.tags()).containsExactly("cloudpods", "web");
     assertThat(after.description()).contains("pod marker\n");
     assertThat(after.digest()).isNotEqualTo(c.digest());
-    assertThatThrownBy(() -> client.updateConfig(NODE, vmid, ConfigUpdate.set(Map.of("cores", "4")).withDigest(c.digest())))
+    assertThatThrownBy(
+            () ->
+                client.updateConfig(
+                    NODE, vmid, ConfigUpdate.set(Map.of("cores", "4")).withDigest(c.digest())))
         .isInstanceOf(ProxmoxDigestConflictException.class);
     assertThatThrownBy(() -> client.stop(NODE, vmid))
-        .isInstanceOfSatisfying(ProxmoxPowerStateException.class, e -> assertThat(e.actualState()).isEqualTo(PowerState.STOPPED));
+        .isInstanceOfSatisfying(
+            ProxmoxPowerStateException.class,
+            e -> assertThat(e.actualState()).isEqualTo(PowerState.STOPPED));
 
     Upid start = client.start(NODE, vmid);
     assertThat(start.type()).isEqualTo("vzstart");
@@ -255,7 +313,9 @@ class FakeProxmoxClientContractTest {
     assertThat(client.status(NODE, vmid).maxMem()).isEqualTo(2048L << 20);
     assertThat(client.status(NODE, vmid).tags()).containsExactly("cloudpods", "web");
     assertThatThrownBy(() -> client.start(NODE, vmid))
-        .isInstanceOfSatisfying(ProxmoxPowerStateException.class, e -> assertThat(e.actualState()).isEqualTo(PowerState.RUNNING));
+        .isInstanceOfSatisfying(
+            ProxmoxPowerStateException.class,
+            e -> assertThat(e.actualState()).isEqualTo(PowerState.RUNNING));
     assertThatThrownBy(() -> client.delete(NODE, vmid, DeleteOptions.DEFAULT))
         .isInstanceOf(ProxmoxPowerStateException.class)
         .hasMessageContaining("container is running");
@@ -268,7 +328,8 @@ class FakeProxmoxClientContractTest {
     assertThatThrownBy(() -> client.getConfig(NODE, vmid))
         .isInstanceOf(ProxmoxNotFoundException.class)
         .hasMessageContaining("does not exist");
-    assertThatThrownBy(() -> client.status(NODE, vmid)).isInstanceOf(ProxmoxNotFoundException.class);
+    assertThatThrownBy(() -> client.status(NODE, vmid))
+        .isInstanceOf(ProxmoxNotFoundException.class);
     assertThat(client.isVmidFree(vmid)).isTrue();
   }
 
@@ -289,12 +350,16 @@ class FakeProxmoxClientContractTest {
       assertThat(first.id()).isEqualTo("9000");
       assertThat(first.user()).isEqualTo(TOKEN_ID);
       assertThatThrownBy(() -> b.client().cloneContainer(NODE, TEMPLATE, full(9712, "race-2")))
-          .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> {
-            assertThat(e.lock()).isEqualTo("disk");
-            assertThat(e.isRetryable()).isTrue();
-          });
-      assertThatThrownBy(() -> b.client().updateConfig(NODE, 9711, ConfigUpdate.set(Map.of("cores", "4"))))
-          .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("create"));
+          .isInstanceOfSatisfying(
+              ProxmoxLockedException.class,
+              e -> {
+                assertThat(e.lock()).isEqualTo("disk");
+                assertThat(e.isRetryable()).isTrue();
+              });
+      assertThatThrownBy(
+              () -> b.client().updateConfig(NODE, 9711, ConfigUpdate.set(Map.of("cores", "4"))))
+          .isInstanceOfSatisfying(
+              ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("create"));
     } finally {
       assertThat(b.finish(first).isOk()).isTrue();
     }
@@ -305,23 +370,30 @@ class FakeProxmoxClientContractTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void parameterError_unknownParameter_namesTheField(Backend b) {
-    assertThatThrownBy(() -> b.client().updateConfig(NODE, TEMPLATE, ConfigUpdate.set(Map.of("nosuchkey", "1"))))
-        .isInstanceOfSatisfying(ProxmoxParameterException.class, e -> {
-          assertThat(e.errors()).containsKey("nosuchkey");
-          assertThat(e.httpStatus()).isEqualTo(400);
-        });
+    assertThatThrownBy(
+            () ->
+                b.client().updateConfig(NODE, TEMPLATE, ConfigUpdate.set(Map.of("nosuchkey", "1"))))
+        .isInstanceOfSatisfying(
+            ProxmoxParameterException.class,
+            e -> {
+              assertThat(e.errors()).containsKey("nosuchkey");
+              assertThat(e.httpStatus()).isEqualTo(400);
+            });
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void missingContainer_isNotFoundWithHttp500(Backend b) {
     assertThatThrownBy(() -> b.client().getConfig(NODE, 4242))
-        .isInstanceOfSatisfying(ProxmoxNotFoundException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(500);
-          assertThat(e.path()).isEqualTo("/nodes/pve/lxc/4242/config");
-          assertThat(e.method()).isEqualTo("GET");
-        });
-    assertThatThrownBy(() -> b.client().start(NODE, 4242)).isInstanceOf(ProxmoxNotFoundException.class);
+        .isInstanceOfSatisfying(
+            ProxmoxNotFoundException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(500);
+              assertThat(e.path()).isEqualTo("/nodes/pve/lxc/4242/config");
+              assertThat(e.method()).isEqualTo("GET");
+            });
+    assertThatThrownBy(() -> b.client().start(NODE, 4242))
+        .isInstanceOf(ProxmoxNotFoundException.class);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -345,7 +417,8 @@ class FakeProxmoxClientContractTest {
   void taskStatus_unknownUpid_isHttp400NoSuchTask(Backend b) {
     Upid unknown = Upid.parse("UPID:pve:00001234:00005678:65A00000:vzstart:9101:" + TOKEN_ID + ":");
     assertThatThrownBy(() -> b.client().taskStatus(unknown))
-        .isInstanceOfSatisfying(ProxmoxNotFoundException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
+        .isInstanceOfSatisfying(
+            ProxmoxNotFoundException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -363,9 +436,12 @@ class FakeProxmoxClientContractTest {
     int vmid = fullClone(b, 9731);
     assertThat(b.finish(b.client().resize(NODE, vmid, "rootfs", "12G")).isOk()).isTrue();
     assertThat(b.client().getConfig(NODE, vmid).rootfsSize()).contains("12G");
-    assertThat(b.client().clusterContainers()).filteredOn(g -> g.vmid() == vmid).singleElement()
+    assertThat(b.client().clusterContainers())
+        .filteredOn(g -> g.vmid() == vmid)
+        .singleElement()
         .satisfies(g -> assertThat(g.lock()).isEmpty());
-    assertThatThrownBy(() -> b.client().resize(NODE, vmid, "rootfs", "8G")).isInstanceOf(ProxmoxRejectedException.class);
+    assertThatThrownBy(() -> b.client().resize(NODE, vmid, "rootfs", "8G"))
+        .isInstanceOf(ProxmoxRejectedException.class);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -374,22 +450,30 @@ class FakeProxmoxClientContractTest {
     b.loseNextAnswer("cloneContainer");
     try {
       assertThatThrownBy(() -> b.client().cloneContainer(NODE, TEMPLATE, full(9741, "lost")))
-          .isInstanceOfSatisfying(ProxmoxException.class, e -> {
-            assertThat(e.isRetryable()).isTrue();
-            assertThat(e).isInstanceOf(ProxmoxUnavailableException.class);
-          });
+          .isInstanceOfSatisfying(
+              ProxmoxException.class,
+              e -> {
+                assertThat(e.isRetryable()).isTrue();
+                assertThat(e).isInstanceOf(ProxmoxUnavailableException.class);
+              });
     } finally {
       b.noMoreFaults();
     }
     assertThat(b.client().isVmidFree(9741)).isFalse();
     assertThatThrownBy(() -> b.client().cloneContainer(NODE, TEMPLATE, full(9741, "lost")))
         .as("a retry of the same clone sees the container the lost call created")
-        .isInstanceOfSatisfying(ProxmoxException.class, e ->
-            assertThat(e).isInstanceOfAny(ProxmoxAlreadyExistsException.class, ProxmoxLockedException.class));
+        .isInstanceOfSatisfying(
+            ProxmoxException.class,
+            e ->
+                assertThat(e)
+                    .isInstanceOfAny(
+                        ProxmoxAlreadyExistsException.class, ProxmoxLockedException.class));
     if (b == fakeBackend) {
       fake.finishAllTasks();
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> b.client().getConfig(NODE, 9741).lock().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> b.client().getConfig(NODE, 9741).lock().isEmpty());
     assertThatThrownBy(() -> b.client().cloneContainer(NODE, TEMPLATE, full(9741, "lost")))
         .isInstanceOf(ProxmoxAlreadyExistsException.class);
   }
@@ -397,9 +481,12 @@ class FakeProxmoxClientContractTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
   void pools_readMembers_andMissingPoolIsNotFound(Backend b) {
-    assertThat(b.client().pools()).extracting(p -> p.poolId()).contains("ClientPods", "MigraTeck_Production");
+    assertThat(b.client().pools())
+        .extracting(p -> p.poolId())
+        .contains("ClientPods", "MigraTeck_Production");
     assertThat(b.client().pool("ClientPods").memberVmids()).contains(TEMPLATE);
-    assertThatThrownBy(() -> b.client().pool("NoSuchPool")).isInstanceOf(ProxmoxNotFoundException.class);
+    assertThatThrownBy(() -> b.client().pool("NoSuchPool"))
+        .isInstanceOf(ProxmoxNotFoundException.class);
     assertThat(Optional.of(b)).isPresent();
   }
 }

@@ -89,19 +89,40 @@ class FakeProxmoxClientPlannerLoopTest {
     } catch (ProxmoxNotFoundException e) {
       return Optional.empty();
     }
-    Optional<Integer> rootGb = c.rootfsSize().map(size -> (int) Math.ceil(FakeProxmoxClient.parseSize(size) / (double) GIB));
-    ObservedConfig oc = new ObservedConfig(
-        c.hostname(), box(c.cores()), box(c.memory()), box(c.swap()), rootGb, Optional.ofNullable(c.nets().get(0)),
-        c.nameserver(), Optional.of(c.digest()), c.description());
-    return Optional.of(new ObservedContainer(VMID, NODE, "lxc", s.status().name().toLowerCase(Locale.ROOT), c.lock(),
-        c.template(), Set.copyOf(c.tags()), Optional.of(oc)));
+    Optional<Integer> rootGb =
+        c.rootfsSize()
+            .map(size -> (int) Math.ceil(FakeProxmoxClient.parseSize(size) / (double) GIB));
+    ObservedConfig oc =
+        new ObservedConfig(
+            c.hostname(),
+            box(c.cores()),
+            box(c.memory()),
+            box(c.swap()),
+            rootGb,
+            Optional.ofNullable(c.nets().get(0)),
+            c.nameserver(),
+            Optional.of(c.digest()),
+            c.description());
+    return Optional.of(
+        new ObservedContainer(
+            VMID,
+            NODE,
+            "lxc",
+            s.status().name().toLowerCase(Locale.ROOT),
+            c.lock(),
+            c.template(),
+            Set.copyOf(c.tags()),
+            Optional.of(oc)));
   }
 
   private static Optional<Integer> box(java.util.OptionalInt v) {
     return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
   }
 
-  /** One pass: plan and act up to the first task. Returns what was done (action class names), empty when converged. */
+  /**
+   * One pass: plan and act up to the first task. Returns what was done (action class names), empty
+   * when converged.
+   */
   private List<String> pass(DesiredPod desired) {
     List<String> done = new ArrayList<>();
     for (Action a : CloudPodPlanner.plan(desired, observe())) {
@@ -139,7 +160,8 @@ class FakeProxmoxClientPlannerLoopTest {
     assertThat(g.ip()).contains("10.1.10.91");
     assertThat(Set.copyOf(g.tags())).isEqualTo(Ownership.tagsFor(UID, "acme", Optional.empty()));
     assertThat(g.pool()).contains("ClientPods");
-    assertThat(fake.mutations()).extracting(FakeProxmoxClient.Mutation::summary)
+    assertThat(fake.mutations())
+        .extracting(FakeProxmoxClient.Mutation::summary)
         .containsExactly("cloneContainer 9101", "updateConfig 9101", "start 9101");
     assertThat(pass(pod().build())).isEmpty();
   }
@@ -153,9 +175,14 @@ class FakeProxmoxClientPlannerLoopTest {
 
     converge(pod().build());
 
-    assertThat(fake.mutations("updateConfig")).first().satisfies(m -> {
-      assertThat(m.params()).containsEntry("memory", "2048").containsEntry("digest", digest);
-    });
+    assertThat(fake.mutations("updateConfig"))
+        .first()
+        .satisfies(
+            m -> {
+              assertThat(m.params())
+                  .containsEntry("memory", "2048")
+                  .containsEntry("digest", digest);
+            });
     assertThat(fake.config(VMID)).containsEntry("memory", "2048");
   }
 
@@ -176,7 +203,9 @@ class FakeProxmoxClientPlannerLoopTest {
     assertThat(converge(pod().deleting(true).build())).containsExactly("Shutdown", "Destroy");
 
     assertThat(fake.isVmidFree(VMID)).isTrue();
-    assertThat(fake.guest(120)).get().satisfies(g -> assertThat(g.status()).isEqualTo(PowerState.RUNNING));
+    assertThat(fake.guest(120))
+        .get()
+        .satisfies(g -> assertThat(g.status()).isEqualTo(PowerState.RUNNING));
   }
 
   @Test
@@ -184,7 +213,9 @@ class FakeProxmoxClientPlannerLoopTest {
     assertThat(pass(pod().build())).containsExactly("CloneContainer");
     Upid first = fake.runningTasks().get(0);
     fake.failTask(first, "clone failed: command 'rsync' failed: exit code 23");
-    assertThat(fake.taskStatus(first).failure()).get().satisfies(e -> assertThat(e.isRetryable()).isTrue());
+    assertThat(fake.taskStatus(first).failure())
+        .get()
+        .satisfies(e -> assertThat(e.isRetryable()).isTrue());
 
     assertThat(converge(pod().build())).startsWith("CloneContainer");
     assertThat(fake.mutations("cloneContainer")).hasSize(2);
@@ -211,7 +242,9 @@ class FakeProxmoxClientPlannerLoopTest {
     fake.loseAnswerOfNext("cloneContainer");
     assertThatThrownBy(() -> pass(pod().build())).isInstanceOf(ProxmoxUnavailableException.class);
 
-    assertThat(pass(pod().build())).as("the clone still runs: its container is locked").containsExactly("Wait");
+    assertThat(pass(pod().build()))
+        .as("the clone still runs: its container is locked")
+        .containsExactly("Wait");
     fake.finishAllTasks();
     assertThat(converge(pod().build())).containsExactly("UpdateConfig", "Start");
 
@@ -221,7 +254,8 @@ class FakeProxmoxClientPlannerLoopTest {
   @Test
   void observer_readsForeignAddressesFromTheFake_andSkipsOurOwnContainers() {
     converge(pod().build());
-    fake.addForeignContainer(NODE, 120, true, Map.of("net0", "name=eth0,bridge=vmbr0,ip=10.1.10.30/24,gw=10.1.10.1"));
+    fake.addForeignContainer(
+        NODE, 120, true, Map.of("net0", "name=eth0,bridge=vmbr0,ip=10.1.10.30/24,gw=10.1.10.1"));
     ClusterObserver observer = new ClusterObserver(fake, clock, Duration.ofMinutes(5));
 
     observer.refresh();

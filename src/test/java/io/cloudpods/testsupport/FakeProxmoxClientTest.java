@@ -58,7 +58,13 @@ class FakeProxmoxClientTest {
 
   private Upid clone(int newid) {
     return fake.cloneContainer(
-        NODE, TEMPLATE, CloneRequest.builder(newid).hostname("web-" + newid).pool("ClientPods").fullCloneTo("clients-main").build());
+        NODE,
+        TEMPLATE,
+        CloneRequest.builder(newid)
+            .hostname("web-" + newid)
+            .pool("ClientPods")
+            .fullCloneTo("clients-main")
+            .build());
   }
 
   private int provisioned(int newid) {
@@ -103,10 +109,13 @@ class FakeProxmoxClientTest {
     assertThat(c.net(0)).containsKey("hwaddr").containsEntry("ip", "dhcp");
     assertThat(c.nets().get(0)).isNotEqualTo(fake.getConfig(NODE, TEMPLATE).nets().get(0));
     assertThat(fake.getConfig(NODE, TEMPLATE).lock()).isEmpty();
-    assertThat(fake.guest(9101)).get().satisfies(g -> {
-      assertThat(g.pool()).contains("ClientPods");
-      assertThat(g.status()).isEqualTo(PowerState.STOPPED);
-    });
+    assertThat(fake.guest(9101))
+        .get()
+        .satisfies(
+            g -> {
+              assertThat(g.pool()).contains("ClientPods");
+              assertThat(g.status()).isEqualTo(PowerState.STOPPED);
+            });
     assertThat(fake.taskLog(fake.lastTask("vzclone").orElseThrow(), 0, 50).lines())
         .last()
         .satisfies(l -> assertThat(l.text()).isEqualTo("TASK OK"));
@@ -125,7 +134,9 @@ class FakeProxmoxClientTest {
   void clone_ontoVmidOfAVm_throwsAlreadyExistsNamingTheVm() {
     fake.addForeignVm(NODE, 104, "db-core");
 
-    assertThatThrownBy(() -> clone(104)).isInstanceOf(ProxmoxAlreadyExistsException.class).hasMessageContaining("VM 104");
+    assertThatThrownBy(() -> clone(104))
+        .isInstanceOf(ProxmoxAlreadyExistsException.class)
+        .hasMessageContaining("VM 104");
   }
 
   @Test
@@ -133,13 +144,15 @@ class FakeProxmoxClientTest {
     clone(9101);
 
     assertThatThrownBy(() -> clone(9102))
-        .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> {
-          assertThat(e.lock()).isEqualTo("disk");
-          assertThat(e.isRetryable()).isTrue();
-          assertThat(e.httpStatus()).isEqualTo(500);
-          assertThat(e.method()).isEqualTo("POST");
-          assertThat(e.path()).isEqualTo("/nodes/pve/lxc/9000/clone");
-        });
+        .isInstanceOfSatisfying(
+            ProxmoxLockedException.class,
+            e -> {
+              assertThat(e.lock()).isEqualTo("disk");
+              assertThat(e.isRetryable()).isTrue();
+              assertThat(e.httpStatus()).isEqualTo(500);
+              assertThat(e.method()).isEqualTo("POST");
+              assertThat(e.path()).isEqualTo("/nodes/pve/lxc/9000/clone");
+            });
   }
 
   @Test
@@ -151,7 +164,10 @@ class FakeProxmoxClientTest {
 
   @Test
   void clone_intoMissingPool_throwsNotFound() {
-    assertThatThrownBy(() -> fake.cloneContainer(NODE, TEMPLATE, CloneRequest.builder(9101).pool("Nope").full(true).build()))
+    assertThatThrownBy(
+            () ->
+                fake.cloneContainer(
+                    NODE, TEMPLATE, CloneRequest.builder(9101).pool("Nope").full(true).build()))
         .isInstanceOf(ProxmoxNotFoundException.class)
         .satisfies(e -> assertThat(((ProxmoxException) e).httpStatus()).isEqualTo(403));
   }
@@ -160,16 +176,21 @@ class FakeProxmoxClientTest {
   void clone_linkedOfNonTemplate_isRejected() {
     provisioned(9101);
 
-    assertThatThrownBy(() -> fake.cloneContainer(NODE, 9101, CloneRequest.builder(9102).full(false).build()))
+    assertThatThrownBy(
+            () -> fake.cloneContainer(NODE, 9101, CloneRequest.builder(9102).full(false).build()))
         .isInstanceOf(ProxmoxRejectedException.class)
         .hasMessageContaining("Linked clone feature");
   }
 
   @Test
   void clone_linkedOfTemplate_sharesTheBaseVolume() {
-    assertThat(fake.finishTask(fake.cloneContainer(NODE, TEMPLATE, CloneRequest.builder(9101).build())).isOk()).isTrue();
+    assertThat(
+            fake.finishTask(fake.cloneContainer(NODE, TEMPLATE, CloneRequest.builder(9101).build()))
+                .isOk())
+        .isTrue();
 
-    assertThat(fake.getConfig(NODE, 9101).rootfs()).contains("clients-main:basevol-9000-disk-0/subvol-9101-disk-0,size=8G");
+    assertThat(fake.getConfig(NODE, 9101).rootfs())
+        .contains("clients-main:basevol-9000-disk-0/subvol-9101-disk-0,size=8G");
   }
 
   @Test
@@ -181,23 +202,33 @@ class FakeProxmoxClientTest {
     assertThat(t.isFailed()).isTrue();
     assertThat(t.failure()).get().isInstanceOf(ProxmoxTaskFailedException.class);
     assertThat(fake.isVmidFree(9101)).isTrue();
-    assertThatThrownBy(() -> fake.getConfig(NODE, 9101)).isInstanceOf(ProxmoxNotFoundException.class);
+    assertThatThrownBy(() -> fake.getConfig(NODE, 9101))
+        .isInstanceOf(ProxmoxNotFoundException.class);
     assertThat(fake.getConfig(NODE, TEMPLATE).lock()).isEmpty();
   }
 
   @Test
   void clone_failedWithLockTimeout_classifiesAsLockTimeout() {
     TaskStatus t =
-        fake.failTask(clone(9101), "clone failed: can't lock file '/var/lock/pve-manager/pve-storage-clients-main' - got timeout");
+        fake.failTask(
+            clone(9101),
+            "clone failed: can't lock file '/var/lock/pve-manager/pve-storage-clients-main' - got timeout");
 
-    assertThat(t.failure()).get().isInstanceOfSatisfying(ProxmoxLockTimeoutException.class,
-        e -> assertThat(e.resource()).isEqualTo("/var/lock/pve-manager/pve-storage-clients-main"));
+    assertThat(t.failure())
+        .get()
+        .isInstanceOfSatisfying(
+            ProxmoxLockTimeoutException.class,
+            e ->
+                assertThat(e.resource())
+                    .isEqualTo("/var/lock/pve-manager/pve-storage-clients-main"));
   }
 
   @Test
   void clone_ontoStorageWithoutContainerSupport_failsInsideTheTask() {
     fake.addStorage(NODE, "iso-store", "dir", 500 * GIB, "iso", "vztmpl");
-    Upid upid = fake.cloneContainer(NODE, TEMPLATE, CloneRequest.builder(9101).fullCloneTo("iso-store").build());
+    Upid upid =
+        fake.cloneContainer(
+            NODE, TEMPLATE, CloneRequest.builder(9101).fullCloneTo("iso-store").build());
 
     TaskStatus t = fake.finishTask(upid);
 
@@ -211,7 +242,10 @@ class FakeProxmoxClientTest {
   void clone_ontoFullStorage_failsInsideTheTaskOutOfSpace() {
     fake.addStorage(NODE, "tiny", 4 * GIB);
 
-    TaskStatus t = fake.finishTask(fake.cloneContainer(NODE, TEMPLATE, CloneRequest.builder(9101).fullCloneTo("tiny").build()));
+    TaskStatus t =
+        fake.finishTask(
+            fake.cloneContainer(
+                NODE, TEMPLATE, CloneRequest.builder(9101).fullCloneTo("tiny").build()));
 
     assertThat(t.exitStatus()).get().asString().contains("out of space");
     assertThat(fake.isVmidFree(9101)).isTrue();
@@ -222,17 +256,20 @@ class FakeProxmoxClientTest {
   @Test
   void getConfig_ofMissingContainer_throwsNotFound() {
     assertThatThrownBy(() -> fake.getConfig(NODE, 4242))
-        .isInstanceOfSatisfying(ProxmoxNotFoundException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(500);
-          assertThat(e.isRetryable()).isFalse();
-        });
+        .isInstanceOfSatisfying(
+            ProxmoxNotFoundException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(500);
+              assertThat(e.isRetryable()).isFalse();
+            });
   }
 
   @Test
   void getConfig_onWrongNode_throwsNotFound() {
     fake.addNode("pve-02", 64 * GIB);
 
-    assertThatThrownBy(() -> fake.getConfig("pve-02", TEMPLATE)).isInstanceOf(ProxmoxNotFoundException.class);
+    assertThatThrownBy(() -> fake.getConfig("pve-02", TEMPLATE))
+        .isInstanceOf(ProxmoxNotFoundException.class);
   }
 
   @Test
@@ -247,19 +284,34 @@ class FakeProxmoxClientTest {
     provisioned(9101);
     LxcConfig before = fake.getConfig(NODE, 9101);
 
-    fake.updateConfig(NODE, 9101, new ConfigUpdate(
-        Map.of("net0", "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1", "tags", "Web;cloudpods,web",
-            "description", "owned by pod x\n\n", "cores", "3"),
-        List.of(), Optional.of(before.digest())));
+    fake.updateConfig(
+        NODE,
+        9101,
+        new ConfigUpdate(
+            Map.of(
+                "net0",
+                "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1",
+                "tags",
+                "Web;cloudpods,web",
+                "description",
+                "owned by pod x\n\n",
+                "cores",
+                "3"),
+            List.of(),
+            Optional.of(before.digest())));
 
     LxcConfig after = fake.getConfig(NODE, 9101);
-    assertThat(after.nets().get(0)).startsWith("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:").endsWith(",ip=10.1.10.91/24,type=veth");
+    assertThat(after.nets().get(0))
+        .startsWith("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:")
+        .endsWith(",ip=10.1.10.91/24,type=veth");
     assertThat(after.tags()).containsExactly("cloudpods", "web");
     assertThat(after.description()).contains("owned by pod x\n");
     assertThat(after.cores()).hasValue(3);
     assertThat(after.raw()).containsEntry("cores", "3").containsKey("digest");
     assertThat(after.digest()).hasSize(40).isNotEqualTo(before.digest());
-    assertThat(fake.getConfig(NODE, 9101).digest()).as("digest is stable while nothing changes").isEqualTo(after.digest());
+    assertThat(fake.getConfig(NODE, 9101).digest())
+        .as("digest is stable while nothing changes")
+        .isEqualTo(after.digest());
   }
 
   @Test
@@ -268,8 +320,12 @@ class FakeProxmoxClientTest {
     String digest = fake.getConfig(NODE, 9101).digest();
     fake.editConfig(9101, "memory", "4096");
 
-    assertThatThrownBy(() -> fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("cores", "4")).withDigest(digest)))
-        .isInstanceOfSatisfying(ProxmoxDigestConflictException.class, e -> assertThat(e.isRetryable()).isTrue());
+    assertThatThrownBy(
+            () ->
+                fake.updateConfig(
+                    NODE, 9101, ConfigUpdate.set(Map.of("cores", "4")).withDigest(digest)))
+        .isInstanceOfSatisfying(
+            ProxmoxDigestConflictException.class, e -> assertThat(e.isRetryable()).isTrue());
   }
 
   @Test
@@ -278,7 +334,8 @@ class FakeProxmoxClientTest {
     fake.setLock(9101, "backup");
 
     assertThatThrownBy(() -> fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("cores", "4"))))
-        .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("backup"));
+        .isInstanceOfSatisfying(
+            ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("backup"));
     fake.setLock(9101, null);
     fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("cores", "4")));
     assertThat(fake.getConfig(NODE, 9101).cores()).hasValue(4);
@@ -289,7 +346,8 @@ class FakeProxmoxClientTest {
     clone(9101);
 
     assertThatThrownBy(() -> fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("cores", "4"))))
-        .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("create"));
+        .isInstanceOfSatisfying(
+            ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("create"));
   }
 
   @Test
@@ -298,26 +356,34 @@ class FakeProxmoxClientTest {
     fake.start(NODE, 9101);
 
     assertThatThrownBy(() -> fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("cores", "4"))))
-        .isInstanceOfSatisfying(ProxmoxLockTimeoutException.class, e -> {
-          assertThat(e.resource()).isEqualTo("/run/lock/lxc/pve-config-9101.lock");
-          assertThat(e.isRetryable()).isTrue();
-        });
+        .isInstanceOfSatisfying(
+            ProxmoxLockTimeoutException.class,
+            e -> {
+              assertThat(e.resource()).isEqualTo("/run/lock/lxc/pve-config-9101.lock");
+              assertThat(e.isRetryable()).isTrue();
+            });
   }
 
   @Test
   void updateConfig_unknownKey_throwsParameterErrorNamingIt() {
-    assertThatThrownBy(() -> fake.updateConfig(NODE, TEMPLATE, ConfigUpdate.set(Map.of("nosuchkey", "1"))))
-        .isInstanceOfSatisfying(ProxmoxParameterException.class, e -> {
-          assertThat(e.errors()).containsKey("nosuchkey");
-          assertThat(e.httpStatus()).isEqualTo(400);
-        });
+    assertThatThrownBy(
+            () -> fake.updateConfig(NODE, TEMPLATE, ConfigUpdate.set(Map.of("nosuchkey", "1"))))
+        .isInstanceOfSatisfying(
+            ProxmoxParameterException.class,
+            e -> {
+              assertThat(e.errors()).containsKey("nosuchkey");
+              assertThat(e.httpStatus()).isEqualTo(400);
+            });
   }
 
   @Test
   void updateConfig_deleteRequiredKey_isRejected() {
     provisioned(9101);
 
-    assertThatThrownBy(() -> fake.updateConfig(NODE, 9101, new ConfigUpdate(Map.of(), List.of("memory"), Optional.empty())))
+    assertThatThrownBy(
+            () ->
+                fake.updateConfig(
+                    NODE, 9101, new ConfigUpdate(Map.of(), List.of("memory"), Optional.empty())))
         .isInstanceOf(ProxmoxRejectedException.class);
   }
 
@@ -326,7 +392,8 @@ class FakeProxmoxClientTest {
     provisioned(9101);
     fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("nameserver", "1.1.1.1")));
 
-    fake.updateConfig(NODE, 9101, new ConfigUpdate(Map.of(), List.of("nameserver"), Optional.empty()));
+    fake.updateConfig(
+        NODE, 9101, new ConfigUpdate(Map.of(), List.of("nameserver"), Optional.empty()));
 
     assertThat(fake.getConfig(NODE, 9101).nameserver()).isEmpty();
   }
@@ -351,7 +418,9 @@ class FakeProxmoxClientTest {
     running(9101);
 
     assertThatThrownBy(() -> fake.start(NODE, 9101))
-        .isInstanceOfSatisfying(ProxmoxPowerStateException.class, e -> assertThat(e.actualState()).isEqualTo(PowerState.RUNNING));
+        .isInstanceOfSatisfying(
+            ProxmoxPowerStateException.class,
+            e -> assertThat(e.actualState()).isEqualTo(PowerState.RUNNING));
   }
 
   @Test
@@ -369,7 +438,10 @@ class FakeProxmoxClientTest {
 
     TaskStatus t = fake.finishTask(fake.start(NODE, 9101));
 
-    assertThat(t.failure()).get().isInstanceOfSatisfying(ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("backup"));
+    assertThat(t.failure())
+        .get()
+        .isInstanceOfSatisfying(
+            ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("backup"));
     assertThat(fake.guest(9101).orElseThrow().status()).isEqualTo(PowerState.STOPPED);
   }
 
@@ -378,8 +450,11 @@ class FakeProxmoxClientTest {
     provisioned(9101);
 
     assertThatThrownBy(() -> fake.stop(NODE, 9101))
-        .isInstanceOfSatisfying(ProxmoxPowerStateException.class, e -> assertThat(e.actualState()).isEqualTo(PowerState.STOPPED));
-    assertThatThrownBy(() -> fake.shutdown(NODE, 9101, 30, true)).isInstanceOf(ProxmoxPowerStateException.class);
+        .isInstanceOfSatisfying(
+            ProxmoxPowerStateException.class,
+            e -> assertThat(e.actualState()).isEqualTo(PowerState.STOPPED));
+    assertThatThrownBy(() -> fake.shutdown(NODE, 9101, 30, true))
+        .isInstanceOf(ProxmoxPowerStateException.class);
   }
 
   @Test
@@ -401,7 +476,9 @@ class FakeProxmoxClientTest {
     Upid upid = fake.stop(NODE, 9101);
     fake.stopByHand(9101);
 
-    assertThat(fake.finishTask(upid).failure()).get().isInstanceOf(ProxmoxPowerStateException.class);
+    assertThat(fake.finishTask(upid).failure())
+        .get()
+        .isInstanceOf(ProxmoxPowerStateException.class);
   }
 
   // ---- delete -----------------------------------------------------------------------------------
@@ -422,14 +499,17 @@ class FakeProxmoxClientTest {
 
     assertThat(upid.type()).isEqualTo("vzdestroy");
     assertThat(fake.getConfig(NODE, 9101).lock()).contains("destroyed");
-    assertThat(fake.clusterContainers()).filteredOn(g -> g.vmid() == 9101).singleElement()
+    assertThat(fake.clusterContainers())
+        .filteredOn(g -> g.vmid() == 9101)
+        .singleElement()
         .satisfies(g -> assertThat(g.lock()).contains("destroyed"));
 
     fake.finishTask(upid);
 
     assertThat(fake.isVmidFree(9101)).isTrue();
     assertThat(fake.pool("ClientPods").memberVmids()).doesNotContain(9101);
-    assertThat(fake.storageContent(NODE, "clients-main", Optional.empty(), Optional.of(9101))).isEmpty();
+    assertThat(fake.storageContent(NODE, "clients-main", Optional.empty(), Optional.of(9101)))
+        .isEmpty();
   }
 
   @Test
@@ -437,7 +517,9 @@ class FakeProxmoxClientTest {
     provisioned(9101);
     String hostname = fake.getConfig(NODE, 9101).hostname().orElseThrow();
 
-    fake.failTask(fake.delete(NODE, 9101, DeleteOptions.DEFAULT), "zfs error: cannot destroy dataset: dataset is busy");
+    fake.failTask(
+        fake.delete(NODE, 9101, DeleteOptions.DEFAULT),
+        "zfs error: cannot destroy dataset: dataset is busy");
 
     assertThat(fake.getConfig(NODE, 9101).hostname()).contains(hostname);
     assertThat(fake.getConfig(NODE, 9101).lock()).isEmpty();
@@ -447,7 +529,8 @@ class FakeProxmoxClientTest {
   void delete_ofLockedContainer_throwsLocked() {
     clone(9101);
 
-    assertThatThrownBy(() -> fake.delete(NODE, 9101, DeleteOptions.DEFAULT)).isInstanceOf(ProxmoxLockedException.class);
+    assertThatThrownBy(() -> fake.delete(NODE, 9101, DeleteOptions.DEFAULT))
+        .isInstanceOf(ProxmoxLockedException.class);
   }
 
   @Test
@@ -488,8 +571,16 @@ class FakeProxmoxClientTest {
 
   @Test
   void createContainer_fromOsTemplate_createsItWhenTheTaskFinishes() {
-    Upid upid = fake.createContainer(NODE, CreateContainerRequest.builder(9201, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")
-        .hostname("fresh").memoryMb(1024).rootfs("clients-main", 10).net(0, "name=eth0,bridge=vmbr0,ip=dhcp").build());
+    Upid upid =
+        fake.createContainer(
+            NODE,
+            CreateContainerRequest.builder(
+                    9201, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")
+                .hostname("fresh")
+                .memoryMb(1024)
+                .rootfs("clients-main", 10)
+                .net(0, "name=eth0,bridge=vmbr0,ip=dhcp")
+                .build());
     assertThat(fake.getConfig(NODE, 9201).lock()).contains("create");
 
     assertThat(fake.finishTask(upid).isOk()).isTrue();
@@ -503,7 +594,13 @@ class FakeProxmoxClientTest {
 
   @Test
   void createContainer_withMissingOsTemplate_failsInsideTheTaskAndLeavesNothing() {
-    TaskStatus t = fake.finishTask(fake.createContainer(NODE, CreateContainerRequest.builder(9201, "local:vztmpl/nope.tar.zst").rootfs("clients-main", 4).build()));
+    TaskStatus t =
+        fake.finishTask(
+            fake.createContainer(
+                NODE,
+                CreateContainerRequest.builder(9201, "local:vztmpl/nope.tar.zst")
+                    .rootfs("clients-main", 4)
+                    .build()));
 
     assertThat(t.failure()).get().isInstanceOf(ProxmoxNotFoundException.class);
     assertThat(fake.isVmidFree(9201)).isTrue();
@@ -513,14 +610,17 @@ class FakeProxmoxClientTest {
 
   @Test
   void taskStatus_ofUnknownUpid_throwsHttp400NoSuchTask() {
-    Upid unknown = Upid.parse("UPID:pve:00001234:00005678:65A00000:vzstart:9101:cloudpods@pve!controller:");
+    Upid unknown =
+        Upid.parse("UPID:pve:00001234:00005678:65A00000:vzstart:9101:cloudpods@pve!controller:");
 
     assertThatThrownBy(() -> fake.taskStatus(unknown))
-        .isInstanceOfSatisfying(ProxmoxException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(400);
-          assertThat(e).isInstanceOf(ProxmoxNotFoundException.class);
-          assertThat(e.getMessage()).contains("no such task");
-        });
+        .isInstanceOfSatisfying(
+            ProxmoxException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(400);
+              assertThat(e).isInstanceOf(ProxmoxNotFoundException.class);
+              assertThat(e.getMessage()).contains("no such task");
+            });
   }
 
   @Test
@@ -529,7 +629,8 @@ class FakeProxmoxClientTest {
 
     fake.forgetTasks();
 
-    assertThatThrownBy(() -> fake.taskStatus(upid)).satisfies(e -> assertThat(((ProxmoxException) e).httpStatus()).isEqualTo(400));
+    assertThatThrownBy(() -> fake.taskStatus(upid))
+        .satisfies(e -> assertThat(((ProxmoxException) e).httpStatus()).isEqualTo(400));
     assertThat(fake.isVmidFree(9101)).as("the aborted clone cleaned up").isTrue();
   }
 
@@ -552,7 +653,9 @@ class FakeProxmoxClientTest {
     assertThat(fake.finishAllTasks()).isEqualTo(2);
 
     assertThat(fake.runningTasks()).isEmpty();
-    assertThat(fake.guests()).filteredOn(g -> g.vmid() > 9100).allSatisfy(g -> assertThat(g.status()).isEqualTo(PowerState.RUNNING));
+    assertThat(fake.guests())
+        .filteredOn(g -> g.vmid() > 9100)
+        .allSatisfy(g -> assertThat(g.status()).isEqualTo(PowerState.RUNNING));
   }
 
   @Test
@@ -586,12 +689,14 @@ class FakeProxmoxClientTest {
     fake.failNext("getConfig", FakeProxmoxClient.httpError(500, "CT is locked (snapshot)"));
 
     assertThatThrownBy(() -> fake.getConfig(NODE, TEMPLATE))
-        .isInstanceOfSatisfying(ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("snapshot"));
+        .isInstanceOfSatisfying(
+            ProxmoxLockedException.class, e -> assertThat(e.lock()).isEqualTo("snapshot"));
   }
 
   @Test
   void failNext_unknownMethodName_isRefused() {
-    assertThatThrownBy(() -> fake.failNext("cloneCT", FakeProxmoxClient.unavailable())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> fake.failNext("cloneCT", FakeProxmoxClient.unavailable()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -599,10 +704,13 @@ class FakeProxmoxClientTest {
     fake.loseAnswerOfNext("cloneContainer");
 
     assertThatThrownBy(() -> clone(9101))
-        .isInstanceOfSatisfying(ProxmoxUnavailableException.class, e -> assertThat(e.isRetryable()).isTrue());
+        .isInstanceOfSatisfying(
+            ProxmoxUnavailableException.class, e -> assertThat(e.isRetryable()).isTrue());
 
     assertThat(fake.isVmidFree(9101)).isFalse();
-    assertThat(fake.mutations()).extracting(FakeProxmoxClient.Mutation::summary).containsExactly("cloneContainer 9101");
+    assertThat(fake.mutations())
+        .extracting(FakeProxmoxClient.Mutation::summary)
+        .containsExactly("cloneContainer 9101");
     Upid lost = fake.lastTask("vzclone").orElseThrow();
     assertThat(fake.taskStatus(lost).running()).isTrue();
     fake.finishTask(lost);
@@ -631,15 +739,24 @@ class FakeProxmoxClientTest {
     fake.getConfig(NODE, 9101);
     assertThatThrownBy(() -> fake.start(NODE, 4242)).isInstanceOf(ProxmoxNotFoundException.class);
 
-    assertThat(fake.mutations()).extracting(FakeProxmoxClient.Mutation::summary)
+    assertThat(fake.mutations())
+        .extracting(FakeProxmoxClient.Mutation::summary)
         .containsExactly("cloneContainer 9101", "updateConfig 9101", "start 9101");
-    assertThat(fake.mutations("cloneContainer")).singleElement().satisfies(m -> {
-      assertThat(m.node()).isEqualTo(NODE);
-      assertThat(m.params()).containsEntry("source", "9000").containsEntry("newid", "9101")
-          .containsEntry("full", "1").containsEntry("storage", "clients-main").containsEntry("pool", "ClientPods");
-      assertThat(m.task()).get().extracting(Upid::type).isEqualTo("vzclone");
-    });
-    assertThat(fake.mutations("updateConfig").get(0).params()).containsExactly(Map.entry("cores", "3"));
+    assertThat(fake.mutations("cloneContainer"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.node()).isEqualTo(NODE);
+              assertThat(m.params())
+                  .containsEntry("source", "9000")
+                  .containsEntry("newid", "9101")
+                  .containsEntry("full", "1")
+                  .containsEntry("storage", "clients-main")
+                  .containsEntry("pool", "ClientPods");
+              assertThat(m.task()).get().extracting(Upid::type).isEqualTo("vzclone");
+            });
+    assertThat(fake.mutations("updateConfig").get(0).params())
+        .containsExactly(Map.entry("cores", "3"));
     assertThat(fake.calls("getConfig")).isEqualTo(2);
     assertThat(fake.calls("start")).isEqualTo(2);
     assertThat(fake.callCounts()).containsEntry("cloneContainer", 1);
@@ -650,14 +767,24 @@ class FakeProxmoxClientTest {
   @Test
   void clusterResources_showGuestsNodesStoragesAndPools_fromState() {
     running(9101);
-    fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("tags", "cloudpods;tenant-acme", "memory", "1024", "cores", "3")));
-    fake.addForeignContainer(NODE, 120, true, Map.of("hostname", "mail", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.30/24"));
+    fake.updateConfig(
+        NODE,
+        9101,
+        ConfigUpdate.set(Map.of("tags", "cloudpods;tenant-acme", "memory", "1024", "cores", "3")));
+    fake.addForeignContainer(
+        NODE,
+        120,
+        true,
+        Map.of("hostname", "mail", "net0", "name=eth0,bridge=vmbr0,ip=10.1.10.30/24"));
 
     List<ClusterResource> all = fake.clusterResources();
 
-    assertThat(all).filteredOn(ClusterResource.Guest.class::isInstance).extracting(r -> ((ClusterResource.Guest) r).vmid())
+    assertThat(all)
+        .filteredOn(ClusterResource.Guest.class::isInstance)
+        .extracting(r -> ((ClusterResource.Guest) r).vmid())
         .containsExactly(120, 9000, 9101);
-    ClusterResource.Guest g = fake.clusterContainers().stream().filter(x -> x.vmid() == 9101).findFirst().orElseThrow();
+    ClusterResource.Guest g =
+        fake.clusterContainers().stream().filter(x -> x.vmid() == 9101).findFirst().orElseThrow();
     assertThat(g.id()).isEqualTo("lxc/9101");
     assertThat(g.status()).isEqualTo(PowerState.RUNNING);
     assertThat(g.name()).contains("web-9101");
@@ -667,21 +794,31 @@ class FakeProxmoxClientTest {
     assertThat(g.maxDisk()).isEqualTo(8 * GIB);
     assertThat(g.pool()).contains("ClientPods");
     assertThat(g.lock()).isEmpty();
-    assertThat(fake.clusterContainers()).filteredOn(x -> x.vmid() == 9000).singleElement()
+    assertThat(fake.clusterContainers())
+        .filteredOn(x -> x.vmid() == 9000)
+        .singleElement()
         .satisfies(t -> assertThat(t.template()).isTrue());
-    assertThat(fake.clusterResources(ResourceType.NODE)).singleElement()
-        .isInstanceOfSatisfying(ClusterResource.Node.class, n -> {
-          assertThat(n.status()).isEqualTo("online");
-          assertThat(n.maxMem()).isEqualTo(64 * GIB);
-        });
-    assertThat(fake.clusterResources(ResourceType.STORAGE)).extracting(r -> ((ClusterResource.Storage) r).storage())
+    assertThat(fake.clusterResources(ResourceType.NODE))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ClusterResource.Node.class,
+            n -> {
+              assertThat(n.status()).isEqualTo("online");
+              assertThat(n.maxMem()).isEqualTo(64 * GIB);
+            });
+    assertThat(fake.clusterResources(ResourceType.STORAGE))
+        .extracting(r -> ((ClusterResource.Storage) r).storage())
         .containsExactly("clients-main", "local");
-    ClusterResource.Storage main = (ClusterResource.Storage) fake.clusterResources(ResourceType.STORAGE).get(0);
+    ClusterResource.Storage main =
+        (ClusterResource.Storage) fake.clusterResources(ResourceType.STORAGE).get(0);
     assertThat(main.disk()).isEqualTo(16 * GIB); // template base volume + the clone's full copy
     assertThat(main.content()).contains("rootdir");
-    assertThat(all).filteredOn(ClusterResource.Pool.class::isInstance).singleElement()
+    assertThat(all)
+        .filteredOn(ClusterResource.Pool.class::isInstance)
+        .singleElement()
         .satisfies(p -> assertThat(p.id()).isEqualTo("/pool/ClientPods"));
-    assertThat(fake.clusterResources(ResourceType.VM)).noneMatch(ClusterResource.Pool.class::isInstance);
+    assertThat(fake.clusterResources(ResourceType.VM))
+        .noneMatch(ClusterResource.Pool.class::isInstance);
   }
 
   @Test
@@ -689,7 +826,8 @@ class FakeProxmoxClientTest {
     fake.statsLag(true);
     clone(9101);
 
-    ClusterResource.Guest g = fake.clusterContainers().stream().filter(x -> x.vmid() == 9101).findFirst().orElseThrow();
+    ClusterResource.Guest g =
+        fake.clusterContainers().stream().filter(x -> x.vmid() == 9101).findFirst().orElseThrow();
     assertThat(g.lock()).contains("create");
     assertThat(g.status()).isEqualTo(PowerState.UNKNOWN);
     assertThat(g.name()).isEmpty();
@@ -710,7 +848,8 @@ class FakeProxmoxClientTest {
     fake.setNodeOnline(NODE, false);
 
     assertThat(fake.nodes()).singleElement().satisfies(n -> assertThat(n.isOnline()).isFalse());
-    assertThat(((ClusterResource.Node) fake.clusterResources(ResourceType.NODE).get(0)).status()).isEqualTo("offline");
+    assertThat(((ClusterResource.Node) fake.clusterResources(ResourceType.NODE).get(0)).status())
+        .isEqualTo("offline");
   }
 
   @Test
@@ -756,9 +895,12 @@ class FakeProxmoxClientTest {
 
   @Test
   void foreignContainer_configIsNormalisedAndReadable() {
-    fake.addForeignContainer(NODE, 120, Map.of("net0", "name=eth0,bridge=vmbr0,ip=10.1.10.30/24", "tags", "Infra"));
+    fake.addForeignContainer(
+        NODE, 120, Map.of("net0", "name=eth0,bridge=vmbr0,ip=10.1.10.30/24", "tags", "Infra"));
 
-    assertThat(fake.getConfig(NODE, 120).net(0)).containsEntry("ip", "10.1.10.30/24").containsEntry("type", "veth");
+    assertThat(fake.getConfig(NODE, 120).net(0))
+        .containsEntry("ip", "10.1.10.30/24")
+        .containsEntry("type", "veth");
     assertThat(fake.guest(120).orElseThrow().ip()).contains("10.1.10.30");
     assertThat(fake.guest(120).orElseThrow().tags()).containsExactly("infra");
   }
@@ -767,26 +909,36 @@ class FakeProxmoxClientTest {
   void lxcCallsOnAVm_answerNotFound() {
     fake.addForeignVm(NODE, 104, "db-core");
 
-    assertThatThrownBy(() -> fake.getConfig(NODE, 104)).isInstanceOf(ProxmoxNotFoundException.class);
-    assertThat(fake.clusterResources(ResourceType.VM)).anySatisfy(r ->
-        assertThat(((ClusterResource.Guest) r).type()).isEqualTo(ClusterResource.GuestType.QEMU));
+    assertThatThrownBy(() -> fake.getConfig(NODE, 104))
+        .isInstanceOf(ProxmoxNotFoundException.class);
+    assertThat(fake.clusterResources(ResourceType.VM))
+        .anySatisfy(
+            r ->
+                assertThat(((ClusterResource.Guest) r).type())
+                    .isEqualTo(ClusterResource.GuestType.QEMU));
   }
 
   // ---- the rest ---------------------------------------------------------------------------------
 
   @Test
   void vzdump_isNotModelled_andSaysSo() {
-    assertThatThrownBy(() -> fake.vzdump(NODE, VzdumpRequest.of(9000, "local"))).isInstanceOf(ProxmoxNotImplementedException.class);
+    assertThatThrownBy(() -> fake.vzdump(NODE, VzdumpRequest.of(9000, "local")))
+        .isInstanceOf(ProxmoxNotImplementedException.class);
   }
 
   @Test
   void snapshots_createListRollbackDelete() {
     provisioned(9101);
 
-    assertThat(fake.finishTask(fake.createSnapshot(NODE, 9101, "before", Optional.of("pre-change"))).isOk()).isTrue();
+    assertThat(
+            fake.finishTask(fake.createSnapshot(NODE, 9101, "before", Optional.of("pre-change")))
+                .isOk())
+        .isTrue();
     fake.updateConfig(NODE, 9101, ConfigUpdate.set(Map.of("cores", "6")));
     assertThat(fake.listSnapshots(NODE, 9101)).extracting(s -> s.name()).containsExactly("before");
-    assertThat(fake.finishTask(fake.createSnapshot(NODE, 9101, "before", Optional.empty())).failure()).get()
+    assertThat(
+            fake.finishTask(fake.createSnapshot(NODE, 9101, "before", Optional.empty())).failure())
+        .get()
         .isInstanceOf(ProxmoxAlreadyExistsException.class);
 
     assertThat(fake.finishTask(fake.rollbackSnapshot(NODE, 9101, "before", false)).isOk()).isTrue();
@@ -799,7 +951,8 @@ class FakeProxmoxClientTest {
   void pools_createAddRemove_withTheServersConflicts() {
     provisioned(9101);
 
-    assertThatThrownBy(() -> fake.createPool("ClientPods", Optional.empty())).isInstanceOf(ProxmoxAlreadyExistsException.class);
+    assertThatThrownBy(() -> fake.createPool("ClientPods", Optional.empty()))
+        .isInstanceOf(ProxmoxAlreadyExistsException.class);
     fake.createPool("Other", Optional.of("x"));
     assertThatThrownBy(() -> fake.addPoolMembers("Other", List.of(9101), List.of(), false))
         .isInstanceOf(ProxmoxConflictException.class)

@@ -63,11 +63,12 @@ public final class InMemoryAllocations implements AllocationLedger {
     }
     CloudPodSpec spec = spec(podUid);
     Set<Integer> taken = new HashSet<>();
-    rows.forEach((uid, a) -> {
-      if (!uid.equals(podUid) && a.vmid() != null) {
-        taken.add(a.vmid());
-      }
-    });
+    rows.forEach(
+        (uid, a) -> {
+          if (!uid.equals(podUid) && a.vmid() != null) {
+            taken.add(a.vmid());
+          }
+        });
     for (CloudPod p : pods.all()) {
       if (!p.metadata().uid().equals(podUid.toString()) && p.spec().vmid() != null) {
         taken.add(p.spec().vmid());
@@ -76,7 +77,8 @@ public final class InMemoryAllocations implements AllocationLedger {
     int vmid;
     if (spec.vmid() != null) {
       if (taken.contains(spec.vmid()) || spec.vmid() == TEMPLATE) {
-        throw new StoreConflictException("spec.vmid", "VMID " + spec.vmid() + " is already used by another CloudPod");
+        throw new StoreConflictException(
+            "spec.vmid", "VMID " + spec.vmid() + " is already used by another CloudPod");
       }
       vmid = spec.vmid();
     } else {
@@ -86,7 +88,11 @@ public final class InMemoryAllocations implements AllocationLedger {
       }
     }
     int chosen = vmid;
-    update(podUid, a -> new PodAllocation(podUid, chosen, a.node(), a.pool(), a.ip(), a.taskUpid(), Instant.now()));
+    update(
+        podUid,
+        a ->
+            new PodAllocation(
+                podUid, chosen, a.node(), a.pool(), a.ip(), a.taskUpid(), Instant.now()));
     return chosen;
   }
 
@@ -97,26 +103,35 @@ public final class InMemoryAllocations implements AllocationLedger {
       return existing.ip();
     }
     IpPoolSpec poolSpec =
-        pools.spec(pool).orElseThrow(() -> new StoreConflictException("spec.ipPool", "ip pool " + pool + " does not exist"));
+        pools
+            .spec(pool)
+            .orElseThrow(
+                () ->
+                    new StoreConflictException(
+                        "spec.ipPool", "ip pool " + pool + " does not exist"));
     CloudPodSpec spec = spec(podUid);
     Set<Long> blocked = new HashSet<>();
     blocked.add(Ipv4.parse(poolSpec.gateway()));
     poolSpec.reserved().forEach(r -> blocked.add(Ipv4.parse(r)));
-    rows.forEach((uid, a) -> {
-      if (!uid.equals(podUid) && pool.equals(a.pool()) && a.ip() != null) {
-        blocked.add(Ipv4.parse(a.ip()));
-      }
-    });
+    rows.forEach(
+        (uid, a) -> {
+          if (!uid.equals(podUid) && pool.equals(a.pool()) && a.ip() != null) {
+            blocked.add(Ipv4.parse(a.ip()));
+          }
+        });
     for (CloudPod p : pods.all()) {
       CloudPodSpec s = defaults.pod(p.spec());
-      if (!p.metadata().uid().equals(podUid.toString()) && pool.equals(s.ipPool()) && s.ip() != null) {
+      if (!p.metadata().uid().equals(podUid.toString())
+          && pool.equals(s.ipPool())
+          && s.ip() != null) {
         blocked.add(Ipv4.parse(s.ip()));
       }
     }
     String ip = null;
     if (spec.ip() != null) {
       if (blocked.contains(Ipv4.parse(spec.ip()))) {
-        throw new StoreConflictException("spec.ip", spec.ip() + " is reserved or taken in pool " + pool);
+        throw new StoreConflictException(
+            "spec.ip", spec.ip() + " is reserved or taken in pool " + pool);
       }
       ip = spec.ip();
     } else {
@@ -131,7 +146,11 @@ public final class InMemoryAllocations implements AllocationLedger {
       }
     }
     String chosen = ip;
-    update(podUid, a -> new PodAllocation(podUid, a.vmid(), a.node(), pool, chosen, a.taskUpid(), Instant.now()));
+    update(
+        podUid,
+        a ->
+            new PodAllocation(
+                podUid, a.vmid(), a.node(), pool, chosen, a.taskUpid(), Instant.now()));
     return chosen;
   }
 
@@ -139,30 +158,39 @@ public final class InMemoryAllocations implements AllocationLedger {
   public PlacementLoad placementLoad(UUID ownerUid) {
     Map<String, Long> memory = new HashMap<>();
     Map<String, Integer> owned = new HashMap<>();
-    rows.forEach((uid, a) -> {
-      if (a.node() == null) {
-        return;
-      }
-      pods.byUid(uid).ifPresent(p -> {
-        memory.merge(a.node(), (long) defaults.pod(p.spec()).memoryMb(), Long::sum);
-        boolean mine =
-            ownerUid != null
-                && p.metadata().ownerReference() != null
-                && ownerUid.toString().equals(p.metadata().ownerReference().uid());
-        owned.merge(a.node(), mine ? 1 : 0, Integer::sum);
-      });
-    });
+    rows.forEach(
+        (uid, a) -> {
+          if (a.node() == null) {
+            return;
+          }
+          pods.byUid(uid)
+              .ifPresent(
+                  p -> {
+                    memory.merge(a.node(), (long) defaults.pod(p.spec()).memoryMb(), Long::sum);
+                    boolean mine =
+                        ownerUid != null
+                            && p.metadata().ownerReference() != null
+                            && ownerUid.toString().equals(p.metadata().ownerReference().uid());
+                    owned.merge(a.node(), mine ? 1 : 0, Integer::sum);
+                  });
+        });
     return new PlacementLoad(memory, owned);
   }
 
   @Override
   public void recordNode(UUID podUid, String node) {
-    update(podUid, a -> new PodAllocation(podUid, a.vmid(), node, a.pool(), a.ip(), a.taskUpid(), Instant.now()));
+    update(
+        podUid,
+        a ->
+            new PodAllocation(
+                podUid, a.vmid(), node, a.pool(), a.ip(), a.taskUpid(), Instant.now()));
   }
 
   @Override
   public void recordTask(UUID podUid, String upid) {
-    update(podUid, a -> new PodAllocation(podUid, a.vmid(), a.node(), a.pool(), a.ip(), upid, Instant.now()));
+    update(
+        podUid,
+        a -> new PodAllocation(podUid, a.vmid(), a.node(), a.pool(), a.ip(), upid, Instant.now()));
   }
 
   @Override
@@ -173,12 +201,15 @@ public final class InMemoryAllocations implements AllocationLedger {
   private void update(UUID podUid, java.util.function.UnaryOperator<PodAllocation> change) {
     rows.compute(
         podUid,
-        (k, old) -> change.apply(old == null ? new PodAllocation(podUid, null, null, null, null, null, null) : old));
+        (k, old) ->
+            change.apply(
+                old == null ? new PodAllocation(podUid, null, null, null, null, null, null) : old));
   }
 
   private CloudPodSpec spec(UUID podUid) {
     return pods.byUid(podUid)
         .map(p -> defaults.pod(p.spec()))
-        .orElseThrow(() -> new StoreConflictException("metadata.uid", "no CloudPod with uid " + podUid));
+        .orElseThrow(
+            () -> new StoreConflictException("metadata.uid", "no CloudPod with uid " + podUid));
   }
 }

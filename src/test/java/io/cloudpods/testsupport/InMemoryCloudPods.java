@@ -39,15 +39,31 @@ public final class InMemoryCloudPods implements CloudPodRecords {
           if (old == null) {
             ObjectMeta meta =
                 new ObjectMeta(
-                    name, tenant, Map.of(), UUID.randomUUID().toString(), 1L, "1", Instant.now(), null, owner);
+                    name,
+                    tenant,
+                    Map.of(),
+                    UUID.randomUUID().toString(),
+                    1L,
+                    "1",
+                    Instant.now(),
+                    null,
+                    owner);
             return new CloudPod("cloudpods.io/v1alpha1", "CloudPod", meta, spec, null);
           }
-          long generation = old.metadata().generation() + (Objects.equals(old.spec(), spec) ? 0 : 1);
+          long generation =
+              old.metadata().generation() + (Objects.equals(old.spec(), spec) ? 0 : 1);
           ObjectMeta m = old.metadata();
           ObjectMeta meta =
               new ObjectMeta(
-                  m.name(), m.tenant(), m.labels(), m.uid(), generation, m.resourceVersion(), m.creationTimestamp(),
-                  m.deletionTimestamp(), m.ownerReference());
+                  m.name(),
+                  m.tenant(),
+                  m.labels(),
+                  m.uid(),
+                  generation,
+                  m.resourceVersion(),
+                  m.creationTimestamp(),
+                  m.deletionTimestamp(),
+                  m.ownerReference());
           return new CloudPod(old.apiVersion(), old.kind(), meta, spec, old.status());
         });
   }
@@ -60,8 +76,15 @@ public final class InMemoryCloudPods implements CloudPodRecords {
           ObjectMeta m = old.metadata();
           ObjectMeta meta =
               new ObjectMeta(
-                  m.name(), m.tenant(), m.labels(), m.uid(), m.generation(), m.resourceVersion(), m.creationTimestamp(),
-                  Instant.now(), m.ownerReference());
+                  m.name(),
+                  m.tenant(),
+                  m.labels(),
+                  m.uid(),
+                  m.generation(),
+                  m.resourceVersion(),
+                  m.creationTimestamp(),
+                  Instant.now(),
+                  m.ownerReference());
           return new CloudPod(old.apiVersion(), old.kind(), meta, old.spec(), old.status());
         });
   }
@@ -72,7 +95,8 @@ public final class InMemoryCloudPods implements CloudPodRecords {
   }
 
   public CloudPod pod(String tenant, String name) {
-    return get(ResourceKey.of(tenant, name)).orElseThrow(() -> new AssertionError("no pod " + tenant + "/" + name));
+    return get(ResourceKey.of(tenant, name))
+        .orElseThrow(() -> new AssertionError("no pod " + tenant + "/" + name));
   }
 
   public CloudPodStatus status(String tenant, String name) {
@@ -106,7 +130,9 @@ public final class InMemoryCloudPods implements CloudPodRecords {
   public boolean updateStatus(ResourceKey key, CloudPodStatus status) {
     statusWrites.incrementAndGet();
     return rows.computeIfPresent(
-            key, (k, old) -> new CloudPod(old.apiVersion(), old.kind(), old.metadata(), old.spec(), status))
+            key,
+            (k, old) ->
+                new CloudPod(old.apiVersion(), old.kind(), old.metadata(), old.spec(), status))
         != null;
   }
 

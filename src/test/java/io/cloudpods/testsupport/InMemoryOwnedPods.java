@@ -29,15 +29,16 @@ import java.util.UUID;
 
 /**
  * The {@code cloud_pod} table in memory, with {@code CloudPodStore}'s rules: owned and standalone
- * pods alike, spec defaulted on write and read, generation rising only on spec changes, a
- * deletion mark set once, a pod marked for deletion refusing spec writes, and {@code ready} in the
- * summary meaning Ready=True with {@code status.observedGeneration} at the pod's generation. Also
- * records the PodSet-facing writes it was asked for, in order.
+ * pods alike, spec defaulted on write and read, generation rising only on spec changes, a deletion
+ * mark set once, a pod marked for deletion refusing spec writes, and {@code ready} in the summary
+ * meaning Ready=True with {@code status.observedGeneration} at the pod's generation. Also records
+ * the PodSet-facing writes it was asked for, in order.
  */
 public final class InMemoryOwnedPods implements OwnedPods {
   private final Defaults defaults;
   private final Clock clock;
-  private final Map<ResourceKey, StoredRow> rows = new TreeMap<>(Comparator.comparing(ResourceKey::toString));
+  private final Map<ResourceKey, StoredRow> rows =
+      new TreeMap<>(Comparator.comparing(ResourceKey::toString));
   private final List<ResourceKey> upserts = new ArrayList<>();
   private final List<ResourceKey> deletionMarks = new ArrayList<>();
 
@@ -59,16 +60,22 @@ public final class InMemoryOwnedPods implements OwnedPods {
 
   @Override
   public synchronized Written<CloudPod> upsertOwned(
-      ResourceKey podSet, UUID podSetUid, int ordinal, CloudPodSpec spec, Map<String, String> labels) {
+      ResourceKey podSet,
+      UUID podSetUid,
+      int ordinal,
+      CloudPodSpec spec,
+      Map<String, String> labels) {
     ResourceKey key = ResourceKey.of(podSet.tenant(), podSet.name() + "-" + ordinal);
     upserts.add(key);
     StoredRow existing = rows.get(key);
     if (existing != null && !podSetUid.equals(existing.ownerUid)) {
-      throw new StoreConflictException("metadata.name", key + " exists and is not owned by PodSet " + podSet);
+      throw new StoreConflictException(
+          "metadata.name", key + " exists and is not owned by PodSet " + podSet);
     }
     CloudPodSpec owned = defaults.pod(spec).withIpAndVmid(null, null);
     if (existing == null) {
-      StoredRow row = new StoredRow(key, StoredRow.labelsJson(labels), Json.write(owned), clock.instant());
+      StoredRow row =
+          new StoredRow(key, StoredRow.labelsJson(labels), Json.write(owned), clock.instant());
       row.ownerKind = Kind.PodSet.name();
       row.ownerName = podSet.name();
       row.ownerUid = podSetUid;
@@ -101,7 +108,8 @@ public final class InMemoryOwnedPods implements OwnedPods {
     if (existing == null) {
       if (expectedVersion != null) {
         throw new StoreConflictException(
-            "metadata.resourceVersion", key + " does not exist, but resourceVersion " + expectedVersion + " was given");
+            "metadata.resourceVersion",
+            key + " does not exist, but resourceVersion " + expectedVersion + " was given");
       }
       StoredRow row = new StoredRow(key, labelsJson, specJson, clock.instant());
       rows.put(key, row);
@@ -181,7 +189,10 @@ public final class InMemoryOwnedPods implements OwnedPods {
 
   // ---- reading ------------------------------------------------------------------------------
 
-  /** {@code CloudPodStore}'s summary query: Ready=True among the conditions, observed at the pod's generation. */
+  /**
+   * {@code CloudPodStore}'s summary query: Ready=True among the conditions, observed at the pod's
+   * generation.
+   */
   private static boolean ready(StoredRow r) {
     CloudPodStatus status = Json.read(r.status, CloudPodStatus.class);
     if (status == null || status.conditions() == null) {
@@ -198,13 +209,22 @@ public final class InMemoryOwnedPods implements OwnedPods {
   private CloudPod toApi(StoredRow r) {
     CloudPodStatus status = Json.read(r.status, CloudPodStatus.class);
     if (status == null) {
-      status = new CloudPodStatus(CloudPodStatus.PHASE_PENDING, null, null, null, null, null, null, null, null, null);
+      status =
+          new CloudPodStatus(
+              CloudPodStatus.PHASE_PENDING, null, null, null, null, null, null, null, null, null);
     }
     if (r.deletionTimestamp != null) {
       status = status.withPhase(CloudPodStatus.PHASE_DELETING);
     }
-    OwnerReference owner = r.ownerUid == null ? null : new OwnerReference(r.ownerKind, r.ownerName, r.ownerUid.toString());
+    OwnerReference owner =
+        r.ownerUid == null
+            ? null
+            : new OwnerReference(r.ownerKind, r.ownerName, r.ownerUid.toString());
     return new CloudPod(
-        ApiVersion.V1ALPHA1, "CloudPod", r.meta(owner), defaults.pod(Json.read(r.spec, CloudPodSpec.class)), status);
+        ApiVersion.V1ALPHA1,
+        "CloudPod",
+        r.meta(owner),
+        defaults.pod(Json.read(r.spec, CloudPodSpec.class)),
+        status);
   }
 }

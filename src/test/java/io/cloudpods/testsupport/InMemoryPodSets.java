@@ -31,7 +31,8 @@ public final class InMemoryPodSets implements PodSetSource, PodSetWriter {
   private final Defaults defaults;
   private final InMemoryOwnedPods pods;
   private final Clock clock;
-  private final Map<ResourceKey, StoredRow> rows = new TreeMap<>(Comparator.comparing(ResourceKey::toString));
+  private final Map<ResourceKey, StoredRow> rows =
+      new TreeMap<>(Comparator.comparing(ResourceKey::toString));
   private final List<PodSetStatus> statusWrites = new ArrayList<>();
 
   public InMemoryPodSets(Defaults defaults, InMemoryOwnedPods pods, Clock clock) {
@@ -52,7 +53,8 @@ public final class InMemoryPodSets implements PodSetSource, PodSetWriter {
   public PodSetSpec withDefaults(PodSetSpec spec) {
     PodTemplate t = spec.template();
     CloudPodSpec podSpec = defaults.pod(t == null ? null : t.spec());
-    return new PodSetSpec(spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec));
+    return new PodSetSpec(
+        spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec));
   }
 
   // ---- PodSetWriter -------------------------------------------------------------------------
@@ -89,7 +91,8 @@ public final class InMemoryPodSets implements PodSetSource, PodSetWriter {
     if (existing == null) {
       if (expectedVersion != null) {
         throw new StoreConflictException(
-            "metadata.resourceVersion", key + " does not exist, but resourceVersion " + expectedVersion + " was given");
+            "metadata.resourceVersion",
+            key + " does not exist, but resourceVersion " + expectedVersion + " was given");
       }
       StoredRow row = new StoredRow(key, labelsJson, specJson, clock.instant());
       rows.put(key, row);
@@ -111,8 +114,8 @@ public final class InMemoryPodSets implements PodSetSource, PodSetWriter {
   }
 
   /**
-   * Marks only the PodSet, as a control plane's {@code UPDATE pod_set SET deletion_timestamp = now()}
-   * does: its pods are left to the controller.
+   * Marks only the PodSet, as a control plane's {@code UPDATE pod_set SET deletion_timestamp =
+   * now()} does: its pods are left to the controller.
    */
   public synchronized void markDeletedBySql(ResourceKey key) {
     rows.get(key).markDeleted(clock.instant());
@@ -120,7 +123,9 @@ public final class InMemoryPodSets implements PodSetSource, PodSetWriter {
 
   /** {@code PodSetStore.resyncRows}. */
   public synchronized List<ResyncRow> resyncRows() {
-    return rows.values().stream().map(r -> new ResyncRow(r.key, r.generation, r.deletionTimestamp != null)).toList();
+    return rows.values().stream()
+        .map(r -> new ResyncRow(r.key, r.generation, r.deletionTimestamp != null))
+        .toList();
   }
 
   /** The statuses written through {@link #updateStatus}, in order. */

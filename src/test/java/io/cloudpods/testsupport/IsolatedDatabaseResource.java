@@ -22,7 +22,8 @@ public class IsolatedDatabaseResource implements QuarkusTestResourceLifecycleMan
     var db = PostgresResource.database();
     String name = "cloudpods_iso_" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet();
     String base = "jdbc:postgresql://127.0.0.1:" + db.port() + "/";
-    try (Connection c = DriverManager.getConnection(base + "postgres", db.username(), db.password());
+    try (Connection c =
+            DriverManager.getConnection(base + "postgres", db.username(), db.password());
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {

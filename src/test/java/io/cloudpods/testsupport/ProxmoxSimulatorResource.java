@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Starts the Proxmox VE API simulator (seed layout, plain HTTP on a free loopback port, a fast
- * time scale) and points {@code cloudpods.proxmox.*} at it. Tests reach the running simulator
- * through {@link #simulator()} to inspect or disturb the cluster.
+ * Starts the Proxmox VE API simulator (seed layout, plain HTTP on a free loopback port, a fast time
+ * scale) and points {@code cloudpods.proxmox.*} at it. Tests reach the running simulator through
+ * {@link #simulator()} to inspect or disturb the cluster.
  */
 public class ProxmoxSimulatorResource implements QuarkusTestResourceLifecycleManager {
 
@@ -44,10 +44,14 @@ public class ProxmoxSimulatorResource implements QuarkusTestResourceLifecycleMan
                 .authFailureDelay(Duration.ZERO)
                 .build());
     return Map.of(
-        "cloudpods.proxmox.url", simulator.baseUrl(),
-        "cloudpods.proxmox.token-id", TOKEN_ID,
-        "cloudpods.proxmox.token-secret", TOKEN_SECRET,
-        "cloudpods.proxmox.verify-tls", "false");
+        "cloudpods.proxmox.url",
+        simulator.baseUrl(),
+        "cloudpods.proxmox.token-id",
+        TOKEN_ID,
+        "cloudpods.proxmox.token-secret",
+        TOKEN_SECRET,
+        "cloudpods.proxmox.verify-tls",
+        "false");
   }
 
   @Override

@@ -17,7 +17,14 @@ public final class SimCluster {
   }
 
   /** A guest as the simulator holds it. */
-  public record SimGuest(int vmid, String type, String node, String status, String lock, String pool, Map<String, Object> config) {
+  public record SimGuest(
+      int vmid,
+      String type,
+      String node,
+      String status,
+      String lock,
+      String pool,
+      Map<String, Object> config) {
     public String get(String key) {
       Object v = config.get(key);
       return v == null ? null : v.toString();

@@ -14,8 +14,8 @@ import java.util.UUID;
  * One row of a desired-state table, kept the way PostgreSQL keeps it: spec, labels and status as
  * JSON text, so that what is read back has made the same round trip as in production. The write
  * rules are those of {@code ResourceStore} and the {@code cloudpods_bump_versions} trigger:
- * generation rises only when the spec changes, resourceVersion on every write that changes the
- * row (spec, labels, deletion mark, status).
+ * generation rises only when the spec changes, resourceVersion on every write that changes the row
+ * (spec, labels, deletion mark, status).
  */
 final class StoredRow {
   final ResourceKey key;
@@ -47,7 +47,10 @@ final class StoredRow {
     if (expectedVersion != null && !expectedVersion.equals(Long.toString(resourceVersion))) {
       throw new StoreConflictException(
           "metadata.resourceVersion",
-          "resourceVersion " + expectedVersion + " is stale; the stored object is at " + resourceVersion);
+          "resourceVersion "
+              + expectedVersion
+              + " is stale; the stored object is at "
+              + resourceVersion);
     }
   }
 
@@ -79,7 +82,10 @@ final class StoredRow {
     }
   }
 
-  /** {@code ResourceStore.writeStatus}: a plain UPDATE of the status column, which the trigger versions. */
+  /**
+   * {@code ResourceStore.writeStatus}: a plain UPDATE of the status column, which the trigger
+   * versions.
+   */
   void writeStatus(Object value) {
     status = Json.write(value);
     resourceVersion++;

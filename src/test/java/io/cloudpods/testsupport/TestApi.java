@@ -19,14 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fixtures for API tests. The database is shared by every test class, so each test works in its
- * own tenant/pool with unique names and unique VMIDs instead of cleaning up.
+ * Fixtures for API tests. The database is shared by every test class, so each test works in its own
+ * tenant/pool with unique names and unique VMIDs instead of cleaning up.
  */
 public final class TestApi {
   /** Stored as admin at startup via {@code %test.cloudpods.auth.bootstrap-token}. */
   public static final String ADMIN = "test-admin-token";
 
-  private static final AtomicInteger SEQ = new AtomicInteger(ThreadLocalRandom.current().nextInt(1000, 100000));
+  private static final AtomicInteger SEQ =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(1000, 100000));
 
   private TestApi() {}
 
@@ -72,11 +73,16 @@ public final class TestApi {
     return object("CloudPod", Map.of("name", name, "tenant", tenant), spec);
   }
 
-  public static Map<String, Object> podSet(String tenant, String name, int replicas, Map<String, Object> podSpec) {
-    return object("PodSet", Map.of("name", name, "tenant", tenant), Map.of("replicas", replicas, "template", Map.of("spec", podSpec)));
+  public static Map<String, Object> podSet(
+      String tenant, String name, int replicas, Map<String, Object> podSpec) {
+    return object(
+        "PodSet",
+        Map.of("name", name, "tenant", tenant),
+        Map.of("replicas", replicas, "template", Map.of("spec", podSpec)));
   }
 
-  public static Map<String, Object> object(String kind, Map<String, Object> metadata, Map<String, Object> spec) {
+  public static Map<String, Object> object(
+      String kind, Map<String, Object> metadata, Map<String, Object> spec) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("apiVersion", "cloudpods.io/v1alpha1");
     o.put("kind", kind);

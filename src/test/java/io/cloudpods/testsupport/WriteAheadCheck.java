@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * Checks that the event log is write-ahead: every mutation the simulator journaled is matched by a
- * distinct event of the same kind for the same VMID recorded at or before it. Matching is one to one
- * (earliest unused event first), so an early "Starting" cannot cover two later starts.
+ * distinct event of the same kind for the same VMID recorded at or before it. Matching is one to
+ * one (earliest unused event first), so an early "Starting" cannot cover two later starts.
  */
 public final class WriteAheadCheck {
 
@@ -35,16 +35,27 @@ public final class WriteAheadCheck {
   public record Gap(Mutation mutation, String expectedReason) {
     @Override
     public String toString() {
-      return mutation.type() + " of CT " + mutation.vmid() + " on " + mutation.node() + " at "
-          + Instant.ofEpochMilli(mutation.timeMillis()) + (mutation.upid() == null ? "" : " (" + mutation.upid() + ")")
-          + ": no unmatched " + expectedReason + " event at or before it";
+      return mutation.type()
+          + " of CT "
+          + mutation.vmid()
+          + " on "
+          + mutation.node()
+          + " at "
+          + Instant.ofEpochMilli(mutation.timeMillis())
+          + (mutation.upid() == null ? "" : " (" + mutation.upid() + ")")
+          + ": no unmatched "
+          + expectedReason
+          + " event at or before it";
     }
   }
 
   private WriteAheadCheck() {}
 
   public static List<Gap> gaps(
-      List<Mutation> mutations, List<LoggedEvent> events, Predicate<Mutation> considered, Duration slack) {
+      List<Mutation> mutations,
+      List<LoggedEvent> events,
+      Predicate<Mutation> considered,
+      Duration slack) {
     Map<String, List<LoggedEvent>> byKey = new HashMap<>();
     for (LoggedEvent e : events) {
       if (e.vmid() != null) {

@@ -23,9 +23,18 @@ class WriteAheadCheckTest {
 
   @Test
   void eventBeforeEachMutation_noGaps() {
-    List<Mutation> ms = List.of(m(1000, 9001, "clone"), m(2000, 9001, "config"), m(3000, 9001, "start"), m(4000, 9001, "start"));
+    List<Mutation> ms =
+        List.of(
+            m(1000, 9001, "clone"),
+            m(2000, 9001, "config"),
+            m(3000, 9001, "start"),
+            m(4000, 9001, "start"));
     List<LoggedEvent> es =
-        List.of(e(990, "Cloning", 9001), e(1999, "UpdatingConfig", 9001), e(2990, "Starting", 9001), e(3500, "Starting", 9001),
+        List.of(
+            e(990, "Cloning", 9001),
+            e(1999, "UpdatingConfig", 9001),
+            e(2990, "Starting", 9001),
+            e(3500, "Starting", 9001),
             e(3600, "Starting", 9001));
     assertThat(WriteAheadCheck.gaps(ms, es, x -> true, SLACK)).isEmpty();
   }
@@ -33,8 +42,10 @@ class WriteAheadCheckTest {
   @Test
   void eventRecordedOnlyAfterTheMutation_isAGap() {
     List<Mutation> ms = List.of(m(1000, 9001, "clone"));
-    assertThat(WriteAheadCheck.gaps(ms, List.of(e(1100, "Cloning", 9001)), x -> true, SLACK)).hasSize(1);
-    assertThat(WriteAheadCheck.gaps(ms, List.of(e(1004, "Cloning", 9001)), x -> true, SLACK)).isEmpty();
+    assertThat(WriteAheadCheck.gaps(ms, List.of(e(1100, "Cloning", 9001)), x -> true, SLACK))
+        .hasSize(1);
+    assertThat(WriteAheadCheck.gaps(ms, List.of(e(1004, "Cloning", 9001)), x -> true, SLACK))
+        .isEmpty();
   }
 
   @Test
@@ -43,7 +54,12 @@ class WriteAheadCheckTest {
     assertThat(WriteAheadCheck.gaps(ms, List.of(e(900, "Starting", 9001)), x -> true, SLACK))
         .singleElement()
         .satisfies(g -> assertThat(g.mutation().timeMillis()).isEqualTo(2000));
-    assertThat(WriteAheadCheck.gaps(List.of(m(1000, 9001, "stop")), List.of(e(900, "Starting", 9001), e(900, "Stopping", 9002)),
-        x -> true, SLACK)).hasSize(1);
+    assertThat(
+            WriteAheadCheck.gaps(
+                List.of(m(1000, 9001, "stop")),
+                List.of(e(900, "Starting", 9001), e(900, "Stopping", 9002)),
+                x -> true,
+                SLACK))
+        .hasSize(1);
   }
 }

@@ -24,6 +24,19 @@ public record CloudPodSpec(
     Boolean allowRestart) {
 
   public CloudPodSpec withIpAndVmid(String newIp, Integer newVmid) {
-    return new CloudPodSpec(cores, memoryMb, swapMb, diskGb, template, storage, ipPool, newIp, newVmid, node, powerState, cloneMode, allowRestart);
+    return new CloudPodSpec(
+        cores,
+        memoryMb,
+        swapMb,
+        diskGb,
+        template,
+        storage,
+        ipPool,
+        newIp,
+        newVmid,
+        node,
+        powerState,
+        cloneMode,
+        allowRestart);
   }
 }

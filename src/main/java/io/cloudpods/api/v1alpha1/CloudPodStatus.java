@@ -22,6 +22,7 @@ public record CloudPodStatus(
   public static final String PHASE_DELETING = "Deleting";
 
   public CloudPodStatus withPhase(String p) {
-    return new CloudPodStatus(p, vmid, node, ip, observedGeneration, conditions, taskRef, retryAfter, attempts, message);
+    return new CloudPodStatus(
+        p, vmid, node, ip, observedGeneration, conditions, taskRef, retryAfter, attempts, message);
   }
 }

@@ -29,7 +29,9 @@ public final class Conditions {
     List<Condition> out = new ArrayList<>(current == null ? List.of() : current);
     Optional<Condition> old = find(out, type);
     Instant transition =
-        old.filter(c -> Objects.equals(c.status(), status)).map(Condition::lastTransitionTime).orElse(now);
+        old.filter(c -> Objects.equals(c.status(), status))
+            .map(Condition::lastTransitionTime)
+            .orElse(now);
     Condition next = new Condition(type, status, reason, message, transition, observedGeneration);
     if (old.isPresent()) {
       out.set(out.indexOf(old.get()), next);

@@ -34,7 +34,8 @@ public record Event(
   public static final String ERROR = "error";
 
   /** A new event about {@code kind} {@code tenant/name} (tenant and name may be null). */
-  public static Event of(String level, String reason, String message, String kind, String tenant, String name) {
+  public static Event of(
+      String level, String reason, String message, String kind, String tenant, String name) {
     return new Event(0, null, level, reason, message, kind, tenant, name, null, null, null, null);
   }
 

@@ -3,7 +3,10 @@ package io.cloudpods.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** An IPv4 range inside {@code cidr}; {@code rangeStart..rangeEnd} minus {@code reserved} and the gateway is handed out. */
+/**
+ * An IPv4 range inside {@code cidr}; {@code rangeStart..rangeEnd} minus {@code reserved} and the
+ * gateway is handed out.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IpPoolSpec(
     String cidr,

@@ -6,4 +6,9 @@ import java.util.List;
 /** Address counts; computed by the server from the allocations when read. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IpPoolStatus(
-    Integer size, Integer allocated, Integer reserved, Integer free, Long observedGeneration, List<Condition> conditions) {}
+    Integer size,
+    Integer allocated,
+    Integer reserved,
+    Integer free,
+    Long observedGeneration,
+    List<Condition> conditions) {}

@@ -30,14 +30,41 @@ public record ObjectMeta(
   }
 
   public ObjectMeta withTenant(String t) {
-    return new ObjectMeta(name, t, labels, uid, generation, resourceVersion, creationTimestamp, deletionTimestamp, ownerReference);
+    return new ObjectMeta(
+        name,
+        t,
+        labels,
+        uid,
+        generation,
+        resourceVersion,
+        creationTimestamp,
+        deletionTimestamp,
+        ownerReference);
   }
 
   public ObjectMeta withName(String n) {
-    return new ObjectMeta(n, tenant, labels, uid, generation, resourceVersion, creationTimestamp, deletionTimestamp, ownerReference);
+    return new ObjectMeta(
+        n,
+        tenant,
+        labels,
+        uid,
+        generation,
+        resourceVersion,
+        creationTimestamp,
+        deletionTimestamp,
+        ownerReference);
   }
 
   public ObjectMeta withLabels(Map<String, String> l) {
-    return new ObjectMeta(name, tenant, l, uid, generation, resourceVersion, creationTimestamp, deletionTimestamp, ownerReference);
+    return new ObjectMeta(
+        name,
+        tenant,
+        l,
+        uid,
+        generation,
+        resourceVersion,
+        creationTimestamp,
+        deletionTimestamp,
+        ownerReference);
   }
 }

@@ -5,4 +5,5 @@ import java.util.List;
 
 /** Written only by the controller, through {@code PodSetStore.updateStatus}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PodSetStatus(Integer replicas, Integer readyReplicas, Long observedGeneration, List<Condition> conditions) {}
+public record PodSetStatus(
+    Integer replicas, Integer readyReplicas, Long observedGeneration, List<Condition> conditions) {}

@@ -5,11 +5,13 @@ public record TenantUsage(int pods, int cores, long memoryMb, long diskGb) {
   public static final TenantUsage ZERO = new TenantUsage(0, 0, 0, 0);
 
   public TenantUsage plus(TenantUsage o) {
-    return new TenantUsage(pods + o.pods, cores + o.cores, memoryMb + o.memoryMb, diskGb + o.diskGb);
+    return new TenantUsage(
+        pods + o.pods, cores + o.cores, memoryMb + o.memoryMb, diskGb + o.diskGb);
   }
 
   public TenantUsage minus(TenantUsage o) {
-    return new TenantUsage(pods - o.pods, cores - o.cores, memoryMb - o.memoryMb, diskGb - o.diskGb);
+    return new TenantUsage(
+        pods - o.pods, cores - o.cores, memoryMb - o.memoryMb, diskGb - o.diskGb);
   }
 
   /** The claim of {@code replicas} pods of the given (defaulted) spec. */

@@ -17,9 +17,9 @@ import java.util.Set;
 
 /**
  * The reserve step: VMID, address and node are persisted in the allocation ledger (unique
- * constraints) before anything is asked of Proxmox. VMIDs skip every guest Proxmox lists;
- * addresses skip those configured on containers that are not stored CloudPods and, with the
- * probe on, those that answer on the network.
+ * constraints) before anything is asked of Proxmox. VMIDs skip every guest Proxmox lists; addresses
+ * skip those configured on containers that are not stored CloudPods and, with the probe on, those
+ * that answer on the network.
  */
 public final class Reservation {
 
@@ -31,8 +31,8 @@ public final class Reservation {
   private final Duration snapshotMaxAge;
 
   /**
-   * @param snapshotMaxAge a snapshot or foreign-address list older than this is read again before
-   *     a new VMID or address is handed out (the resync interval)
+   * @param snapshotMaxAge a snapshot or foreign-address list older than this is read again before a
+   *     new VMID or address is handed out (the resync interval)
    */
   public Reservation(
       AllocationLedger ledger,
@@ -49,17 +49,21 @@ public final class Reservation {
     this.snapshotMaxAge = snapshotMaxAge;
   }
 
-  /** Reserves what is missing; false when the pod cannot proceed now (no node, address conflict). */
+  /**
+   * Reserves what is missing; false when the pod cannot proceed now (no node, address conflict).
+   */
   public boolean reserve(Pass p) {
     ClusterSnapshot snap = cluster.snapshot(snapshotMaxAge);
-    boolean fresh = p.alloc == null || p.alloc.vmid() == null || p.alloc.ip() == null || p.alloc.node() == null;
+    boolean fresh =
+        p.alloc == null || p.alloc.vmid() == null || p.alloc.ip() == null || p.alloc.node() == null;
     if (p.alloc == null || p.alloc.vmid() == null) {
       p.status.condition(PROVISIONED, false, CloudPodConditions.ALLOCATING, "reserving a VMID");
       Set<Integer> used = snap.guests().keySet();
       ledger.allocateVmid(p.uid, used::contains);
     }
     // addresses on containers that are not CloudPods; read again before anything is handed out
-    Map<String, Integer> foreign = fresh ? cluster.foreignAddresses(snapshotMaxAge) : cluster.foreignAddresses();
+    Map<String, Integer> foreign =
+        fresh ? cluster.foreignAddresses(snapshotMaxAge) : cluster.foreignAddresses();
     if (p.alloc == null || p.alloc.ip() == null) {
       ledger.allocateIp(p.uid, p.spec.ipPool(), ip -> foreign.containsKey(ip) || probe.inUse(ip));
     }
@@ -73,7 +77,10 @@ public final class Reservation {
       }
       p.alloc = ledger.find(p.uid).orElseThrow();
       events.record(
-          p.event("info", "Allocated", "VMID " + p.alloc.vmid() + ", address " + p.alloc.ip() + " on node " + node.get()));
+          p.event(
+              "info",
+              "Allocated",
+              "VMID " + p.alloc.vmid() + ", address " + p.alloc.ip() + " on node " + node.get()));
     }
     p.status.allocation(p.alloc.vmid(), p.alloc.node(), p.alloc.ip());
     Integer holder = foreign.get(p.alloc.ip());
@@ -83,7 +90,11 @@ public final class Reservation {
               PROVISIONED,
               false,
               CloudPodConditions.IP_CONFLICT,
-              "address " + p.alloc.ip() + " is configured on guest " + holder + ", which is not a stored CloudPod")
+              "address "
+                  + p.alloc.ip()
+                  + " is configured on guest "
+                  + holder
+                  + ", which is not a stored CloudPod")
           .phase(CloudPodConditions.PHASE_FAILED);
       return false;
     }

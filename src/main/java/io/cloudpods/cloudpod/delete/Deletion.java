@@ -1,8 +1,8 @@
 package io.cloudpods.cloudpod.delete;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.exec.PlanRunner;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ContainerObserver;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.DesiredPods;
@@ -63,7 +63,8 @@ public final class Deletion {
     }
     int vmid = p.alloc.vmid();
     Optional<ObservedContainer> observed = observer.observeFresh(p, vmid, p.alloc.node());
-    DesiredPod want = desired.of(p, vmid, observed.map(ObservedContainer::node).orElse(p.alloc.node()), "", true);
+    DesiredPod want =
+        desired.of(p, vmid, observed.map(ObservedContainer::node).orElse(p.alloc.node()), "", true);
     List<Action> plan = CloudPodPlanner.plan(want, observed);
     if (plan.isEmpty()) {
       observed.ifPresent(
@@ -72,7 +73,9 @@ public final class Deletion {
                   p.event(
                       "warn",
                       "ForeignContainerKept",
-                      "VMID " + vmid + " holds a guest without this pod's marker; it was left untouched")));
+                      "VMID "
+                          + vmid
+                          + " holds a guest without this pod's marker; it was left untouched")));
       return finish(p);
     }
     return runner.run(p, plan, observed);
@@ -83,7 +86,8 @@ public final class Deletion {
     cache.unverify(p.key);
     ledger.release(p.uid);
     pods.finalizeDeletion(p.key);
-    events.record(p.event("info", "Deleted", "CloudPod deleted; its VMID and address are free again"));
+    events.record(
+        p.event("info", "Deleted", "CloudPod deleted; its VMID and address are free again"));
     return ReconcileResult.done();
   }
 }

@@ -24,7 +24,10 @@ public final class ActionExecutor {
   public Optional<Upid> execute(Action action) {
     if (action instanceof Action.CloneContainer c) {
       CloneRequest.Builder b =
-          CloneRequest.builder(c.newVmid()).hostname(c.hostname()).description(c.description()).pool(c.pool());
+          CloneRequest.builder(c.newVmid())
+              .hostname(c.hostname())
+              .description(c.description())
+              .pool(c.pool());
       if (c.full()) {
         c.storage().ifPresentOrElse(b::fullCloneTo, () -> b.full(true));
       } else {

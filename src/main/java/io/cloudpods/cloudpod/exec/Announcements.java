@@ -21,16 +21,29 @@ final class Announcements {
       return p.event(
           "info",
           "Cloning",
-          (c.full() ? "full" : "linked") + " clone of template " + c.sourceVmid() + " to CT " + c.newVmid() + " on " + c.node());
+          (c.full() ? "full" : "linked")
+              + " clone of template "
+              + c.sourceVmid()
+              + " to CT "
+              + c.newVmid()
+              + " on "
+              + c.node());
     }
     if (action instanceof Action.UpdateConfig u) {
       return p.event(
           "info",
           "UpdatingConfig",
-          "CT " + u.vmid() + ": set " + describe(u.set()) + (u.delete().isEmpty() ? "" : "; delete " + String.join(", ", u.delete())));
+          "CT "
+              + u.vmid()
+              + ": set "
+              + describe(u.set())
+              + (u.delete().isEmpty() ? "" : "; delete " + String.join(", ", u.delete())));
     }
     if (action instanceof Action.ResizeDisk r) {
-      return p.event("info", "DiskResizing", "growing rootfs of CT " + r.vmid() + " to " + r.sizeGb() + " GiB");
+      return p.event(
+          "info",
+          "DiskResizing",
+          "growing rootfs of CT " + r.vmid() + " to " + r.sizeGb() + " GiB");
     }
     if (action instanceof Action.Start s) {
       return p.event("info", "Starting", "starting CT " + s.vmid());

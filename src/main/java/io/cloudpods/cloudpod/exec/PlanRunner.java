@@ -6,9 +6,9 @@ import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.Pass;
-import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.plan.Action;
 import io.cloudpods.cloudpod.plan.ObservedContainer;
 import io.cloudpods.cloudpod.task.TaskPoll;
@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The act step: runs a plan in order. Blocked actions and waits end the pass with the reason on
- * the pod; config updates are written at once (announced first); the first action that starts a
- * Proxmox task takes its gate slots, records its UPID and ends the pass. Nothing waits for a task.
+ * The act step: runs a plan in order. Blocked actions and waits end the pass with the reason on the
+ * pod; config updates are written at once (announced first); the first action that starts a Proxmox
+ * task takes its gate slots, records its UPID and ends the pass. Nothing waits for a task.
  */
 public final class PlanRunner {
 
@@ -68,7 +68,9 @@ public final class PlanRunner {
       }
       if (action instanceof Action.Wait w) {
         String reason =
-            w.reason() == Action.WaitReason.LOCKED ? CloudPodConditions.LOCKED : CloudPodConditions.STATE_UNKNOWN;
+            w.reason() == Action.WaitReason.LOCKED
+                ? CloudPodConditions.LOCKED
+                : CloudPodConditions.STATE_UNKNOWN;
         p.status.summary(reason, w.message());
         cache.unverify(p.key);
         return ReconcileResult.requeueAfter(lockedRecheck);
@@ -84,7 +86,8 @@ public final class PlanRunner {
       // config written synchronously; look again at once with a fresh read
       return ReconcileResult.requeueAfter(Duration.ZERO);
     }
-    observed.ifPresent(o -> p.status.condition(PROVISIONED, true, CloudPodConditions.CONVERGED, ""));
+    observed.ifPresent(
+        o -> p.status.condition(PROVISIONED, true, CloudPodConditions.CONVERGED, ""));
     return ReconcileResult.done();
   }
 
@@ -98,7 +101,8 @@ public final class PlanRunner {
           CONFIG_SYNCED,
           false,
           CloudPodConditions.RESTART_REQUIRED,
-          String.join(", ", u.restartRequired()) + " take effect when the container restarts; the spec does not allow restarts");
+          String.join(", ", u.restartRequired())
+              + " take effect when the container restarts; the spec does not allow restarts");
     } else {
       p.status.condition(CONFIG_SYNCED, true, CloudPodConditions.CONVERGED, "");
     }
@@ -111,19 +115,24 @@ public final class PlanRunner {
             .condition(PROVISIONED, false, CloudPodConditions.VMID_CONFLICT, b.message())
             .phase(CloudPodConditions.PHASE_FAILED);
         if (!Conditions.hasReason(
-            p.pod.status() == null ? null : p.pod.status().conditions(), PROVISIONED, CloudPodConditions.VMID_CONFLICT)) {
+            p.pod.status() == null ? null : p.pod.status().conditions(),
+            PROVISIONED,
+            CloudPodConditions.VMID_CONFLICT)) {
           events.record(p.event("error", CloudPodConditions.VMID_CONFLICT, b.message()));
         }
       }
       case DISK_SHRINK_REFUSED ->
-          p.status.condition(CONFIG_SYNCED, false, CloudPodConditions.DISK_SHRINK_REFUSED, b.message());
+          p.status.condition(
+              CONFIG_SYNCED, false, CloudPodConditions.DISK_SHRINK_REFUSED, b.message());
     }
   }
 
   private ReconcileResult startTask(Pass p, Action action) {
     List<String> slots = slotsFor(p, action);
     if (!gate.tryAcquire(p.key, slots)) {
-      p.status.summary(CloudPodConditions.WAITING_FOR_CAPACITY, "waiting for a free slot: " + String.join(", ", slots));
+      p.status.summary(
+          CloudPodConditions.WAITING_FOR_CAPACITY,
+          "waiting for a free slot: " + String.join(", ", slots));
       // the gate wakes this pod when a slot frees; the next resync looks at it anyway. Polling
       // here would run a pass per waiting pod every few seconds (hundreds, behind one template).
       return ReconcileResult.done();
@@ -156,15 +165,26 @@ public final class PlanRunner {
   private static void describeStart(Pass p, Action action, Upid upid) {
     if (action instanceof Action.CloneContainer c) {
       p.status
-          .condition(PROVISIONED, false, CloudPodConditions.CREATING, "cloning template " + c.sourceVmid() + " (" + upid + ")")
+          .condition(
+              PROVISIONED,
+              false,
+              CloudPodConditions.CREATING,
+              "cloning template " + c.sourceVmid() + " (" + upid + ")")
           .phase(CloudPodConditions.PHASE_PROVISIONING);
     } else if (action instanceof Action.ResizeDisk r) {
-      p.status.condition(CONFIG_SYNCED, false, CloudPodConditions.UPDATING, "growing rootfs to " + r.sizeGb() + " GiB");
+      p.status.condition(
+          CONFIG_SYNCED,
+          false,
+          CloudPodConditions.UPDATING,
+          "growing rootfs to " + r.sizeGb() + " GiB");
     } else if (action instanceof Action.Start) {
       p.status.condition(POWER_STATE_SYNCED, false, CloudPodConditions.STARTING, "starting");
     } else if (action instanceof Action.Shutdown s) {
       p.status.condition(
-          POWER_STATE_SYNCED, false, CloudPodConditions.STOPPING, "shutting down (timeout " + s.timeoutSeconds() + " s)");
+          POWER_STATE_SYNCED,
+          false,
+          CloudPodConditions.STOPPING,
+          "shutting down (timeout " + s.timeoutSeconds() + " s)");
     } else if (action instanceof Action.Stop) {
       p.status.condition(POWER_STATE_SYNCED, false, CloudPodConditions.STOPPING, "stopping hard");
     }
@@ -178,14 +198,17 @@ public final class PlanRunner {
           ConcurrencyGate.node(c.node()));
     }
     if (action instanceof Action.ResizeDisk r) {
-      return List.of(ConcurrencyGate.storage(r.node(), p.spec.storage()), ConcurrencyGate.node(r.node()));
+      return List.of(
+          ConcurrencyGate.storage(r.node(), p.spec.storage()), ConcurrencyGate.node(r.node()));
     }
     String node =
-        action instanceof Action.Start s ? s.node()
-            : action instanceof Action.Shutdown s ? s.node()
-            : action instanceof Action.Stop s ? s.node()
-            : action instanceof Action.Destroy d ? d.node()
-            : p.alloc.node();
+        action instanceof Action.Start s
+            ? s.node()
+            : action instanceof Action.Shutdown s
+                ? s.node()
+                : action instanceof Action.Stop s
+                    ? s.node()
+                    : action instanceof Action.Destroy d ? d.node() : p.alloc.node();
     return List.of(ConcurrencyGate.node(node));
   }
 }

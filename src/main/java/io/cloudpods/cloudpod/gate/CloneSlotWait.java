@@ -23,7 +23,8 @@ public final class CloneSlotWait {
   private final ClusterObserver cluster;
   private final ConvergenceCache cache;
 
-  public CloneSlotWait(ConcurrencyGate<ResourceKey> gate, ClusterObserver cluster, ConvergenceCache cache) {
+  public CloneSlotWait(
+      ConcurrencyGate<ResourceKey> gate, ClusterObserver cluster, ConvergenceCache cache) {
     this.gate = gate;
     this.cluster = cluster;
     this.cache = cache;
@@ -50,7 +51,9 @@ public final class CloneSlotWait {
     if (!gate.mustWait(p.key, slots)) {
       return false;
     }
-    p.status.summary(CloudPodConditions.WAITING_FOR_CAPACITY, "waiting for a free slot: " + String.join(", ", slots));
+    p.status.summary(
+        CloudPodConditions.WAITING_FOR_CAPACITY,
+        "waiting for a free slot: " + String.join(", ", slots));
     return true;
   }
 }

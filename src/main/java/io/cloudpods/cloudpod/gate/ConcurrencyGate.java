@@ -53,9 +53,9 @@ public final class ConcurrencyGate<K> {
   }
 
   /**
-   * Takes every slot in {@code slots} for {@code owner}, or none of them. An owner holds at most one
-   * set of slots: acquiring again first releases what it held. Returns false when a slot is full;
-   * the owner is then woken when capacity frees.
+   * Takes every slot in {@code slots} for {@code owner}, or none of them. An owner holds at most
+   * one set of slots: acquiring again first releases what it held. Returns false when a slot is
+   * full; the owner is then woken when capacity frees.
    */
   public boolean tryAcquire(K owner, List<String> slots) {
     List<K> toWake;

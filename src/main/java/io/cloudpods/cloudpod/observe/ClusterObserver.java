@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the controller's view of the cluster: the latest {@link ClusterSnapshot} (one
- * {@code /cluster/resources} call per refresh) and the addresses configured on containers the
- * database does not account for (read once per container and again after {@code
- * foreignConfigTtl}), which IPAM must never hand out. Those are containers without our marker and
- * orphans: containers with our marker for a pod that is no longer stored ({@link OrphanTracker}).
+ * Keeps the controller's view of the cluster: the latest {@link ClusterSnapshot} (one {@code
+ * /cluster/resources} call per refresh) and the addresses configured on containers the database
+ * does not account for (read once per container and again after {@code foreignConfigTtl}), which
+ * IPAM must never hand out. Those are containers without our marker and orphans: containers with
+ * our marker for a pod that is no longer stored ({@link OrphanTracker}).
  */
 public final class ClusterObserver {
 
@@ -35,7 +35,8 @@ public final class ClusterObserver {
   private final ProxmoxClient client;
   private final Clock clock;
   private final Duration foreignConfigTtl;
-  private final AtomicReference<ClusterSnapshot> snapshot = new AtomicReference<>(ClusterSnapshot.empty());
+  private final AtomicReference<ClusterSnapshot> snapshot =
+      new AtomicReference<>(ClusterSnapshot.empty());
   private final Map<Integer, ForeignConfig> foreign = new ConcurrentHashMap<>();
   private volatile Set<String> unstoredOwners = Set.of();
   private volatile boolean reachable;
@@ -101,12 +102,13 @@ public final class ClusterObserver {
    */
   public boolean accountedFor(Guest g) {
     List<String> tags = g.tags();
-    return Ownership.managed(tags) && !unstoredOwners.contains(Ownership.ownerUid(tags).orElseThrow());
+    return Ownership.managed(tags)
+        && !unstoredOwners.contains(Ownership.ownerUid(tags).orElseThrow());
   }
 
   /**
-   * The owner uids of marker containers whose pod is not stored, as the last resync found them.
-   * A new orphan's config is read at once, so its address is protected from the next allocation.
+   * The owner uids of marker containers whose pod is not stored, as the last resync found them. A
+   * new orphan's config is read at once, so its address is protected from the next allocation.
    */
   public void unstoredOwners(Set<String> owners) {
     if (!owners.equals(unstoredOwners)) {
@@ -115,7 +117,10 @@ public final class ClusterObserver {
     }
   }
 
-  /** Addresses configured on containers the database does not account for, with the VMID holding each. */
+  /**
+   * Addresses configured on containers the database does not account for, with the VMID holding
+   * each.
+   */
   public Map<String, Integer> foreignAddresses() {
     Map<String, Integer> out = new HashMap<>();
     foreign.forEach((vmid, c) -> c.ips().forEach(ip -> out.put(ip, vmid)));

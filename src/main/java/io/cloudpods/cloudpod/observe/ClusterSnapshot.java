@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One cluster-wide view of Proxmox, taken from a single {@code GET /cluster/resources}: every
- * guest by VMID, the nodes and their storages. Resyncs read observed state from here instead of
- * asking per pod, so a steady state with thousands of pods costs one request per cycle.
+ * One cluster-wide view of Proxmox, taken from a single {@code GET /cluster/resources}: every guest
+ * by VMID, the nodes and their storages. Resyncs read observed state from here instead of asking
+ * per pod, so a steady state with thousands of pods costs one request per cycle.
  *
  * <p>Names, power state and usage in this list lag real changes by up to the server's statistics
  * interval (10 s on a real cluster); locks, tags and pools are current.

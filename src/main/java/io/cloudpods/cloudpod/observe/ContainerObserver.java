@@ -24,8 +24,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The observe step: what the pod's container looks like. A pod that a full read showed converged
- * at its generation is checked against the cluster snapshot only; anything else, or a snapshot that
+ * The observe step: what the pod's container looks like. A pod that a full read showed converged at
+ * its generation is checked against the cluster snapshot only; anything else, or a snapshot that
  * shows a difference, is read in full ({@code GET …/config} and {@code …/status/current}).
  */
 public final class ContainerObserver {
@@ -35,7 +35,8 @@ public final class ContainerObserver {
   private final ConvergenceCache cache;
   private final Clock clock;
 
-  public ContainerObserver(ProxmoxClient client, ClusterObserver cluster, ConvergenceCache cache, Clock clock) {
+  public ContainerObserver(
+      ProxmoxClient client, ClusterObserver cluster, ConvergenceCache cache, Clock clock) {
     this.client = client;
     this.cluster = cluster;
     this.cache = cache;
@@ -55,14 +56,17 @@ public final class ContainerObserver {
       }
       Optional<Guest> g = snap.guest(vmid);
       if (g.isPresent()
-          && ConvergenceCache.looksConverged(p.spec, p.key, p.pod.metadata().uid(), p.ownerPodSet(), g.get())) {
+          && ConvergenceCache.looksConverged(
+              p.spec, p.key, p.pod.metadata().uid(), p.ownerPodSet(), g.get())) {
         return Optional.of(fromGuest(g.get()));
       }
     }
     return observeFresh(p, vmid, node);
   }
 
-  /** Reads the container's config and status from Proxmox (two calls); empty if it does not exist. */
+  /**
+   * Reads the container's config and status from Proxmox (two calls); empty if it does not exist.
+   */
   public Optional<ObservedContainer> observeFresh(Pass p, int vmid, String nodeHint) {
     ClusterSnapshot snap = cluster.current();
     Optional<Guest> listed = snap.guest(vmid);
@@ -103,7 +107,8 @@ public final class ContainerObserver {
             Optional.of(oc)));
   }
 
-  private ObservedContainer fromGuestOrAssumeConverged(ClusterSnapshot snap, int vmid, String node, Pass p) {
+  private ObservedContainer fromGuestOrAssumeConverged(
+      ClusterSnapshot snap, int vmid, String node, Pass p) {
     return snap.guest(vmid)
         .map(ContainerObserver::fromGuest)
         .orElseGet(
@@ -134,12 +139,19 @@ public final class ContainerObserver {
   /** A restart-only change is applied once the container has been down since it was written. */
   private void clearRestartPendingIfRestarted(Pass p, LxcStatus status) {
     Conditions.find(p.status.conditions(), CONFIG_SYNCED)
-        .filter(c -> CloudPodConditions.RESTART_REQUIRED.equals(c.reason()) && c.lastTransitionTime() != null)
+        .filter(
+            c ->
+                CloudPodConditions.RESTART_REQUIRED.equals(c.reason())
+                    && c.lastTransitionTime() != null)
         .ifPresent(
             c -> {
               long since = Duration.between(c.lastTransitionTime(), now()).toSeconds();
               if (!status.isRunning() || status.uptime() < since) {
-                p.status.condition(CONFIG_SYNCED, true, CloudPodConditions.CONVERGED, "restarted with the new config");
+                p.status.condition(
+                    CONFIG_SYNCED,
+                    true,
+                    CloudPodConditions.CONVERGED,
+                    "restarted with the new config");
               }
             });
   }

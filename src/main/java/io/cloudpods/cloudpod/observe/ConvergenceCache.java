@@ -38,7 +38,9 @@ public final class ConvergenceCache {
   private final Map<ResourceKey, Settled> settled = new ConcurrentHashMap<>();
   private final Duration deepVerifyInterval;
 
-  /** @param deepVerifyInterval a converged pod is read in full again after half to all of this */
+  /**
+   * @param deepVerifyInterval a converged pod is read in full again after half to all of this
+   */
   public ConvergenceCache(Duration deepVerifyInterval) {
     this.deepVerifyInterval = deepVerifyInterval;
   }
@@ -57,8 +59,8 @@ public final class ConvergenceCache {
   }
 
   /**
-   * A full read at {@code at} showed the pod converged; it is trusted until a time between half
-   * and all of the deep-verify interval later, so pods verified together spread out.
+   * A full read at {@code at} showed the pod converged; it is trusted until a time between half and
+   * all of the deep-verify interval later, so pods verified together spread out.
    */
   public void verified(ResourceKey key, long generation, Instant at) {
     long interval = deepVerifyInterval.toMillis();
@@ -81,13 +83,18 @@ public final class ConvergenceCache {
     settled.remove(key);
   }
 
-  /** Forgets what a full read showed, so the next pass reads again (after a wake-up by SQL, say). */
+  /**
+   * Forgets what a full read showed, so the next pass reads again (after a wake-up by SQL, say).
+   */
   public void invalidate(ResourceKey key) {
     settled.remove(key);
     verified.remove(key);
   }
 
-  /** Forgets every full read (an address pool or tenant changed, which the cluster list cannot show). */
+  /**
+   * Forgets every full read (an address pool or tenant changed, which the cluster list cannot
+   * show).
+   */
   public void invalidateAll() {
     settled.clear();
     verified.clear();
@@ -102,7 +109,11 @@ public final class ConvergenceCache {
    */
   public boolean needsPass(
       PodResyncRow row, ClusterSnapshot snap, Map<String, Integer> foreignAddresses, Instant now) {
-    if (row.deleting() || row.taskUpid() != null || row.vmid() == null || row.node() == null || row.ip() == null) {
+    if (row.deleting()
+        || row.taskUpid() != null
+        || row.vmid() == null
+        || row.node() == null
+        || row.ip() == null) {
       return true;
     }
     Settled s = settled.get(row.key());
@@ -124,10 +135,18 @@ public final class ConvergenceCache {
     }
     Optional<Guest> g = snap.guest(row.vmid());
     return g.isEmpty()
-        || !looksConverged(row.spec(), row.key(), row.uid().toString(), Optional.ofNullable(row.ownerName()), g.get());
+        || !looksConverged(
+            row.spec(),
+            row.key(),
+            row.uid().toString(),
+            Optional.ofNullable(row.ownerName()),
+            g.get());
   }
 
-  /** What the cluster list shows of the container matches the spec (the list cannot show net0 and the like). */
+  /**
+   * What the cluster list shows of the container matches the spec (the list cannot show net0 and
+   * the like).
+   */
   public static boolean looksConverged(
       CloudPodSpec spec, ResourceKey key, String uid, Optional<String> podSet, Guest g) {
     boolean wantRunning = !"stopped".equalsIgnoreCase(spec.powerState());

@@ -33,9 +33,11 @@ public final class DesiredPods {
             ? new DesiredPod.Network("vmbr0", ip, 24, "")
             : new DesiredPod.Network(pool.bridge(), ip, prefixLength(pool.cidr()), pool.gateway());
     boolean shutdownFailed =
-        Conditions.hasReason(p.status.conditions(), POWER_STATE_SYNCED, CloudPodConditions.SHUTDOWN_FAILED);
+        Conditions.hasReason(
+            p.status.conditions(), POWER_STATE_SYNCED, CloudPodConditions.SHUTDOWN_FAILED);
     boolean restartPending =
-        Conditions.hasReason(p.status.conditions(), CONFIG_SYNCED, CloudPodConditions.RESTART_REQUIRED);
+        Conditions.hasReason(
+            p.status.conditions(), CONFIG_SYNCED, CloudPodConditions.RESTART_REQUIRED);
     return DesiredPod.builder()
         .uid(p.pod.metadata().uid())
         .tenant(p.key.tenant())

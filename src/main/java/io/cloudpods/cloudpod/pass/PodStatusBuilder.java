@@ -1,7 +1,5 @@
 package io.cloudpods.cloudpod.pass;
 
-import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.api.v1alpha1.Conditions;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.CONFIG_SYNCED;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.POWER_STATE_SYNCED;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
@@ -9,8 +7,10 @@ import static io.cloudpods.api.v1alpha1.CloudPodConditions.READY;
 import static io.cloudpods.api.v1alpha1.Conditions.FALSE;
 import static io.cloudpods.api.v1alpha1.Conditions.TRUE;
 
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.CloudPodStatus;
 import io.cloudpods.api.v1alpha1.Condition;
+import io.cloudpods.api.v1alpha1.Conditions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -119,7 +119,9 @@ public final class PodStatusBuilder {
             && Conditions.isTrue(conditions, POWER_STATE_SYNCED)
             && readyReason == null;
     if (ready) {
-      conditions = Conditions.set(conditions, READY, TRUE, CloudPodConditions.CONVERGED, "", generation, now);
+      conditions =
+          Conditions.set(
+              conditions, READY, TRUE, CloudPodConditions.CONVERGED, "", generation, now);
     } else {
       String reason = readyReason;
       String msg = readyMessage;
@@ -133,9 +135,11 @@ public final class PodStatusBuilder {
         reason = firstFalse == null ? CloudPodConditions.ALLOCATING : firstFalse.reason();
         msg = firstFalse == null ? "" : firstFalse.message();
       }
-      conditions = Conditions.set(conditions, READY, FALSE, reason, msg == null ? "" : msg, generation, now);
+      conditions =
+          Conditions.set(conditions, READY, FALSE, reason, msg == null ? "" : msg, generation, now);
     }
-    return new CloudPodStatus(phase, vmid, node, ip, generation, conditions, taskRef, retryAfter, attempts, message);
+    return new CloudPodStatus(
+        phase, vmid, node, ip, generation, conditions, taskRef, retryAfter, attempts, message);
   }
 
   /** True when {@code built} differs from what was stored (so unchanged pods cost no write). */

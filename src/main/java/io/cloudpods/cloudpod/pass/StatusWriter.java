@@ -34,10 +34,12 @@ public final class StatusWriter {
     }
     pods.updateStatus(p.key, built);
     CloudPodStatus before = p.pod.status();
-    boolean readyBefore = before != null && Conditions.isTrue(before.conditions(), CloudPodConditions.READY);
+    boolean readyBefore =
+        before != null && Conditions.isTrue(before.conditions(), CloudPodConditions.READY);
     boolean readyNow = Conditions.isTrue(built.conditions(), CloudPodConditions.READY);
     if (readyBefore != readyNow
-        || !Objects.equals(before == null ? null : before.observedGeneration(), built.observedGeneration())) {
+        || !Objects.equals(
+            before == null ? null : before.observedGeneration(), built.observedGeneration())) {
       p.ownerPodSet().ifPresent(set -> ownerWake.accept(ResourceKey.of(p.key.tenant(), set)));
     }
   }

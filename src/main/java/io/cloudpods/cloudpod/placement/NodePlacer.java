@@ -50,7 +50,12 @@ public final class NodePlacer {
     Optional<String> name = Templates.name(snap, p.spec.template());
     OptionalInt template = Templates.on(snap, node, p.spec.template(), name);
     if (template.isEmpty()) {
-      String what = "no template " + p.spec.template() + name.map(n -> " (" + n + ")").orElse("") + " on node " + node;
+      String what =
+          "no template "
+              + p.spec.template()
+              + name.map(n -> " (" + n + ")").orElse("")
+              + " on node "
+              + node;
       p.status
           .condition(PROVISIONED, false, CloudPodConditions.INVALID_SPEC, what)
           .phase(CloudPodConditions.PHASE_PENDING);
@@ -69,7 +74,9 @@ public final class NodePlacer {
     Map<String, Long> foreignMem = new HashMap<>();
     for (Guest g : snap.guests().values()) {
       boolean ours = cluster.accountedFor(g);
-      if (!ours && !g.template() && (g.status() == PowerState.RUNNING || g.status() == PowerState.UNKNOWN)) {
+      if (!ours
+          && !g.template()
+          && (g.status() == PowerState.RUNNING || g.status() == PowerState.UNKNOWN)) {
         foreignMem.merge(g.node(), g.maxMem(), Long::sum);
       }
     }
@@ -79,8 +86,11 @@ public final class NodePlacer {
       List<NodeCandidate> candidates = new ArrayList<>();
       for (ClusterResource.Node n : snap.nodes().values()) {
         OptionalInt template = Templates.on(snap, n.node(), p.spec.template(), templateName);
-        long storageFree = snap.storage(n.node(), p.spec.storage()).map(s -> s.maxDisk() - s.disk()).orElse(0L);
-        long promised = foreignMem.getOrDefault(n.node(), 0L) + load.memoryMbByNode().getOrDefault(n.node(), 0L) * MIB;
+        long storageFree =
+            snap.storage(n.node(), p.spec.storage()).map(s -> s.maxDisk() - s.disk()).orElse(0L);
+        long promised =
+            foreignMem.getOrDefault(n.node(), 0L)
+                + load.memoryMbByNode().getOrDefault(n.node(), 0L) * MIB;
         candidates.add(
             new NodeCandidate(
                 n.node(),
@@ -91,7 +101,8 @@ public final class NodePlacer {
                 storageFree,
                 owner == null ? 0 : load.ownerPodsByNode().getOrDefault(n.node(), 0)));
       }
-      Placement.Decision d = Placement.choose(candidates, p.spec.memoryMb() * MIB, (long) p.spec.diskGb() * GIB);
+      Placement.Decision d =
+          Placement.choose(candidates, p.spec.memoryMb() * MIB, (long) p.spec.diskGb() * GIB);
       if (d.node().isEmpty()) {
         p.status
             .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, d.reason())

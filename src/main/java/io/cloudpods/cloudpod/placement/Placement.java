@@ -50,9 +50,17 @@ public final class Placement {
       } else if (n.templateVmid().isEmpty()) {
         b.append("no template");
       } else if (n.memFreeBytes() < memoryBytes) {
-        b.append("memory: ").append(mib(n.memFreeBytes())).append(" MiB free, ").append(mib(memoryBytes)).append(" MiB needed");
+        b.append("memory: ")
+            .append(mib(n.memFreeBytes()))
+            .append(" MiB free, ")
+            .append(mib(memoryBytes))
+            .append(" MiB needed");
       } else {
-        b.append("storage: ").append(gib(n.storageFreeBytes())).append(" GiB free, ").append(gib(diskBytes)).append(" GiB needed");
+        b.append("storage: ")
+            .append(gib(n.storageFreeBytes()))
+            .append(" GiB free, ")
+            .append(gib(diskBytes))
+            .append(" GiB needed");
       }
       b.append(')');
     }

@@ -10,14 +10,20 @@ public final class Templates {
 
   private Templates() {}
 
-  /** The template's name (a node without VMID {@code templateVmid} may hold a copy of that name). */
+  /**
+   * The template's name (a node without VMID {@code templateVmid} may hold a copy of that name).
+   */
   public static Optional<String> name(ClusterSnapshot snap, int templateVmid) {
     return snap.guest(templateVmid).flatMap(Guest::name);
   }
 
-  /** The golden template on {@code node}: the spec's VMID there, else a template of the same name. */
-  public static OptionalInt on(ClusterSnapshot snap, String node, int templateVmid, Optional<String> templateName) {
-    Optional<Guest> direct = snap.guest(templateVmid).filter(g -> g.node().equals(node) && g.template());
+  /**
+   * The golden template on {@code node}: the spec's VMID there, else a template of the same name.
+   */
+  public static OptionalInt on(
+      ClusterSnapshot snap, String node, int templateVmid, Optional<String> templateName) {
+    Optional<Guest> direct =
+        snap.guest(templateVmid).filter(g -> g.node().equals(node) && g.template());
     if (direct.isPresent()) {
       return OptionalInt.of(templateVmid);
     }

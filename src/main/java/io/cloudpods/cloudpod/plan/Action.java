@@ -111,8 +111,8 @@ public sealed interface Action {
   }
 
   /**
-   * Something stands in the way that the controller must not touch (a container without our
-   * marker at our VMID, a disk larger than the spec): reported on the pod, never "fixed".
+   * Something stands in the way that the controller must not touch (a container without our marker
+   * at our VMID, a disk larger than the spec): reported on the pod, never "fixed".
    */
   record Blocked(BlockReason reason, String message) implements Action {
     @Override

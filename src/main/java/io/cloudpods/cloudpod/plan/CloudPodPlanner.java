@@ -71,7 +71,11 @@ public final class CloudPodPlanner {
       return List.of(
           new Action.Blocked(
               BlockReason.NOT_A_CONTAINER,
-              "VMID " + o.vmid() + " is a " + (o.template() ? "template" : o.type()) + ", not a container of this pod"));
+              "VMID "
+                  + o.vmid()
+                  + " is a "
+                  + (o.template() ? "template" : o.type())
+                  + ", not a container of this pod"));
     }
     if (!o.ownedBy(d.uid())) {
       String owner =
@@ -81,7 +85,13 @@ public final class CloudPodPlanner {
       return List.of(
           new Action.Blocked(
               BlockReason.FOREIGN_CONTAINER,
-              "VMID " + o.vmid() + " on node " + o.node() + " belongs to " + owner + "; it is never modified"));
+              "VMID "
+                  + o.vmid()
+                  + " on node "
+                  + o.node()
+                  + " belongs to "
+                  + owner
+                  + "; it is never modified"));
     }
     if (o.lock().isPresent()) {
       return List.of(locked(o));
@@ -134,7 +144,11 @@ public final class CloudPodPlanner {
             plan.add(
                 new Action.Blocked(
                     BlockReason.DISK_SHRINK_REFUSED,
-                    "root disk is " + have + " GiB, spec asks for " + d.diskGb() + " GiB; disks are never shrunk")));
+                    "root disk is "
+                        + have
+                        + " GiB, spec asks for "
+                        + d.diskGb()
+                        + " GiB; disks are never shrunk")));
     if (grow) {
       plan.add(new Action.ResizeDisk(o.node(), o.vmid(), "rootfs", d.diskGb()));
     }
@@ -161,7 +175,8 @@ public final class CloudPodPlanner {
     return List.copyOf(plan);
   }
 
-  private static void differs(Map<String, String> set, String key, String want, Optional<String> have) {
+  private static void differs(
+      Map<String, String> set, String key, String want, Optional<String> have) {
     if (have.isEmpty() || !have.get().equals(want)) {
       set.put(key, want);
     }

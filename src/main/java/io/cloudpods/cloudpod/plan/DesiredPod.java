@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything the planner needs to know about what a pod should be, already resolved: the VMID,
- * node and IP are the ones persisted in PostgreSQL before any Proxmox call, and the source template
- * is the one on the chosen node.
+ * Everything the planner needs to know about what a pod should be, already resolved: the VMID, node
+ * and IP are the ones persisted in PostgreSQL before any Proxmox call, and the source template is
+ * the one on the chosen node.
  *
  * @param deleting the pod is marked for deletion: converge to "no container"
  * @param forceStopNext a graceful shutdown was already tried and did not stop the container
@@ -44,7 +44,6 @@ public record DesiredPod(
     Objects.requireNonNull(podSet, "podSet");
     nameservers = List.copyOf(nameservers);
   }
-
 
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -220,7 +219,30 @@ public record DesiredPod(
     }
 
     public DesiredPod build() {
-      return new DesiredPod(uid, tenant, name, podSet, vmid, node, hostname, cores, memoryMb, swapMb, diskGb, templateVmid, storage, fullClone, pool, network, nameservers, running, allowRestart, shutdownTimeoutSeconds, deleting, forceStopNext, restartPending);
+      return new DesiredPod(
+          uid,
+          tenant,
+          name,
+          podSet,
+          vmid,
+          node,
+          hostname,
+          cores,
+          memoryMb,
+          swapMb,
+          diskGb,
+          templateVmid,
+          storage,
+          fullClone,
+          pool,
+          network,
+          nameservers,
+          running,
+          allowRestart,
+          shutdownTimeoutSeconds,
+          deleting,
+          forceStopNext,
+          restartPending);
     }
   }
 

@@ -62,7 +62,16 @@ public record ObservedContainer(
         Optional<String> net0,
         Optional<String> nameserver,
         Optional<String> digest) {
-      this(hostname, cores, memoryMb, swapMb, rootfsSizeGb, net0, nameserver, digest, Optional.empty());
+      this(
+          hostname,
+          cores,
+          memoryMb,
+          swapMb,
+          rootfsSizeGb,
+          net0,
+          nameserver,
+          digest,
+          Optional.empty());
     }
   }
 
@@ -72,6 +81,9 @@ public record ObservedContainer(
    */
   public boolean ownedBy(String uid) {
     return Ownership.ownedBy(tags, uid)
-        || config.flatMap(ObservedConfig::description).map(d -> Ownership.describes(d, uid)).orElse(false);
+        || config
+            .flatMap(ObservedConfig::description)
+            .map(d -> Ownership.describes(d, uid))
+            .orElse(false);
   }
 }

@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Our ownership marker, readable from Proxmox alone (list calls show tags live): the tag
- * {@value #MANAGED_TAG} plus {@code cp-<pod uid>}. A guest without both is never modified or
- * destroyed. Tenant and PodSet tags are informational and are kept in sync like any config.
+ * Our ownership marker, readable from Proxmox alone (list calls show tags live): the tag {@value
+ * #MANAGED_TAG} plus {@code cp-<pod uid>}. A guest without both is never modified or destroyed.
+ * Tenant and PodSet tags are informational and are kept in sync like any config.
  */
 public final class Ownership {
 
@@ -59,7 +59,13 @@ public final class Ownership {
     StringBuilder b = new StringBuilder(lower.length());
     for (int i = 0; i < lower.length(); i++) {
       char c = lower.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+' || c == '.';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-'
+              || c == '+'
+              || c == '.';
       b.append(ok ? c : '_');
     }
     return b.toString();
@@ -74,7 +80,12 @@ public final class Ownership {
   /** The description written on clone: a human-readable copy of the marker. */
   public static String description(String uid, String tenant, String name) {
     return "Managed by CloudPods. Do not edit by hand: changes are reverted.\n"
-        + "pod: " + tenant + "/" + name + "\n"
-        + "uid: " + uid;
+        + "pod: "
+        + tenant
+        + "/"
+        + name
+        + "\n"
+        + "uid: "
+        + uid;
   }
 }

@@ -72,7 +72,9 @@ public final class InFlightTask {
     }
     if (task.running()) {
       gate.hold(p.key, slotsFor(p, upid));
-      p.status.task(upid.toString()).summary(CloudPodConditions.WAITING_FOR_TASK, upid.type() + " is running");
+      p.status
+          .task(upid.toString())
+          .summary(CloudPodConditions.WAITING_FOR_TASK, upid.type() + " is running");
       return Optional.of(ReconcileResult.requeueAfter(poll.delay(p.key, upid.toString())));
     }
     gate.release(p.key);
@@ -90,7 +92,10 @@ public final class InFlightTask {
     events.record(p.event("warn", "TaskFailed", upid.type() + ": " + exit));
     if ("vzshutdown".equals(upid.type())) {
       p.status.condition(
-          POWER_STATE_SYNCED, false, CloudPodConditions.SHUTDOWN_FAILED, "graceful shutdown failed: " + exit);
+          POWER_STATE_SYNCED,
+          false,
+          CloudPodConditions.SHUTDOWN_FAILED,
+          "graceful shutdown failed: " + exit);
       return Optional.empty(); // the next plan stops it hard, no backoff needed
     }
     p.status.summary(CloudPodConditions.TASK_FAILED, upid.type() + ": " + exit);

@@ -32,7 +32,9 @@ public final class TaskPoll {
   /** The wait before the next check of {@code upid}, the pod's running task. */
   public Duration delay(ResourceKey key, String upid) {
     Instant now = clock.instant();
-    Seen s = seen.compute(key, (k, old) -> old != null && old.upid().equals(upid) ? old : new Seen(upid, now));
+    Seen s =
+        seen.compute(
+            key, (k, old) -> old != null && old.upid().equals(upid) ? old : new Seen(upid, now));
     return nextPoll(Duration.between(s.since(), now), initial, max);
   }
 

@@ -1,8 +1,8 @@
 package io.cloudpods.proxmox.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.CloneRequest;
+import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.CreateContainerRequest;
 import io.cloudpods.proxmox.DeleteOptions;
@@ -54,11 +54,11 @@ import okhttp3.ResponseBody;
 /**
  * {@link ProxmoxClient} over the Proxmox VE REST API with OkHttp and Jackson.
  *
- * <p>Wire rules it follows: API-token header {@code PVEAPIToken=user@realm!name=secret} (no CSRF token
- * needed); POST/PUT parameters as {@code application/x-www-form-urlencoded} with booleans {@code 0|1};
- * GET/DELETE parameters only in the query string (a body there is a 501 on real servers); every path
- * segment percent-encoded (UPIDs contain {@code :} and {@code !}); the {@code {"data": ...}} envelope
- * unwrapped; connect, read/write and whole-call timeouts on every request.
+ * <p>Wire rules it follows: API-token header {@code PVEAPIToken=user@realm!name=secret} (no CSRF
+ * token needed); POST/PUT parameters as {@code application/x-www-form-urlencoded} with booleans
+ * {@code 0|1}; GET/DELETE parameters only in the query string (a body there is a 501 on real
+ * servers); every path segment percent-encoded (UPIDs contain {@code :} and {@code !}); the {@code
+ * {"data": ...}} envelope unwrapped; connect, read/write and whole-call timeouts on every request.
  *
  * <p>Requests are never retried here, not even on a dropped connection: a retried clone or create
  * could run twice. Idle connections are dropped after 2 s because the server closes them after 5 s.
@@ -81,7 +81,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     this.settings = settings;
     HttpUrl parsed = HttpUrl.parse(settings.baseUrl().toString());
     if (parsed == null) {
-      throw new InvalidProxmoxSettingsException(ProxmoxClientSettings.P_URL, "cannot be parsed: " + settings.baseUrl());
+      throw new InvalidProxmoxSettingsException(
+          ProxmoxClientSettings.P_URL, "cannot be parsed: " + settings.baseUrl());
     }
     this.base = parsed;
     OkHttpClient.Builder b =
@@ -90,7 +91,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
             .readTimeout(settings.requestTimeout())
             .writeTimeout(settings.requestTimeout())
             .callTimeout(settings.callTimeout())
-            // HTTP/1.1 only: old servers put the error text solely in the reason phrase, which HTTP/2 lacks.
+            // HTTP/1.1 only: old servers put the error text solely in the reason phrase, which
+            // HTTP/2 lacks.
             .protocols(List.of(Protocol.HTTP_1_1))
             .retryOnConnectionFailure(false)
             .followRedirects(false)
@@ -140,7 +142,10 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
 
   @Override
   public List<ClusterResource> clusterResources() {
-    return get(path("cluster", "resources"), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::clusterResource));
+    return get(
+        path("cluster", "resources"),
+        Map.of(),
+        d -> ProxmoxJson.list(d, ProxmoxJson::clusterResource));
   }
 
   @Override
@@ -170,7 +175,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
 
   @Override
   public List<LxcStatus> listContainers(String node) {
-    return get(path("nodes", node, "lxc"), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::lxcStatus));
+    return get(
+        path("nodes", node, "lxc"), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::lxcStatus));
   }
 
   @Override
@@ -213,17 +219,20 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
 
   @Override
   public LxcStatus status(String node, int vmid) {
-    return get(path("nodes", node, "lxc", vmid, "status", "current"), Map.of(), ProxmoxJson::lxcStatus);
+    return get(
+        path("nodes", node, "lxc", vmid, "status", "current"), Map.of(), ProxmoxJson::lxcStatus);
   }
 
   @Override
   public Upid start(String node, int vmid) {
-    return send("POST", path("nodes", node, "lxc", vmid, "status", "start"), Map.of(), ProxmoxJson::upid);
+    return send(
+        "POST", path("nodes", node, "lxc", vmid, "status", "start"), Map.of(), ProxmoxJson::upid);
   }
 
   @Override
   public Upid stop(String node, int vmid) {
-    return send("POST", path("nodes", node, "lxc", vmid, "status", "stop"), Map.of(), ProxmoxJson::upid);
+    return send(
+        "POST", path("nodes", node, "lxc", vmid, "status", "stop"), Map.of(), ProxmoxJson::upid);
   }
 
   @Override
@@ -234,7 +243,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("timeout", Integer.toString(timeoutSeconds));
     p.put("forceStop", bit(forceStop));
-    return send("POST", path("nodes", node, "lxc", vmid, "status", "shutdown"), p, ProxmoxJson::upid);
+    return send(
+        "POST", path("nodes", node, "lxc", vmid, "status", "shutdown"), p, ProxmoxJson::upid);
   }
 
   @Override
@@ -266,7 +276,10 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
 
   @Override
   public List<Snapshot> listSnapshots(String node, int vmid) {
-    return get(path("nodes", node, "lxc", vmid, "snapshot"), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::snapshot));
+    return get(
+        path("nodes", node, "lxc", vmid, "snapshot"),
+        Map.of(),
+        d -> ProxmoxJson.list(d, ProxmoxJson::snapshot));
   }
 
   @Override
@@ -281,13 +294,18 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   public Upid rollbackSnapshot(String node, int vmid, String snapname, boolean start) {
     // 'start' is sent only when wanted: servers before it existed reject unknown parameters.
     Map<String, String> p = start ? Map.of("start", "1") : Map.of();
-    return send("POST", path("nodes", node, "lxc", vmid, "snapshot", snapname, "rollback"), p, ProxmoxJson::upid);
+    return send(
+        "POST",
+        path("nodes", node, "lxc", vmid, "snapshot", snapname, "rollback"),
+        p,
+        ProxmoxJson::upid);
   }
 
   @Override
   public Upid deleteSnapshot(String node, int vmid, String snapname, boolean force) {
     Map<String, String> q = force ? Map.of("force", "1") : Map.of();
-    return send("DELETE", path("nodes", node, "lxc", vmid, "snapshot", snapname), q, ProxmoxJson::upid);
+    return send(
+        "DELETE", path("nodes", node, "lxc", vmid, "snapshot", snapname), q, ProxmoxJson::upid);
   }
 
   // ---- backup and storage -----------------------------------------------------------------------
@@ -305,7 +323,10 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
 
   @Override
   public List<NodeStorage> nodeStorages(String node) {
-    return get(path("nodes", node, "storage"), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::nodeStorage));
+    return get(
+        path("nodes", node, "storage"),
+        Map.of(),
+        d -> ProxmoxJson.list(d, ProxmoxJson::nodeStorage));
   }
 
   @Override
@@ -315,7 +336,9 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     content.ifPresent(v -> q.put("content", v));
     vmid.ifPresent(v -> q.put("vmid", Integer.toString(v)));
     return get(
-        path("nodes", node, "storage", storage, "content"), q, d -> ProxmoxJson.list(d, ProxmoxJson::storageContent));
+        path("nodes", node, "storage", storage, "content"),
+        q,
+        d -> ProxmoxJson.list(d, ProxmoxJson::storageContent));
   }
 
   @Override
@@ -334,13 +357,16 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   public Pool pool(String poolId) {
     if (!useLegacyPools()) {
       try {
-        return get(path("pools"), Map.of("poolid", poolId), d -> {
-          List<JsonNode> entries = ProxmoxJson.list(d, e -> e);
-          if (entries.isEmpty()) {
-            throw new IllegalArgumentException("empty pool list for poolid " + poolId);
-          }
-          return ProxmoxJson.poolWithMembers(entries.get(0), poolId);
-        });
+        return get(
+            path("pools"),
+            Map.of("poolid", poolId),
+            d -> {
+              List<JsonNode> entries = ProxmoxJson.list(d, e -> e);
+              if (entries.isEmpty()) {
+                throw new IllegalArgumentException("empty pool list for poolid " + poolId);
+              }
+              return ProxmoxJson.poolWithMembers(entries.get(0), poolId);
+            });
       } catch (ProxmoxNotImplementedException | ProxmoxParameterException e) {
         if (!switchToLegacyPools(e)) {
           throw e;
@@ -359,7 +385,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   }
 
   @Override
-  public void addPoolMembers(String poolId, List<Integer> vmids, List<String> storages, boolean allowMove) {
+  public void addPoolMembers(
+      String poolId, List<Integer> vmids, List<String> storages, boolean allowMove) {
     updatePool(poolId, vmids, storages, false, allowMove);
   }
 
@@ -368,7 +395,12 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     updatePool(poolId, vmids, storages, true, false);
   }
 
-  private void updatePool(String poolId, List<Integer> vmids, List<String> storages, boolean delete, boolean allowMove) {
+  private void updatePool(
+      String poolId,
+      List<Integer> vmids,
+      List<String> storages,
+      boolean delete,
+      boolean allowMove) {
     if (vmids.isEmpty() && storages.isEmpty()) {
       throw new IllegalArgumentException("pool update needs at least one vmid or storage");
     }
@@ -427,7 +459,9 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   @Override
   public TaskStatus taskStatus(Upid upid) {
     return get(
-        path("nodes", upid.node(), "tasks", upid.toString(), "status"), Map.of(), d -> ProxmoxJson.taskStatus(d, upid));
+        path("nodes", upid.node(), "tasks", upid.toString(), "status"),
+        Map.of(),
+        d -> ProxmoxJson.taskStatus(d, upid));
   }
 
   @Override
@@ -467,7 +501,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     return execute("GET", path, query, root -> mapper.apply(root.path("data")));
   }
 
-  private <T> T send(String method, ApiPath path, Map<String, String> params, Function<JsonNode, T> mapper) {
+  private <T> T send(
+      String method, ApiPath path, Map<String, String> params, Function<JsonNode, T> mapper) {
     return execute(method, path, params, root -> mapper.apply(root.path("data")));
   }
 
@@ -502,7 +537,8 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
       throw new ProxmoxProtocolException(ctx, "response is not JSON: " + abbreviate(body), e);
     }
     if (root == null || !root.isObject() || !root.has("data")) {
-      throw new ProxmoxProtocolException(ctx, "response has no 'data' envelope: " + abbreviate(body), null);
+      throw new ProxmoxProtocolException(
+          ctx, "response has no 'data' envelope: " + abbreviate(body), null);
     }
     try {
       return mapper.apply(root);
@@ -539,11 +575,17 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     StringBuilder sb = new StringBuilder();
     for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         sb.append((char) c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

@@ -7,9 +7,9 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
 /**
- * CDI wiring: one {@link HttpProxmoxClient} per application, built from {@link ProxmoxConfig} on first
- * use (so the application starts without Proxmox settings; a bad or missing setting fails the first
- * injection with a message naming the property).
+ * CDI wiring: one {@link HttpProxmoxClient} per application, built from {@link ProxmoxConfig} on
+ * first use (so the application starts without Proxmox settings; a bad or missing setting fails the
+ * first injection with a message naming the property).
  */
 @ApplicationScoped
 public class ProxmoxClientProducer {

@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
 
 /**
  * Everything {@link HttpProxmoxClient} needs, validated and normalised at construction; usable
- * without CDI (tests, command line, benchmarks). Invalid values raise
- * {@link InvalidProxmoxSettingsException} naming the {@code cloudpods.proxmox.*} property.
+ * without CDI (tests, command line, benchmarks). Invalid values raise {@link
+ * InvalidProxmoxSettingsException} naming the {@code cloudpods.proxmox.*} property.
  *
- * <p>Rules: {@code token-id} is {@code user@realm!tokenname}; the secret is non-blank; at most one of
- * {@code ca-cert} and {@code fingerprint}; neither together with {@code verify-tls=false}; plain
+ * <p>Rules: {@code token-id} is {@code user@realm!tokenname}; the secret is non-blank; at most one
+ * of {@code ca-cert} and {@code fingerprint}; neither together with {@code verify-tls=false}; plain
  * {@code http} only for loopback hosts or with {@code verify-tls=false} (never with a CA or pin),
- * because otherwise the token would cross the network in clear text by accident. A URL with an empty
- * path gets {@code /api2/json}. {@link #toString()} masks the secret.
+ * because otherwise the token would cross the network in clear text by accident. A URL with an
+ * empty path gets {@code /api2/json}. {@link #toString()} masks the secret.
  */
 public record ProxmoxClientSettings(
     URI baseUrl,
@@ -50,12 +50,14 @@ public record ProxmoxClientSettings(
   public ProxmoxClientSettings {
     baseUrl = normalizeUrl(baseUrl);
     if (tokenId == null || tokenId.isBlank()) {
-      throw new InvalidProxmoxSettingsException(P_TOKEN_ID, "is required (format user@realm!tokenname)");
+      throw new InvalidProxmoxSettingsException(
+          P_TOKEN_ID, "is required (format user@realm!tokenname)");
     }
     tokenId = tokenId.strip();
     if (!TOKEN_ID.matcher(tokenId).matches()) {
       throw new InvalidProxmoxSettingsException(
-          P_TOKEN_ID, "'" + tokenId + "' is not a valid API token id (format user@realm!tokenname)");
+          P_TOKEN_ID,
+          "'" + tokenId + "' is not a valid API token id (format user@realm!tokenname)");
     }
     if (tokenSecret == null || tokenSecret.isBlank()) {
       throw new InvalidProxmoxSettingsException(P_TOKEN_SECRET, "is required");
@@ -76,7 +78,9 @@ public record ProxmoxClientSettings(
                       () ->
                           new InvalidProxmoxSettingsException(
                               P_FINGERPRINT,
-                              "'" + given + "' is not a SHA-256 fingerprint (expected 32 hex bytes like AA:BB:...)")));
+                              "'"
+                                  + given
+                                  + "' is not a SHA-256 fingerprint (expected 32 hex bytes like AA:BB:...)")));
     }
     if (caCert.isPresent() && fingerprint.isPresent()) {
       throw new InvalidProxmoxSettingsException(
@@ -84,22 +88,29 @@ public record ProxmoxClientSettings(
     }
     if (!verifyTls && (caCert.isPresent() || fingerprint.isPresent())) {
       throw new InvalidProxmoxSettingsException(
-          P_VERIFY_TLS, "is false but " + (caCert.isPresent() ? P_CA_CERT : P_FINGERPRINT)
+          P_VERIFY_TLS,
+          "is false but "
+              + (caCert.isPresent() ? P_CA_CERT : P_FINGERPRINT)
               + " is set; remove one (a pinned or CA-verified server needs verify-tls=true)");
     }
     if (caCert.isPresent() && !Files.isReadable(caCert.get())) {
-      throw new InvalidProxmoxSettingsException(P_CA_CERT, "file '" + caCert.get() + "' is not readable");
+      throw new InvalidProxmoxSettingsException(
+          P_CA_CERT, "file '" + caCert.get() + "' is not readable");
     }
     if ("http".equals(baseUrl.getScheme())) {
       if (caCert.isPresent() || fingerprint.isPresent()) {
         throw new InvalidProxmoxSettingsException(
-            P_URL, "uses http but " + (caCert.isPresent() ? P_CA_CERT : P_FINGERPRINT) + " is set; use https");
+            P_URL,
+            "uses http but "
+                + (caCert.isPresent() ? P_CA_CERT : P_FINGERPRINT)
+                + " is set; use https");
       }
       if (verifyTls && !isLoopback(baseUrl.getHost())) {
         throw new InvalidProxmoxSettingsException(
             P_URL,
             "plain http to a non-loopback host would send the token unencrypted; use https, or set "
-                + P_VERIFY_TLS + "=false to accept this explicitly");
+                + P_VERIFY_TLS
+                + "=false to accept this explicitly");
       }
     }
     connectTimeout = positive(P_CONNECT_TIMEOUT, connectTimeout);
@@ -107,11 +118,21 @@ public record ProxmoxClientSettings(
     callTimeout = positive(P_CALL_TIMEOUT, callTimeout);
   }
 
-  /** Settings with certificate verification on and default timeouts (5 s connect, 35 s request, 60 s call). */
+  /**
+   * Settings with certificate verification on and default timeouts (5 s connect, 35 s request, 60 s
+   * call).
+   */
   public static ProxmoxClientSettings of(String url, String tokenId, String tokenSecret) {
     return new ProxmoxClientSettings(
-        parseUrl(url), tokenId, tokenSecret, true, Optional.empty(), Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofSeconds(35), Duration.ofSeconds(60));
+        parseUrl(url),
+        tokenId,
+        tokenSecret,
+        true,
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(35),
+        Duration.ofSeconds(60));
   }
 
   /** Settings from the application configuration. */
@@ -129,24 +150,48 @@ public record ProxmoxClientSettings(
   }
 
   public ProxmoxClientSettings withFingerprint(String fp) {
-    return new ProxmoxClientSettings(baseUrl, tokenId, tokenSecret, true, Optional.empty(), Optional.of(fp),
-        connectTimeout, requestTimeout, callTimeout);
+    return new ProxmoxClientSettings(
+        baseUrl,
+        tokenId,
+        tokenSecret,
+        true,
+        Optional.empty(),
+        Optional.of(fp),
+        connectTimeout,
+        requestTimeout,
+        callTimeout);
   }
 
   public ProxmoxClientSettings withCaCert(Path pem) {
-    return new ProxmoxClientSettings(baseUrl, tokenId, tokenSecret, true, Optional.of(pem), Optional.empty(),
-        connectTimeout, requestTimeout, callTimeout);
+    return new ProxmoxClientSettings(
+        baseUrl,
+        tokenId,
+        tokenSecret,
+        true,
+        Optional.of(pem),
+        Optional.empty(),
+        connectTimeout,
+        requestTimeout,
+        callTimeout);
   }
 
   /** Certificate verification off (any certificate accepted; a warning is logged). */
   public ProxmoxClientSettings insecure() {
-    return new ProxmoxClientSettings(baseUrl, tokenId, tokenSecret, false, Optional.empty(), Optional.empty(),
-        connectTimeout, requestTimeout, callTimeout);
+    return new ProxmoxClientSettings(
+        baseUrl,
+        tokenId,
+        tokenSecret,
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        connectTimeout,
+        requestTimeout,
+        callTimeout);
   }
 
   public ProxmoxClientSettings withTimeouts(Duration connect, Duration request, Duration call) {
-    return new ProxmoxClientSettings(baseUrl, tokenId, tokenSecret, verifyTls, caCert, fingerprint,
-        connect, request, call);
+    return new ProxmoxClientSettings(
+        baseUrl, tokenId, tokenSecret, verifyTls, caCert, fingerprint, connect, request, call);
   }
 
   /** The {@code Authorization} header value. Contains the secret: never log it. */
@@ -156,10 +201,24 @@ public record ProxmoxClientSettings(
 
   @Override
   public String toString() {
-    return "ProxmoxClientSettings[baseUrl=" + baseUrl + ", tokenId=" + tokenId + ", tokenSecret=***"
-        + ", verifyTls=" + verifyTls + ", caCert=" + caCert + ", fingerprint=" + fingerprint
-        + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-        + ", callTimeout=" + callTimeout + "]";
+    return "ProxmoxClientSettings[baseUrl="
+        + baseUrl
+        + ", tokenId="
+        + tokenId
+        + ", tokenSecret=***"
+        + ", verifyTls="
+        + verifyTls
+        + ", caCert="
+        + caCert
+        + ", fingerprint="
+        + fingerprint
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + ", callTimeout="
+        + callTimeout
+        + "]";
   }
 
   private static URI parseUrl(String url) {
@@ -169,7 +228,8 @@ public record ProxmoxClientSettings(
     try {
       return new URI(url.strip());
     } catch (URISyntaxException e) {
-      throw new InvalidProxmoxSettingsException(P_URL, "'" + url + "' is not a valid URL: " + e.getReason());
+      throw new InvalidProxmoxSettingsException(
+          P_URL, "'" + url + "' is not a valid URL: " + e.getReason());
     }
   }
 
@@ -185,7 +245,8 @@ public record ProxmoxClientSettings(
       throw new InvalidProxmoxSettingsException(P_URL, "'" + url + "' has no host");
     }
     if (url.getUserInfo() != null || url.getQuery() != null || url.getFragment() != null) {
-      throw new InvalidProxmoxSettingsException(P_URL, "must not contain user info, query or fragment");
+      throw new InvalidProxmoxSettingsException(
+          P_URL, "must not contain user info, query or fragment");
     }
     String path = url.getPath() == null ? "" : url.getPath();
     while (path.endsWith("/")) {
@@ -197,7 +258,8 @@ public record ProxmoxClientSettings(
     try {
       return new URI(scheme, null, url.getHost(), url.getPort(), path, null, null);
     } catch (URISyntaxException e) {
-      throw new InvalidProxmoxSettingsException(P_URL, "'" + url + "' is not a valid URL: " + e.getReason());
+      throw new InvalidProxmoxSettingsException(
+          P_URL, "'" + url + "' is not a valid URL: " + e.getReason());
     }
   }
 

@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
 /**
  * Reads the server's JSON into our records. Tolerant the way the server varies: numbers may come as
  * strings ({@code "vmid":"106"} before PVE 8.2, {@code nextid}, {@code cpuinfo.mhz}), booleans as
- * 0/1, absent keys mean unset, unknown keys and unknown resource types are ignored. A required field
- * missing or unreadable raises {@link IllegalArgumentException} (reported as a protocol error).
+ * 0/1, absent keys mean unset, unknown keys and unknown resource types are ignored. A required
+ * field missing or unreadable raises {@link IllegalArgumentException} (reported as a protocol
+ * error).
  */
 final class ProxmoxJson {
 
@@ -67,7 +68,8 @@ final class ProxmoxJson {
   }
 
   static String requiredText(JsonNode n, String field) {
-    return text(n, field).orElseThrow(() -> new IllegalArgumentException("field '" + field + "' missing"));
+    return text(n, field)
+        .orElseThrow(() -> new IllegalArgumentException("field '" + field + "' missing"));
   }
 
   static OptionalLong optLong(JsonNode n, String field) {
@@ -110,7 +112,8 @@ final class ProxmoxJson {
   }
 
   static int requiredInt(JsonNode n, String field) {
-    return optInt(n, field).orElseThrow(() -> new IllegalArgumentException("field '" + field + "' missing"));
+    return optInt(n, field)
+        .orElseThrow(() -> new IllegalArgumentException("field '" + field + "' missing"));
   }
 
   static double dbl(JsonNode n, String field) {
@@ -140,7 +143,10 @@ final class ProxmoxJson {
       return v.asLong() != 0;
     }
     String s = v.asText().strip();
-    return s.equals("1") || s.equalsIgnoreCase("true") || s.equalsIgnoreCase("yes") || s.equalsIgnoreCase("on");
+    return s.equals("1")
+        || s.equalsIgnoreCase("true")
+        || s.equalsIgnoreCase("yes")
+        || s.equalsIgnoreCase("on");
   }
 
   static List<String> tags(JsonNode n, String field) {
@@ -151,7 +157,9 @@ final class ProxmoxJson {
 
   static Set<String> commaSet(JsonNode n, String field) {
     Set<String> out = new LinkedHashSet<>();
-    text(n, field).ifPresent(s -> Arrays.stream(s.split("[,;\\s]+")).filter(t -> !t.isEmpty()).forEach(out::add));
+    text(n, field)
+        .ifPresent(
+            s -> Arrays.stream(s.split("[,;\\s]+")).filter(t -> !t.isEmpty()).forEach(out::add));
     return out;
   }
 
@@ -181,7 +189,8 @@ final class ProxmoxJson {
 
   static Upid upid(JsonNode d) {
     if (d == null || !d.isTextual()) {
-      throw new IllegalArgumentException("expected a task id (UPID), got " + (d == null ? "nothing" : d.toString()));
+      throw new IllegalArgumentException(
+          "expected a task id (UPID), got " + (d == null ? "nothing" : d.toString()));
     }
     return Upid.parse(d.asText());
   }
@@ -195,7 +204,8 @@ final class ProxmoxJson {
         // fall through
       }
     }
-    throw new IllegalArgumentException("expected a vmid, got " + (d == null ? "nothing" : d.toString()));
+    throw new IllegalArgumentException(
+        "expected a vmid, got " + (d == null ? "nothing" : d.toString()));
   }
 
   /** {@code vzdump} answers a UPID, or the string {@code OK} when there is nothing to do. */
@@ -206,11 +216,13 @@ final class ProxmoxJson {
     return io.cloudpods.proxmox.VzdumpResult.started(upid(d));
   }
 
-  // ---- records -----------------------------------------------------------------------------------
+  // ---- records
+  // -----------------------------------------------------------------------------------
 
   static VersionInfo version(JsonNode d) {
     requireObject(d);
-    return new VersionInfo(requiredText(d, "version"), text(d, "release").orElse(""), text(d, "repoid").orElse(""));
+    return new VersionInfo(
+        requiredText(d, "version"), text(d, "release").orElse(""), text(d, "repoid").orElse(""));
   }
 
   static NodeInfo node(JsonNode d) {
@@ -273,18 +285,35 @@ final class ProxmoxJson {
         return guest(d, type, id);
       case "node":
         return new ClusterResource.Node(
-            id, requiredText(d, "node"), text(d, "status").orElse("unknown"), dbl(d, "cpu"), integer(d, "maxcpu"),
-            lng(d, "mem"), lng(d, "maxmem"), lng(d, "disk"), lng(d, "maxdisk"), lng(d, "uptime"));
+            id,
+            requiredText(d, "node"),
+            text(d, "status").orElse("unknown"),
+            dbl(d, "cpu"),
+            integer(d, "maxcpu"),
+            lng(d, "mem"),
+            lng(d, "maxmem"),
+            lng(d, "disk"),
+            lng(d, "maxdisk"),
+            lng(d, "uptime"));
       case "storage":
         return new ClusterResource.Storage(
-            id, requiredText(d, "storage"), text(d, "node").orElse(""), text(d, "plugintype").orElse(""),
-            text(d, "status").orElse("unknown"), bool(d, "shared"), commaSet(d, "content"),
-            lng(d, "disk"), lng(d, "maxdisk"));
+            id,
+            requiredText(d, "storage"),
+            text(d, "node").orElse(""),
+            text(d, "plugintype").orElse(""),
+            text(d, "status").orElse("unknown"),
+            bool(d, "shared"),
+            commaSet(d, "content"),
+            lng(d, "disk"),
+            lng(d, "maxdisk"));
       case "pool":
         return new ClusterResource.Pool(id, requiredText(d, "pool"));
       case "sdn":
         return new ClusterResource.Sdn(
-            id, text(d, "sdn").orElse(""), text(d, "node").orElse(""), text(d, "status").orElse(""));
+            id,
+            text(d, "sdn").orElse(""),
+            text(d, "node").orElse(""),
+            text(d, "status").orElse(""));
       default:
         return null;
     }
@@ -393,35 +422,57 @@ final class ProxmoxJson {
 
   static NodeStorage nodeStorage(JsonNode d) {
     return new NodeStorage(
-        requiredText(d, "storage"), text(d, "type").orElse(""), commaSet(d, "content"),
-        !present(d, "enabled") || bool(d, "enabled"), bool(d, "active"), bool(d, "shared"),
-        lng(d, "total"), lng(d, "used"), lng(d, "avail"));
+        requiredText(d, "storage"),
+        text(d, "type").orElse(""),
+        commaSet(d, "content"),
+        !present(d, "enabled") || bool(d, "enabled"),
+        bool(d, "active"),
+        bool(d, "shared"),
+        lng(d, "total"),
+        lng(d, "used"),
+        lng(d, "avail"));
   }
 
   static StorageContent storageContent(JsonNode d) {
     return new StorageContent(
-        requiredText(d, "volid"), text(d, "content").orElse(""), text(d, "format").orElse(""),
-        lng(d, "size"), lng(d, "ctime"), optInt(d, "vmid"), text(d, "subtype"), text(d, "notes"),
+        requiredText(d, "volid"),
+        text(d, "content").orElse(""),
+        text(d, "format").orElse(""),
+        lng(d, "size"),
+        lng(d, "ctime"),
+        optInt(d, "vmid"),
+        text(d, "subtype"),
+        text(d, "notes"),
         bool(d, "protected"));
   }
 
   static StorageConfig storageConfig(JsonNode d) {
     Map<String, String> raw = new LinkedHashMap<>();
-    d.fields().forEachRemaining(e -> {
-      if (!e.getValue().isNull()) {
-        raw.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
-      }
-    });
+    d.fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getValue().isNull()) {
+                raw.put(
+                    e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+              }
+            });
     return new StorageConfig(
-        requiredText(d, "storage"), text(d, "type").orElse(""), commaSet(d, "content"), bool(d, "shared"),
-        bool(d, "disable"), raw);
+        requiredText(d, "storage"),
+        text(d, "type").orElse(""),
+        commaSet(d, "content"),
+        bool(d, "shared"),
+        bool(d, "disable"),
+        raw);
   }
 
   static Pool poolSummary(JsonNode d) {
     return new Pool(requiredText(d, "poolid"), text(d, "comment"), List.of());
   }
 
-  /** A pool with members; {@code poolId} is used when the object lacks {@code poolid} (old form). */
+  /**
+   * A pool with members; {@code poolId} is used when the object lacks {@code poolid} (old form).
+   */
   static Pool poolWithMembers(JsonNode d, String poolId) {
     requireObject(d);
     List<ClusterResource> members = list(d.get("members"), ProxmoxJson::clusterResource);
@@ -446,7 +497,8 @@ final class ProxmoxJson {
 
   static TaskLog taskLog(JsonNode root) {
     JsonNode data = root.path("data");
-    List<TaskLog.Line> lines = list(data, l -> new TaskLog.Line(integer(l, "n"), text(l, "t").orElse("")));
+    List<TaskLog.Line> lines =
+        list(data, l -> new TaskLog.Line(integer(l, "n"), text(l, "t").orElse("")));
     int total = present(root, "total") ? integer(root, "total") : lines.size();
     return new TaskLog(lines, total);
   }

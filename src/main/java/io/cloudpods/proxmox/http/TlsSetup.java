@@ -23,8 +23,9 @@ import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 
 /**
- * Applies the TLS policy of {@link ProxmoxClientSettings} to an OkHttp builder: system trust (default),
- * a CA file, a pinned certificate fingerprint (replaces CA and host name checks), or no verification.
+ * Applies the TLS policy of {@link ProxmoxClientSettings} to an OkHttp builder: system trust
+ * (default), a CA file, a pinned certificate fingerprint (replaces CA and host name checks), or no
+ * verification.
  */
 final class TlsSetup {
 
@@ -38,15 +39,23 @@ final class TlsSetup {
     }
     if (s.fingerprint().isPresent()) {
       install(builder, new PinnedCertificateTrustManager(s.fingerprint().get()));
-      // The pin identifies the server; Proxmox's self-signed certificates rarely match the host name used.
+      // The pin identifies the server; Proxmox's self-signed certificates rarely match the host
+      // name used.
       builder.hostnameVerifier((host, session) -> true);
     } else if (s.caCert().isPresent()) {
       install(builder, trustManagerFor(s.caCert().get()));
     } else if (!s.verifyTls()) {
       LOG.warning(
-          "TLS certificate verification is DISABLED for " + s.baseUrl()
-              + " (" + ProxmoxClientSettings.P_VERIFY_TLS + "=false): any server can impersonate Proxmox."
-              + " Prefer " + ProxmoxClientSettings.P_FINGERPRINT + " or " + ProxmoxClientSettings.P_CA_CERT + ".");
+          "TLS certificate verification is DISABLED for "
+              + s.baseUrl()
+              + " ("
+              + ProxmoxClientSettings.P_VERIFY_TLS
+              + "=false): any server can impersonate Proxmox."
+              + " Prefer "
+              + ProxmoxClientSettings.P_FINGERPRINT
+              + " or "
+              + ProxmoxClientSettings.P_CA_CERT
+              + ".");
       install(builder, new TrustAllTrustManager());
       builder.hostnameVerifier((host, session) -> true);
     }
@@ -68,7 +77,8 @@ final class TlsSetup {
       certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException | CertificateException e) {
       throw new InvalidProxmoxSettingsException(
-          ProxmoxClientSettings.P_CA_CERT, "cannot read PEM certificates from '" + pem + "': " + e.getMessage());
+          ProxmoxClientSettings.P_CA_CERT,
+          "cannot read PEM certificates from '" + pem + "': " + e.getMessage());
     }
     if (certs.isEmpty()) {
       throw new InvalidProxmoxSettingsException(
@@ -81,7 +91,8 @@ final class TlsSetup {
       for (Certificate c : certs) {
         ks.setCertificateEntry("ca-" + i++, c);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       for (TrustManager tm : tmf.getTrustManagers()) {
         if (tm instanceof X509TrustManager x) {
@@ -109,16 +120,23 @@ final class TlsSetup {
       String actual = Fingerprints.sha256(chain[0]);
       if (!actual.equals(expected)) {
         throw new CertificateException(
-            "server certificate fingerprint mismatch" + (peer == null ? "" : " for " + peer)
-                + ": expected SHA-256 " + expected + " but the server presented " + actual);
+            "server certificate fingerprint mismatch"
+                + (peer == null ? "" : " for " + peer)
+                + ": expected SHA-256 "
+                + expected
+                + " but the server presented "
+                + actual);
       }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      check(chain, socket == null || socket.getInetAddress() == null
-          ? null : socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
+      check(
+          chain,
+          socket == null || socket.getInetAddress() == null
+              ? null
+              : socket.getInetAddress().getHostAddress() + ":" + socket.getPort());
     }
 
     @Override
@@ -128,7 +146,8 @@ final class TlsSetup {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       check(chain, null);
     }
   }
@@ -148,7 +167,8 @@ final class TlsSetup {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       throw new CertificateException("client certificates are not accepted");
     }
 

@@ -2,7 +2,6 @@ package io.cloudpods.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudpods.api.v1alpha1.Condition;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,10 +16,13 @@ class ConditionsTest {
     List<Condition> c = Conditions.set(List.of(), "Ready", "False", "Creating", "cloning", 1, T1);
     c = Conditions.set(c, "Ready", "False", "WaitingForTask", "vzclone running", 1, T2);
 
-    assertThat(c).singleElement().satisfies(x -> {
-      assertThat(x.reason()).isEqualTo("WaitingForTask");
-      assertThat(x.lastTransitionTime()).isEqualTo(T1);
-    });
+    assertThat(c)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.reason()).isEqualTo("WaitingForTask");
+              assertThat(x.lastTransitionTime()).isEqualTo(T1);
+            });
   }
 
   @Test

@@ -34,7 +34,8 @@ class SchemaAgreementTest {
   private static final SchemaRegistry SCHEMAS = new SchemaRegistry();
 
   private static JsonNode schema(Kind kind) throws IOException {
-    try (InputStream in = SchemaAgreementTest.class.getClassLoader().getResourceAsStream(kind.schemaResource())) {
+    try (InputStream in =
+        SchemaAgreementTest.class.getClassLoader().getResourceAsStream(kind.schemaResource())) {
       assertThat(in).as(kind.schemaResource() + " on the classpath").isNotNull();
       return Json.MAPPER.readTree(in);
     }
@@ -74,9 +75,11 @@ class SchemaAgreementTest {
     assertThat(mismatches).isEmpty();
   }
 
-  private static void compare(Type type, JsonNode schema, JsonNode root, String path, List<String> out) {
+  private static void compare(
+      Type type, JsonNode schema, JsonNode root, String path, List<String> out) {
     schema = resolve(schema, root);
-    Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+    Class<?> raw =
+        type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     if (raw.isRecord()) {
       Set<String> inRecord = new TreeSet<>();
       for (RecordComponent c : raw.getRecordComponents()) {
@@ -94,7 +97,8 @@ class SchemaAgreementTest {
           out.add(path + "." + name + " is in the schema but not in the record");
         }
       }
-      if (!schema.path("additionalProperties").isBoolean() || schema.path("additionalProperties").asBoolean()) {
+      if (!schema.path("additionalProperties").isBoolean()
+          || schema.path("additionalProperties").asBoolean()) {
         out.add(path + " must forbid unknown properties");
       }
       for (RecordComponent c : raw.getRecordComponents()) {
@@ -135,7 +139,9 @@ class SchemaAgreementTest {
   }
 
   static Stream<Path> examples() throws IOException {
-    return Files.list(Path.of("config/examples")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+    return Files.list(Path.of("config/examples"))
+        .filter(p -> p.toString().endsWith(".yaml"))
+        .sorted();
   }
 
   @Test
@@ -147,7 +153,9 @@ class SchemaAgreementTest {
       for (JsonNode doc : ManifestParser.parseDocuments(Files.readString(file))) {
         Kind kind = Kind.parse(doc.path("kind").asText()).orElseThrow();
         kinds.add(kind.name());
-        assertThat(SCHEMAS.validate(kind, doc)).as(file + " " + doc.path("metadata").path("name")).isEmpty();
+        assertThat(SCHEMAS.validate(kind, doc))
+            .as(file + " " + doc.path("metadata").path("name"))
+            .isEmpty();
         Object record = Json.MAPPER.treeToValue(doc, record(kind));
         JsonNode back = Json.MAPPER.valueToTree(record);
         assertThat(back).as("round trip of " + file).isEqualTo(normalised(doc));
@@ -180,12 +188,42 @@ class SchemaAgreementTest {
         new CloudPod(
             ApiVersion.V1ALPHA1,
             "CloudPod",
-            new ObjectMeta("web-1", "acme", Map.of("app", "web"), "0000", 2L, "7", java.time.Instant.now(), null,
+            new ObjectMeta(
+                "web-1",
+                "acme",
+                Map.of("app", "web"),
+                "0000",
+                2L,
+                "7",
+                java.time.Instant.now(),
+                null,
                 new OwnerReference("PodSet", "web", "1111")),
-            new CloudPodSpec(2, 2048, 512, 8, 9000, "clients-main", "default", "10.1.10.91", 9101, "pve", "Running", "full", false),
-            new CloudPodStatus("Running", 9101, "pve", "10.1.10.91", 2L,
-                List.of(new Condition("Ready", "True", "Running", "ok", java.time.Instant.now(), 2L)),
-                "UPID:pve:1", java.time.Instant.now(), 1, "fine"));
+            new CloudPodSpec(
+                2,
+                2048,
+                512,
+                8,
+                9000,
+                "clients-main",
+                "default",
+                "10.1.10.91",
+                9101,
+                "pve",
+                "Running",
+                "full",
+                false),
+            new CloudPodStatus(
+                "Running",
+                9101,
+                "pve",
+                "10.1.10.91",
+                2L,
+                List.of(
+                    new Condition("Ready", "True", "Running", "ok", java.time.Instant.now(), 2L)),
+                "UPID:pve:1",
+                java.time.Instant.now(),
+                1,
+                "fine"));
     assertThat(SCHEMAS.validate(Kind.CloudPod, Json.MAPPER.valueToTree(pod))).isEmpty();
   }
 }

@@ -24,7 +24,9 @@ class ConcurrencyGateTest {
 
     gate.release("a");
 
-    assertThat(woken).as("only as many waiters as capacity freed, in arrival order").containsExactly("b");
+    assertThat(woken)
+        .as("only as many waiters as capacity freed, in arrival order")
+        .containsExactly("b");
     assertThat(gate.tryAcquire("b", List.of(TEMPLATE))).isTrue();
     assertThat(gate.waiting(TEMPLATE)).isEqualTo(1);
   }

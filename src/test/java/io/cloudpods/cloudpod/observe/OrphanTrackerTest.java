@@ -26,7 +26,8 @@ class OrphanTrackerTest {
 
   @Test
   void markerContainerOfAStoredPod_isNoCandidate() {
-    OrphanTracker.Result r = tracker.update(snap(ct(9101, "cloudpods", "cp-" + A, "tenant-acme")), Set.of(A), T0);
+    OrphanTracker.Result r =
+        tracker.update(snap(ct(9101, "cloudpods", "cp-" + A, "tenant-acme")), Set.of(A), T0);
 
     assertThat(r.candidateOwners()).isEmpty();
     assertThat(r.reported()).isEmpty();
@@ -58,7 +59,14 @@ class OrphanTrackerTest {
     assertThat(early.reported()).isEmpty();
     assertThat(due.reported())
         .containsExactly(
-            new OrphanContainer(9102, "pve", "ct-9102", B, "running", List.of("cloudpods", "cp-" + B, "podset-web", "tenant-acme"), T0));
+            new OrphanContainer(
+                9102,
+                "pve",
+                "ct-9102",
+                B,
+                "running",
+                List.of("cloudpods", "cp-" + B, "podset-web", "tenant-acme"),
+                T0));
     assertThat(due.reported().get(0).tenant()).contains("acme");
   }
 
@@ -73,7 +81,8 @@ class OrphanTrackerTest {
 
     assertThat(gone.candidateOwners()).isEmpty();
     assertThat(back.reported()).as("grace counts from when it was seen again").isEmpty();
-    assertThat(tracker.update(with, Set.of(), seenAgain.plus(GRACE).minusMillis(1)).reported()).isEmpty();
+    assertThat(tracker.update(with, Set.of(), seenAgain.plus(GRACE).minusMillis(1)).reported())
+        .isEmpty();
     assertThat(tracker.update(with, Set.of(), seenAgain.plus(GRACE)).reported())
         .extracting(OrphanContainer::since)
         .containsExactly(seenAgain);
@@ -95,7 +104,8 @@ class OrphanTrackerTest {
   void vmidReusedByAnotherOwner_isANewCandidate() {
     tracker.update(snap(ct(9105, "cloudpods", "cp-" + A)), Set.of(), T0);
 
-    OrphanTracker.Result other = tracker.update(snap(ct(9105, "cloudpods", "cp-" + B)), Set.of(), T0.plus(GRACE));
+    OrphanTracker.Result other =
+        tracker.update(snap(ct(9105, "cloudpods", "cp-" + B)), Set.of(), T0.plus(GRACE));
 
     assertThat(other.candidateOwners()).containsExactly(B);
     assertThat(other.reported()).isEmpty();
@@ -104,7 +114,8 @@ class OrphanTrackerTest {
   @Test
   void seededOrphans_keepTheirSince_soARestartReportsThemAtOnce() {
     Instant earlier = T0.minus(Duration.ofHours(3));
-    tracker.seed(List.of(new OrphanContainer(9106, "pve", "old", B, "stopped", List.of(), earlier)));
+    tracker.seed(
+        List.of(new OrphanContainer(9106, "pve", "old", B, "stopped", List.of(), earlier)));
 
     OrphanTracker.Result r = tracker.update(snap(ct(9106, "cloudpods", "cp-" + B)), Set.of(), T0);
 
@@ -116,7 +127,9 @@ class OrphanTrackerTest {
     ClusterSnapshot s = snap(ct(9300, "cloudpods", "cp-" + A), ct(9200, "cloudpods", "cp-" + B));
     tracker.update(s, Set.of(), T0);
 
-    assertThat(tracker.update(s, Set.of(), T0.plus(GRACE)).reported()).extracting(OrphanContainer::vmid).containsExactly(9200, 9300);
+    assertThat(tracker.update(s, Set.of(), T0.plus(GRACE)).reported())
+        .extracting(OrphanContainer::vmid)
+        .containsExactly(9200, 9300);
   }
 
   private static ClusterSnapshot snap(Guest... guests) {

@@ -54,7 +54,8 @@ class CloudPodPlannerTest {
   @Test
   void plan_containerMissingLinkedClone_sendsNoStorage() {
     Action.CloneContainer clone =
-        (Action.CloneContainer) CloudPodPlanner.plan(pod().fullClone(false).build(), Optional.empty()).get(0);
+        (Action.CloneContainer)
+            CloudPodPlanner.plan(pod().fullClone(false).build(), Optional.empty()).get(0);
 
     assertThat(clone.full()).isFalse();
     assertThat(clone.storage()).isEmpty();
@@ -66,8 +67,18 @@ class CloudPodPlannerTest {
         withTags(
             withConfig(
                 withStatus(running(), "stopped"),
-                config(c -> new ObservedConfig(Optional.of("web-1"), Optional.of(2), Optional.of(2048), Optional.of(512), Optional.of(8),
-                    Optional.of("name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=manual,type=veth"), Optional.empty(), Optional.of("d1")))),
+                config(
+                    c ->
+                        new ObservedConfig(
+                            Optional.of("web-1"),
+                            Optional.of(2),
+                            Optional.of(2048),
+                            Optional.of(512),
+                            Optional.of(8),
+                            Optional.of(
+                                "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=manual,type=veth"),
+                            Optional.empty(),
+                            Optional.of("d1")))),
             PlanFixtures.ourTags());
 
     List<Action> plan = plan(desired(), fresh);
@@ -77,7 +88,9 @@ class CloudPodPlannerTest {
     assertThat(update.set())
         .containsOnlyKeys("net0", "nameserver")
         .containsEntry("nameserver", "1.1.1.1 8.8.8.8")
-        .containsEntry("net0", "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:00:00:01,ip=10.1.10.91/24,type=veth");
+        .containsEntry(
+            "net0",
+            "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:00:00:01,ip=10.1.10.91/24,type=veth");
     assertThat(update.digest()).contains("d1");
     assertThat(update.restartRequired()).as("stopped: applies at start").isEmpty();
     assertThat(plan.get(1)).isEqualTo(new Action.Start("pve", 9101));
@@ -98,9 +111,20 @@ class CloudPodPlannerTest {
   @Test
   void plan_net0WithExtraKeysButSameAddress_isConverged() {
     ObservedContainer o =
-        withConfig(running(), config(c -> new ObservedConfig(c.hostname(), c.cores(), c.memoryMb(), c.swapMb(), c.rootfsSizeGb(),
-            Optional.of("name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"),
-            c.nameserver(), c.digest())));
+        withConfig(
+            running(),
+            config(
+                c ->
+                    new ObservedConfig(
+                        c.hostname(),
+                        c.cores(),
+                        c.memoryMb(),
+                        c.swapMb(),
+                        c.rootfsSizeGb(),
+                        Optional.of(
+                            "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"),
+                        c.nameserver(),
+                        c.digest())));
 
     assertThat(plan(desired(), o)).isEmpty();
   }
@@ -110,7 +134,19 @@ class CloudPodPlannerTest {
   @Test
   void plan_coresChangedByHand_setsOnlyCores() {
     ObservedContainer o =
-        withConfig(running(), config(c -> new ObservedConfig(c.hostname(), Optional.of(8), c.memoryMb(), c.swapMb(), c.rootfsSizeGb(), c.net0(), c.nameserver(), c.digest())));
+        withConfig(
+            running(),
+            config(
+                c ->
+                    new ObservedConfig(
+                        c.hostname(),
+                        Optional.of(8),
+                        c.memoryMb(),
+                        c.swapMb(),
+                        c.rootfsSizeGb(),
+                        c.net0(),
+                        c.nameserver(),
+                        c.digest())));
 
     List<Action> plan = plan(desired(), o);
 
@@ -145,19 +181,46 @@ class CloudPodPlannerTest {
   @Test
   void plan_ipChangedByHand_restoresNet0KeepingMac() {
     ObservedContainer o =
-        withConfig(running(), config(c -> new ObservedConfig(c.hostname(), c.cores(), c.memoryMb(), c.swapMb(), c.rootfsSizeGb(),
-            Optional.of("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.200/24,type=veth"), c.nameserver(), c.digest())));
+        withConfig(
+            running(),
+            config(
+                c ->
+                    new ObservedConfig(
+                        c.hostname(),
+                        c.cores(),
+                        c.memoryMb(),
+                        c.swapMb(),
+                        c.rootfsSizeGb(),
+                        Optional.of(
+                            "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.200/24,type=veth"),
+                        c.nameserver(),
+                        c.digest())));
 
     Action.UpdateConfig u = (Action.UpdateConfig) plan(desired(), o).get(0);
 
     assertThat(u.set())
-        .isEqualTo(Map.of("net0", "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"));
+        .isEqualTo(
+            Map.of(
+                "net0",
+                "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"));
   }
 
   @Test
   void plan_hostnameChangedOnRunningContainer_updatesAndReportsRestartRequired() {
     ObservedContainer o =
-        withConfig(running(), config(c -> new ObservedConfig(Optional.of("renamed"), c.cores(), c.memoryMb(), c.swapMb(), c.rootfsSizeGb(), c.net0(), c.nameserver(), c.digest())));
+        withConfig(
+            running(),
+            config(
+                c ->
+                    new ObservedConfig(
+                        Optional.of("renamed"),
+                        c.cores(),
+                        c.memoryMb(),
+                        c.swapMb(),
+                        c.rootfsSizeGb(),
+                        c.net0(),
+                        c.nameserver(),
+                        c.digest())));
 
     List<Action> plan = plan(desired(), o);
 
@@ -170,12 +233,25 @@ class CloudPodPlannerTest {
   @Test
   void plan_restartRequiredAndRestartsAllowed_updatesThenShutsDown() {
     ObservedContainer o =
-        withConfig(running(), config(c -> new ObservedConfig(Optional.of("renamed"), c.cores(), c.memoryMb(), c.swapMb(), c.rootfsSizeGb(), c.net0(), Optional.of("9.9.9.9"), c.digest())));
+        withConfig(
+            running(),
+            config(
+                c ->
+                    new ObservedConfig(
+                        Optional.of("renamed"),
+                        c.cores(),
+                        c.memoryMb(),
+                        c.swapMb(),
+                        c.rootfsSizeGb(),
+                        c.net0(),
+                        Optional.of("9.9.9.9"),
+                        c.digest())));
 
     List<Action> plan = plan(pod().allowRestart(true).build(), o);
 
     assertThat(plan).hasSize(2);
-    assertThat(((Action.UpdateConfig) plan.get(0)).restartRequired()).containsExactly("hostname", "nameserver");
+    assertThat(((Action.UpdateConfig) plan.get(0)).restartRequired())
+        .containsExactly("hostname", "nameserver");
     assertThat(plan.get(1)).isEqualTo(new Action.Shutdown("pve", 9101, 60, true));
   }
 
@@ -205,14 +281,16 @@ class CloudPodPlannerTest {
 
   @Test
   void plan_podOfPodSet_tagsCarryPodSet() {
-    Action.UpdateConfig u = (Action.UpdateConfig) plan(pod().podSet(Optional.of("web")).build(), running()).get(0);
+    Action.UpdateConfig u =
+        (Action.UpdateConfig) plan(pod().podSet(Optional.of("web")).build(), running()).get(0);
 
     assertThat(u.set().get("tags")).contains("podset-web");
   }
 
   @Test
   void plan_stoppedByHand_startsAgain() {
-    assertThat(plan(desired(), withStatus(running(), "stopped"))).containsExactly(new Action.Start("pve", 9101));
+    assertThat(plan(desired(), withStatus(running(), "stopped")))
+        .containsExactly(new Action.Start("pve", 9101));
   }
 
   @Test
@@ -234,7 +312,8 @@ class CloudPodPlannerTest {
 
   @Test
   void plan_statusUnknownFromLaggingList_waitsForPower() {
-    List<Action> plan = plan(desired(), withConfig(withStatus(running(), "unknown"), Optional.empty()));
+    List<Action> plan =
+        plan(desired(), withConfig(withStatus(running(), "unknown"), Optional.empty()));
 
     assertThat(plan).hasSize(1);
     assertThat(((Action.Wait) plan.get(0)).reason()).isEqualTo(WaitReason.STATE_UNKNOWN);
@@ -257,10 +336,18 @@ class CloudPodPlannerTest {
   @Test
   void plan_freshCloneWithoutTagsButOurDescription_isOursAndGetsTags() {
     ObservedConfig withDescription =
-        new ObservedConfig(Optional.of("web-1"), Optional.of(2), Optional.of(2048), Optional.of(512), Optional.of(8),
-            matchingConfig().net0(), matchingConfig().nameserver(), Optional.of("d"),
+        new ObservedConfig(
+            Optional.of("web-1"),
+            Optional.of(2),
+            Optional.of(2048),
+            Optional.of(512),
+            Optional.of(8),
+            matchingConfig().net0(),
+            matchingConfig().nameserver(),
+            Optional.of("d"),
             Optional.of(Ownership.description(PlanFixtures.UID, "acme", "web-1") + "\n"));
-    ObservedContainer fresh = withConfig(withTags(withStatus(running(), "stopped"), Set.of()), withDescription);
+    ObservedContainer fresh =
+        withConfig(withTags(withStatus(running(), "stopped"), Set.of()), withDescription);
 
     List<Action> plan = plan(desired(), fresh);
 
@@ -272,18 +359,29 @@ class CloudPodPlannerTest {
   @Test
   void plan_descriptionOfAnotherPod_isForeign() {
     ObservedConfig other =
-        new ObservedConfig(Optional.of("web-1"), Optional.of(2), Optional.of(2048), Optional.of(512), Optional.of(8),
-            matchingConfig().net0(), matchingConfig().nameserver(), Optional.of("d"),
-            Optional.of(Ownership.description("00000000-0000-0000-0000-000000000009", "acme", "web-1")));
+        new ObservedConfig(
+            Optional.of("web-1"),
+            Optional.of(2),
+            Optional.of(2048),
+            Optional.of(512),
+            Optional.of(8),
+            matchingConfig().net0(),
+            matchingConfig().nameserver(),
+            Optional.of("d"),
+            Optional.of(
+                Ownership.description("00000000-0000-0000-0000-000000000009", "acme", "web-1")));
     ObservedContainer o = withConfig(withTags(running(), Set.of()), other);
 
-    assertThat(((Action.Blocked) plan(desired(), o).get(0)).reason()).isEqualTo(BlockReason.FOREIGN_CONTAINER);
+    assertThat(((Action.Blocked) plan(desired(), o).get(0)).reason())
+        .isEqualTo(BlockReason.FOREIGN_CONTAINER);
   }
 
   @Test
   void plan_containerOfAnotherPodAtOurVmid_isBlocked() {
     ObservedContainer other =
-        withTags(running(), Ownership.tagsFor("00000000-0000-0000-0000-000000000001", "acme", Optional.empty()));
+        withTags(
+            running(),
+            Ownership.tagsFor("00000000-0000-0000-0000-000000000001", "acme", Optional.empty()));
 
     Action.Blocked b = (Action.Blocked) plan(desired(), other).get(0);
 
@@ -295,23 +393,35 @@ class CloudPodPlannerTest {
   void plan_onlyManagedTagWithoutOurUid_isForeign() {
     ObservedContainer o = withTags(running(), Set.of("cloudpods"));
 
-    assertThat(((Action.Blocked) plan(desired(), o).get(0)).reason()).isEqualTo(BlockReason.FOREIGN_CONTAINER);
+    assertThat(((Action.Blocked) plan(desired(), o).get(0)).reason())
+        .isEqualTo(BlockReason.FOREIGN_CONTAINER);
   }
 
   @Test
   void plan_vmidHoldsATemplate_isBlocked() {
     ObservedContainer t =
-        new ObservedContainer(9101, "pve", "lxc", "stopped", Optional.empty(), true, PlanFixtures.ourTags(), Optional.empty());
+        new ObservedContainer(
+            9101,
+            "pve",
+            "lxc",
+            "stopped",
+            Optional.empty(),
+            true,
+            PlanFixtures.ourTags(),
+            Optional.empty());
 
-    assertThat(((Action.Blocked) plan(desired(), t).get(0)).reason()).isEqualTo(BlockReason.NOT_A_CONTAINER);
+    assertThat(((Action.Blocked) plan(desired(), t).get(0)).reason())
+        .isEqualTo(BlockReason.NOT_A_CONTAINER);
   }
 
   @Test
   void plan_vmidHoldsAVm_isBlocked() {
     ObservedContainer vm =
-        new ObservedContainer(9101, "pve", "qemu", "running", Optional.empty(), false, Set.of(), Optional.empty());
+        new ObservedContainer(
+            9101, "pve", "qemu", "running", Optional.empty(), false, Set.of(), Optional.empty());
 
-    assertThat(((Action.Blocked) plan(desired(), vm).get(0)).reason()).isEqualTo(BlockReason.NOT_A_CONTAINER);
+    assertThat(((Action.Blocked) plan(desired(), vm).get(0)).reason())
+        .isEqualTo(BlockReason.NOT_A_CONTAINER);
   }
 
   @Test
@@ -364,7 +474,9 @@ class CloudPodPlannerTest {
   @Test
   void cloneAction_linkedWithStorage_isRejected() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new Action.CloneContainer("pve", 9000, 9101, "x", "ClientPods", false, Optional.of("clients-main"), "d"))
+            () ->
+                new Action.CloneContainer(
+                    "pve", 9000, 9101, "x", "ClientPods", false, Optional.of("clients-main"), "d"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("full clones");
   }

@@ -46,7 +46,8 @@ final class PlanFixtures {
         Optional.of(2048),
         Optional.of(512),
         Optional.of(8),
-        Optional.of("name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"),
+        Optional.of(
+            "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"),
         Optional.of("1.1.1.1 8.8.8.8"),
         Optional.of("0123456789abcdef0123456789abcdef01234567"));
   }
@@ -57,27 +58,44 @@ final class PlanFixtures {
 
   static ObservedContainer running() {
     return new ObservedContainer(
-        9101, "pve", "lxc", "running", Optional.empty(), false, ourTags(), Optional.of(matchingConfig()));
+        9101,
+        "pve",
+        "lxc",
+        "running",
+        Optional.empty(),
+        false,
+        ourTags(),
+        Optional.of(matchingConfig()));
   }
 
   static ObservedContainer withStatus(ObservedContainer o, String status) {
-    return new ObservedContainer(o.vmid(), o.node(), o.type(), status, o.lock(), o.template(), o.tags(), o.config());
+    return new ObservedContainer(
+        o.vmid(), o.node(), o.type(), status, o.lock(), o.template(), o.tags(), o.config());
   }
 
   static ObservedContainer withLock(ObservedContainer o, String lock) {
-    return new ObservedContainer(o.vmid(), o.node(), o.type(), o.status(), Optional.of(lock), o.template(), o.tags(), o.config());
+    return new ObservedContainer(
+        o.vmid(),
+        o.node(),
+        o.type(),
+        o.status(),
+        Optional.of(lock),
+        o.template(),
+        o.tags(),
+        o.config());
   }
 
   static ObservedContainer withTags(ObservedContainer o, Set<String> tags) {
-    return new ObservedContainer(o.vmid(), o.node(), o.type(), o.status(), o.lock(), o.template(), tags, o.config());
+    return new ObservedContainer(
+        o.vmid(), o.node(), o.type(), o.status(), o.lock(), o.template(), tags, o.config());
   }
 
   static ObservedContainer withConfig(ObservedContainer o, Optional<ObservedConfig> c) {
-    return new ObservedContainer(o.vmid(), o.node(), o.type(), o.status(), o.lock(), o.template(), o.tags(), c);
+    return new ObservedContainer(
+        o.vmid(), o.node(), o.type(), o.status(), o.lock(), o.template(), o.tags(), c);
   }
 
   static ObservedContainer withConfig(ObservedContainer o, ObservedConfig c) {
     return withConfig(o, Optional.of(c));
   }
-
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class TaskPollTest {
 
   private static Duration next(long runningMs) {
-    return TaskPoll.nextPoll(Duration.ofMillis(runningMs), Duration.ofMillis(100), Duration.ofSeconds(1));
+    return TaskPoll.nextPoll(
+        Duration.ofMillis(runningMs), Duration.ofMillis(100), Duration.ofSeconds(1));
   }
 
   @Test

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Failures as they arrive over a real HTTP connection, from old and new servers and from the network. */
+/**
+ * Failures as they arrive over a real HTTP connection, from old and new servers and from the
+ * network.
+ */
 class HttpProxmoxClientErrorTest {
 
   private MockProxmox pve;
@@ -48,8 +51,10 @@ class HttpProxmoxClientErrorTest {
   void clone_oldServerLockedInReasonPhrase_lockedWithLockName() {
     pve.oldError(500, "CT is locked (disk)");
 
-    ProxmoxLockedException e = catchThrowableOfType(
-        () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9102).build()), ProxmoxLockedException.class);
+    ProxmoxLockedException e =
+        catchThrowableOfType(
+            () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9102).build()),
+            ProxmoxLockedException.class);
 
     assertThat(e.lock()).isEqualTo("disk");
     assertThat(e.isRetryable()).isTrue();
@@ -60,34 +65,46 @@ class HttpProxmoxClientErrorTest {
 
   @Test
   void getConfig_newServerMissingCt_notFoundWithMessageFromBody() {
-    pve.newError(500, "Configuration file 'nodes/pve/lxc/9101.conf' does not exist",
+    pve.newError(
+        500,
+        "Configuration file 'nodes/pve/lxc/9101.conf' does not exist",
         "Configuration file 'nodes/pve/lxc/9101.conf' does not exist");
 
-    ProxmoxNotFoundException e = catchThrowableOfType(() -> client.getConfig("pve", 9101), ProxmoxNotFoundException.class);
+    ProxmoxNotFoundException e =
+        catchThrowableOfType(() -> client.getConfig("pve", 9101), ProxmoxNotFoundException.class);
 
-    assertThat(e.proxmoxMessage()).isEqualTo("Configuration file 'nodes/pve/lxc/9101.conf' does not exist");
-    assertThat(e.getMessage()).isEqualTo(
-        "GET /nodes/pve/lxc/9101/config failed: HTTP 500 Configuration file 'nodes/pve/lxc/9101.conf' does not exist");
+    assertThat(e.proxmoxMessage())
+        .isEqualTo("Configuration file 'nodes/pve/lxc/9101.conf' does not exist");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "GET /nodes/pve/lxc/9101/config failed: HTTP 500 Configuration file 'nodes/pve/lxc/9101.conf' does not exist");
   }
 
   @Test
   void delete_runningContainer_powerStateRunning() {
     pve.oldError(500, "unable to destroy CT 9101 - container is running");
 
-    ProxmoxPowerStateException e = catchThrowableOfType(
-        () -> client.delete("pve", 9101, DeleteOptions.DEFAULT), ProxmoxPowerStateException.class);
+    ProxmoxPowerStateException e =
+        catchThrowableOfType(
+            () -> client.delete("pve", 9101, DeleteOptions.DEFAULT),
+            ProxmoxPowerStateException.class);
 
     assertThat(e.actualState()).isEqualTo(io.cloudpods.proxmox.PowerState.RUNNING);
   }
 
   @Test
   void updateConfig_newServerParameterError_exposesErrorsMap() {
-    pve.raw(MockProxmox.json(400, "Parameter verification failed.",
-        "{\"errors\":{\"name\":\"property is not defined in schema and the schema does not allow additional properties\"},"
-            + "\"data\":null,\"message\":\"Parameter verification failed.\\n\"}"));
+    pve.raw(
+        MockProxmox.json(
+            400,
+            "Parameter verification failed.",
+            "{\"errors\":{\"name\":\"property is not defined in schema and the schema does not allow additional properties\"},"
+                + "\"data\":null,\"message\":\"Parameter verification failed.\\n\"}"));
 
-    ProxmoxParameterException e = catchThrowableOfType(
-        () -> client.updateConfig("pve", 9101, ConfigUpdate.set(Map.of("name", "x"))), ProxmoxParameterException.class);
+    ProxmoxParameterException e =
+        catchThrowableOfType(
+            () -> client.updateConfig("pve", 9101, ConfigUpdate.set(Map.of("name", "x"))),
+            ProxmoxParameterException.class);
 
     assertThat(e.errors()).containsOnlyKeys("name");
     assertThat(e.isRetryable()).isFalse();
@@ -95,7 +112,8 @@ class HttpProxmoxClientErrorTest {
 
   @Test
   void anyCall_401WithoutBody_authErrorWithoutSecret() {
-    pve.raw(new MockResponse().setStatus("HTTP/1.1 401 no such token 'controller' for user 'ctl@pve'"));
+    pve.raw(
+        new MockResponse().setStatus("HTTP/1.1 401 no such token 'controller' for user 'ctl@pve'"));
 
     ProxmoxAuthException e = catchThrowableOfType(() -> client.nodes(), ProxmoxAuthException.class);
 
@@ -107,14 +125,17 @@ class HttpProxmoxClientErrorTest {
   void anyCall_401GenericNewText_authError() {
     pve.raw(new MockResponse().setStatus("HTTP/1.1 401 Authentication failed!"));
 
-    assertThat(catchThrowableOfType(() -> client.nodes(), ProxmoxAuthException.class).isRetryable()).isFalse();
+    assertThat(catchThrowableOfType(() -> client.nodes(), ProxmoxAuthException.class).isRetryable())
+        .isFalse();
   }
 
   @Test
   void anyCall_proxyPseudoStatus595_transient() {
-    pve.oldError(595, "Errors during connection establishment, proxy handshake: Connection refused");
+    pve.oldError(
+        595, "Errors during connection establishment, proxy handshake: Connection refused");
 
-    ProxmoxUnavailableException e = catchThrowableOfType(() -> client.status("pve", 9101), ProxmoxUnavailableException.class);
+    ProxmoxUnavailableException e =
+        catchThrowableOfType(() -> client.status("pve", 9101), ProxmoxUnavailableException.class);
 
     assertThat(e.httpStatus()).isEqualTo(595);
     assertThat(e.isRetryable()).isTrue();
@@ -123,12 +144,16 @@ class HttpProxmoxClientErrorTest {
   @Test
   void anyCall_serverNeverAnswers_readTimeoutIsTransient() {
     client.close();
-    client = new HttpProxmoxClient(ProxmoxClientSettings.of(pve.httpUrl(), MockProxmox.TOKEN_ID, MockProxmox.SECRET)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(5)));
+    client =
+        new HttpProxmoxClient(
+            ProxmoxClientSettings.of(pve.httpUrl(), MockProxmox.TOKEN_ID, MockProxmox.SECRET)
+                .withTimeouts(
+                    Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(5)));
     pve.raw(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
 
     long started = System.nanoTime();
-    ProxmoxUnavailableException e = catchThrowableOfType(() -> client.version(), ProxmoxUnavailableException.class);
+    ProxmoxUnavailableException e =
+        catchThrowableOfType(() -> client.version(), ProxmoxUnavailableException.class);
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
     assertThat(e.isRetryable()).isTrue();
@@ -138,11 +163,17 @@ class HttpProxmoxClientErrorTest {
   @Test
   void anyCall_callTimeoutShorterThanSlowBody_transient() {
     client.close();
-    client = new HttpProxmoxClient(ProxmoxClientSettings.of(pve.httpUrl(), MockProxmox.TOKEN_ID, MockProxmox.SECRET)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(400)));
-    pve.raw(MockProxmox.json(200, "OK", "{\"data\":[]}").setHeadersDelay(1, java.util.concurrent.TimeUnit.SECONDS));
+    client =
+        new HttpProxmoxClient(
+            ProxmoxClientSettings.of(pve.httpUrl(), MockProxmox.TOKEN_ID, MockProxmox.SECRET)
+                .withTimeouts(
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(400)));
+    pve.raw(
+        MockProxmox.json(200, "OK", "{\"data\":[]}")
+            .setHeadersDelay(1, java.util.concurrent.TimeUnit.SECONDS));
 
-    assertThat(catchThrowableOfType(() -> client.nodes(), ProxmoxUnavailableException.class)).isNotNull();
+    assertThat(catchThrowableOfType(() -> client.nodes(), ProxmoxUnavailableException.class))
+        .isNotNull();
   }
 
   @Test
@@ -151,10 +182,13 @@ class HttpProxmoxClientErrorTest {
     closed.start(InetAddress.getByName("127.0.0.1"), 0);
     int port = closed.getPort();
     closed.shutdown();
-    try (HttpProxmoxClient c = new HttpProxmoxClient(
-        ProxmoxClientSettings.of("http://127.0.0.1:" + port, MockProxmox.TOKEN_ID, MockProxmox.SECRET))) {
+    try (HttpProxmoxClient c =
+        new HttpProxmoxClient(
+            ProxmoxClientSettings.of(
+                "http://127.0.0.1:" + port, MockProxmox.TOKEN_ID, MockProxmox.SECRET))) {
 
-      ProxmoxUnavailableException e = catchThrowableOfType(c::version, ProxmoxUnavailableException.class);
+      ProxmoxUnavailableException e =
+          catchThrowableOfType(c::version, ProxmoxUnavailableException.class);
 
       assertThat(e.httpStatus()).isZero();
       assertThat(e.getMessage()).startsWith("GET /version failed:");
@@ -168,18 +202,25 @@ class HttpProxmoxClientErrorTest {
     pve.data("\"UPID:pve:0001E240:016E6414:63AD7D74:vzclone:9000:ctl@pve!controller:\"");
     client.version(); // leaves a pooled keep-alive connection that the clone then reuses
 
-    ProxmoxException e = catchThrowableOfType(
-        () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9101).build()), ProxmoxException.class);
+    ProxmoxException e =
+        catchThrowableOfType(
+            () -> client.cloneContainer("pve", 9000, CloneRequest.builder(9101).build()),
+            ProxmoxException.class);
 
     assertThat(e).isInstanceOf(ProxmoxUnavailableException.class);
-    assertThat(pve.server.getRequestCount()).as("a clone must not be sent twice by the client").isEqualTo(2);
+    assertThat(pve.server.getRequestCount())
+        .as("a clone must not be sent twice by the client")
+        .isEqualTo(2);
   }
 
   @Test
   void anyCall_unexpectedEofMidBody_transient() {
-    pve.raw(MockProxmox.json(200, "OK", "{\"data\":[{\"node\":\"pve\"}]}").setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
+    pve.raw(
+        MockProxmox.json(200, "OK", "{\"data\":[{\"node\":\"pve\"}]}")
+            .setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
 
-    assertThat(catchThrowableOfType(() -> client.nodes(), ProxmoxUnavailableException.class)).isNotNull();
+    assertThat(catchThrowableOfType(() -> client.nodes(), ProxmoxUnavailableException.class))
+        .isNotNull();
   }
 
   @Test
@@ -192,8 +233,12 @@ class HttpProxmoxClientErrorTest {
 
       client.version();
       StringBuilder all = new StringBuilder(client.toString()).append(client.settings());
-      for (Runnable call : new Runnable[] {
-          () -> client.start("pve", 9101), () -> client.nodes(), () -> client.listContainers("pve")}) {
+      for (Runnable call :
+          new Runnable[] {
+            () -> client.start("pve", 9101),
+            () -> client.nodes(),
+            () -> client.listContainers("pve")
+          }) {
         try {
           call.run();
         } catch (ProxmoxException e) {
@@ -203,7 +248,9 @@ class HttpProxmoxClientErrorTest {
 
       assertThat(logs.records).isNotEmpty();
       assertThat(logs.allText()).doesNotContain(MockProxmox.SECRET).contains("GET /version");
-      assertThat(all.toString()).doesNotContain(MockProxmox.SECRET).contains("CT is locked (disk)", "invalid token value!");
+      assertThat(all.toString())
+          .doesNotContain(MockProxmox.SECRET)
+          .contains("CT is locked (disk)", "invalid token value!");
     }
   }
 

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
 
 class HttpProxmoxClientTest {
 
-  private static final String UPID_CLONE = "UPID:pve:0001E240:016E6414:63AD7D74:vzclone:9000:ctl@pve!controller:";
-  private static final String UPID_OTHER = "UPID:pve:0001E241:016E6414:63AD7D75:vzdestroy:9101:ctl@pve!controller:";
+  private static final String UPID_CLONE =
+      "UPID:pve:0001E240:016E6414:63AD7D74:vzclone:9000:ctl@pve!controller:";
+  private static final String UPID_OTHER =
+      "UPID:pve:0001E241:016E6414:63AD7D75:vzdestroy:9101:ctl@pve!controller:";
 
   private MockProxmox pve;
   private HttpProxmoxClient client;
@@ -76,12 +78,23 @@ class HttpProxmoxClientTest {
   void createContainer_postsFormWithZeroOneBooleans() throws Exception {
     pve.data("\"UPID:pve:0001E242:016E6414:63AD7D76:vzcreate:9101:ctl@pve!controller:\"");
 
-    Upid upid = client.createContainer("pve",
-        CreateContainerRequest.builder(9101, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")
-            .hostname("web-1").cores(2).memoryMb(2048).swapMb(512).rootfs("clients-main", 8)
-            .net(0, "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1")
-            .unprivileged(true).start(false).tags(List.of("cloudpods", "uid-1")).description("web server")
-            .password("s3cr3t pass").build());
+    Upid upid =
+        client.createContainer(
+            "pve",
+            CreateContainerRequest.builder(
+                    9101, "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")
+                .hostname("web-1")
+                .cores(2)
+                .memoryMb(2048)
+                .swapMb(512)
+                .rootfs("clients-main", 8)
+                .net(0, "name=eth0,bridge=vmbr0,ip=10.1.10.91/24,gw=10.1.10.1")
+                .unprivileged(true)
+                .start(false)
+                .tags(List.of("cloudpods", "uid-1"))
+                .description("web server")
+                .password("s3cr3t pass")
+                .build());
 
     RecordedRequest r = pve.take();
     assertThat(upid.type()).isEqualTo("vzcreate");
@@ -89,16 +102,26 @@ class HttpProxmoxClientTest {
     assertThat(r.getPath()).isEqualTo("/api2/json/nodes/pve/lxc");
     assertThat(r.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
     String body = MockProxmox.body(r);
-    assertThat(body).startsWith("vmid=9101&ostemplate=local%3Avztmpl%2Fdebian-12-standard_12.7-1_amd64.tar.zst&");
-    assertThat(body).contains("&unprivileged=1&", "&start=0&", "&cores=2&", "&memory=2048&", "&rootfs=clients-main%3A8&",
-        "&tags=cloudpods%3Buid-1&", "&description=web%20server&",
-        "&net0=name%3Deth0%2Cbridge%3Dvmbr0%2Cip%3D10.1.10.91%2F24%2Cgw%3D10.1.10.1&");
+    assertThat(body)
+        .startsWith(
+            "vmid=9101&ostemplate=local%3Avztmpl%2Fdebian-12-standard_12.7-1_amd64.tar.zst&");
+    assertThat(body)
+        .contains(
+            "&unprivileged=1&",
+            "&start=0&",
+            "&cores=2&",
+            "&memory=2048&",
+            "&rootfs=clients-main%3A8&",
+            "&tags=cloudpods%3Buid-1&",
+            "&description=web%20server&",
+            "&net0=name%3Deth0%2Cbridge%3Dvmbr0%2Cip%3D10.1.10.91%2F24%2Cgw%3D10.1.10.1&");
     assertThat(body).doesNotContain("true", "false");
   }
 
   @Test
   void createContainerRequest_toString_hidesPassword() {
-    CreateContainerRequest req = CreateContainerRequest.builder(9101, "local:vztmpl/x.tar.zst").password("hunter22").build();
+    CreateContainerRequest req =
+        CreateContainerRequest.builder(9101, "local:vztmpl/x.tar.zst").password("hunter22").build();
 
     assertThat(req.toString()).doesNotContain("hunter22").contains("password=***");
   }
@@ -107,12 +130,20 @@ class HttpProxmoxClientTest {
   void cloneContainer_fullCloneToStorage_sendsFullOneWithStorage() throws Exception {
     pve.data("\"" + UPID_CLONE + "\"");
 
-    Upid upid = client.cloneContainer("pve", 9000,
-        CloneRequest.builder(9101).hostname("web-1").pool("ClientPods").fullCloneTo("clients-main").build());
+    Upid upid =
+        client.cloneContainer(
+            "pve",
+            9000,
+            CloneRequest.builder(9101)
+                .hostname("web-1")
+                .pool("ClientPods")
+                .fullCloneTo("clients-main")
+                .build());
 
     RecordedRequest r = pve.take();
     assertThat(r.getPath()).isEqualTo("/api2/json/nodes/pve/lxc/9000/clone");
-    assertThat(MockProxmox.body(r)).isEqualTo("newid=9101&hostname=web-1&pool=ClientPods&full=1&storage=clients-main");
+    assertThat(MockProxmox.body(r))
+        .isEqualTo("newid=9101&hostname=web-1&pool=ClientPods&full=1&storage=clients-main");
     assertThat(upid.id()).isEqualTo("9000");
   }
 
@@ -143,7 +174,8 @@ class HttpProxmoxClientTest {
 
     RecordedRequest r = pve.take();
     assertThat(r.getMethod()).isEqualTo("DELETE");
-    assertThat(r.getPath()).isEqualTo("/api2/json/nodes/pve/lxc/9101?purge=1&force=0&destroy-unreferenced-disks=1");
+    assertThat(r.getPath())
+        .isEqualTo("/api2/json/nodes/pve/lxc/9101?purge=1&force=0&destroy-unreferenced-disks=1");
     assertThat(r.getBodySize()).isZero();
     assertThat(r.getHeader("Content-Type")).isNull();
     assertThat(r.getHeader("Content-Length")).isNull();
@@ -156,21 +188,26 @@ class HttpProxmoxClientTest {
     client.storageContent("pve", "vzdump-backups", Optional.of("backup"), Optional.of(9101));
 
     RecordedRequest r = pve.take();
-    assertThat(r.getPath()).isEqualTo("/api2/json/nodes/pve/storage/vzdump-backups/content?content=backup&vmid=9101");
+    assertThat(r.getPath())
+        .isEqualTo("/api2/json/nodes/pve/storage/vzdump-backups/content?content=backup&vmid=9101");
     assertThat(r.getBodySize()).isZero();
     assertThat(r.getHeader("Content-Type")).isNull();
   }
 
   @Test
   void taskStatus_percentEncodesUpidPathSegment() throws Exception {
-    pve.data("{\"upid\":\"" + UPID_CLONE + "\",\"node\":\"pve\",\"pid\":123456,\"pstart\":24011796,\"starttime\":1672314228,"
-        + "\"type\":\"vzclone\",\"id\":\"9000\",\"user\":\"ctl@pve\",\"tokenid\":\"controller\",\"status\":\"running\"}");
+    pve.data(
+        "{\"upid\":\""
+            + UPID_CLONE
+            + "\",\"node\":\"pve\",\"pid\":123456,\"pstart\":24011796,\"starttime\":1672314228,"
+            + "\"type\":\"vzclone\",\"id\":\"9000\",\"user\":\"ctl@pve\",\"tokenid\":\"controller\",\"status\":\"running\"}");
 
     TaskStatus s = client.taskStatus(Upid.parse(UPID_CLONE));
 
     RecordedRequest r = pve.take();
-    assertThat(r.getPath()).isEqualTo(
-        "/api2/json/nodes/pve/tasks/UPID%3Apve%3A0001E240%3A016E6414%3A63AD7D74%3Avzclone%3A9000%3Actl%40pve%21controller%3A/status");
+    assertThat(r.getPath())
+        .isEqualTo(
+            "/api2/json/nodes/pve/tasks/UPID%3Apve%3A0001E240%3A016E6414%3A63AD7D74%3Avzclone%3A9000%3Actl%40pve%21controller%3A/status");
     assertThat(s.running()).isTrue();
     assertThat(s.exitStatus()).isEmpty();
     assertThat(s.id()).isEqualTo("9000");
@@ -180,8 +217,11 @@ class HttpProxmoxClientTest {
 
   @Test
   void taskStatus_stoppedWithWarnings_isOk() {
-    pve.data("{\"upid\":\"" + UPID_CLONE + "\",\"node\":\"pve\",\"pid\":123456,\"pstart\":24011796,\"starttime\":1672314228,"
-        + "\"type\":\"vzclone\",\"id\":\"9000\",\"user\":\"ctl@pve\",\"status\":\"stopped\",\"exitstatus\":\"WARNINGS: 2\"}");
+    pve.data(
+        "{\"upid\":\""
+            + UPID_CLONE
+            + "\",\"node\":\"pve\",\"pid\":123456,\"pstart\":24011796,\"starttime\":1672314228,"
+            + "\"type\":\"vzclone\",\"id\":\"9000\",\"user\":\"ctl@pve\",\"status\":\"stopped\",\"exitstatus\":\"WARNINGS: 2\"}");
 
     TaskStatus s = client.taskStatus(Upid.parse(UPID_CLONE));
 
@@ -191,33 +231,45 @@ class HttpProxmoxClientTest {
 
   @Test
   void taskLog_sendsStartLimitAndReadsTotal() throws Exception {
-    pve.raw(MockProxmox.json(200, "OK",
-        "{\"data\":[{\"n\":1,\"t\":\"create full clone of mountpoint rootfs\"},{\"n\":2,\"t\":\"TASK OK\"}],\"total\":2}"));
+    pve.raw(
+        MockProxmox.json(
+            200,
+            "OK",
+            "{\"data\":[{\"n\":1,\"t\":\"create full clone of mountpoint rootfs\"},{\"n\":2,\"t\":\"TASK OK\"}],\"total\":2}"));
 
     var log = client.taskLog(Upid.parse(UPID_CLONE), 0, 50);
 
     assertThat(pve.take().getPath()).endsWith("/log?start=0&limit=50");
     assertThat(log.total()).isEqualTo(2);
-    assertThat(log.lines()).extracting(l -> l.text()).containsExactly("create full clone of mountpoint rootfs", "TASK OK");
+    assertThat(log.lines())
+        .extracting(l -> l.text())
+        .containsExactly("create full clone of mountpoint rootfs", "TASK OK");
   }
 
   @Test
   void updateConfig_putsSetDeleteAndDigest() throws Exception {
     pve.data("null");
 
-    client.updateConfig("pve", 9101,
-        new ConfigUpdate(Map.of("cores", "4"), List.of("nameserver", "searchdomain"), Optional.of("dde2150493d0d284c9280a8f58d1b4b0883be55e")));
+    client.updateConfig(
+        "pve",
+        9101,
+        new ConfigUpdate(
+            Map.of("cores", "4"),
+            List.of("nameserver", "searchdomain"),
+            Optional.of("dde2150493d0d284c9280a8f58d1b4b0883be55e")));
 
     RecordedRequest r = pve.take();
     assertThat(r.getMethod()).isEqualTo("PUT");
     assertThat(r.getPath()).isEqualTo("/api2/json/nodes/pve/lxc/9101/config");
     assertThat(MockProxmox.body(r))
-        .isEqualTo("cores=4&delete=nameserver%2Csearchdomain&digest=dde2150493d0d284c9280a8f58d1b4b0883be55e");
+        .isEqualTo(
+            "cores=4&delete=nameserver%2Csearchdomain&digest=dde2150493d0d284c9280a8f58d1b4b0883be55e");
   }
 
   @Test
   void configUpdate_sameKeySetAndDeleted_rejected() {
-    assertThatThrownBy(() -> new ConfigUpdate(Map.of("cores", "4"), List.of("cores"), Optional.empty()))
+    assertThatThrownBy(
+            () -> new ConfigUpdate(Map.of("cores", "4"), List.of("cores"), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ConfigUpdate(Map.of(), List.of(), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
@@ -276,17 +328,20 @@ class HttpProxmoxClientTest {
     client.deleteSnapshot("pve", 9101, "before-upgrade", true);
 
     RecordedRequest rollback = pve.take();
-    assertThat(rollback.getPath()).isEqualTo("/api2/json/nodes/pve/lxc/9101/snapshot/before-upgrade/rollback");
+    assertThat(rollback.getPath())
+        .isEqualTo("/api2/json/nodes/pve/lxc/9101/snapshot/before-upgrade/rollback");
     assertThat(rollback.getBodySize()).isZero();
     RecordedRequest delete = pve.take();
-    assertThat(delete.getPath()).isEqualTo("/api2/json/nodes/pve/lxc/9101/snapshot/before-upgrade?force=1");
+    assertThat(delete.getPath())
+        .isEqualTo("/api2/json/nodes/pve/lxc/9101/snapshot/before-upgrade?force=1");
     assertThat(delete.getBodySize()).isZero();
   }
 
   @Test
   void listSnapshots_currentPseudoEntry_dropped() {
-    pve.data("[{\"name\":\"before-upgrade\",\"description\":\"pre\",\"snaptime\":1714557600},"
-        + "{\"name\":\"current\",\"description\":\"You are here!\",\"digest\":\"abc\",\"running\":0,\"parent\":\"before-upgrade\"}]");
+    pve.data(
+        "[{\"name\":\"before-upgrade\",\"description\":\"pre\",\"snaptime\":1714557600},"
+            + "{\"name\":\"current\",\"description\":\"You are here!\",\"digest\":\"abc\",\"running\":0,\"parent\":\"before-upgrade\"}]");
 
     var snaps = client.listSnapshots("pve", 9101);
 
@@ -298,10 +353,11 @@ class HttpProxmoxClientTest {
 
   @Test
   void listContainers_pve7StringVmid_parses() {
-    pve.data("[{\"cpu\":0,\"cpus\":1,\"disk\":640397312,\"maxdisk\":8350298112,\"maxmem\":536870912,\"maxswap\":536870912,"
-        + "\"mem\":34304000,\"name\":\"web-1\",\"pid\":248173,\"status\":\"running\",\"swap\":0,\"type\":\"lxc\",\"uptime\":919760,\"vmid\":\"9101\"},"
-        + "{\"cpu\":0,\"cpus\":2,\"disk\":0,\"maxdisk\":8589934592,\"maxmem\":2147483648,\"maxswap\":536870912,\"mem\":0,"
-        + "\"name\":\"cloudpod-template\",\"status\":\"stopped\",\"swap\":0,\"template\":1,\"type\":\"lxc\",\"uptime\":0,\"vmid\":\"9000\"}]");
+    pve.data(
+        "[{\"cpu\":0,\"cpus\":1,\"disk\":640397312,\"maxdisk\":8350298112,\"maxmem\":536870912,\"maxswap\":536870912,"
+            + "\"mem\":34304000,\"name\":\"web-1\",\"pid\":248173,\"status\":\"running\",\"swap\":0,\"type\":\"lxc\",\"uptime\":919760,\"vmid\":\"9101\"},"
+            + "{\"cpu\":0,\"cpus\":2,\"disk\":0,\"maxdisk\":8589934592,\"maxmem\":2147483648,\"maxswap\":536870912,\"mem\":0,"
+            + "\"name\":\"cloudpod-template\",\"status\":\"stopped\",\"swap\":0,\"template\":1,\"type\":\"lxc\",\"uptime\":0,\"vmid\":\"9000\"}]");
 
     List<LxcStatus> list = client.listContainers("pve");
 
@@ -315,8 +371,9 @@ class HttpProxmoxClientTest {
 
   @Test
   void listContainers_pve82IntegerVmidAndUnknownFields_parses() {
-    pve.data("[{\"vmid\":9101,\"type\":\"lxc\",\"status\":\"stopped\",\"name\":\"CT9101\",\"lock\":\"create\",\"cpus\":2,"
-        + "\"maxmem\":2147483648,\"pressurecpusome\":0.1,\"tags\":\"cloudpods;uid-1\"}]");
+    pve.data(
+        "[{\"vmid\":9101,\"type\":\"lxc\",\"status\":\"stopped\",\"name\":\"CT9101\",\"lock\":\"create\",\"cpus\":2,"
+            + "\"maxmem\":2147483648,\"pressurecpusome\":0.1,\"tags\":\"cloudpods;uid-1\"}]");
 
     LxcStatus s = client.listContainers("pve").get(0);
 
@@ -328,9 +385,10 @@ class HttpProxmoxClientTest {
 
   @Test
   void status_templateWithHaObject_parses() {
-    pve.data("{\"cpu\":0,\"cpus\":2,\"disk\":0,\"ha\":{\"managed\":0},\"maxdisk\":8589934592,\"maxmem\":536870912,"
-        + "\"maxswap\":536870912,\"mem\":0,\"name\":\"cloudpod-template\",\"status\":\"stopped\",\"swap\":0,\"template\":1,"
-        + "\"tags\":\"tag1;tag2\",\"type\":\"lxc\",\"uptime\":0,\"vmid\":9000}");
+    pve.data(
+        "{\"cpu\":0,\"cpus\":2,\"disk\":0,\"ha\":{\"managed\":0},\"maxdisk\":8589934592,\"maxmem\":536870912,"
+            + "\"maxswap\":536870912,\"mem\":0,\"name\":\"cloudpod-template\",\"status\":\"stopped\",\"swap\":0,\"template\":1,"
+            + "\"tags\":\"tag1;tag2\",\"type\":\"lxc\",\"uptime\":0,\"vmid\":9000}");
 
     LxcStatus s = client.status("pve", 9000);
 
@@ -341,11 +399,12 @@ class HttpProxmoxClientTest {
 
   @Test
   void getConfig_pve7SubvolRootfs_parsesTypedFields() {
-    pve.data("{\"hostname\":\"web-1\",\"digest\":\"dde2150493d0d284c9280a8f58d1b4b0883be55e\",\"swap\":512,"
-        + "\"features\":\"nesting=1\",\"ostype\":\"debian\","
-        + "\"net0\":\"name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,tag=20,type=veth\","
-        + "\"unprivileged\":1,\"cores\":2,\"arch\":\"amd64\",\"rootfs\":\"clients-main:subvol-9101-disk-0,size=8G\",\"memory\":2048,"
-        + "\"description\":\"web server\\n\",\"nameserver\":\"1.1.1.1 8.8.8.8\"}");
+    pve.data(
+        "{\"hostname\":\"web-1\",\"digest\":\"dde2150493d0d284c9280a8f58d1b4b0883be55e\",\"swap\":512,"
+            + "\"features\":\"nesting=1\",\"ostype\":\"debian\","
+            + "\"net0\":\"name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,tag=20,type=veth\","
+            + "\"unprivileged\":1,\"cores\":2,\"arch\":\"amd64\",\"rootfs\":\"clients-main:subvol-9101-disk-0,size=8G\",\"memory\":2048,"
+            + "\"description\":\"web server\\n\",\"nameserver\":\"1.1.1.1 8.8.8.8\"}");
 
     LxcConfig c = client.getConfig("pve", 9101);
 
@@ -356,7 +415,10 @@ class HttpProxmoxClientTest {
     assertThat(c.rootfs()).contains("clients-main:subvol-9101-disk-0,size=8G");
     assertThat(c.rootfsSize()).contains("8G");
     assertThat(c.nets()).containsOnlyKeys(0);
-    assertThat(c.net(0)).containsEntry("ip", "10.1.10.91/24").containsEntry("tag", "20").containsEntry("name", "eth0");
+    assertThat(c.net(0))
+        .containsEntry("ip", "10.1.10.91/24")
+        .containsEntry("tag", "20")
+        .containsEntry("name", "eth0");
     assertThat(c.unprivileged()).isTrue();
     assertThat(c.template()).isFalse();
     assertThat(c.lock()).isEmpty();
@@ -371,10 +433,11 @@ class HttpProxmoxClientTest {
 
   @Test
   void getConfig_rawLxcEntriesTagsAndOnboot_keptInRawMap() {
-    pve.data("{\"arch\":\"amd64\",\"cores\":2,\"digest\":\"5911baea29f4c0073fb063fd9ab29e75892832bf\",\"hostname\":\"test-container\","
-        + "\"lxc\":[[\"lxc.cgroup2.devices.allow\",\"c 226:0 rwm\"]],\"memory\":4096,\"mp0\":\"/mnt/foo/bar,mp=/storage\","
-        + "\"net1\":\"name=eth1,bridge=vmbr1,type=veth\",\"net0\":\"name=eth0,bridge=vmbr0,ip=dhcp,type=veth\",\"onboot\":1,"
-        + "\"rootfs\":\"vmstore:subvol-101-disk-0,size=30G\",\"swap\":512,\"tags\":\"tag1;tag2\",\"template\":1}");
+    pve.data(
+        "{\"arch\":\"amd64\",\"cores\":2,\"digest\":\"5911baea29f4c0073fb063fd9ab29e75892832bf\",\"hostname\":\"test-container\","
+            + "\"lxc\":[[\"lxc.cgroup2.devices.allow\",\"c 226:0 rwm\"]],\"memory\":4096,\"mp0\":\"/mnt/foo/bar,mp=/storage\","
+            + "\"net1\":\"name=eth1,bridge=vmbr1,type=veth\",\"net0\":\"name=eth0,bridge=vmbr0,ip=dhcp,type=veth\",\"onboot\":1,"
+            + "\"rootfs\":\"vmstore:subvol-101-disk-0,size=30G\",\"swap\":512,\"tags\":\"tag1;tag2\",\"template\":1}");
 
     LxcConfig c = client.getConfig("pve", 101);
 
@@ -400,18 +463,19 @@ class HttpProxmoxClientTest {
 
   @Test
   void clusterResources_mixedEntries_unknownTypesIgnored() {
-    pve.data("[{\"netout\":545248946,\"type\":\"qemu\",\"name\":\"server1\",\"maxcpu\":1,\"mem\":842551296,\"maxmem\":1073741824,"
-        + "\"node\":\"node2\",\"vmid\":100,\"status\":\"running\",\"template\":0,\"id\":\"qemu/100\",\"uptime\":874350},"
-        + "{\"id\":\"lxc/9101\",\"vmid\":9101,\"node\":\"pve\",\"type\":\"lxc\",\"status\":\"running\",\"name\":\"web-1\",\"template\":0,"
-        + "\"pool\":\"ClientPods\",\"tags\":\"cloudpods;web\",\"lock\":\"backup\"},"
-        + "{\"id\":\"lxc/9102\",\"vmid\":9102,\"node\":\"pve\",\"type\":\"lxc\",\"status\":\"unknown\",\"lock\":\"create\"},"
-        + "{\"maxdisk\":482713534464,\"cpu\":0.005,\"node\":\"pve\",\"maxmem\":16668827648,\"maxcpu\":4,\"type\":\"node\","
-        + "\"id\":\"node/pve\",\"cgroup-mode\":2,\"status\":\"online\"},"
-        + "{\"shared\":0,\"type\":\"storage\",\"status\":\"available\",\"plugintype\":\"zfspool\",\"id\":\"storage/pve/clients-main\","
-        + "\"storage\":\"clients-main\",\"node\":\"pve\",\"disk\":98304,\"content\":\"rootdir,images\",\"maxdisk\":479730032640},"
-        + "{\"id\":\"/pool/ClientPods\",\"pool\":\"ClientPods\",\"type\":\"pool\"},"
-        + "{\"id\":\"network/pve/vmbr0\",\"type\":\"network\",\"network\":\"vmbr0\",\"node\":\"pve\"},"
-        + "{\"id\":\"sdn/pve/localnetwork\",\"type\":\"sdn\",\"sdn\":\"localnetwork\",\"node\":\"pve\",\"status\":\"ok\"}]");
+    pve.data(
+        "[{\"netout\":545248946,\"type\":\"qemu\",\"name\":\"server1\",\"maxcpu\":1,\"mem\":842551296,\"maxmem\":1073741824,"
+            + "\"node\":\"node2\",\"vmid\":100,\"status\":\"running\",\"template\":0,\"id\":\"qemu/100\",\"uptime\":874350},"
+            + "{\"id\":\"lxc/9101\",\"vmid\":9101,\"node\":\"pve\",\"type\":\"lxc\",\"status\":\"running\",\"name\":\"web-1\",\"template\":0,"
+            + "\"pool\":\"ClientPods\",\"tags\":\"cloudpods;web\",\"lock\":\"backup\"},"
+            + "{\"id\":\"lxc/9102\",\"vmid\":9102,\"node\":\"pve\",\"type\":\"lxc\",\"status\":\"unknown\",\"lock\":\"create\"},"
+            + "{\"maxdisk\":482713534464,\"cpu\":0.005,\"node\":\"pve\",\"maxmem\":16668827648,\"maxcpu\":4,\"type\":\"node\","
+            + "\"id\":\"node/pve\",\"cgroup-mode\":2,\"status\":\"online\"},"
+            + "{\"shared\":0,\"type\":\"storage\",\"status\":\"available\",\"plugintype\":\"zfspool\",\"id\":\"storage/pve/clients-main\","
+            + "\"storage\":\"clients-main\",\"node\":\"pve\",\"disk\":98304,\"content\":\"rootdir,images\",\"maxdisk\":479730032640},"
+            + "{\"id\":\"/pool/ClientPods\",\"pool\":\"ClientPods\",\"type\":\"pool\"},"
+            + "{\"id\":\"network/pve/vmbr0\",\"type\":\"network\",\"network\":\"vmbr0\",\"node\":\"pve\"},"
+            + "{\"id\":\"sdn/pve/localnetwork\",\"type\":\"sdn\",\"sdn\":\"localnetwork\",\"node\":\"pve\",\"status\":\"ok\"}]");
 
     List<ClusterResource> all = client.clusterResources();
 
@@ -434,8 +498,9 @@ class HttpProxmoxClientTest {
 
   @Test
   void clusterContainers_filtersByTypeQueryAndKeepsLxcOnly() throws Exception {
-    pve.data("[{\"type\":\"qemu\",\"id\":\"qemu/100\",\"vmid\":100,\"node\":\"pve\",\"status\":\"running\"},"
-        + "{\"type\":\"lxc\",\"id\":\"lxc/9101\",\"vmid\":\"9101\",\"node\":\"pve\",\"status\":\"stopped\"}]");
+    pve.data(
+        "[{\"type\":\"qemu\",\"id\":\"qemu/100\",\"vmid\":100,\"node\":\"pve\",\"status\":\"running\"},"
+            + "{\"type\":\"lxc\",\"id\":\"lxc/9101\",\"vmid\":\"9101\",\"node\":\"pve\",\"status\":\"stopped\"}]");
 
     var cts = client.clusterContainers();
 
@@ -461,8 +526,11 @@ class HttpProxmoxClientTest {
 
   @Test
   void isVmidFree_takenAnswers400WithVmidError_false() throws Exception {
-    pve.raw(MockProxmox.json(400, "Parameter verification failed.",
-        "{\"errors\":{\"vmid\":\"VM 9101 already exists\"},\"data\":null}"));
+    pve.raw(
+        MockProxmox.json(
+            400,
+            "Parameter verification failed.",
+            "{\"errors\":{\"vmid\":\"VM 9101 already exists\"},\"data\":null}"));
 
     assertThat(client.isVmidFree(9101)).isFalse();
     assertThat(pve.take().getPath()).isEqualTo("/api2/json/cluster/nextid?vmid=9101");
@@ -482,7 +550,8 @@ class HttpProxmoxClientTest {
     var result = client.vzdump("pve", VzdumpRequest.of(9101, "vzdump-backups"));
 
     assertThat(result.isNothingToDo()).isTrue();
-    assertThat(MockProxmox.body(pve.take())).isEqualTo("vmid=9101&storage=vzdump-backups&mode=snapshot&compress=zstd");
+    assertThat(MockProxmox.body(pve.take()))
+        .isEqualTo("vmid=9101&storage=vzdump-backups&mode=snapshot&compress=zstd");
   }
 
   @Test
@@ -496,11 +565,12 @@ class HttpProxmoxClientTest {
 
   @Test
   void nodeStatus_pve74WithoutAvailableMemory_fallsBackToFree() {
-    pve.data("{\"idle\":0,\"cpu\":0.0026,\"ksm\":{\"shared\":0},\"swap\":{\"total\":0,\"free\":0,\"used\":0},"
-        + "\"pveversion\":\"pve-manager/7.4-16/0f39f621\",\"wait\":0,\"uptime\":2501631,\"kversion\":\"Linux 5.15.108-1-pve\","
-        + "\"cpuinfo\":{\"mhz\":\"3400.000\",\"model\":\"Intel(R) Core(TM) i7-6700 CPU @ 3.40GHz\",\"sockets\":1,\"hvm\":\"1\",\"cores\":4,\"user_hz\":100,\"cpus\":8},"
-        + "\"loadavg\":[\"0.10\",\"0.20\",\"0.30\"],\"memory\":{\"total\":65919459328,\"free\":57824059392,\"used\":8095399936},"
-        + "\"rootfs\":{\"total\":948338819072,\"free\":937851224064,\"used\":10487595008,\"avail\":937851224064}}");
+    pve.data(
+        "{\"idle\":0,\"cpu\":0.0026,\"ksm\":{\"shared\":0},\"swap\":{\"total\":0,\"free\":0,\"used\":0},"
+            + "\"pveversion\":\"pve-manager/7.4-16/0f39f621\",\"wait\":0,\"uptime\":2501631,\"kversion\":\"Linux 5.15.108-1-pve\","
+            + "\"cpuinfo\":{\"mhz\":\"3400.000\",\"model\":\"Intel(R) Core(TM) i7-6700 CPU @ 3.40GHz\",\"sockets\":1,\"hvm\":\"1\",\"cores\":4,\"user_hz\":100,\"cpus\":8},"
+            + "\"loadavg\":[\"0.10\",\"0.20\",\"0.30\"],\"memory\":{\"total\":65919459328,\"free\":57824059392,\"used\":8095399936},"
+            + "\"rootfs\":{\"total\":948338819072,\"free\":937851224064,\"used\":10487595008,\"avail\":937851224064}}");
 
     NodeStatus s = client.nodeStatus("pve");
 
@@ -512,18 +582,23 @@ class HttpProxmoxClientTest {
 
   @Test
   void nodes_andStorages_parse() {
-    pve.data("[{\"node\":\"pve\",\"status\":\"online\",\"type\":\"node\",\"id\":\"node/pve\",\"level\":\"\",\"maxcpu\":12,\"ssl_fingerprint\":\"80:D4\"}]");
-    pve.data("[{\"storage\":\"local\",\"type\":\"dir\",\"content\":\"vztmpl,iso,backup\",\"enabled\":1,\"active\":1,\"shared\":0,"
-        + "\"total\":100861726720,\"used\":9458774016,\"avail\":86234562560,\"used_fraction\":0.0937797}]");
-    pve.data("[{\"storage\":\"local\",\"type\":\"dir\",\"path\":\"/var/lib/vz\",\"content\":\"vztmpl,iso,backup\",\"digest\":\"d\","
-        + "\"prune-backups\":\"keep-all=1\"}]");
-    pve.data("[{\"volid\":\"vzdump-backups:backup/vzdump-lxc-9101-2024_05_01-10_00_00.tar.zst\",\"format\":\"tar.zst\","
-        + "\"size\":231145472,\"ctime\":1714557600,\"content\":\"backup\",\"subtype\":\"lxc\",\"vmid\":9101,\"notes\":\"web-1\"}]");
+    pve.data(
+        "[{\"node\":\"pve\",\"status\":\"online\",\"type\":\"node\",\"id\":\"node/pve\",\"level\":\"\",\"maxcpu\":12,\"ssl_fingerprint\":\"80:D4\"}]");
+    pve.data(
+        "[{\"storage\":\"local\",\"type\":\"dir\",\"content\":\"vztmpl,iso,backup\",\"enabled\":1,\"active\":1,\"shared\":0,"
+            + "\"total\":100861726720,\"used\":9458774016,\"avail\":86234562560,\"used_fraction\":0.0937797}]");
+    pve.data(
+        "[{\"storage\":\"local\",\"type\":\"dir\",\"path\":\"/var/lib/vz\",\"content\":\"vztmpl,iso,backup\",\"digest\":\"d\","
+            + "\"prune-backups\":\"keep-all=1\"}]");
+    pve.data(
+        "[{\"volid\":\"vzdump-backups:backup/vzdump-lxc-9101-2024_05_01-10_00_00.tar.zst\",\"format\":\"tar.zst\","
+            + "\"size\":231145472,\"ctime\":1714557600,\"content\":\"backup\",\"subtype\":\"lxc\",\"vmid\":9101,\"notes\":\"web-1\"}]");
 
     assertThat(client.nodes().get(0).isOnline()).isTrue();
     assertThat(client.nodeStorages("pve").get(0).avail()).isEqualTo(86234562560L);
     assertThat(client.storages().get(0).raw()).containsEntry("path", "/var/lib/vz");
-    var item = client.storageContent("pve", "vzdump-backups", Optional.empty(), Optional.empty()).get(0);
+    var item =
+        client.storageContent("pve", "vzdump-backups", Optional.empty(), Optional.empty()).get(0);
     assertThat(item.vmid()).hasValue(9101);
     assertThat(item.notes()).contains("web-1");
   }
@@ -532,14 +607,17 @@ class HttpProxmoxClientTest {
   void nonJsonSuccessBody_isProtocolError() {
     pve.raw(MockProxmox.json(200, "OK", "<html>hello</html>"));
 
-    assertThatThrownBy(() -> client.nodes()).isInstanceOf(ProxmoxProtocolException.class).hasMessageContaining("GET /nodes");
+    assertThatThrownBy(() -> client.nodes())
+        .isInstanceOf(ProxmoxProtocolException.class)
+        .hasMessageContaining("GET /nodes");
   }
 
   @Test
   void malformedUpidInResponse_isProtocolError() {
     pve.data("\"not-a-upid\"");
 
-    assertThatThrownBy(() -> client.start("pve", 9101)).isInstanceOf(ProxmoxProtocolException.class);
+    assertThatThrownBy(() -> client.start("pve", 9101))
+        .isInstanceOf(ProxmoxProtocolException.class);
   }
 
   // ---- pools: both API generations -------------------------------------------------------------
@@ -634,8 +712,11 @@ class HttpProxmoxClientTest {
 
   @Test
   void pools_listWithoutMembers() {
-    pve.data("[{\"poolid\":\"ClientPods\",\"comment\":\"Tenants\"},{\"poolid\":\"MigraTeck_Production\"}]");
+    pve.data(
+        "[{\"poolid\":\"ClientPods\",\"comment\":\"Tenants\"},{\"poolid\":\"MigraTeck_Production\"}]");
 
-    assertThat(client.pools()).extracting(Pool::poolId).containsExactly("ClientPods", "MigraTeck_Production");
+    assertThat(client.pools())
+        .extracting(Pool::poolId)
+        .containsExactly("ClientPods", "MigraTeck_Production");
   }
 }

@@ -24,7 +24,12 @@ final class LogCapture extends Handler implements AutoCloseable {
   String allText() {
     StringBuilder sb = new StringBuilder();
     for (LogRecord r : records) {
-      sb.append(r.getLevel()).append(' ').append(r.getLoggerName()).append(' ').append(r.getMessage()).append('\n');
+      sb.append(r.getLevel())
+          .append(' ')
+          .append(r.getLoggerName())
+          .append(' ')
+          .append(r.getMessage())
+          .append('\n');
       if (r.getParameters() != null) {
         for (Object p : r.getParameters()) {
           sb.append(p).append('\n');

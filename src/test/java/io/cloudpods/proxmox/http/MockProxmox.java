@@ -42,7 +42,11 @@ final class MockProxmox implements AutoCloseable {
 
   /** An error the way servers with http-server 5.2+ send it: reason phrase + message field. */
   MockProxmox newError(int status, String reason, String message) {
-    server.enqueue(json(status, reason, "{\"data\":null,\"message\":\"" + message.replace("\n", "\\n") + "\\n\"}"));
+    server.enqueue(
+        json(
+            status,
+            reason,
+            "{\"data\":null,\"message\":\"" + message.replace("\n", "\\n") + "\\n\"}"));
     return this;
   }
 

@@ -12,8 +12,14 @@ class ProxmoxClientProducerTest {
 
   @Test
   void proxmoxClient_validConfig_buildsHttpClientWithNormalisedSettings() {
-    Config config = new Config("https://pve.example:8006", Optional.of("ctl@pve!controller"),
-        Optional.of(ProxmoxClientSettingsTest.SECRET), true, Optional.empty(), Optional.of(ProxmoxClientSettingsTest.FP.toLowerCase()));
+    Config config =
+        new Config(
+            "https://pve.example:8006",
+            Optional.of("ctl@pve!controller"),
+            Optional.of(ProxmoxClientSettingsTest.SECRET),
+            true,
+            Optional.empty(),
+            Optional.of(ProxmoxClientSettingsTest.FP.toLowerCase()));
     ProxmoxClientProducer producer = new ProxmoxClientProducer();
 
     ProxmoxClient client = producer.proxmoxClient(config);
@@ -27,8 +33,14 @@ class ProxmoxClientProducerTest {
 
   @Test
   void proxmoxClient_secretMissing_failsNamingProperty() {
-    Config config = new Config("https://pve.example:8006", Optional.of("ctl@pve!controller"), Optional.empty(),
-        true, Optional.empty(), Optional.empty());
+    Config config =
+        new Config(
+            "https://pve.example:8006",
+            Optional.of("ctl@pve!controller"),
+            Optional.empty(),
+            true,
+            Optional.empty(),
+            Optional.empty());
 
     assertThatThrownBy(() -> new ProxmoxClientProducer().proxmoxClient(config))
         .isInstanceOf(InvalidProxmoxSettingsException.class)

@@ -20,44 +20,73 @@ class ProxmoxClientSettingsTest {
 
   /** Test double of the configuration mapping. */
   record Config(
-      String url, Optional<String> tokenId, Optional<String> tokenSecret, boolean verifyTls,
-      Optional<Path> caCert, Optional<String> fingerprint) implements ProxmoxConfig {
-    @Override public Duration connectTimeout() { return Duration.ofSeconds(5); }
-    @Override public Duration requestTimeout() { return Duration.ofSeconds(35); }
-    @Override public Duration callTimeout() { return Duration.ofSeconds(60); }
-    @Override public String pool() { return "ClientPods"; }
+      String url,
+      Optional<String> tokenId,
+      Optional<String> tokenSecret,
+      boolean verifyTls,
+      Optional<Path> caCert,
+      Optional<String> fingerprint)
+      implements ProxmoxConfig {
+    @Override
+    public Duration connectTimeout() {
+      return Duration.ofSeconds(5);
+    }
+
+    @Override
+    public Duration requestTimeout() {
+      return Duration.ofSeconds(35);
+    }
+
+    @Override
+    public Duration callTimeout() {
+      return Duration.ofSeconds(60);
+    }
+
+    @Override
+    public String pool() {
+      return "ClientPods";
+    }
   }
 
   private static ProxmoxClientSettings settings() {
-    return ProxmoxClientSettings.of("https://pve.example:8006/api2/json", "ctl@pve!controller", SECRET);
+    return ProxmoxClientSettings.of(
+        "https://pve.example:8006/api2/json", "ctl@pve!controller", SECRET);
   }
 
   @Test
   void toString_neverContainsSecret() {
     ProxmoxClientSettings s = settings();
 
-    assertThat(s.toString()).doesNotContain(SECRET).contains("tokenSecret=***", "ctl@pve!controller");
+    assertThat(s.toString())
+        .doesNotContain(SECRET)
+        .contains("tokenSecret=***", "ctl@pve!controller");
     assertThat(new HttpProxmoxClient(s).toString()).doesNotContain(SECRET);
   }
 
   @Test
   void authorizationHeader_hasExactProxmoxFormat() {
-    assertThat(settings().authorizationHeader()).isEqualTo("PVEAPIToken=ctl@pve!controller=" + SECRET);
+    assertThat(settings().authorizationHeader())
+        .isEqualTo("PVEAPIToken=ctl@pve!controller=" + SECRET);
   }
 
   @Test
   void url_withoutPath_getsApiRoot() {
-    ProxmoxClientSettings s = ProxmoxClientSettings.of("https://pve.example:8006/", "ctl@pve!ctl", SECRET);
+    ProxmoxClientSettings s =
+        ProxmoxClientSettings.of("https://pve.example:8006/", "ctl@pve!ctl", SECRET);
 
     assertThat(s.baseUrl()).isEqualTo(URI.create("https://pve.example:8006/api2/json"));
   }
 
   @Test
   void tokenId_malformed_rejectedNamingProperty() {
-    for (String bad : new String[] {"ctl@pve", "ctl!controller", "ctl@pve!", "@pve!c", "ctl@pve!contr oller", "ctl@pve=x"}) {
+    for (String bad :
+        new String[] {
+          "ctl@pve", "ctl!controller", "ctl@pve!", "@pve!c", "ctl@pve!contr oller", "ctl@pve=x"
+        }) {
       assertThatThrownBy(() -> ProxmoxClientSettings.of("https://pve:8006", bad, SECRET))
           .as(bad)
-          .isInstanceOfSatisfying(InvalidProxmoxSettingsException.class,
+          .isInstanceOfSatisfying(
+              InvalidProxmoxSettingsException.class,
               e -> assertThat(e.property()).isEqualTo("cloudpods.proxmox.token-id"))
           .hasMessageContaining("cloudpods.proxmox.token-id");
     }
@@ -71,7 +100,8 @@ class ProxmoxClientSettingsTest {
 
   @Test
   void tokenSecret_withWhitespace_rejectedWithoutEchoingIt() {
-    assertThatThrownBy(() -> ProxmoxClientSettings.of("https://pve:8006", "ctl@pve!ctl", "abc def-secret"))
+    assertThatThrownBy(
+            () -> ProxmoxClientSettings.of("https://pve:8006", "ctl@pve!ctl", "abc def-secret"))
         .hasMessageContaining("cloudpods.proxmox.token-secret")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("def-secret"));
   }
@@ -95,7 +125,14 @@ class ProxmoxClientSettingsTest {
   @Test
   void caCertAndFingerprint_together_rejected(@TempDir Path dir) throws Exception {
     Path pem = Files.writeString(dir.resolve("ca.pem"), "x");
-    Config c = new Config("https://pve:8006", Optional.of("ctl@pve!ctl"), Optional.of(SECRET), true, Optional.of(pem), Optional.of(FP));
+    Config c =
+        new Config(
+            "https://pve:8006",
+            Optional.of("ctl@pve!ctl"),
+            Optional.of(SECRET),
+            true,
+            Optional.of(pem),
+            Optional.of(FP));
 
     assertThatThrownBy(() -> ProxmoxClientSettings.from(c))
         .hasMessageContaining("cloudpods.proxmox.ca-cert")
@@ -104,9 +141,17 @@ class ProxmoxClientSettingsTest {
 
   @Test
   void insecureTogetherWithFingerprint_rejected() {
-    Config c = new Config("https://pve:8006", Optional.of("ctl@pve!ctl"), Optional.of(SECRET), false, Optional.empty(), Optional.of(FP));
+    Config c =
+        new Config(
+            "https://pve:8006",
+            Optional.of("ctl@pve!ctl"),
+            Optional.of(SECRET),
+            false,
+            Optional.empty(),
+            Optional.of(FP));
 
-    assertThatThrownBy(() -> ProxmoxClientSettings.from(c)).hasMessageContaining("cloudpods.proxmox.verify-tls");
+    assertThatThrownBy(() -> ProxmoxClientSettings.from(c))
+        .hasMessageContaining("cloudpods.proxmox.verify-tls");
   }
 
   @Test
@@ -117,18 +162,32 @@ class ProxmoxClientSettingsTest {
 
   @Test
   void plainHttp_toRemoteHost_rejectedUnlessInsecureExplicitly() {
-    assertThatThrownBy(() -> ProxmoxClientSettings.of("http://pve.example:8006", "ctl@pve!ctl", SECRET))
+    assertThatThrownBy(
+            () -> ProxmoxClientSettings.of("http://pve.example:8006", "ctl@pve!ctl", SECRET))
         .hasMessageContaining("cloudpods.proxmox.url");
 
-    Config c = new Config("http://pve.example:8006", Optional.of("ctl@pve!ctl"), Optional.of(SECRET), false, Optional.empty(), Optional.empty());
+    Config c =
+        new Config(
+            "http://pve.example:8006",
+            Optional.of("ctl@pve!ctl"),
+            Optional.of(SECRET),
+            false,
+            Optional.empty(),
+            Optional.empty());
     assertThat(ProxmoxClientSettings.from(c).baseUrl().getScheme()).isEqualTo("http");
   }
 
   @Test
   void plainHttp_toLoopback_allowed() {
-    assertThat(ProxmoxClientSettings.of("http://127.0.0.1:8006", "ctl@pve!ctl", SECRET).baseUrl().toString())
+    assertThat(
+            ProxmoxClientSettings.of("http://127.0.0.1:8006", "ctl@pve!ctl", SECRET)
+                .baseUrl()
+                .toString())
         .isEqualTo("http://127.0.0.1:8006/api2/json");
-    assertThat(ProxmoxClientSettings.of("http://localhost:1/api2/json", "ctl@pve!ctl", SECRET).baseUrl().getHost())
+    assertThat(
+            ProxmoxClientSettings.of("http://localhost:1/api2/json", "ctl@pve!ctl", SECRET)
+                .baseUrl()
+                .getHost())
         .isEqualTo("localhost");
   }
 
@@ -140,14 +199,25 @@ class ProxmoxClientSettingsTest {
 
   @Test
   void from_configWithoutToken_rejectedNamingProperty() {
-    Config c = new Config("https://127.0.0.1:8006/api2/json", Optional.empty(), Optional.empty(), true, Optional.empty(), Optional.empty());
+    Config c =
+        new Config(
+            "https://127.0.0.1:8006/api2/json",
+            Optional.empty(),
+            Optional.empty(),
+            true,
+            Optional.empty(),
+            Optional.empty());
 
-    assertThatThrownBy(() -> ProxmoxClientSettings.from(c)).hasMessageContaining("cloudpods.proxmox.token-id");
+    assertThatThrownBy(() -> ProxmoxClientSettings.from(c))
+        .hasMessageContaining("cloudpods.proxmox.token-id");
   }
 
   @Test
   void timeouts_nonPositive_rejected() {
-    assertThatThrownBy(() -> settings().withTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () ->
+                settings()
+                    .withTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
         .hasMessageContaining("cloudpods.proxmox.connect-timeout");
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Certificate policies against an HTTPS server on 127.0.0.1 with a private CA, like a Proxmox node. */
+/**
+ * Certificate policies against an HTTPS server on 127.0.0.1 with a private CA, like a Proxmox node.
+ */
 class TlsTest {
 
   private static HeldCertificate rootCa;
@@ -29,22 +31,46 @@ class TlsTest {
 
   @BeforeAll
   static void certificates() {
-    rootCa = new HeldCertificate.Builder().certificateAuthority(0).commonName("Proxmox Virtual Environment").build();
-    serverCert = new HeldCertificate.Builder().signedBy(rootCa).commonName("pve.proxmox.com")
-        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost").build();
-    otherCert = new HeldCertificate.Builder().commonName("impostor").addSubjectAlternativeName("127.0.0.1").build();
-    wrongNameCert = new HeldCertificate.Builder().signedBy(rootCa).commonName("pve")
-        .addSubjectAlternativeName("pve.example").build();
+    rootCa =
+        new HeldCertificate.Builder()
+            .certificateAuthority(0)
+            .commonName("Proxmox Virtual Environment")
+            .build();
+    serverCert =
+        new HeldCertificate.Builder()
+            .signedBy(rootCa)
+            .commonName("pve.proxmox.com")
+            .addSubjectAlternativeName("127.0.0.1")
+            .addSubjectAlternativeName("localhost")
+            .build();
+    otherCert =
+        new HeldCertificate.Builder()
+            .commonName("impostor")
+            .addSubjectAlternativeName("127.0.0.1")
+            .build();
+    wrongNameCert =
+        new HeldCertificate.Builder()
+            .signedBy(rootCa)
+            .commonName("pve")
+            .addSubjectAlternativeName("pve.example")
+            .build();
   }
 
   private String start(HeldCertificate cert) throws Exception {
     server = new MockWebServer();
-    HandshakeCertificates hs = cert == otherCert
-        ? new HandshakeCertificates.Builder().heldCertificate(cert).build()
-        : new HandshakeCertificates.Builder().heldCertificate(cert, rootCa.certificate()).build();
+    HandshakeCertificates hs =
+        cert == otherCert
+            ? new HandshakeCertificates.Builder().heldCertificate(cert).build()
+            : new HandshakeCertificates.Builder()
+                .heldCertificate(cert, rootCa.certificate())
+                .build();
     server.useHttps(hs.sslSocketFactory(), false);
     server.start(InetAddress.getByName("127.0.0.1"), 0);
-    server.enqueue(MockProxmox.json(200, "OK", "{\"data\":{\"version\":\"8.2.4\",\"release\":\"8.2\",\"repoid\":\"faa83925c9641325\"}}"));
+    server.enqueue(
+        MockProxmox.json(
+            200,
+            "OK",
+            "{\"data\":{\"version\":\"8.2.4\",\"release\":\"8.2\",\"repoid\":\"faa83925c9641325\"}}"));
     return "https://127.0.0.1:" + server.getPort() + "/api2/json";
   }
 
@@ -91,7 +117,9 @@ class TlsTest {
   @Test
   void pinnedFingerprint_hostNameNotInCertificate_stillConnects() throws Exception {
     String url = start(wrongNameCert);
-    try (HttpProxmoxClient c = new HttpProxmoxClient(base(url).withFingerprint(Fingerprints.sha256(wrongNameCert.certificate())))) {
+    try (HttpProxmoxClient c =
+        new HttpProxmoxClient(
+            base(url).withFingerprint(Fingerprints.sha256(wrongNameCert.certificate())))) {
       assertThat(c.version().version()).isEqualTo("8.2.4");
     }
   }
@@ -104,7 +132,8 @@ class TlsTest {
     try (HttpProxmoxClient c = new HttpProxmoxClient(base(url).withFingerprint(expected))) {
       ProxmoxTlsException e = catchThrowableOfType(c::version, ProxmoxTlsException.class);
 
-      assertThat(e.getMessage()).contains("fingerprint mismatch", "expected SHA-256 " + expected, actual);
+      assertThat(e.getMessage())
+          .contains("fingerprint mismatch", "expected SHA-256 " + expected, actual);
       assertThat(e.isRetryable()).isFalse();
       assertThat(server.getRequestCount()).isZero();
     }
@@ -156,7 +185,9 @@ class TlsTest {
       c.nodes();
 
       assertThat(logs.count(Level.WARNING)).isEqualTo(1);
-      assertThat(logs.allText()).contains("verification is DISABLED").doesNotContain(MockProxmox.SECRET);
+      assertThat(logs.allText())
+          .contains("verification is DISABLED")
+          .doesNotContain(MockProxmox.SECRET);
     }
   }
 
@@ -164,7 +195,9 @@ class TlsTest {
   void verifiedClient_noWarningLogged() throws Exception {
     String url = start(serverCert);
     try (LogCapture logs = new LogCapture();
-        HttpProxmoxClient c = new HttpProxmoxClient(base(url).withFingerprint(Fingerprints.sha256(serverCert.certificate())))) {
+        HttpProxmoxClient c =
+            new HttpProxmoxClient(
+                base(url).withFingerprint(Fingerprints.sha256(serverCert.certificate())))) {
       c.version();
 
       assertThat(logs.count(Level.WARNING)).isZero();
