@@ -166,6 +166,36 @@ final class Schema {
     };
   }
 
+  /**
+   * A registered format ({@link Formats}), {@code NAME-list} for lists: the error is {@code invalid
+   * format - } and the verifier's text.
+   */
+  static Check format(String name) {
+    if (!Formats.known(name)) {
+      throw new IllegalArgumentException("undefined format '" + name + "'");
+    }
+    return v -> {
+      String e = Formats.check(name, v);
+      return e == null ? null : "invalid format - " + e;
+    };
+  }
+
+  /**
+   * The checks of one property in {@code check_prop}'s order (type, format, pattern, maxLength,
+   * minLength, maximum/minimum, enum); the first failing one is the property's error.
+   */
+  static Check all(Check... checks) {
+    return v -> {
+      for (Check c : checks) {
+        String e = c.apply(v);
+        if (e != null) {
+          return e;
+        }
+      }
+      return null;
+    };
+  }
+
   static Check pattern(String regex) {
     Pattern p = Pattern.compile(regex);
     return v -> p.matcher(v).matches() ? null : "value does not match the regex pattern";
