@@ -158,14 +158,6 @@ final class Schema {
     };
   }
 
-  static Check string(int maxLen, Check format) {
-    Check len = string(0, maxLen);
-    return v -> {
-      String e = len.apply(v);
-      return e != null ? e : format.apply(v);
-    };
-  }
-
   /**
    * A registered format ({@link Formats}), {@code NAME-list} for lists: the error is {@code invalid
    * format - } and the verifier's text.
@@ -226,8 +218,18 @@ final class Schema {
     };
   }
 
-  static final Check VMID = integer(100, 999_999_999);
-  static final Check NODE = pattern("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
-  static final Check STORAGE_ID = pattern("[a-z][a-z0-9\\-_.]*[a-z0-9]");
-  static final Check DNS_NAME = string(255, PropertyStrings::dnsNameError);
+  // standard options of JSONSchema.pm and the formats they name
+  /** {@code pve-vmid}: integer, format pve-vmid, 100..999999999 (the format decides first). */
+  static final Check VMID =
+      all(integer(Long.MIN_VALUE, Long.MAX_VALUE), format("pve-vmid"), integer(100, 999_999_999));
+
+  static final Check NODE = format("pve-node");
+  static final Check STORAGE_ID = format("pve-storage-id");
+  static final Check POOL_ID = format("pve-poolid");
+
+  /** {@code pve-snapshot-name}: format pve-configid, maxLength 40. */
+  static final Check SNAPSHOT_NAME = all(format("pve-configid"), string(0, 40));
+
+  /** {@code hostname} of the LXC config: format dns-name, maxLength 255. */
+  static final Check DNS_NAME = all(format("dns-name"), string(0, 255));
 }
