@@ -256,7 +256,8 @@ final class ApiRoutes {
             .opt("unique", bool())
             .opt("ignore-unpack-errors", bool())
             .opt("bwlimit", number(0, Double.MAX_VALUE))
-            .opt("ha-managed", bool());
+            .opt("ha-managed", bool())
+            .requires("unique", "restore");
     r.add("POST", "/nodes/{node}/lxc", create, guests::create);
     r.add(
         "GET",
@@ -433,7 +434,9 @@ final class ApiRoutes {
             .opt("mailto", format("email-or-username-list"))
             .opt("mailnotification", enumOf("always", "failure"))
             .opt("notification-mode", enumOf("auto", "legacy-sendmail", "notification-system"))
-            .opt("quiet", bool()),
+            .opt("quiet", bool())
+            .requires("notes-template", "storage")
+            .requires("protected", "storage"),
         backups::vzdump);
     r.add(
         "GET",
@@ -514,7 +517,10 @@ final class ApiRoutes {
     r.add(
         "GET",
         "/pools",
-        new Schema().opt("poolid", POOL_ID).opt("type", enumOf("qemu", "lxc", "storage")),
+        new Schema()
+            .opt("poolid", POOL_ID)
+            .opt("type", enumOf("qemu", "lxc", "storage"))
+            .requires("type", "poolid"),
         pools::list);
     r.add(
         "POST",

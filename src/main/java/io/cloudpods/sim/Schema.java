@@ -16,7 +16,11 @@ final class Schema {
   /** Validates one value; returns the error text or null. */
   interface Check extends Function<String, String> {}
 
-  private record Prop(boolean required, Check check) {}
+  /**
+   * One property: a {@code requires} names the partner that must be present whenever this one is
+   * ({@code check_object} then reports "missing property required by 'X'" under the partner).
+   */
+  private record Prop(boolean required, Check check, String requires) {}
 
   private record Family(Pattern pattern, int max, Function<String, Check> check) {}
 
@@ -31,7 +35,17 @@ final class Schema {
   }
 
   Schema add(String name, boolean required, Check check) {
-    props.put(name, new Prop(required, check));
+    props.put(name, new Prop(required, check, null));
+    return this;
+  }
+
+  /** Marks {@code name} (already declared) as requiring {@code partner}, like the schema key. */
+  Schema requires(String name, String partner) {
+    Prop p = props.get(name);
+    if (p == null || !props.containsKey(partner)) {
+      throw new IllegalArgumentException(name + " requires " + partner + ": both must be declared");
+    }
+    props.put(name, new Prop(p.required, p.check, partner));
     return this;
   }
 
@@ -93,6 +107,16 @@ final class Schema {
             errors.put(name, PropertyStrings.MISSING);
           }
         });
+    // check_object: for every given key whose schema has a requires, an absent partner gets the
+    // error; add_error joins a second text with a literal backslash-n (single-quoted '\n' in
+    // Perl). Perl walks the keys in hash order; here they go in the order they came.
+    for (String key : raw.keySet()) {
+      Prop p = props.get(key);
+      if (p != null && p.requires != null && !raw.containsKey(p.requires)) {
+        String text = "missing property required by '" + key + "'";
+        errors.merge(p.requires, text, (a, b) -> a + "\\n" + b);
+      }
+    }
     if (!errors.isEmpty()) {
       throw ApiException.params(errors);
     }

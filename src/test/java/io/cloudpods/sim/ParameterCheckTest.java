@@ -8,8 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parameter checks through HTTP as the real schema checker does them: the formats of the routes'
- * parameters, and the order in which a property's checks run.
+ * Parameter checks through HTTP as the real schema checker does them: {@code requires}, the formats
+ * of the routes' parameters, and the order in which a property's checks run.
  */
 class ParameterCheckTest {
   static final String TEMPLATE = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst";
@@ -37,6 +37,71 @@ class ParameterCheckTest {
     JsonNode e = errors(r).get(param);
     assertThat(e).as(param + " in " + r.body()).isNotNull();
     return e.asText();
+  }
+
+  // ---- requires ----
+
+  @Test
+  void vzdump_notesTemplateOrProtectedWithoutStorage_nameTheMissingPartner() {
+    SimClient.Reply notes =
+        c.post("/nodes/pve/vzdump", "vmid", "101", "notes-template", "{{guestname}}");
+    assertThat(error(notes, "storage")).isEqualTo("missing property required by 'notes-template'");
+    assertThat(errors(notes).size()).isEqualTo(1);
+
+    SimClient.Reply prot = c.post("/nodes/pve/vzdump", "vmid", "101", "protected", "1");
+    assertThat(error(prot, "storage")).isEqualTo("missing property required by 'protected'");
+
+    // a second text for the same parameter is joined with a literal backslash-n (add_error)
+    SimClient.Reply both =
+        c.post("/nodes/pve/vzdump", "vmid", "101", "notes-template", "x", "protected", "0");
+    assertThat(error(both, "storage"))
+        .isEqualTo(
+            "missing property required by 'notes-template'\\n"
+                + "missing property required by 'protected'");
+  }
+
+  @Test
+  void requires_isCheckedEvenWhenTheValueItselfIsBad_andReportedWithOtherErrors() {
+    SimClient.Reply r =
+        c.post("/nodes/pve/vzdump", "vmid", "101", "protected", "yes", "mode", "fast");
+    JsonNode e = errors(r);
+    assertThat(e.get("protected").asText()).isEqualTo("type check ('boolean') failed - got 'yes'");
+    assertThat(e.get("storage").asText()).isEqualTo("missing property required by 'protected'");
+    assertThat(e.get("mode").asText())
+        .isEqualTo(
+            "value 'fast' does not have a value in the enumeration 'snapshot, suspend, stop'");
+  }
+
+  @Test
+  void vzdump_withStorage_passesTheSchema() {
+    SimClient.Reply r =
+        c.post(
+            "/nodes/pve/vzdump",
+            "vmid",
+            "101",
+            "storage",
+            "t7-backup",
+            "notes-template",
+            "{{guestname}}",
+            "protected",
+            "1");
+    assertThat(r.code()).as(r.body()).isEqualTo(200);
+    assertThat(c.run(r)).isEqualTo("OK");
+  }
+
+  @Test
+  void create_uniqueWithoutRestore_namesRestore() {
+    SimClient.Reply r =
+        c.post("/nodes/pve/lxc", "vmid", "9700", "ostemplate", TEMPLATE, "unique", "1");
+    assertThat(error(r, "restore")).isEqualTo("missing property required by 'unique'");
+    assertThat(sim.guest(9700)).isEmpty();
+  }
+
+  @Test
+  void poolsIndex_typeWithoutPoolid_namesPoolid() {
+    assertThat(error(c.get("/pools?type=lxc"), "poolid"))
+        .isEqualTo("missing property required by 'type'");
+    assertThat(c.get("/pools?poolid=ClientPods&type=lxc").code()).isEqualTo(200);
   }
 
   // ---- formats ----
