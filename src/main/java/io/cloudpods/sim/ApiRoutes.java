@@ -2,11 +2,15 @@ package io.cloudpods.sim;
 
 import static io.cloudpods.sim.Schema.DNS_NAME;
 import static io.cloudpods.sim.Schema.NODE;
+import static io.cloudpods.sim.Schema.POOL_ID;
+import static io.cloudpods.sim.Schema.SNAPSHOT_NAME;
 import static io.cloudpods.sim.Schema.STORAGE_ID;
 import static io.cloudpods.sim.Schema.VMID;
+import static io.cloudpods.sim.Schema.all;
 import static io.cloudpods.sim.Schema.any;
 import static io.cloudpods.sim.Schema.bool;
 import static io.cloudpods.sim.Schema.enumOf;
+import static io.cloudpods.sim.Schema.format;
 import static io.cloudpods.sim.Schema.integer;
 import static io.cloudpods.sim.Schema.number;
 import static io.cloudpods.sim.Schema.pattern;
@@ -26,9 +30,27 @@ final class ApiRoutes {
           "UPID:([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):"
               + "([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\\s/]+):([^:\\s/]*):([^:\\s/]+):");
 
-  private static final Schema.Check VMID_LIST = pattern("\\d{1,9}([,;\\s]+\\d{1,9})*");
+  private static final Schema.Check VMID_LIST = format("pve-vmid-list");
 
-  /** Keys of the LXC config ({@code $confdesc}) accepted by create and config PUT. */
+  /** An integer without minimum or maximum in the real schema. */
+  private static final Schema.Check INTEGER = integer(Long.MIN_VALUE, Long.MAX_VALUE);
+
+  /** {@code valid_volume_keys}: rootfs, mp0 .. mp255, in this order. */
+  private static final String[] VOLUME_KEYS = volumeKeys();
+
+  private static String[] volumeKeys() {
+    String[] keys = new String[257];
+    keys[0] = "rootfs";
+    for (int i = 0; i < 256; i++) {
+      keys[i + 1] = "mp" + i;
+    }
+    return keys;
+  }
+
+  /**
+   * Keys of the LXC config ({@code $confdesc} of pve-container's {@code LXC/Config.pm}) accepted by
+   * create and config PUT.
+   */
   static final Schema LXC_CONFIG =
       new Schema()
           .opt("hostname", DNS_NAME)
@@ -43,8 +65,8 @@ final class ApiRoutes {
               key ->
                   Schema.propertyString(
                       key, v -> PropertyStrings.normalizeNet(key, v, () -> "BC:24:11:00:00:00")))
-          .opt("nameserver", string(0, 1024))
-          .opt("searchdomain", string(0, 1024))
+          .opt("nameserver", format("lxc-ip-with-ll-iface-list"))
+          .opt("searchdomain", format("dns-name-list"))
           .opt("onboot", bool())
           .opt("protection", bool())
           .opt("unprivileged", bool())
@@ -55,7 +77,11 @@ final class ApiRoutes {
               "features",
               Schema.propertyString(
                   "features", v -> PropertyStrings.normalizeFeatures("features", v)))
-          .opt("tags", Schema.propertyString("tags", v -> PropertyStrings.normalizeTags("tags", v)))
+          .opt(
+              "tags",
+              all(
+                  format("pve-tag-list"),
+                  Schema.propertyString("tags", v -> PropertyStrings.normalizeTags("tags", v))))
           .opt("description", string(0, 8192))
           .opt("timezone", string(0, 64))
           .opt("arch", enumOf("amd64", "i386", "arm64", "armhf", "riscv32", "riscv64"))
@@ -75,10 +101,8 @@ final class ApiRoutes {
                   "unmanaged"))
           .opt("tty", integer(0, 6))
           .opt("cmode", enumOf("shell", "console", "tty"))
-          .opt(
-              "startup",
-              pattern("(order=\\d+|up=\\d+|down=\\d+)(,(order=\\d+|up=\\d+|down=\\d+))*"))
-          .opt("hookscript", string(0, 256))
+          .opt("startup", format("pve-startup-order"))
+          .opt("hookscript", format("pve-volume-id"))
           .opt(
               "lock",
               enumOf(
@@ -127,7 +151,7 @@ final class ApiRoutes {
   }
 
   private static Schema ctSnap() {
-    return ct().req("snapname", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+")));
+    return ct().req("snapname", SNAPSHOT_NAME);
   }
 
   private static Schema upid() {
@@ -223,8 +247,8 @@ final class ApiRoutes {
             .req("vmid", VMID)
             .req("ostemplate", string(0, 255))
             .opt("storage", STORAGE_ID)
-            .opt("pool", string(0, 255))
-            .opt("password", string(5, 64))
+            .opt("pool", POOL_ID)
+            .opt("password", string(5, Integer.MAX_VALUE))
             .opt("ssh-public-keys", any())
             .opt("start", bool())
             .opt("force", bool())
@@ -232,7 +256,8 @@ final class ApiRoutes {
             .opt("unique", bool())
             .opt("ignore-unpack-errors", bool())
             .opt("bwlimit", number(0, Double.MAX_VALUE))
-            .opt("ha-managed", bool());
+            .opt("ha-managed", bool())
+            .requires("unique", "restore");
     r.add("POST", "/nodes/{node}/lxc", create, guests::create);
     r.add(
         "GET",
@@ -260,10 +285,10 @@ final class ApiRoutes {
         "POST",
         "/nodes/{node}/lxc/{vmid}/clone",
         ct().req("newid", VMID)
-            .opt("hostname", DNS_NAME)
-            .opt("description", string(0, 8192))
-            .opt("pool", string(0, 255))
-            .opt("snapname", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+")))
+            .opt("hostname", format("dns-name"))
+            .opt("description", any())
+            .opt("pool", POOL_ID)
+            .opt("snapname", SNAPSHOT_NAME)
             .opt("storage", STORAGE_ID)
             .opt("full", bool())
             .opt("target", NODE)
@@ -272,16 +297,15 @@ final class ApiRoutes {
     r.add(
         "GET",
         "/nodes/{node}/lxc/{vmid}/config",
-        ct().opt("current", bool())
-            .opt("snapshot", string(40, pattern("[a-zA-Z][a-zA-Z0-9_\\-]+"))),
+        ct().opt("current", bool()).opt("snapshot", SNAPSHOT_NAME),
         guests::getConfig);
     Schema put =
         LXC_CONFIG
             .copy()
             .req("node", NODE)
             .req("vmid", VMID)
-            .opt("delete", pattern("[a-z0-9\\-_]+([,;\\s]+[a-z0-9\\-_]+)*"))
-            .opt("revert", pattern("[a-z0-9\\-_]+([,;\\s]+[a-z0-9\\-_]+)*"))
+            .opt("delete", format("pve-configid-list"))
+            .opt("revert", format("pve-configid-list"))
             .opt("digest", string(0, 40));
     r.add(
         "PUT",
@@ -336,15 +360,7 @@ final class ApiRoutes {
     r.add(
         "PUT",
         "/nodes/{node}/lxc/{vmid}/resize",
-        ct().req(
-                "disk",
-                v ->
-                    v.equals("rootfs")
-                            || v.matches("mp([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])")
-                        ? null
-                        : "value '"
-                            + v
-                            + "' does not have a value in the enumeration 'rootfs, mp0, mp1, ...'")
+        ct().req("disk", enumOf(VOLUME_KEYS))
             .req("size", pattern("\\+?\\d+(\\.\\d+)?[KMGT]?"))
             .opt("digest", string(0, 40)),
         guests::resize);
@@ -354,7 +370,7 @@ final class ApiRoutes {
     r.add(
         "POST",
         "/nodes/{node}/lxc/{vmid}/snapshot",
-        ctSnap().opt("description", string(0, 8192)),
+        ctSnap().opt("description", any()),
         snapshots::create);
     r.add(
         "GET",
@@ -397,13 +413,13 @@ final class ApiRoutes {
         node()
             .opt("vmid", VMID_LIST)
             .opt("all", bool())
-            .opt("pool", string(0, 255))
+            .opt("pool", any())
             .opt("exclude", VMID_LIST)
             .opt("storage", STORAGE_ID)
             .opt("mode", enumOf("snapshot", "suspend", "stop"))
             .opt("compress", enumOf("0", "1", "gzip", "lzo", "zstd"))
-            .opt("zstd", integer(0, 256))
-            .opt("pigz", integer(0, 256))
+            .opt("zstd", INTEGER)
+            .opt("pigz", INTEGER)
             .opt("notes-template", string(0, 1024))
             .opt("protected", bool())
             .opt("remove", bool())
@@ -415,16 +431,18 @@ final class ApiRoutes {
             .opt("ionice", integer(0, 8))
             .opt("lockwait", integer(0, Long.MAX_VALUE / 2))
             .opt("stopwait", integer(0, Long.MAX_VALUE / 2))
-            .opt("mailto", any())
+            .opt("mailto", format("email-or-username-list"))
             .opt("mailnotification", enumOf("always", "failure"))
             .opt("notification-mode", enumOf("auto", "legacy-sendmail", "notification-system"))
-            .opt("quiet", bool()),
+            .opt("quiet", bool())
+            .requires("notes-template", "storage")
+            .requires("protected", "storage"),
         backups::vzdump);
     r.add(
         "GET",
         "/nodes/{node}/storage",
         node()
-            .opt("content", string(0, 255))
+            .opt("content", format("pve-storage-content-list"))
             .opt("storage", STORAGE_ID)
             .opt("enabled", bool())
             .opt("target", NODE)
@@ -454,9 +472,7 @@ final class ApiRoutes {
         "/nodes/{node}/storage/{storage}/content",
         node()
             .req("storage", STORAGE_ID)
-            .opt(
-                "content",
-                enumOf("images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"))
+            .opt("content", format("pve-storage-content"))
             .opt("vmid", VMID),
         c ->
             views.storageContent(
@@ -488,28 +504,28 @@ final class ApiRoutes {
         c -> views.storageConfig(c.str("type")));
 
     // ---- pools ----
-    Schema poolId =
-        new Schema()
-            .req(
-                "poolid",
-                string(255, pattern("[A-Za-z][A-Za-z0-9.\\-_]*(/[A-Za-z0-9.\\-_]+){0,2}")));
+    // pve-manager PVE/API2/Pool.pm
+    Schema poolId = new Schema().req("poolid", POOL_ID);
     Schema poolUpdate =
         poolId
             .copy()
             .opt("vms", VMID_LIST)
-            .opt("storage", string(0, 4096))
+            .opt("storage", format("pve-storage-id-list"))
             .opt("delete", bool())
             .opt("allow-move", bool())
-            .opt("comment", string(0, 4096));
+            .opt("comment", any());
     r.add(
         "GET",
         "/pools",
-        new Schema().opt("poolid", string(0, 255)).opt("type", enumOf("qemu", "lxc", "storage")),
+        new Schema()
+            .opt("poolid", POOL_ID)
+            .opt("type", enumOf("qemu", "lxc", "storage"))
+            .requires("type", "poolid"),
         pools::list);
     r.add(
         "POST",
         "/pools",
-        poolId.copy().opt("comment", string(0, 4096)),
+        poolId.copy().opt("comment", any()),
         c -> {
           pools.create(c);
           return null;
@@ -559,14 +575,14 @@ final class ApiRoutes {
         node()
             .opt("start", integer(0, Integer.MAX_VALUE))
             .opt("limit", integer(0, Integer.MAX_VALUE))
-            .opt("userfilter", string(0, 255))
-            .opt("typefilter", string(0, 64))
+            .opt("userfilter", any())
+            .opt("typefilter", any())
             .opt("vmid", VMID)
             .opt("errors", bool())
             .opt("source", enumOf("archive", "active", "all"))
-            .opt("since", integer(0, Long.MAX_VALUE / 2))
-            .opt("until", integer(0, Long.MAX_VALUE / 2))
-            .opt("statusfilter", string(0, 255)),
+            .opt("since", INTEGER)
+            .opt("until", INTEGER)
+            .opt("statusfilter", format("pve-task-status-type-list")),
         this::taskList);
     r.add(
         "GET",
@@ -610,8 +626,13 @@ final class ApiRoutes {
     boolean errorsOnly = c.bool("errors");
     long since = c.longValue("since", 0);
     long until = c.longValue("until", Long.MAX_VALUE);
+    // Tasks.pm lower-cases every filter item (the format accepts any case)
     List<String> statusfilter =
-        c.has("statusfilter") ? PropertyStrings.splitList(c.str("statusfilter")) : null;
+        c.has("statusfilter")
+            ? PropertyStrings.splitList(c.str("statusfilter")).stream()
+                .map(f -> f.toLowerCase(java.util.Locale.ROOT))
+                .toList()
+            : null;
     s.node(c.node());
     List<Task> matched = new ArrayList<>();
     for (Task t : s.tasks.values()) {

@@ -125,7 +125,8 @@ final class GuestOps {
           "storage", "storage '" + sid + "' does not support container directories");
     }
     String ostemplate = c.str("ostemplate");
-    if (!ostemplate.matches("[a-z][a-z0-9\\-_.]*[a-z0-9]:vztmpl/.+")) {
+    // the storage part as parse_volume_id reads it: case-insensitive
+    if (!ostemplate.matches("(?i)[a-z][a-z0-9\\-_.]*[a-z0-9]:vztmpl/.+")) {
       throw ApiException.param(
           "ostemplate", "invalid format - unable to parse volume ID '" + ostemplate + "'\n");
     }

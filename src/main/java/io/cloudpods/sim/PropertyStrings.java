@@ -20,9 +20,6 @@ final class PropertyStrings {
       "property is not defined in schema and the schema does not allow additional properties";
   static final String MISSING = "property is missing and it is not optional";
 
-  private static final Pattern DNS_NAME =
-      Pattern.compile(
-          "([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?)(\\.([a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?))*");
   private static final Pattern IPV4 =
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -32,7 +29,6 @@ final class PropertyStrings {
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT])?");
   private static final Pattern BRIDGE = Pattern.compile("[-_.\\w\\d]+");
   private static final Pattern IFNAME = Pattern.compile("[-_.\\w\\d]+");
-  static final Pattern CONFIG_ID = Pattern.compile("[a-zA-Z][a-zA-Z0-9_\\-]+");
 
   private static final Set<String> NET_KEYS =
       Set.of(
@@ -237,7 +233,7 @@ final class PropertyStrings {
         continue;
       }
       if (!TAG.matcher(t).matches()) {
-        throw ApiException.param(param, "invalid format - invalid tag '" + t + "'\n");
+        throw ApiException.param(param, "invalid format - invalid characters in tag\n");
       }
       tags.add(t.toLowerCase(Locale.ROOT));
     }
@@ -266,12 +262,6 @@ final class PropertyStrings {
     new TreeMap<>(kv)
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return sb.toString();
-  }
-
-  static String dnsNameError(String v) {
-    return DNS_NAME.matcher(v).matches()
-        ? null
-        : "invalid format - value does not look like a valid DNS name\n";
   }
 
   /**

@@ -16,7 +16,11 @@ final class Schema {
   /** Validates one value; returns the error text or null. */
   interface Check extends Function<String, String> {}
 
-  private record Prop(boolean required, Check check) {}
+  /**
+   * One property: a {@code requires} names the partner that must be present whenever this one is
+   * ({@code check_object} then reports "missing property required by 'X'" under the partner).
+   */
+  private record Prop(boolean required, Check check, String requires) {}
 
   private record Family(Pattern pattern, int max, Function<String, Check> check) {}
 
@@ -31,7 +35,17 @@ final class Schema {
   }
 
   Schema add(String name, boolean required, Check check) {
-    props.put(name, new Prop(required, check));
+    props.put(name, new Prop(required, check, null));
+    return this;
+  }
+
+  /** Marks {@code name} (already declared) as requiring {@code partner}, like the schema key. */
+  Schema requires(String name, String partner) {
+    Prop p = props.get(name);
+    if (p == null || !props.containsKey(partner)) {
+      throw new IllegalArgumentException(name + " requires " + partner + ": both must be declared");
+    }
+    props.put(name, new Prop(p.required, p.check, partner));
     return this;
   }
 
@@ -93,6 +107,16 @@ final class Schema {
             errors.put(name, PropertyStrings.MISSING);
           }
         });
+    // check_object: for every given key whose schema has a requires, an absent partner gets the
+    // error; add_error joins a second text with a literal backslash-n (single-quoted '\n' in
+    // Perl). Perl walks the keys in hash order; here they go in the order they came.
+    for (String key : raw.keySet()) {
+      Prop p = props.get(key);
+      if (p != null && p.requires != null && !raw.containsKey(p.requires)) {
+        String text = "missing property required by '" + key + "'";
+        errors.merge(p.requires, text, (a, b) -> a + "\\n" + b);
+      }
+    }
     if (!errors.isEmpty()) {
       throw ApiException.params(errors);
     }
@@ -158,11 +182,33 @@ final class Schema {
     };
   }
 
-  static Check string(int maxLen, Check format) {
-    Check len = string(0, maxLen);
+  /**
+   * A registered format ({@link Formats}), {@code NAME-list} for lists: the error is {@code invalid
+   * format - } and the verifier's text.
+   */
+  static Check format(String name) {
+    if (!Formats.known(name)) {
+      throw new IllegalArgumentException("undefined format '" + name + "'");
+    }
     return v -> {
-      String e = len.apply(v);
-      return e != null ? e : format.apply(v);
+      String e = Formats.check(name, v);
+      return e == null ? null : "invalid format - " + e;
+    };
+  }
+
+  /**
+   * The checks of one property in {@code check_prop}'s order (type, format, pattern, maxLength,
+   * minLength, maximum/minimum, enum); the first failing one is the property's error.
+   */
+  static Check all(Check... checks) {
+    return v -> {
+      for (Check c : checks) {
+        String e = c.apply(v);
+        if (e != null) {
+          return e;
+        }
+      }
+      return null;
     };
   }
 
@@ -196,8 +242,18 @@ final class Schema {
     };
   }
 
-  static final Check VMID = integer(100, 999_999_999);
-  static final Check NODE = pattern("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
-  static final Check STORAGE_ID = pattern("[a-z][a-z0-9\\-_.]*[a-z0-9]");
-  static final Check DNS_NAME = string(255, PropertyStrings::dnsNameError);
+  // standard options of JSONSchema.pm and the formats they name
+  /** {@code pve-vmid}: integer, format pve-vmid, 100..999999999 (the format decides first). */
+  static final Check VMID =
+      all(integer(Long.MIN_VALUE, Long.MAX_VALUE), format("pve-vmid"), integer(100, 999_999_999));
+
+  static final Check NODE = format("pve-node");
+  static final Check STORAGE_ID = format("pve-storage-id");
+  static final Check POOL_ID = format("pve-poolid");
+
+  /** {@code pve-snapshot-name}: format pve-configid, maxLength 40. */
+  static final Check SNAPSHOT_NAME = all(format("pve-configid"), string(0, 40));
+
+  /** {@code hostname} of the LXC config: format dns-name, maxLength 255. */
+  static final Check DNS_NAME = all(format("dns-name"), string(0, 255));
 }

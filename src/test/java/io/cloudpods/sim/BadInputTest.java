@@ -82,7 +82,8 @@ class BadInputTest {
     rejected(c.post("/nodes/pve/vzdump", "vmid", "abc"));
     rejected(c.post("/nodes/pve/vzdump"));
     rejected(c.post("/nodes/pve/vzdump", "vmid", "101", "storage", "nostore"));
-    rejected(c.post("/pools", "poolid", "1bad"));
+    rejected(c.post("/pools", "poolid", "bad name"));
+    rejected(c.post("/pools", "poolid", "a/b/c/d"));
     rejected(c.put("/pools?poolid=ClientPods", "vms", "424242"));
     rejected(c.put("/pools?poolid=ClientPods", "vms", "99999999999"));
     rejected(c.post("/nodes/pve/vzdump", "vmid", "99999999999", "storage", "t7-backup"));

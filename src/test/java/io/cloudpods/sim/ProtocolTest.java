@@ -75,9 +75,10 @@ class ProtocolTest {
     assertThat(bad.json().get("errors").get("vmid").asText())
         .isEqualTo("type check ('integer') failed - got 'abc'");
 
+    // pve-vmid's format is checked before its minimum, so 99 fails on the format
     SimClient.Reply low = c.get("/cluster/nextid?vmid=99");
     assertThat(low.json().get("errors").get("vmid").asText())
-        .isEqualTo("value must have a minimum value of 100");
+        .isEqualTo("invalid format - value does not look like a valid VM ID\n");
 
     SimClient.Reply en = c.get("/cluster/resources?type=pool");
     assertThat(en.json().get("errors").get("type").asText())

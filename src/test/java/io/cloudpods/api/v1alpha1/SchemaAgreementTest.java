@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudpods.apiserver.FieldError;
 import io.cloudpods.apiserver.ManifestParser;
 import io.cloudpods.apiserver.SchemaRegistry;
 import io.cloudpods.store.Json;
@@ -15,6 +16,7 @@ import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -225,5 +228,79 @@ class SchemaAgreementTest {
                 1,
                 "fine"));
     assertThat(SCHEMAS.validate(Kind.CloudPod, Json.MAPPER.valueToTree(pod))).isEmpty();
+  }
+
+  /**
+   * The CloudPod spec and the PodSet template spec with one field set, as the API validates them.
+   */
+  private static Map<String, List<String>> fieldErrors(String field, String value) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    ObjectNode pod = Json.MAPPER.createObjectNode();
+    pod.put("apiVersion", ApiVersion.V1ALPHA1).put("kind", "CloudPod");
+    pod.putObject("metadata").put("name", "p").put("tenant", "acme");
+    pod.putObject("spec").put(field, value);
+    out.put(
+        "CloudPod",
+        SCHEMAS.validate(Kind.CloudPod, pod).stream().map(SchemaAgreementTest::text).toList());
+    ObjectNode set = Json.MAPPER.createObjectNode();
+    set.put("apiVersion", ApiVersion.V1ALPHA1).put("kind", "PodSet");
+    set.putObject("metadata").put("name", "s").put("tenant", "acme");
+    ObjectNode spec = set.putObject("spec");
+    spec.put("replicas", 1);
+    spec.putObject("template").putObject("spec").put(field, value);
+    out.put(
+        "PodSet",
+        SCHEMAS.validate(Kind.PodSet, set).stream().map(SchemaAgreementTest::text).toList());
+    return out;
+  }
+
+  private static String text(FieldError e) {
+    return e.field() + ": " + e.message();
+  }
+
+  /**
+   * Every storage id and node name Proxmox accepts is accepted, and what it refuses is refused:
+   * pve-storage-id is pve-common's parse_id ({@code m/^[a-z][a-z0-9\-\_\.]*[a-z0-9]$/i}, at least
+   * two characters), pve-node is {@code m/^([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$/}; neither
+   * has a length limit. The row is field, value, accepted. (No field names a Proxmox pool: {@code
+   * ipPool} is an IpPool of this API.)
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "storage, local, true",
+    "storage, local-zfs, true",
+    "storage, Local-ZFS, true",
+    "storage, CEPH_Pool.1, true",
+    "storage, ab, true",
+    "storage, s0123456789012345678901234567890123456789012345678901234567890123456789, true",
+    "storage, a, false",
+    "storage, 1local, false",
+    "storage, _local, false",
+    "storage, local-, false",
+    "storage, local., false",
+    "storage, lo cal, false",
+    "storage, lo:cal, false",
+    "node, pve, true",
+    "node, PVE-01, true",
+    "node, Node7, true",
+    "node, 1, true",
+    "node, n012345678901234567890123456789012345678901234567890123456789012345, true",
+    "node, -pve, false",
+    "node, pve-, false",
+    "node, pve_1, false",
+    "node, pve.example.com, false",
+  })
+  void proxmoxNames_acceptedExactlyWhenProxmoxAcceptsThem(
+      String field, String value, boolean accepted) {
+    fieldErrors(field, value)
+        .forEach(
+            (kind, errors) -> {
+              List<String> about = errors.stream().filter(e -> e.contains(field + ":")).toList();
+              if (accepted) {
+                assertThat(about).as(kind + " " + field + "=" + value).isEmpty();
+              } else {
+                assertThat(about).as(kind + " " + field + "=" + value).isNotEmpty();
+              }
+            });
   }
 }
