@@ -298,9 +298,10 @@ class ClientSimulatorContractTest {
   void lockTimeout_storageAllocationsQueuedPastTenSeconds_failTheirTasksWithLockTimeout()
       throws Exception {
     TimingModel before = sim.timing();
-    // allocation takes 4 s (scaled), so the third queued allocation waits past the 10 s lock
-    // timeout
-    sim.setTiming(before.with(Map.of("storageAllocation", Duration.ofSeconds(4)), 0.05));
+    // allocation takes 4 s, so the fourth allocation queued waits 12 s, past the 10 s lock timeout;
+    // at time scale 0.5 the requests may arrive up to 1 s apart (a loaded machine) and it still
+    // does
+    sim.setTiming(before.with(Map.of("storageAllocation", Duration.ofSeconds(4)), 0.5));
     try {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {

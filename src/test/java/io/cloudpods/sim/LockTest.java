@@ -162,11 +162,17 @@ class LockTest {
   @Test
   void configPut_duringStart_waitsForTheConfigFlock() {
     c.run(c.post("/nodes/pve/lxc/9000/clone", "newid", "9101"));
-    // start takes 5 s (50 ms scaled) and holds the flock; the PUT waits for it (timeout 10 s = 100
-    // ms)
-    sim.setTiming(sim.timing().with(Map.of("start", Duration.ofSeconds(5)), null));
+    // start takes 2 s (200 ms at time scale 0.1) and holds the flock; the PUT waits for it (timeout
+    // 10 s = 1 s): wide margins, so a loaded machine does not turn the wait into a timeout
+    sim.setTiming(sim.timing().with(Map.of("start", Duration.ofSeconds(2)), 0.1));
     String upid = c.upid(c.post("/nodes/pve/lxc/9101/status/start"));
     assertThat(sim.runningTasks()).isEqualTo(1);
+    // the task takes the flock in its worker, after the call returned (as on a real node)
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!upid.equals(sim.guest(9101).orElseThrow().get("flockHolder"))
+        && System.currentTimeMillis() < deadline) {
+      sleep();
+    }
     SimClient.Reply put = c.put("/nodes/pve/lxc/9101/config", "cores", "3");
     assertThat(put.code()).isEqualTo(200);
     // the PUT could only run after the start task released the flock
