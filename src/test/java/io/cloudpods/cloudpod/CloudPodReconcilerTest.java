@@ -294,6 +294,35 @@ class CloudPodReconcilerTest {
   }
 
   @Test
+  void orphansAddress_isNotHandedOut_beforeAnyResyncHasSeenTheOrphan() throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    orphan("web-1");
+    h.create("web-2");
+    h.proxmox.clearJournal();
+
+    h.pass("web-2");
+
+    assertThat(h.allocation("web-2").vmid()).isEqualTo(9002);
+    assertThat(h.allocation("web-2").ip()).isEqualTo("10.1.10.51");
+    assertThat(h.proxmox.mutations()).extracting(Mutation::vmid).doesNotContain(9001);
+  }
+
+  @Test
+  void explicitAddressOfAnOrphan_isAnIpConflict_beforeAnyResyncHasSeenTheOrphan() throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    orphan("web-1");
+    h.create("web-2", PodHarness.spec().withIpAndVmid("10.1.10.50", null));
+    h.proxmox.clearJournal();
+
+    h.pass("web-2");
+
+    assertThat(h.reason("web-2", PROVISIONED)).isEqualTo(CloudPodConditions.IP_CONFLICT);
+    assertThat(h.proxmox.mutations()).isEmpty();
+  }
+
+  @Test
   void specVmidHeldByAnotherPod_isAnAllocationFailure() throws Exception {
     h.create("web-1", PodHarness.spec().withIpAndVmid(null, 9010));
     h.pass("web-1");
@@ -599,6 +628,15 @@ class CloudPodReconcilerTest {
 
     assertThat(r.requeueAfter()).isEmpty();
     assertThat(h.gate.holds(PodHarness.key("web-1"))).isFalse();
+  }
+
+  /**
+   * The pod's row and allocation vanish without the deletion protocol, as when the database is
+   * restored from a backup older than the pod: its container, with our marker, stays behind.
+   */
+  private void orphan(String name) {
+    h.ledger.release(java.util.UUID.fromString(h.pods.pod(TENANT, name).metadata().uid()));
+    h.pods.drop(TENANT, name);
   }
 
   private static CloudPodSpec withPower(CloudPodSpec s, String power) {
