@@ -92,7 +92,16 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
             settings.lockedRecheck());
     this.deletion =
         new Deletion(
-            observer, desired, runner, gate, cache, ports.ledger(), ports.pods(), ports.events());
+            observer,
+            cluster,
+            desired,
+            runner,
+            gate,
+            cache,
+            ports.ledger(),
+            ports.pods(),
+            ports.events(),
+            settings.lockedRecheck());
     this.placer = new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck());
     this.reservation =
         new Reservation(

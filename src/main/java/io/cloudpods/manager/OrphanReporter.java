@@ -45,7 +45,7 @@ final class OrphanReporter {
     Set<String> stored = new HashSet<>(rows.size() * 2);
     rows.forEach(r -> stored.add(r.uid().toString()));
     OrphanTracker.Result found = tracker.update(snap, stored, at);
-    cluster.unstoredOwners(found.candidateOwners());
+    cluster.unstoredOwners(found.candidateOwners(), at);
     if (found.reported().equals(reported)) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.cloudpods.store;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,6 +34,12 @@ public interface AllocationLedger {
 
   /** What placement needs: memory promised per node, and pods of {@code ownerUid} per node. */
   PlacementLoad placementLoad(UUID ownerUid);
+
+  /**
+   * Of {@code podUids}, the pods that hold a VMID, and which. Tells a stored pod's container from
+   * an orphan's (a marker container whose pod holds nothing) before an address is handed out.
+   */
+  Map<UUID, Integer> vmidsHeld(Collection<UUID> podUids);
 
   /** Records the node the pod is (to be) placed on. */
   void recordNode(UUID podUid, String node);

@@ -192,6 +192,31 @@ public class AllocationStore implements AllocationLedger {
     return new PlacementLoad(memory, owned);
   }
 
+  @Override
+  public java.util.Map<UUID, Integer> vmidsHeld(java.util.Collection<UUID> podUids) {
+    if (podUids.isEmpty()) {
+      return java.util.Map.of();
+    }
+    em.flush();
+    StringBuilder array = new StringBuilder("{");
+    for (UUID u : podUids) {
+      array.append(array.length() > 1 ? "," : "").append(u);
+    }
+    array.append('}');
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT CAST(pod_uid AS text), vmid FROM pod_allocation"
+                    + " WHERE vmid IS NOT NULL AND pod_uid = ANY(CAST(?1 AS uuid[]))")
+            .setParameter(1, array.toString())
+            .getResultList();
+    java.util.Map<UUID, Integer> held = new java.util.HashMap<>();
+    for (Object[] r : rows) {
+      held.put(UUID.fromString((String) r[0]), ((Number) r[1]).intValue());
+    }
+    return held;
+  }
+
   /** Records the node the pod is (to be) placed on. */
   @Override
   public void recordNode(UUID podUid, String node) {

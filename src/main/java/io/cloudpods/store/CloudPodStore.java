@@ -91,6 +91,23 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
     return writeStatus(key, status);
   }
 
+  /**
+   * Removes a pod marked for deletion and releases its allocation with it; the controller calls
+   * this once the container is confirmed gone. The allocation goes first: the database turns a
+   * DELETE of a row that still holds one into a deletion mark (migration V3).
+   */
+  @Override
+  public boolean finalizeDeletion(ResourceKey key) {
+    Optional<CloudPodEntity> found = findEntity(key, true);
+    if (found.isEmpty() || found.get().deletionTimestamp == null) {
+      return false;
+    }
+    em.createNativeQuery("DELETE FROM pod_allocation WHERE pod_uid = ?1")
+        .setParameter(1, found.get().uid)
+        .executeUpdate();
+    return super.finalizeDeletion(key);
+  }
+
   /** The pod's uid, the key of its {@code pod_allocation} row. */
   public Optional<UUID> uid(ResourceKey key) {
     return findEntity(key, false).map(e -> e.uid);

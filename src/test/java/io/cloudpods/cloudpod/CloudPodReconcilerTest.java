@@ -294,6 +294,35 @@ class CloudPodReconcilerTest {
   }
 
   @Test
+  void orphansAddress_isNotHandedOut_beforeAnyResyncHasSeenTheOrphan() throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    orphan("web-1");
+    h.create("web-2");
+    h.proxmox.clearJournal();
+
+    h.pass("web-2");
+
+    assertThat(h.allocation("web-2").vmid()).isEqualTo(9002);
+    assertThat(h.allocation("web-2").ip()).isEqualTo("10.1.10.51");
+    assertThat(h.proxmox.mutations()).extracting(Mutation::vmid).doesNotContain(9001);
+  }
+
+  @Test
+  void explicitAddressOfAnOrphan_isAnIpConflict_beforeAnyResyncHasSeenTheOrphan() throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    orphan("web-1");
+    h.create("web-2", PodHarness.spec().withIpAndVmid("10.1.10.50", null));
+    h.proxmox.clearJournal();
+
+    h.pass("web-2");
+
+    assertThat(h.reason("web-2", PROVISIONED)).isEqualTo(CloudPodConditions.IP_CONFLICT);
+    assertThat(h.proxmox.mutations()).isEmpty();
+  }
+
+  @Test
   void specVmidHeldByAnotherPod_isAnAllocationFailure() throws Exception {
     h.create("web-1", PodHarness.spec().withIpAndVmid(null, 9010));
     h.pass("web-1");
@@ -500,6 +529,96 @@ class CloudPodReconcilerTest {
   }
 
   @Test
+  void deletion_ofAContainerMovedToAnotherNode_destroysItThereBeforeReleasingItsAddress()
+      throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    h.proxmox
+        .addNode("pve2", 64 * FakeProxmoxClient.GIB)
+        .addStorage("pve2", "clients-main", 1024 * FakeProxmoxClient.GIB);
+    h.proxmox.moveByHand(9001, "pve2"); // the snapshot and the ledger still say pve
+    h.pods.markDeleted(TENANT, "web-1");
+    h.proxmox.clearJournal();
+
+    h.pass("web-1");
+
+    // pve answers "does not exist"; the fresh list finds it on pve2, where it is shut down
+    assertThat(h.pods.exists(TENANT, "web-1")).isTrue();
+    assertThat(h.allocation("web-1").ip()).isEqualTo("10.1.10.50");
+    assertThat(h.proxmox.mutations())
+        .extracting(m -> m.summary() + " on " + m.node())
+        .containsExactly("shutdown 9001 on pve2");
+
+    h.converge("web-1");
+
+    assertThat(h.proxmox.mutations())
+        .extracting(m -> m.summary() + " on " + m.node())
+        .containsExactly("shutdown 9001 on pve2", "delete 9001 on pve2");
+    assertThat(h.proxmox.guest(9001)).isEmpty();
+    assertThat(h.pods.exists(TENANT, "web-1")).isFalse();
+    assertThat(h.ledger.size()).isZero();
+  }
+
+  @Test
+  void deletion_ofAContainerGoneByHand_isFinalizedAfterAFreshListConfirmsIt() throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    h.pods.markDeleted(TENANT, "web-1");
+    h.proxmox.deleteByHand(9001); // the snapshot still lists it
+    int lists = h.proxmox.calls("clusterResources");
+
+    h.pass("web-1");
+
+    assertThat(h.proxmox.calls("clusterResources")).isEqualTo(lists + 1);
+    assertThat(h.pods.exists(TENANT, "web-1")).isFalse();
+    assertThat(h.ledger.size()).isZero();
+    assertThat(h.events.reasons()).endsWith("Deleted");
+  }
+
+  @Test
+  void deletion_whenTheListShowsTheVmidOnANodeThatSaysItIsGone_waitsAndKeepsTheReservation()
+      throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    h.pods.markDeleted(TENANT, "web-1");
+    h.proxmox.clearJournal();
+    String gone = "Configuration file 'nodes/pve/lxc/9001.conf' does not exist";
+    h.proxmox.failNext("getConfig", FakeProxmoxClient.httpError(500, gone));
+    h.proxmox.failNext("getConfig", FakeProxmoxClient.httpError(500, gone));
+
+    RequeueException e = h.failingPass("web-1", RequeueException.class);
+
+    assertThat(e.delay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(h.pods.exists(TENANT, "web-1")).isTrue();
+    assertThat(h.allocation("web-1").vmid()).isEqualTo(9001);
+    assertThat(h.proxmox.mutations()).isEmpty();
+    h.converge("web-1");
+    assertThat(h.proxmox.guest(9001)).isEmpty();
+    assertThat(h.pods.exists(TENANT, "web-1")).isFalse();
+  }
+
+  @Test
+  void deletion_whenTheVmidNowHoldsAForeignGuestOnAnotherNode_leavesItAndFinishes()
+      throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    h.proxmox
+        .addNode("pve2", 64 * FakeProxmoxClient.GIB)
+        .addStorage("pve2", "clients-main", 1024 * FakeProxmoxClient.GIB);
+    h.proxmox.deleteByHand(9001);
+    h.proxmox.addForeignContainer("pve2", 9001, true, Map.of("hostname", "customer-db"));
+    h.pods.markDeleted(TENANT, "web-1"); // the snapshot still shows our container on pve
+    h.proxmox.clearJournal();
+
+    h.converge("web-1");
+
+    assertThat(h.proxmox.mutations()).isEmpty();
+    assertThat(h.proxmox.guest(9001).orElseThrow().status()).isEqualTo(PowerState.RUNNING);
+    assertThat(h.pods.exists(TENANT, "web-1")).isFalse();
+    assertThat(h.events.reasons()).contains("ForeignContainerKept", "Deleted");
+  }
+
+  @Test
   void podGoneFromTheDatabase_isForgotten() throws Exception {
     h.create("web-1");
     h.pass("web-1");
@@ -509,6 +628,15 @@ class CloudPodReconcilerTest {
 
     assertThat(r.requeueAfter()).isEmpty();
     assertThat(h.gate.holds(PodHarness.key("web-1"))).isFalse();
+  }
+
+  /**
+   * The pod's row and allocation vanish without the deletion protocol, as when the database is
+   * restored from a backup older than the pod: its container, with our marker, stays behind.
+   */
+  private void orphan(String name) {
+    h.ledger.release(java.util.UUID.fromString(h.pods.pod(TENANT, name).metadata().uid()));
+    h.pods.drop(TENANT, name);
   }
 
   private static CloudPodSpec withPower(CloudPodSpec s, String power) {

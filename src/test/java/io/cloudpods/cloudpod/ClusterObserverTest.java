@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudpods.proxmox.ProxmoxUnavailableException;
 import io.cloudpods.testsupport.FakeProxmoxClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The cluster snapshot the steps share, on the fake client. */
@@ -26,6 +29,27 @@ class ClusterObserverTest {
     assertThat(h.cluster.foreignAddresses()).containsExactly(Map.entry("10.1.10.30", 120));
     assertThat(h.cluster.current().guests()).containsKeys(9000, 120, 9001);
     assertThat(h.proxmox.calls("clusterResources")).isEqualTo(1);
+  }
+
+  @Test
+  void ownerFoundUnstoredBetweenResyncs_staysSoUntilAResyncThatStartedLaterSaysOtherwise()
+      throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    String uid = h.pods.pod(PodHarness.TENANT, "web-1").metadata().uid();
+    Instant resyncStarted = h.clock.instant();
+    h.clock.advance(Duration.ofSeconds(1));
+
+    h.cluster.foundUnstored(Set.of(uid));
+
+    assertThat(h.cluster.foreignAddresses()).containsEntry("10.1.10.50", 9001);
+    // a resync that started before could not have seen it: the orphan stays
+    h.cluster.unstoredOwners(Set.of(), resyncStarted);
+    assertThat(h.cluster.foreignAddresses()).containsEntry("10.1.10.50", 9001);
+    // one that started later and found the pod stored: counted as ours again
+    h.clock.advance(Duration.ofSeconds(1));
+    h.cluster.unstoredOwners(Set.of(), h.clock.instant());
+    assertThat(h.cluster.foreignAddresses()).doesNotContainKey("10.1.10.50");
   }
 
   @Test

@@ -33,9 +33,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * A pod row deleted by SQL (against the documented contract) leaves its container behind: the
- * controller reports it as an orphan, never modifies or destroys it, keeps its address out of IPAM,
- * and stops reporting it once it is gone. Resyncs are triggered by the test.
+ * A pod whose row and allocation vanish without the deletion protocol (as when the database is
+ * restored from a backup older than the pod) leaves its container behind: the controller reports it
+ * as an orphan, never modifies or destroys it, keeps its address out of IPAM, and stops reporting
+ * it once it is gone. Resyncs are triggered by the test.
  */
 @QuarkusTest
 @TestProfile(OrphanReportTest.Profile.class)
@@ -70,7 +71,7 @@ class OrphanReportTest {
 
   @Test
   void
-      podRowDeletedBySql_containerIsReportedNotTouched_addressStaysTaken_andReportEndsWhenItIsGone()
+      podRowAndAllocationGone_containerIsReportedNotTouched_addressStaysTaken_andReportEndsWhenItIsGone()
           throws Exception {
     ProxmoxSimulator sim = ProxmoxSimulatorResource.simulator();
     SimCluster cluster = new SimCluster(sim);
@@ -102,13 +103,22 @@ class OrphanReportTest {
     String uid = lost.getString("metadata.uid");
     assertThat(ip).as("the first pod has the first address of the range").isEqualTo("10.1.10.50");
 
-    // the pod's row is deleted by SQL, not marked: the controller never learns it was wanted gone
-    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
-        PreparedStatement st =
-            c.prepareStatement("DELETE FROM cloud_pod WHERE tenant = ? AND name = ?")) {
-      st.setString(1, tenant);
-      st.setString(2, "lost");
-      assertThat(st.executeUpdate()).isEqualTo(1);
+    // the row and its allocation vanish in one transaction, as a restore of a backup older than
+    // the pod would have it (a plain DELETE of the row only marks the pod for deletion): the
+    // controller never learns the pod was wanted gone
+    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword)) {
+      c.setAutoCommit(false);
+      try (PreparedStatement allocation =
+              c.prepareStatement("DELETE FROM pod_allocation WHERE pod_uid = CAST(? AS uuid)");
+          PreparedStatement row =
+              c.prepareStatement("DELETE FROM cloud_pod WHERE tenant = ? AND name = ?")) {
+        allocation.setString(1, uid);
+        assertThat(allocation.executeUpdate()).isEqualTo(1);
+        row.setString(1, tenant);
+        row.setString(2, "lost");
+        assertThat(row.executeUpdate()).isEqualTo(1);
+      }
+      c.commit();
     }
     SimGuest before = cluster.guest(vmid).orElseThrow();
     int mutationsBefore = mutationsOf(sim, vmid);

@@ -75,6 +75,23 @@ class ControllerStoreApiTest {
   }
 
   @Test
+  void vmidsHeld_namesThePodsHoldingAVmid_andNothingElse() {
+    String[] tp = tenantWithPool(null);
+    int wanted = uniqueVmid();
+    applyAsAdmin(
+        pod(tp[0], "holds", Map.of("ipPool", tp[1], "vmid", wanted)),
+        pod(tp[0], "none", Map.of("ipPool", tp[1])));
+    UUID holds = uid(tp[0], "holds");
+    UUID none = uid(tp[0], "none");
+    UUID unknown = UUID.randomUUID();
+    allocations.allocateVmid(holds);
+
+    assertThat(allocations.vmidsHeld(Set.of(holds, none, unknown)))
+        .containsExactly(Map.entry(holds, wanted));
+    assertThat(allocations.vmidsHeld(Set.of())).isEmpty();
+  }
+
+  @Test
   void concurrentAllocations_neverHandOutTheSameVmidOrIp() throws Exception {
     String[] tp = tenantWithPool(null);
     int n = 8;

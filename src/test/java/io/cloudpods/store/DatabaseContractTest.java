@@ -7,6 +7,7 @@ import static io.cloudpods.testsupport.TestApi.pod;
 import static io.cloudpods.testsupport.TestApi.tenantWithPool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudpods.api.v1alpha1.CloudPodStatus;
@@ -119,13 +120,81 @@ class DatabaseContractTest {
   }
 
   @Test
-  void plainSqlDelete_notifies() throws Exception {
+  void plainSqlDelete_ofAPodWithoutAllocation_removesTheRowAndNotifies() throws Exception {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])));
+    int[] deleted = new int[1];
     List<JsonNode> notes =
         notificationsDuring(
-            () -> sql("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0]));
+            () ->
+                deleted[0] =
+                    update("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0]));
+    assertThat(deleted[0]).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM cloud_pod WHERE tenant = ?", tp[0])).isZero();
     assertThat(notes).anySatisfy(n -> assertThat(n.get("op").asText()).isEqualTo("DELETE"));
+  }
+
+  @Test
+  void plainSqlDelete_ofAPodHoldingAnAllocation_becomesADeletionMark() throws Exception {
+    String[] tp = tenantWithPool(null);
+    applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1], "ip", "10.1.10.151")));
+    String uid = uid(tp[0], "a");
+    assertThat(allocations(uid)).isEqualTo(1);
+    long[] before = versions(tp[0], "a");
+    int[] deleted = new int[1];
+    List<JsonNode> notes =
+        notificationsDuring(
+            () ->
+                deleted[0] =
+                    update("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0]));
+
+    assertThat(deleted[0]).as("rows deleted").isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM cloud_pod WHERE uid = CAST(? AS uuid) AND deletion_timestamp IS NOT NULL",
+                uid))
+        .isEqualTo(1);
+    assertThat(allocations(uid)).as("the allocation is kept").isEqualTo(1);
+    assertThat(versions(tp[0], "a")[1]).isGreaterThan(before[1]);
+    assertThat(notes)
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("name").asText()).isEqualTo("a");
+              assertThat(n.get("op").asText()).isEqualTo("UPDATE");
+            });
+    assertThat(notes).noneSatisfy(n -> assertThat(n.get("op").asText()).isEqualTo("DELETE"));
+    admin()
+        .get("/api/v1/tenants/" + tp[0] + "/cloudpods/a")
+        .then()
+        .statusCode(200)
+        .body("metadata.deletionTimestamp", notNullValue());
+  }
+
+  @Test
+  void plainSqlDelete_ofAMarkedPodStillHoldingItsAllocation_leavesItAsItWas() throws Exception {
+    String[] tp = tenantWithPool(null);
+    applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1], "ip", "10.1.10.152")));
+    String uid = uid(tp[0], "a");
+    admin().delete("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().statusCode(200);
+    long[] before = versions(tp[0], "a");
+
+    assertThat(update("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0])).isZero();
+
+    assertThat(versions(tp[0], "a")).isEqualTo(before);
+    assertThat(allocations(uid)).isEqualTo(1);
+  }
+
+  @Test
+  void plainSqlDelete_ofAMarkedPodWhoseAllocationIsReleased_removesTheRow() throws Exception {
+    String[] tp = tenantWithPool(null);
+    applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1], "ip", "10.1.10.153")));
+    String uid = uid(tp[0], "a");
+    admin().delete("/api/v1/tenants/" + tp[0] + "/cloudpods/a").then().statusCode(200);
+    sql("DELETE FROM pod_allocation WHERE pod_uid = CAST(? AS uuid)", uid);
+
+    assertThat(update("DELETE FROM cloud_pod WHERE tenant = ? AND name = 'a'", tp[0])).isEqualTo(1);
+
+    assertThat(count("SELECT count(*) FROM cloud_pod WHERE tenant = ?", tp[0])).isZero();
   }
 
   @Test
@@ -193,6 +262,33 @@ class DatabaseContractTest {
                     b,
                     tp[1]))
         .hasMessageContaining("unique");
+  }
+
+  private static int update(String statement, Object... params) throws Exception {
+    try (Connection c = jdbc();
+        PreparedStatement ps = c.prepareStatement(statement)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+
+  private static long count(String query, Object... params) throws Exception {
+    try (Connection c = jdbc();
+        PreparedStatement ps = c.prepareStatement(query)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static long allocations(String podUid) throws Exception {
+    return count("SELECT count(*) FROM pod_allocation WHERE pod_uid = CAST(? AS uuid)", podUid);
   }
 
   private static String uid(String tenant, String name) throws Exception {

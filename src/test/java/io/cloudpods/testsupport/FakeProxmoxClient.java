@@ -486,6 +486,45 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   /**
+   * An operator moves the guest to another node ({@code pct migrate}, or an HA failover): same
+   * VMID, config, power state and pool; its volumes move to the storage of the same name there.
+   */
+  public synchronized void moveByHand(int vmid, String toNode) {
+    FGuest g = requireGuest(vmid);
+    FNode target = requireNode(toNode);
+    if (!g.flockFree()) {
+      throw new IllegalStateException("guest " + vmid + " has a task running");
+    }
+    FGuest moved = new FGuest(vmid, toNode, g.type);
+    moved.config = g.config;
+    moved.status = g.status;
+    moved.startedAt = g.startedAt;
+    moved.pool = g.pool;
+    moved.snapshots.putAll(g.snapshots);
+    moved.parentSnapshot = g.parentSnapshot;
+    moved.lastSample = g.lastSample;
+    FNode source = nodes.get(g.node);
+    if (source != null) {
+      for (FStorage s : source.storages.values()) {
+        FStorage to = target.storages.get(s.id);
+        s.volumes
+            .values()
+            .removeIf(
+                v -> {
+                  if (v.vmid() != vmid) {
+                    return false;
+                  }
+                  if (to != null) {
+                    to.volumes.put(v.volname(), v);
+                  }
+                  return true;
+                });
+      }
+    }
+    guests.put(vmid, moved);
+  }
+
+  /**
    * The container ignores clean shutdown requests: a shutdown without {@code forceStop} fails with
    * {@code container did not stop}.
    */

@@ -155,6 +155,18 @@ public final class InMemoryAllocations implements AllocationLedger {
   }
 
   @Override
+  public Map<UUID, Integer> vmidsHeld(java.util.Collection<UUID> podUids) {
+    Map<UUID, Integer> held = new HashMap<>();
+    for (UUID uid : podUids) {
+      PodAllocation a = rows.get(uid);
+      if (a != null && a.vmid() != null) {
+        held.put(uid, a.vmid());
+      }
+    }
+    return held;
+  }
+
+  @Override
   public PlacementLoad placementLoad(UUID ownerUid) {
     Map<String, Long> memory = new HashMap<>();
     Map<String, Integer> owned = new HashMap<>();

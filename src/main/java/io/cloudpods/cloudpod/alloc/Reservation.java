@@ -7,19 +7,29 @@ import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.cloudpod.pass.Pass;
 import io.cloudpods.cloudpod.placement.NodePlacer;
+import io.cloudpods.cloudpod.plan.Ownership;
 import io.cloudpods.events.EventSink;
 import io.cloudpods.ipam.AddressProbe;
+import io.cloudpods.proxmox.ClusterResource.Guest;
+import io.cloudpods.proxmox.ClusterResource.GuestType;
 import io.cloudpods.store.AllocationLedger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The reserve step: VMID, address and node are persisted in the allocation ledger (unique
  * constraints) before anything is asked of Proxmox. VMIDs skip every guest Proxmox lists; addresses
  * skip those configured on containers that are not stored CloudPods and, with the probe on, those
- * that answer on the network.
+ * that answer on the network. Before an address is handed out, the ledger is asked which marker
+ * containers still belong to a pod holding their VMID: the others are orphans, whose addresses
+ * count as taken from that moment, not only from the next resync.
  */
 public final class Reservation {
 
@@ -61,6 +71,9 @@ public final class Reservation {
       Set<Integer> used = snap.guests().keySet();
       ledger.allocateVmid(p.uid, used::contains);
     }
+    if (fresh) {
+      cluster.foundUnstored(unaccountedOwners(snap));
+    }
     // addresses on containers that are not CloudPods; read again before anything is handed out
     Map<String, Integer> foreign =
         fresh ? cluster.foreignAddresses(snapshotMaxAge) : cluster.foreignAddresses();
@@ -99,5 +112,39 @@ public final class Reservation {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Owners of the marker containers the cluster view still counts as stored pods but whose pod
+   * holds no allocation of that VMID any more (its row was deleted, or the database restored from a
+   * backup, since the last resync).
+   */
+  private Set<String> unaccountedOwners(ClusterSnapshot snap) {
+    record Marked(String owner, UUID uid, int vmid) {}
+    List<Marked> marked = new ArrayList<>();
+    Set<String> unaccounted = new HashSet<>();
+    for (Guest g : snap.guests().values()) {
+      if (g.type() != GuestType.LXC || !cluster.accountedFor(g)) {
+        continue;
+      }
+      String owner = Ownership.ownerUid(g.tags()).orElseThrow();
+      try {
+        marked.add(new Marked(owner, UUID.fromString(owner), g.vmid()));
+      } catch (IllegalArgumentException e) {
+        unaccounted.add(owner); // no pod has such a uid
+      }
+    }
+    if (marked.isEmpty()) {
+      return unaccounted;
+    }
+    Set<UUID> uids = new HashSet<>();
+    marked.forEach(m -> uids.add(m.uid()));
+    Map<UUID, Integer> held = new HashMap<>(ledger.vmidsHeld(uids));
+    for (Marked m : marked) {
+      if (!Integer.valueOf(m.vmid()).equals(held.get(m.uid()))) {
+        unaccounted.add(m.owner());
+      }
+    }
+    return unaccounted;
   }
 }

@@ -39,6 +39,11 @@ public final class ClusterObserver {
       new AtomicReference<>(ClusterSnapshot.empty());
   private final Map<Integer, ForeignConfig> foreign = new ConcurrentHashMap<>();
   private volatile Set<String> unstoredOwners = Set.of();
+
+  /** Owners found unstored between resyncs ({@link #foundUnstored}), with when. */
+  private final Map<String, Instant> foundBetweenResyncs = new HashMap<>();
+
+  private final Object ownersLock = new Object();
   private volatile boolean reachable;
   private volatile String lastError = "not checked yet";
 
@@ -107,12 +112,46 @@ public final class ClusterObserver {
   }
 
   /**
-   * The owner uids of marker containers whose pod is not stored, as the last resync found them. A
-   * new orphan's config is read at once, so its address is protected from the next allocation.
+   * The owner uids of marker containers whose pod is not stored, as a resync found them comparing
+   * the snapshot taken at {@code asOf} with the pods read after it. Owners {@link #foundUnstored}
+   * since {@code asOf} are kept: that resync could not have seen them. A new orphan's config is
+   * read at once, so its address is protected from the next allocation.
    */
-  public void unstoredOwners(Set<String> owners) {
-    if (!owners.equals(unstoredOwners)) {
-      unstoredOwners = Set.copyOf(owners);
+  public void unstoredOwners(Set<String> owners, Instant asOf) {
+    boolean changed;
+    synchronized (ownersLock) {
+      foundBetweenResyncs.values().removeIf(at -> at.isBefore(asOf));
+      Set<String> all = new HashSet<>(owners);
+      all.addAll(foundBetweenResyncs.keySet());
+      changed = !all.equals(unstoredOwners);
+      unstoredOwners = Set.copyOf(all);
+    }
+    if (changed) {
+      refreshForeign(snapshot.get(), foreignConfigTtl);
+    }
+  }
+
+  /**
+   * Owners of marker containers found unstored between resyncs (by the reserve step, which asks the
+   * database before it hands out an address): they count as unstored from now on, until a resync
+   * that started later says otherwise, and their containers' configs are read at once.
+   */
+  public void foundUnstored(Set<String> owners) {
+    if (owners.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    boolean changed;
+    synchronized (ownersLock) {
+      owners.forEach(o -> foundBetweenResyncs.put(o, now));
+      changed = !unstoredOwners.containsAll(owners);
+      if (changed) {
+        Set<String> all = new HashSet<>(unstoredOwners);
+        all.addAll(owners);
+        unstoredOwners = Set.copyOf(all);
+      }
+    }
+    if (changed) {
       refreshForeign(snapshot.get(), foreignConfigTtl);
     }
   }
