@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -146,5 +147,11 @@ public class ControllerManager {
   public int lastResyncEnqueued() {
     Controller c = controller;
     return c == null ? -1 : c.resync.lastEnqueued();
+  }
+
+  /** The change listener's state, while the controller runs. */
+  public Optional<ChangeListenerState> changeListener() {
+    Controller c = controller;
+    return c == null ? Optional.empty() : Optional.of(c.changeListener());
   }
 }

@@ -65,58 +65,76 @@ final class Resync implements Runnable {
     this.clock = clock;
   }
 
+  /** A resync whose failure is logged (the next one tries again). */
   @Override
   public void run() {
-    Instant at = clock.instant();
-    boolean refreshed = refresh(at);
     try {
-      int enqueued = 0;
-      for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
-        if (setReconciler.needsPass(row)) {
-          enqueueSet.accept(row.key());
-          enqueued++;
-        }
-      }
-      List<PodResyncRow> rows = pods.resyncRows();
-      ClusterSnapshot snap = cluster.current();
-      Map<String, Integer> foreign = cluster.foreignAddresses();
-      for (PodResyncRow row : rows) {
-        if (snap == null || convergence.needsPass(row, snap, foreign, now())) {
-          enqueuePod.accept(row.key());
-          enqueued++;
-        }
-      }
-      lastEnqueued = enqueued;
-      if (refreshed) {
-        try {
-          orphans.update(snap, rows, at);
-        } catch (RuntimeException e) {
-          LOG.warnf("resync could not update the orphan report: %s", e.getMessage());
-        }
-      }
-      if (firstResyncKeys < 0) {
-        firstResyncKeys = rows.size();
-      }
-      state.recordFullResync(at);
+      runOrThrow();
     } catch (RuntimeException e) {
       LOG.warnf("resync could not list desired state: %s", e.getMessage());
     }
   }
 
+  /**
+   * A resync that throws when the desired state could not be listed (the database failed), so that
+   * a caller that needs it done, such as the change listener after a reconnect, can try again. An
+   * unreachable Proxmox is no failure here: it is recorded, and every pod is looked at.
+   */
+  void runOrThrow() {
+    Instant at = clock.instant();
+    boolean refreshed = refresh(at);
+    int enqueued = 0;
+    for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
+      if (setReconciler.needsPass(row)) {
+        enqueueSet.accept(row.key());
+        enqueued++;
+      }
+    }
+    List<PodResyncRow> rows = pods.resyncRows();
+    ClusterSnapshot snap = cluster.current();
+    Map<String, Integer> foreign = cluster.foreignAddresses();
+    for (PodResyncRow row : rows) {
+      if (snap == null || convergence.needsPass(row, snap, foreign, now())) {
+        enqueuePod.accept(row.key());
+        enqueued++;
+      }
+    }
+    lastEnqueued = enqueued;
+    if (refreshed) {
+      try {
+        orphans.update(snap, rows, at);
+      } catch (RuntimeException e) {
+        LOG.warnf("resync could not update the orphan report: %s", e.getMessage());
+      }
+    }
+    if (firstResyncKeys < 0) {
+      firstResyncKeys = rows.size();
+    }
+    try {
+      state.recordFullResync(at);
+    } catch (RuntimeException e) {
+      LOG.warnf("resync could not record its time: %s", e.getMessage());
+    }
+  }
+
   private boolean refresh(Instant at) {
+    boolean reachable;
+    String message;
     try {
       cluster.refresh();
-      state.recordProxmoxReachable(true, null, at);
-      return true;
+      reachable = true;
+      message = null;
     } catch (ProxmoxException e) {
       LOG.warnf("Proxmox not reachable during resync: %s", e.getMessage());
-      try {
-        state.recordProxmoxReachable(false, e.getMessage(), at);
-      } catch (RuntimeException ignored) {
-        // the database may be the problem too; the next resync tries again
-      }
-      return false;
+      reachable = false;
+      message = e.getMessage();
     }
+    try {
+      state.recordProxmoxReachable(reachable, message, at);
+    } catch (RuntimeException ignored) {
+      // the database may be the problem too; the next resync tries again
+    }
+    return reachable;
   }
 
   private Instant now() {
