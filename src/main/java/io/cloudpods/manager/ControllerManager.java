@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -25,7 +26,8 @@ import org.jboss.logging.Logger;
 /**
  * The thin CDI shell around the controller: checks Proxmox, builds a {@link Controller} when the
  * application starts, runs its resync on schedule, and stops it on shutdown. With {@code
- * cloudpods.reconcile.enabled=false} it does nothing (an API-only process).
+ * cloudpods.reconcile.enabled=false} it does nothing (an API-only process). What it is doing is
+ * what {@link ControllerReadiness} reports.
  */
 @ApplicationScoped
 public class ControllerManager {
@@ -38,6 +40,7 @@ public class ControllerManager {
   private final Stores stores;
   private final Controller.Database database;
   private volatile Controller controller;
+  private volatile Instant startedAt;
 
   public ControllerManager(
       ReconcileConfig config,
@@ -84,6 +87,7 @@ public class ControllerManager {
     Controller c =
         new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
     c.start();
+    startedAt = Instant.now();
     controller = c;
     LOG.infof(
         "controller started: %d workers, resync every %s, Proxmox at %s",
@@ -153,5 +157,24 @@ public class ControllerManager {
   public Optional<ChangeListenerState> changeListener() {
     Controller c = controller;
     return c == null ? Optional.empty() : Optional.of(c.changeListener());
+  }
+
+  /** True while the controller runs (started and not stopped). */
+  public boolean running() {
+    return controller != null;
+  }
+
+  boolean enabled() {
+    return config.enabled();
+  }
+
+  /** What readiness is judged on, read at once. */
+  ControllerReadiness.Facts facts() {
+    Controller c = controller;
+    if (c == null) {
+      return new ControllerReadiness.Facts(false, null, null, null, null);
+    }
+    return new ControllerReadiness.Facts(
+        true, startedAt, c.changeListener(), c.resync.lastCompleted(), c.resync.proxmox());
   }
 }

@@ -41,6 +41,11 @@ final class Resync implements Runnable {
   private final Clock clock;
   private volatile int firstResyncKeys = -1;
   private volatile int lastEnqueued = -1;
+  private volatile Instant lastCompleted;
+  private volatile ProxmoxContact proxmox;
+
+  /** The outcome of the last resync's cluster list call. */
+  record ProxmoxContact(boolean reachable, String message, Instant at) {}
 
   Resync(
       ClusterObserver cluster,
@@ -110,6 +115,7 @@ final class Resync implements Runnable {
     if (firstResyncKeys < 0) {
       firstResyncKeys = rows.size();
     }
+    lastCompleted = at;
     try {
       state.recordFullResync(at);
     } catch (RuntimeException e) {
@@ -129,6 +135,7 @@ final class Resync implements Runnable {
       reachable = false;
       message = e.getMessage();
     }
+    proxmox = new ProxmoxContact(reachable, message, at);
     try {
       state.recordProxmoxReachable(reachable, message, at);
     } catch (RuntimeException ignored) {
@@ -139,6 +146,16 @@ final class Resync implements Runnable {
 
   private Instant now() {
     return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  /** When the last resync of this process that listed the desired state began, or null. */
+  Instant lastCompleted() {
+    return lastCompleted;
+  }
+
+  /** Whether Proxmox answered the last resync's list call, or null before the first resync. */
+  ProxmoxContact proxmox() {
+    return proxmox;
   }
 
   /** Pods known at the first resync, or -1 before it. */

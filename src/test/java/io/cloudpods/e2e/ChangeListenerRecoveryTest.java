@@ -1,6 +1,7 @@
 package io.cloudpods.e2e;
 
 import static io.cloudpods.testsupport.TestApi.admin;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -99,6 +100,20 @@ class ChangeListenerRecoveryTest {
         .ignoreExceptions()
         .until(() -> pod(tenant, "after").get("status.vmid") != null);
     assertThat(Duration.between(written, Instant.now())).isLessThan(Duration.ofSeconds(5));
+
+    // readiness shows the listener back
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath health = given().get("/q/health/ready").then().extract().jsonPath();
+              assertThat(
+                      health.getString(
+                          "checks.find { it.name == 'CloudPods controller' }.data.changeListener"))
+                  .startsWith("connected since");
+              assertThat(health.getString("status")).isEqualTo("UP");
+            });
   }
 
   private boolean listening() {
