@@ -16,10 +16,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The controller's part of {@code /q/health/ready}. DOWN, with the reasons in the check's data,
- * while the controller is not running, while the change listener is disconnected, when the last
- * full resync is older than three resync intervals, or when Proxmox did not answer the last resync.
- * With the controller disabled (an API-only process) it is UP and readiness is about the database
- * only (Quarkus' datasource check). Liveness is left to the process.
+ * while the controller waits for Proxmox at start-up, while the change listener is disconnected,
+ * when the last full resync is older than three resync intervals, or when Proxmox did not answer
+ * the last resync. With the controller disabled (an API-only process) it is UP and readiness is
+ * about the database only (Quarkus' datasource check). Liveness is left to the process.
  */
 @Readiness
 @ApplicationScoped
@@ -30,10 +30,14 @@ public class ControllerReadiness implements HealthCheck {
   /** How many resync intervals may pass without a full resync before the controller is stale. */
   static final int STALE_AFTER_INTERVALS = 3;
 
-  /** What readiness is judged on. {@code running} false: the other fields are null. */
+  /**
+   * What readiness is judged on. {@code running} false: {@code startup} is the start-up check under
+   * way (null when the controller was stopped); the other fields are null.
+   */
   record Facts(
       boolean running,
       Instant startedAt,
+      StartupCheck.State startup,
       ChangeListenerState listener,
       Instant lastResync,
       Resync.ProxmoxContact proxmox) {}
@@ -69,8 +73,23 @@ public class ControllerReadiness implements HealthCheck {
     List<String> reasons = new ArrayList<>();
     Map<String, String> data = new LinkedHashMap<>();
     if (!facts.running()) {
-      data.put("controller", "stopped");
-      reasons.add("the controller is not running");
+      StartupCheck.State s = facts.startup();
+      if (s == null) {
+        data.put("controller", "stopped");
+        reasons.add("the controller is not running");
+      } else {
+        data.put("controller", "waiting for Proxmox VE");
+        data.put("startupAttempts", Integer.toString(s.attempts()));
+        reasons.add(
+            s.lastError() == null
+                ? "the controller is checking Proxmox VE before it starts"
+                : "the controller has been waiting for Proxmox VE since "
+                    + s.since()
+                    + " ("
+                    + s.attempts()
+                    + " attempts): "
+                    + s.lastError());
+      }
       return new Verdict(false, reasons, data);
     }
     data.put("controller", "running since " + facts.startedAt());

@@ -21,7 +21,7 @@ class ControllerReadinessTest {
 
   private static Facts running(
       ChangeListenerState listener, Instant lastResync, Resync.ProxmoxContact proxmox) {
-    return new Facts(true, STARTED, listener, lastResync, proxmox);
+    return new Facts(true, STARTED, null, listener, lastResync, proxmox);
   }
 
   private static Verdict assess(Facts facts) {
@@ -90,8 +90,8 @@ class ControllerReadinessTest {
 
   @Test
   void noResyncYet_isReadyJustAfterTheStart_butNotThreeIntervalsLater() {
-    Facts justStarted = new Facts(true, NOW.minusSeconds(5), CONNECTED, null, null);
-    Facts longAgo = new Facts(true, NOW.minusSeconds(120), CONNECTED, null, null);
+    Facts justStarted = new Facts(true, NOW.minusSeconds(5), null, CONNECTED, null, null);
+    Facts longAgo = new Facts(true, NOW.minusSeconds(120), null, CONNECTED, null, null);
 
     assertThat(assess(justStarted).ready()).isTrue();
     assertThat(assess(justStarted).data()).containsEntry("proxmoxReachable", "unknown");
@@ -128,8 +128,42 @@ class ControllerReadinessTest {
   }
 
   @Test
+  void waitingForProxmoxAtStart_isNotReady_withTheCheckSExplanation() {
+    Instant since = NOW.minusSeconds(40);
+    StartupCheck.State waiting =
+        new StartupCheck.State(
+            6,
+            since,
+            "Proxmox VE at https://pve:8006/api2/json refused the API token: HTTP 401"
+                + " (check cloudpods.proxmox.token-id/token-secret and the token's privileges)",
+            NOW);
+
+    Verdict v = assess(new Facts(false, null, waiting, null, null, null));
+
+    assertThat(v.ready()).isFalse();
+    assertThat(v.reasons())
+        .singleElement()
+        .asString()
+        .contains("waiting for Proxmox VE since " + since + " (6 attempts)")
+        .contains("token-id/token-secret");
+    assertThat(v.data())
+        .containsEntry("controller", "waiting for Proxmox VE")
+        .containsEntry("startupAttempts", "6");
+  }
+
+  @Test
+  void firstStartupAttemptUnderWay_isNotReady() {
+    Verdict v =
+        assess(
+            new Facts(false, null, new StartupCheck.State(0, NOW, null, null), null, null, null));
+
+    assertThat(v.ready()).isFalse();
+    assertThat(v.reasons()).singleElement().asString().contains("checking Proxmox VE");
+  }
+
+  @Test
   void stopped_isNotReady() {
-    Verdict v = assess(new Facts(false, null, null, null, null));
+    Verdict v = assess(new Facts(false, null, null, null, null, null));
 
     assertThat(v.ready()).isFalse();
     assertThat(v.data()).containsEntry("controller", "stopped");
