@@ -26,8 +26,10 @@ import java.util.UUID;
  * simulated Proxmox cluster laid out like the seed spec (timings sped up, same shape), and a
  * generated admin token that the CLI on this machine picks up. The example manifests are applied on
  * the first start. Without it, PostgreSQL and Proxmox come from the configuration ({@code
- * config/application.properties} or environment variables) and the process stops at once with a
- * clear message when either is unreachable or misconfigured.
+ * config/application.properties} or environment variables); the process stops at once with a clear
+ * message when PostgreSQL is unreachable or misconfigured, while a Proxmox that cannot be used yet
+ * is reported (log and readiness) and checked again in the background until the controller can
+ * start.
  */
 @QuarkusMain
 public final class CloudPodsMain {

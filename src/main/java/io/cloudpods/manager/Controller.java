@@ -105,7 +105,8 @@ final class Controller {
     ChangeRouter router =
         new ChangeRouter(
             podReconciler.convergence(), podQueue::add, this::wakePodSet, stores.pods()::listKeys);
-    changes = new ChangeListener(db.url(), db.user(), db.password(), router, resync);
+    changes =
+        new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
 
   void start() {
@@ -118,6 +119,11 @@ final class Controller {
     changes.close();
     podRunner.stop(Duration.ofSeconds(10));
     setRunner.stop(Duration.ofSeconds(10));
+  }
+
+  /** The change listener: connected or not, since when, its last failure. */
+  ChangeListenerState changeListener() {
+    return changes.state();
   }
 
   long podReconciles() {

@@ -18,13 +18,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The thin CDI shell around the controller: checks Proxmox, builds a {@link Controller} when the
- * application starts, runs its resync on schedule, and stops it on shutdown. With {@code
- * cloudpods.reconcile.enabled=false} it does nothing (an API-only process).
+ * The thin CDI shell around the controller: checks Proxmox in the background when the application
+ * starts (until it answers), then builds and starts a {@link Controller}, runs its resync on
+ * schedule, and stops it on shutdown. With {@code cloudpods.reconcile.enabled=false} it does
+ * nothing (an API-only process). What it is doing is what {@link ControllerReadiness} reports.
  */
 @ApplicationScoped
 public class ControllerManager {
@@ -37,6 +43,9 @@ public class ControllerManager {
   private final Stores stores;
   private final Controller.Database database;
   private volatile Controller controller;
+  private volatile Instant startedAt;
+  private volatile StartupCheck startup;
+  private ScheduledExecutorService startupThread;
 
   public ControllerManager(
       ReconcileConfig config,
@@ -73,17 +82,57 @@ public class ControllerManager {
     stop();
   }
 
-  /** Builds and starts the controller. Fails fast when the Proxmox connection is misconfigured. */
+  /**
+   * Starts the controller in the background: the start-up check calls Proxmox at once and, while it
+   * cannot be used (unreachable, token refused, TLS, invalid settings), again with a growing delay;
+   * the controller is built and started when it answers. The API serves meanwhile, and readiness
+   * says why the controller is not running.
+   */
   public synchronized void start() {
-    if (controller != null) {
+    if (controller != null || startup != null) {
       return;
     }
-    ProxmoxClient client = clients.get(); // throws a clear error naming the bad property
-    StartupCheck.withDefaultDelays(client, proxmoxConfig.url().toString()).await();
-    Controller c =
-        new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
-    c.start();
-    controller = c;
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cloudpods-startup-check");
+              t.setDaemon(true);
+              return t;
+            });
+    StartupCheck check =
+        new StartupCheck(
+            clients::get,
+            proxmoxConfig.url(),
+            (delay, task) -> thread.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+            config.backoff().base(),
+            StartupCheck.atMostMaxDelay(config.backoff().max()),
+            Clock.systemUTC(),
+            this::proxmoxAnswered);
+    startup = check;
+    startupThread = thread;
+    check.begin();
+  }
+
+  /** Builds and starts the controller once the start-up check has passed, then resyncs. */
+  private void proxmoxAnswered(StartupCheck check, ProxmoxClient client) {
+    synchronized (this) {
+      if (startup != check) {
+        return; // stopped meanwhile
+      }
+      Controller c =
+          new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
+      try {
+        c.start();
+      } catch (RuntimeException e) {
+        c.stop();
+        throw e;
+      }
+      startedAt = Instant.now();
+      controller = c;
+      startup = null;
+      startupThread.shutdown(); // lets this task finish
+      startupThread = null;
+    }
     LOG.infof(
         "controller started: %d workers, resync every %s, Proxmox at %s",
         config.workers(), config.resync().interval(), proxmoxConfig.url());
@@ -109,6 +158,13 @@ public class ControllerManager {
   }
 
   public synchronized void stop() {
+    StartupCheck check = startup;
+    if (check != null) {
+      check.cancel();
+      startup = null;
+      startupThread.shutdownNow();
+      startupThread = null;
+    }
     Controller c = controller;
     if (c == null) {
       return;
@@ -146,5 +202,32 @@ public class ControllerManager {
   public int lastResyncEnqueued() {
     Controller c = controller;
     return c == null ? -1 : c.resync.lastEnqueued();
+  }
+
+  /** The change listener's state, while the controller runs. */
+  public Optional<ChangeListenerState> changeListener() {
+    Controller c = controller;
+    return c == null ? Optional.empty() : Optional.of(c.changeListener());
+  }
+
+  /** True while the controller runs (the start-up check has passed and it was not stopped). */
+  public boolean running() {
+    return controller != null;
+  }
+
+  boolean enabled() {
+    return config.enabled();
+  }
+
+  /** What readiness is judged on, read at once. */
+  ControllerReadiness.Facts facts() {
+    Controller c = controller;
+    StartupCheck check = startup;
+    if (c == null) {
+      return new ControllerReadiness.Facts(
+          false, null, check == null ? null : check.state(), null, null, null);
+    }
+    return new ControllerReadiness.Facts(
+        true, startedAt, null, c.changeListener(), c.resync.lastCompleted(), c.resync.proxmox());
   }
 }

@@ -41,6 +41,11 @@ final class Resync implements Runnable {
   private final Clock clock;
   private volatile int firstResyncKeys = -1;
   private volatile int lastEnqueued = -1;
+  private volatile Instant lastCompleted;
+  private volatile ProxmoxContact proxmox;
+
+  /** The outcome of the last resync's cluster list call. */
+  record ProxmoxContact(boolean reachable, String message, Instant at) {}
 
   Resync(
       ClusterObserver cluster,
@@ -65,62 +70,92 @@ final class Resync implements Runnable {
     this.clock = clock;
   }
 
+  /** A resync whose failure is logged (the next one tries again). */
   @Override
   public void run() {
-    Instant at = clock.instant();
-    boolean refreshed = refresh(at);
     try {
-      int enqueued = 0;
-      for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
-        if (setReconciler.needsPass(row)) {
-          enqueueSet.accept(row.key());
-          enqueued++;
-        }
-      }
-      List<PodResyncRow> rows = pods.resyncRows();
-      ClusterSnapshot snap = cluster.current();
-      Map<String, Integer> foreign = cluster.foreignAddresses();
-      for (PodResyncRow row : rows) {
-        if (snap == null || convergence.needsPass(row, snap, foreign, now())) {
-          enqueuePod.accept(row.key());
-          enqueued++;
-        }
-      }
-      lastEnqueued = enqueued;
-      if (refreshed) {
-        try {
-          orphans.update(snap, rows, at);
-        } catch (RuntimeException e) {
-          LOG.warnf("resync could not update the orphan report: %s", e.getMessage());
-        }
-      }
-      if (firstResyncKeys < 0) {
-        firstResyncKeys = rows.size();
-      }
-      state.recordFullResync(at);
+      runOrThrow();
     } catch (RuntimeException e) {
       LOG.warnf("resync could not list desired state: %s", e.getMessage());
     }
   }
 
+  /**
+   * A resync that throws when the desired state could not be listed (the database failed), so that
+   * a caller that needs it done, such as the change listener after a reconnect, can try again. An
+   * unreachable Proxmox is no failure here: it is recorded, and every pod is looked at.
+   */
+  void runOrThrow() {
+    Instant at = clock.instant();
+    boolean refreshed = refresh(at);
+    int enqueued = 0;
+    for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
+      if (setReconciler.needsPass(row)) {
+        enqueueSet.accept(row.key());
+        enqueued++;
+      }
+    }
+    List<PodResyncRow> rows = pods.resyncRows();
+    ClusterSnapshot snap = cluster.current();
+    Map<String, Integer> foreign = cluster.foreignAddresses();
+    for (PodResyncRow row : rows) {
+      if (snap == null || convergence.needsPass(row, snap, foreign, now())) {
+        enqueuePod.accept(row.key());
+        enqueued++;
+      }
+    }
+    lastEnqueued = enqueued;
+    if (refreshed) {
+      try {
+        orphans.update(snap, rows, at);
+      } catch (RuntimeException e) {
+        LOG.warnf("resync could not update the orphan report: %s", e.getMessage());
+      }
+    }
+    if (firstResyncKeys < 0) {
+      firstResyncKeys = rows.size();
+    }
+    lastCompleted = at;
+    try {
+      state.recordFullResync(at);
+    } catch (RuntimeException e) {
+      LOG.warnf("resync could not record its time: %s", e.getMessage());
+    }
+  }
+
   private boolean refresh(Instant at) {
+    boolean reachable;
+    String message;
     try {
       cluster.refresh();
-      state.recordProxmoxReachable(true, null, at);
-      return true;
+      reachable = true;
+      message = null;
     } catch (ProxmoxException e) {
       LOG.warnf("Proxmox not reachable during resync: %s", e.getMessage());
-      try {
-        state.recordProxmoxReachable(false, e.getMessage(), at);
-      } catch (RuntimeException ignored) {
-        // the database may be the problem too; the next resync tries again
-      }
-      return false;
+      reachable = false;
+      message = e.getMessage();
     }
+    proxmox = new ProxmoxContact(reachable, message, at);
+    try {
+      state.recordProxmoxReachable(reachable, message, at);
+    } catch (RuntimeException ignored) {
+      // the database may be the problem too; the next resync tries again
+    }
+    return reachable;
   }
 
   private Instant now() {
     return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  /** When the last resync of this process that listed the desired state began, or null. */
+  Instant lastCompleted() {
+    return lastCompleted;
+  }
+
+  /** Whether Proxmox answered the last resync's list call, or null before the first resync. */
+  ProxmoxContact proxmox() {
+    return proxmox;
   }
 
   /** Pods known at the first resync, or -1 before it. */
