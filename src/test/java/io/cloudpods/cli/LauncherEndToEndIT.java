@@ -200,6 +200,27 @@ class LauncherEndToEndIT {
     }
   }
 
+  /** initdb's and the server's own lines go to {@code .cloudpods/postgres.log}, named once. */
+  @Test
+  @Order(3)
+  void serveEmbedded_postgresOutput_goesToItsLogFileNotToTheConsole() throws Exception {
+    String console = Files.readString(serverLog, StandardCharsets.UTF_8);
+    Path pgLog = work.resolve(".cloudpods/postgres.log");
+
+    assertThat(console)
+        .doesNotContain("The files belonging to this database system")
+        .doesNotContain("initdb")
+        .doesNotContain("pg_ctl")
+        .doesNotContain("database system is ready to accept connections");
+    assertThat(console.lines().filter(l -> l.contains("postgres.log")))
+        .singleElement()
+        .asString()
+        .startsWith("cloudpods: starting embedded PostgreSQL");
+    assertThat(Files.readString(pgLog, StandardCharsets.UTF_8))
+        .contains("The files belonging to this database system will be owned by user")
+        .contains("database system is ready to accept connections");
+  }
+
   private static boolean onPath(String command) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
