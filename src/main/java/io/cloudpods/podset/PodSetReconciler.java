@@ -5,6 +5,7 @@ import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.PodSetConditions;
 import io.cloudpods.api.v1alpha1.PodSetSpec;
 import io.cloudpods.api.v1alpha1.PodSetStatus;
 import io.cloudpods.controller.ReconcileResult;
@@ -15,11 +16,13 @@ import io.cloudpods.store.OwnedPods.OwnedPod;
 import io.cloudpods.store.PodSetSource;
 import io.cloudpods.store.PodSetWriter;
 import io.cloudpods.store.ResourceKey;
+import io.cloudpods.store.StoreConflictException;
 import io.cloudpods.store.WriteOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -84,6 +87,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     settled.remove(key);
     Optional<PodSet> found = sets.get(key);
     if (found.isEmpty()) {
+      reported.remove(key);
       return ReconcileResult.done();
     }
     PodSet set = found.get();
@@ -105,8 +109,15 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
                 "Deleted", "PodSet deleted with all its pods", KIND, key.tenant(), key.name()));
         return ReconcileResult.done();
       }
+      reported.remove(key);
       writeStatus(
-          key, set, 0, 0, generation, "Deleting", owned.size() + " pod(s) still being removed");
+          key,
+          set,
+          0,
+          0,
+          generation,
+          PodSetConditions.DELETING,
+          owned.size() + " pod(s) still being removed");
       return ReconcileResult.requeueAfter(recheck);
     }
 
@@ -120,6 +131,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
             : Map.of();
     int created = 0;
     int updated = 0;
+    List<String> conflicts = new ArrayList<>();
     Map<String, OwnedPod> byName = new HashMap<>();
     owned.forEach(p -> byName.put(p.name(), p));
     Synced want = new Synced(generation, owned.stream().mapToLong(OwnedPod::generation).sum());
@@ -135,8 +147,16 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         if (existing != null && existing.deleting()) {
           continue; // recreated once its deletion has finished
         }
-        WriteOutcome outcome =
-            pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
+        WriteOutcome outcome;
+        try {
+          outcome = pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
+        } catch (StoreConflictException e) {
+          if (existing != null) {
+            throw e; // our own pod changed under us: the next pass looks again
+          }
+          conflicts.add(key.name() + "-" + i); // a pod of that name that is not ours
+          continue;
+        }
         if (outcome == WriteOutcome.created) {
           created++;
         } else if (outcome == WriteOutcome.configured) {
@@ -171,6 +191,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
               key.name()));
       owned = pods.ownedSummary(uid);
     }
+    reportConflicts(key, conflicts);
     synced.put(key, new Synced(generation, owned.stream().mapToLong(OwnedPod::generation).sum()));
     List<OwnedPod> current =
         owned.stream()
@@ -178,18 +199,22 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
             .toList();
     int ready = (int) current.stream().filter(OwnedPod::ready).count();
     boolean allReady = ready == replicas && owned.size() == replicas;
+    String progress =
+        ready
+            + "/"
+            + replicas
+            + " pods ready"
+            + (owned.size() > replicas ? ", " + (owned.size() - replicas) + " being removed" : "");
     writeStatus(
         key,
         set,
         current.size(),
         ready,
         generation,
-        allReady ? CloudPodConditions.CONVERGED : "Scaling",
-        ready
-            + "/"
-            + replicas
-            + " pods ready"
-            + (owned.size() > replicas ? ", " + (owned.size() - replicas) + " being removed" : ""));
+        !conflicts.isEmpty()
+            ? PodSetConditions.POD_NAME_CONFLICT
+            : allReady ? CloudPodConditions.CONVERGED : PodSetConditions.SCALING,
+        conflicts.isEmpty() ? progress : conflictText(conflicts) + "; " + progress);
     if (allReady) {
       settled.put(key, generation);
       return ReconcileResult.done();
@@ -197,6 +222,39 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     // no polling: a pod whose readiness changes wakes its PodSet, and the resync looks at every
     // PodSet that is not settled
     return ReconcileResult.done();
+  }
+
+  /**
+   * The pods of the set's names that it does not own, as last reported in an event: a conflict is
+   * reported once, not on every pass.
+   */
+  private final Map<ResourceKey, List<String>> reported = new ConcurrentHashMap<>();
+
+  private void reportConflicts(ResourceKey key, List<String> conflicts) {
+    if (conflicts.isEmpty()) {
+      reported.remove(key);
+      return;
+    }
+    if (conflicts.equals(reported.put(key, List.copyOf(conflicts)))) {
+      return;
+    }
+    events.record(
+        Event.of(
+            Event.WARN,
+            PodSetConditions.POD_NAME_CONFLICT,
+            conflictText(conflicts)
+                + ": left alone and not created; delete or rename "
+                + (conflicts.size() == 1 ? "it" : "them")
+                + ", or rename the PodSet",
+            KIND,
+            key.tenant(),
+            key.name()));
+  }
+
+  private static String conflictText(List<String> conflicts) {
+    return conflicts.size() == 1
+        ? "pod " + conflicts.get(0) + " exists and is not owned by this PodSet"
+        : "pods " + String.join(", ", conflicts) + " exist and are not owned by this PodSet";
   }
 
   /** The PodSet generation and the sum of its pods' generations when its pods were last written. */

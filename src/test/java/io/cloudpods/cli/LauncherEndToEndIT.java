@@ -2,6 +2,7 @@ package io.cloudpods.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,18 +28,23 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's tour through the packaged launcher, as a user types it: {@code serve --embedded} in
- * the background, {@code apply -f config/examples/}, {@code wait} for Ready, {@code get -o json},
- * {@code delete}, and the containers gone from the embedded Proxmox simulator. Everything listens
- * on loopback. It needs the packaged application, so it runs in the {@code integration-test} phase
- * of {@code ./mvnw verify} (failsafe sets {@code cloudpods.e2e=true}).
+ * The packaged launcher as a user runs it, {@code serve --embedded} in the background: first the
+ * README's "five-minute tour", its code block read from README.md and run as written; then {@code
+ * apply -f config/examples/}, {@code wait} for Ready, {@code get -o json}, {@code delete}, and the
+ * containers gone from the embedded Proxmox simulator. Everything listens on loopback. It needs the
+ * packaged application, so it runs in the {@code integration-test} phase of {@code ./mvnw verify}
+ * (failsafe sets {@code cloudpods.e2e=true}).
  */
 @EnabledIfSystemProperty(named = "cloudpods.e2e", matches = "true")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherEndToEndIT {
   private static final Path PROJECT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
   private static final Path LAUNCHER = PROJECT.resolve("bin/cloudpods");
@@ -115,8 +121,118 @@ class LauncherEndToEndIT {
     return new Run(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
   }
 
+  /**
+   * The tour's block, run by bash in the server's directory (where {@code .cloudpods/} is) with a
+   * {@code bin/cloudpods} there that runs the launcher, and with history expansion on, as in the
+   * terminal the README speaks of: a {@code !} in double quotes fails there.
+   */
   @Test
-  void readmeTour_applyWaitGetDelete_containersGoneFromSimulator() throws Exception {
+  @Order(1)
+  void readmeTour_runAsWrittenInTheReadme_succeedsAndPutsTheDriftBack() throws Exception {
+    assumeTrue(onPath("curl") && onPath("jq"), "the README's tour needs curl and jq");
+    String tour = ReadmeTour.commands(Files.readString(PROJECT.resolve("README.md")));
+    Path script = work.resolve("tour.sh");
+    Files.writeString(script, tour);
+    Path bin = Files.createDirectories(work.resolve("bin"));
+    Path wrapper = bin.resolve("cloudpods");
+    Files.writeString(wrapper, "#!/usr/bin/env bash\nexec '" + LAUNCHER + "' \"$@\"\n");
+    assertThat(wrapper.toFile().setExecutable(true)).isTrue();
+
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "--noprofile",
+                "--norc",
+                "-o",
+                "history",
+                "-H",
+                "-e",
+                "-o",
+                "pipefail",
+                script.toString())
+            .directory(work.toFile());
+    pb.environment().remove("CLOUDPODS_TOKEN");
+    pb.environment().remove("CLOUDPODS_TENANT");
+    pb.environment().put("CLOUDPODS_SERVER", api);
+    pb.environment().put("HISTFILE", work.resolve("tour.history").toString());
+    File out = work.resolve("tour.out").toFile();
+    File err = work.resolve("tour.err").toFile();
+    Process p = pb.redirectOutput(out).redirectError(err).start();
+    boolean finished = p.waitFor(12, TimeUnit.MINUTES);
+    if (!finished) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    String stdout = Files.readString(out.toPath());
+    String stderr = Files.readString(err.toPath());
+    String both = "stdout:\n" + stdout + "\nstderr:\n" + stderr;
+    try {
+      assertThat(finished).as("the tour did not finish within 12 minutes\n" + both).isTrue();
+      assertThat(p.exitValue()).as(both).isZero();
+      assertThat(stderr).as(both).doesNotContain("event not found", "command not found");
+      assertThat(stdout)
+          .as(both)
+          .contains("podset.cloudpods.io/shop created")
+          .contains("podset.cloudpods.io/shop condition met")
+          .contains("podset.cloudpods.io/shop configured")
+          .contains("podset.cloudpods.io \"shop\" deleted");
+
+      // the drift was made and put back: the controller set the cores back on the container
+      Run events = cli("events", "-n", "tenant-123", "--limit", "1000", "-o", "json");
+      assertThat(events.exit()).as(events.err()).isZero();
+      List<String> shop0 = new ArrayList<>();
+      JsonNode recent = JSON.readTree(events.out());
+      for (JsonNode e : recent.isArray() ? recent : recent.path("items")) {
+        if (e.path("name").asText().equals("shop-0")) {
+          shop0.add(e.path("reason").asText() + " " + e.path("message").asText());
+        }
+      }
+      assertThat(shop0)
+          .as(both)
+          .anyMatch(e -> e.startsWith("ConfigUpdated ") && e.contains("cores=1"));
+
+      Run gone = cli("wait", "podset/shop", "--for=delete", "-n", "tenant-123", "--timeout=5m");
+      assertThat(gone.exit()).as(gone.err()).isZero();
+    } finally {
+      for (String file : ReadmeTour.filesWritten(tour)) {
+        Files.deleteIfExists(Path.of(file));
+      }
+    }
+  }
+
+  /** initdb's and the server's own lines go to {@code .cloudpods/postgres.log}, named once. */
+  @Test
+  @Order(3)
+  void serveEmbedded_postgresOutput_goesToItsLogFileNotToTheConsole() throws Exception {
+    String console = Files.readString(serverLog, StandardCharsets.UTF_8);
+    Path pgLog = work.resolve(".cloudpods/postgres.log");
+
+    assertThat(console)
+        .doesNotContain("The files belonging to this database system")
+        .doesNotContain("initdb")
+        .doesNotContain("pg_ctl")
+        .doesNotContain("database system is ready to accept connections");
+    assertThat(console.lines().filter(l -> l.contains("postgres.log")))
+        .singleElement()
+        .asString()
+        .startsWith("cloudpods: starting embedded PostgreSQL");
+    assertThat(Files.readString(pgLog, StandardCharsets.UTF_8))
+        .contains("The files belonging to this database system will be owned by user")
+        .contains("database system is ready to accept connections");
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  @Order(2)
+  void examples_applyWaitGetDelete_containersGoneFromSimulator() throws Exception {
     Run apply = cli("apply", "-f", EXAMPLES.toString());
     assertThat(apply.exit()).as(apply.err()).isZero();
     assertThat(apply.out().lines().toList())

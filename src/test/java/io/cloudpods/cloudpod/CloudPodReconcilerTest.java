@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.RequeueException;
 import io.cloudpods.proxmox.PowerState;
@@ -20,6 +21,7 @@ import io.cloudpods.store.StoreConflictException;
 import io.cloudpods.testsupport.FakeProxmoxClient;
 import io.cloudpods.testsupport.FakeProxmoxClient.Mutation;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -348,13 +350,76 @@ class CloudPodReconcilerTest {
     ReconcileResult r = h.pass("web-2");
 
     assertThat(r.requeueAfter()).isEmpty(); // woken by the gate, not polled
-    assertThat(h.reason("web-2", READY)).isEqualTo(CloudPodConditions.WAITING_FOR_CAPACITY);
+    assertThat(h.reason("web-2", READY)).isEqualTo(CloudPodConditions.WAITING_FOR_CLONE_SLOT);
+    assertThat(h.condition("web-2", READY).orElseThrow().message())
+        .isEqualTo(
+            "waiting for the clone slot of template 9000 on pve: another clone of it is running"
+                + " (clone-source:pve/9000)");
     assertThat(h.proxmox.calls("status")).isZero(); // no full read of its VMID
     assertThat(h.proxmox.mutations()).isEmpty();
 
     h.proxmox.finishAllTasks();
     h.pass("web-1");
     assertThat(h.woken).contains(PodHarness.key("web-2"));
+  }
+
+  @Test
+  void storageSlotFull_newPodWaitsForCapacity_notForTheCloneSlot() throws Exception {
+    String storage = ConcurrencyGate.storage("pve", "clients-main");
+    for (int i = 0; i < 4; i++) {
+      assertThat(h.gate.tryAcquire(PodHarness.key("disk-task-" + i), List.of(storage))).isTrue();
+    }
+    h.create("web-1");
+    h.cluster.refresh();
+    h.proxmox.clearJournal();
+
+    h.pass("web-1");
+
+    assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.WAITING_FOR_CAPACITY);
+    assertThat(h.condition("web-1", READY).orElseThrow().message())
+        .isEqualTo("waiting for a free slot: storage:pve/clients-main");
+    assertThat(h.proxmox.mutations()).isEmpty();
+  }
+
+  @Test
+  void recloneOfAContainerDeletedByHand_whileAnotherCloneRuns_waitsForTheCloneSlot()
+      throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    h.proxmox.deleteByHand(9001);
+    h.cluster.refresh();
+    h.create("web-2");
+    h.pass("web-2"); // its clone holds the template's slot
+    h.proxmox.clearJournal();
+
+    ReconcileResult r = h.pass("web-1");
+
+    assertThat(r.requeueAfter()).isEmpty();
+    assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.WAITING_FOR_CLONE_SLOT);
+    assertThat(h.condition("web-1", READY).orElseThrow().message())
+        .contains("clone slot of template 9000 on pve");
+    assertThat(h.proxmox.mutations()).isEmpty();
+  }
+
+  @Test
+  void stoppedByHand_whileTheNodesTaskSlotsAreFull_waitsForCapacity() throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    for (int i = 0; i < 4; i++) {
+      assertThat(
+              h.gate.tryAcquire(PodHarness.key("task-" + i), List.of(ConcurrencyGate.node("pve"))))
+          .isTrue();
+    }
+    h.proxmox.stopByHand(9001);
+    h.cluster.refresh();
+    h.proxmox.clearJournal();
+
+    h.pass("web-1");
+
+    assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.WAITING_FOR_CAPACITY);
+    assertThat(h.condition("web-1", READY).orElseThrow().message())
+        .isEqualTo("waiting for a free slot: node:pve");
+    assertThat(h.proxmox.mutations()).isEmpty();
   }
 
   @Test

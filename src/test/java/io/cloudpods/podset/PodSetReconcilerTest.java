@@ -1,7 +1,6 @@
 package io.cloudpods.podset;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
@@ -13,6 +12,7 @@ import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.OwnerReference;
 import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.PodSetConditions;
 import io.cloudpods.api.v1alpha1.PodSetSpec;
 import io.cloudpods.api.v1alpha1.PodSetStatus;
 import io.cloudpods.api.v1alpha1.PodTemplate;
@@ -21,7 +21,6 @@ import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.store.Defaults;
 import io.cloudpods.store.PodSetSource.ResyncRow;
 import io.cloudpods.store.ResourceKey;
-import io.cloudpods.store.StoreConflictException;
 import io.cloudpods.testsupport.InMemoryOwnedPods;
 import io.cloudpods.testsupport.InMemoryPodSets;
 import io.cloudpods.testsupport.RecordingEventSink;
@@ -461,35 +460,111 @@ class PodSetReconcilerTest {
   // ---- a pod of the same name that the set does not own ---------------------------------------
 
   @Test
-  void reconcile_podOfTheSameNameNotOwnedBySet_failsEveryPassAndLeavesThatPodAlone() {
+  void reconcile_podOfTheSameNameNotOwnedBySet_isAConditionAndAnEvent_andTheOthersAreCreated() {
     CloudPodSpec standalone = defaults.pod(template(1));
     pods.put(CloudPod.of(ObjectMeta.named(TENANT, "web-1"), standalone), null);
     applyWeb(3, 2);
 
-    // ordinals are written in order: web-0 is created, web-1 conflicts, web-2 is never reached
-    assertThatThrownBy(() -> reconciler.reconcile(WEB))
-        .isInstanceOf(StoreConflictException.class)
-        .hasMessageContaining("acme/web-1 exists and is not owned by PodSet acme/web");
-    assertThat(podNames()).containsExactly("web-0");
-    assertThat(pods.get(pod("web-2"))).isEmpty();
+    ReconcileResult result = reconciler.reconcile(WEB);
+
+    assertThat(result).isEqualTo(ReconcileResult.done());
+    assertThat(podNames()).containsExactly("web-0", "web-2");
+    assertForeignPodUntouched(standalone);
+    assertThat(webStatus())
+        .extracting(PodSetStatus::replicas, PodSetStatus::readyReplicas)
+        .containsExactly(2, 0);
+    assertThat(readyCondition())
+        .extracting(Condition::status, Condition::reason, Condition::message)
+        .containsExactly(
+            Conditions.FALSE,
+            PodSetConditions.POD_NAME_CONFLICT,
+            "pod web-1 exists and is not owned by this PodSet; 0/3 pods ready");
+    assertThat(events.reasons()).containsExactly("Scaled", PodSetConditions.POD_NAME_CONFLICT);
+    Event conflict = events.events().get(1);
+    assertThat(conflict)
+        .extracting(Event::level, Event::kind, Event::tenant, Event::name)
+        .containsExactly(Event.WARN, "PodSet", TENANT, "web");
+    assertThat(conflict.message())
+        .startsWith("pod web-1 exists and is not owned by this PodSet: left alone");
+    assertThat(events.events().get(0).message())
+        .isEqualTo("replicas 3: 2 created, 0 updated, 0 removed");
+  }
+
+  @Test
+  void reconcile_nameConflictOnLaterPasses_isReportedOnceAndTheStatusFollowsTheOwnedPods() {
+    CloudPodSpec standalone = defaults.pod(template(1));
+    pods.put(CloudPod.of(ObjectMeta.named(TENANT, "web-1"), standalone), null);
+    applyWeb(3, 2);
+    reconciler.reconcile(WEB);
+    events.clear();
+
+    podReady("web-0");
+    podReady("web-2");
+    reconciler.reconcile(WEB);
+
+    assertThat(events.events()).as("no second conflict event").isEmpty();
+    assertThat(webStatus().readyReplicas()).isEqualTo(2);
+    assertThat(readyCondition())
+        .extracting(Condition::status, Condition::reason, Condition::message)
+        .containsExactly(
+            Conditions.FALSE,
+            PodSetConditions.POD_NAME_CONFLICT,
+            "pod web-1 exists and is not owned by this PodSet; 2/3 pods ready");
+    assertThat(reconciler.needsPass(resyncRow())).as("not settled: retried").isTrue();
+    assertForeignPodUntouched(standalone);
+  }
+
+  @Test
+  void reconcile_foreignPodGone_createsTheOrdinalAndConverges() {
+    CloudPodSpec standalone = defaults.pod(template(1));
+    pods.put(CloudPod.of(ObjectMeta.named(TENANT, "web-1"), standalone), null);
+    applyWeb(2, 2);
+    reconciler.reconcile(WEB);
+    pods.markDeleted(pod("web-1"));
+    pods.finalizeDeletion(pod("web-1"));
+    events.clear();
+
+    reconciler.reconcile(WEB);
+
+    assertThat(podNames()).containsExactly("web-0", "web-1");
+    assertThat(events.events())
+        .singleElement()
+        .extracting(Event::message)
+        .isEqualTo("replicas 2: 1 created, 0 updated, 0 removed");
+    assertThat(readyCondition().reason()).isEqualTo(PodSetConditions.SCALING);
+    podReady("web-0");
+    podReady("web-1");
+    reconciler.reconcile(WEB);
+    assertThat(readyCondition().reason()).isEqualTo(CloudPodConditions.CONVERGED);
+  }
+
+  @Test
+  void reconcile_scaledBelowTheForeignPodsOrdinal_convergesAndNeverMarksIt() {
+    CloudPodSpec standalone = defaults.pod(template(1));
+    pods.put(CloudPod.of(ObjectMeta.named(TENANT, "web-1"), standalone), null);
+    applyWeb(3, 2);
+    reconciler.reconcile(WEB);
+
+    applyWeb(1, 2);
+    assertThat(reconciler.reconcile(WEB)).isEqualTo(ReconcileResult.done());
+    podReady("web-0");
+    reconciler.reconcile(WEB);
+
+    assertThat(pods.deletionMarks()).containsExactly(pod("web-2"));
+    assertThat(deleting("web-1")).isFalse();
+    assertForeignPodUntouched(standalone);
+    pods.finalizeDeletion(pod("web-2"));
+    reconciler.reconcile(WEB);
+    assertThat(webStatus().replicas()).isEqualTo(1);
+    assertThat(readyCondition().reason()).isEqualTo(CloudPodConditions.CONVERGED);
+  }
+
+  private void assertForeignPodUntouched(CloudPodSpec standalone) {
     CloudPod foreign = pods.get(pod("web-1")).orElseThrow();
     assertThat(foreign.metadata().ownerReference()).isNull();
     assertThat(foreign.spec()).isEqualTo(standalone);
     assertThat(foreign.metadata().generation()).isEqualTo(1);
-    assertThat(sets.statusWrites()).isEmpty();
-    assertThat(events.events()).isEmpty();
-
-    // and again on the next pass, which writes web-0 once more on its way to web-1
-    pods.clearCalls();
-    assertThatThrownBy(() -> reconciler.reconcile(WEB)).isInstanceOf(StoreConflictException.class);
-    assertThat(pods.upserts()).containsExactly(pod("web-0"), pod("web-1"));
-
-    // scaled below the foreign pod's ordinal, the set converges and never marks it for deletion
-    applyWeb(1, 2);
-    assertThat(reconciler.reconcile(WEB)).isEqualTo(ReconcileResult.done());
-    assertThat(pods.deletionMarks()).isEmpty();
-    assertThat(deleting("web-1")).isFalse();
-    assertThat(webStatus().replicas()).isEqualTo(1);
+    assertThat(foreign.metadata().deletionTimestamp()).isNull();
   }
 
   // ---- helpers ------------------------------------------------------------------------------

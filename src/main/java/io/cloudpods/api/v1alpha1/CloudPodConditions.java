@@ -33,11 +33,11 @@ public final class CloudPodConditions {
   /** A Proxmox task of this pod is running. */
   public static final String WAITING_FOR_TASK = "WaitingForTask";
 
-  /**
-   * Proxmox's own limit (one clone per template, allocations per storage, tasks per node) is
-   * reached.
-   */
+  /** Proxmox's own limit of allocations per storage or tasks per node is reached. */
   public static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
+
+  /** Another clone of the pod's template is running: Proxmox clones a template one at a time. */
+  public static final String WAITING_FOR_CLONE_SLOT = "WaitingForCloneSlot";
 
   /** The container is locked in Proxmox (backup, snapshot, ...). */
   public static final String LOCKED = "Locked";

@@ -7,6 +7,7 @@ import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.cloudpod.gate.ConcurrencyGate;
+import io.cloudpods.cloudpod.gate.SlotWait;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.Pass;
 import io.cloudpods.cloudpod.plan.Action;
@@ -129,10 +130,10 @@ public final class PlanRunner {
 
   private ReconcileResult startTask(Pass p, Action action) {
     List<String> slots = slotsFor(p, action);
-    if (!gate.tryAcquire(p.key, slots)) {
-      p.status.summary(
-          CloudPodConditions.WAITING_FOR_CAPACITY,
-          "waiting for a free slot: " + String.join(", ", slots));
+    List<String> full = gate.acquire(p.key, slots);
+    if (!full.isEmpty()) {
+      SlotWait wait = SlotWait.on(full);
+      p.status.summary(wait.reason(), wait.message());
       // the gate wakes this pod when a slot frees; the next resync looks at it anyway. Polling
       // here would run a pass per waiting pod every few seconds (hundreds, behind one template).
       return ReconcileResult.done();

@@ -1,6 +1,5 @@
 package io.cloudpods.cloudpod.gate;
 
-import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.cloudpod.observe.ConvergenceCache;
@@ -48,12 +47,12 @@ public final class CloneSlotWait {
             ConcurrencyGate.cloneSource(node, template.getAsInt()),
             ConcurrencyGate.storage(node, p.spec.storage()),
             ConcurrencyGate.node(node));
-    if (!gate.mustWait(p.key, slots)) {
+    List<String> full = gate.waitsFor(p.key, slots);
+    if (full.isEmpty()) {
       return false;
     }
-    p.status.summary(
-        CloudPodConditions.WAITING_FOR_CAPACITY,
-        "waiting for a free slot: " + String.join(", ", slots));
+    SlotWait wait = SlotWait.on(full);
+    p.status.summary(wait.reason(), wait.message());
     return true;
   }
 }

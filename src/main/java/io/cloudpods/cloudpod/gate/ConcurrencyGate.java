@@ -37,9 +37,16 @@ public final class ConcurrencyGate<K> {
     this.wake = wake;
   }
 
+  private static final String CLONE_SOURCE = "clone-source:";
+
   /** Slot key for clones of one source guest. */
   public static String cloneSource(String node, int vmid) {
-    return "clone-source:" + node + "/" + vmid;
+    return CLONE_SOURCE + node + "/" + vmid;
+  }
+
+  /** Whether {@code slot} is a {@link #cloneSource} key. */
+  public static boolean isCloneSource(String slot) {
+    return slot.startsWith(CLONE_SOURCE);
   }
 
   /** Slot key for allocations on one storage of one node. */
@@ -58,20 +65,27 @@ public final class ConcurrencyGate<K> {
    * full; the owner is then woken when capacity frees.
    */
   public boolean tryAcquire(K owner, List<String> slots) {
+    return acquire(owner, slots).isEmpty();
+  }
+
+  /**
+   * {@link #tryAcquire}, telling what stood in the way: the slots of {@code slots} that were full
+   * (in the order given), or an empty list when the owner now holds them all.
+   */
+  public List<String> acquire(K owner, List<String> slots) {
     List<K> toWake;
+    List<String> full;
     synchronized (this) {
       toWake = releaseLocked(owner);
-      for (String s : slots) {
-        if (full(s)) {
-          waitFor(owner, slots);
-          wakeAll(toWake);
-          return false;
-        }
+      full = fullOf(slots);
+      if (full.isEmpty()) {
+        take(owner, slots);
+      } else {
+        waitFor(owner, slots);
       }
-      take(owner, slots);
     }
     wakeAll(toWake);
-    return true;
+    return full;
   }
 
   /**
@@ -79,17 +93,33 @@ public final class ConcurrencyGate<K> {
    * remembered and woken like a failed {@link #tryAcquire}. Takes nothing: lets a pod that cannot
    * start its task anyway wait without first asking Proxmox anything.
    */
-  public synchronized boolean mustWait(K owner, List<String> slots) {
+  public boolean mustWait(K owner, List<String> slots) {
+    return !waitsFor(owner, slots).isEmpty();
+  }
+
+  /**
+   * {@link #mustWait}, telling what for: the full slots of {@code slots} (in the order given), or
+   * an empty list when the owner need not wait.
+   */
+  public synchronized List<String> waitsFor(K owner, List<String> slots) {
     if (held.containsKey(owner)) {
-      return false;
+      return List.of();
     }
+    List<String> full = fullOf(slots);
+    if (!full.isEmpty()) {
+      waitFor(owner, slots);
+    }
+    return full;
+  }
+
+  private List<String> fullOf(List<String> slots) {
+    List<String> full = new ArrayList<>();
     for (String s : slots) {
       if (full(s)) {
-        waitFor(owner, slots);
-        return true;
+        full.add(s);
       }
     }
-    return false;
+    return full;
   }
 
   private boolean full(String slot) {

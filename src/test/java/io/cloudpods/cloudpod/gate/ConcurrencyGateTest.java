@@ -87,4 +87,33 @@ class ConcurrencyGateTest {
     assertThat(woken).containsExactly("b");
     assertThat(gate.mustWait("b", List.of(TEMPLATE, STORAGE))).isFalse();
   }
+
+  @Test
+  void acquireAndWaitsFor_nameTheFullSlots() {
+    String node = ConcurrencyGate.node("pve");
+    assertThat(gate.acquire("a", List.of(TEMPLATE, STORAGE, node))).isEmpty();
+    gate.tryAcquire("b", List.of(STORAGE));
+
+    assertThat(gate.acquire("c", List.of(TEMPLATE, STORAGE, node)))
+        .containsExactly(TEMPLATE, STORAGE);
+    assertThat(gate.holds("c")).isFalse();
+    assertThat(gate.waitsFor("d", List.of(STORAGE, node))).containsExactly(STORAGE);
+    assertThat(gate.waitsFor("d", List.of(node))).isEmpty();
+    assertThat(ConcurrencyGate.isCloneSource(TEMPLATE)).isTrue();
+    assertThat(ConcurrencyGate.isCloneSource(STORAGE)).isFalse();
+  }
+
+  @Test
+  void slotWait_cloneSlotFull_isWaitingForCloneSlot_otherwiseWaitingForCapacity() {
+    assertThat(SlotWait.on(List.of(TEMPLATE, STORAGE)))
+        .isEqualTo(
+            new SlotWait(
+                "WaitingForCloneSlot",
+                "waiting for the clone slot of template 9000 on pve: another clone of it is"
+                    + " running (clone-source:pve/9000); also full: storage:pve/clients-main"));
+    assertThat(SlotWait.on(List.of(STORAGE)))
+        .isEqualTo(
+            new SlotWait(
+                "WaitingForCapacity", "waiting for a free slot: storage:pve/clients-main"));
+  }
 }
