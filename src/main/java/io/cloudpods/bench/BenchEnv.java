@@ -344,6 +344,14 @@ final class BenchEnv implements AutoCloseable {
   }
 
   /**
+   * A full collection in the controller ({@code jcmd GC.run}), so that a measuring window starts
+   * with empty young and compacted old generations instead of with whatever the convergence left.
+   */
+  void controllerFullGc() throws Exception {
+    jcmd("GC.run");
+  }
+
+  /**
    * Heap figures of the controller from {@code jcmd GC.heap_info}, before and after {@code GC.run}.
    */
   Map<String, Object> controllerHeap() throws Exception {

@@ -419,6 +419,7 @@ final class Scenarios {
               + idleCycles
               + " resync cycles with no pods, after one settling interval");
       Thread.sleep(resync.toMillis());
+      env.controllerFullGc();
       Map<String, Long> idleReq0 = env.sim.requestCounts();
       long idleCpu0 = env.controllerCpuMillis();
       Thread.sleep(resync.toMillis() * idleCycles);
@@ -448,6 +449,7 @@ final class Scenarios {
       progress("converged; settling for two resync intervals (" + resync + " each)");
       Thread.sleep(2 * resync.toMillis() + 1000);
       progress("measuring " + cycles + " resync cycles of " + resync);
+      env.controllerFullGc();
       Map<String, Long> req0 = env.sim.requestCounts();
       long cpu0 = env.controllerCpuMillis();
       long t0 = System.nanoTime();
@@ -478,7 +480,8 @@ final class Scenarios {
           "/proc/<pid>/stat utime+stime delta over the window, "
               + "clock ticks of "
               + BenchEnv.clockTicks()
-              + " Hz, divided by the cycles");
+              + " Hz, divided by the cycles; the window starts right after a full collection"
+              + " (jcmd GC.run)");
       steady.put("readyPodsAfterWindow", readyAfter);
       figures.put("steadyState", steady);
       progress("heap: jcmd GC.run + GC.heap_info");
