@@ -18,12 +18,11 @@ import io.cloudpods.store.ResourceKey;
 import io.cloudpods.testsupport.FakeProxmoxClient;
 import io.cloudpods.testsupport.InMemoryAllocations;
 import io.cloudpods.testsupport.InMemoryCloudPods;
+import io.cloudpods.testsupport.MutableClock;
 import io.cloudpods.testsupport.RecordingEventSink;
 import io.cloudpods.testsupport.TestDefaults;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -187,33 +186,5 @@ final class PodHarness {
 
   int vmid(String name) {
     return allocation(name).vmid();
-  }
-
-  /** A clock that only moves when told. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -23,13 +23,11 @@ import io.cloudpods.store.PodSetSource.ResyncRow;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.testsupport.InMemoryOwnedPods;
 import io.cloudpods.testsupport.InMemoryPodSets;
+import io.cloudpods.testsupport.MutableClock;
 import io.cloudpods.testsupport.RecordingEventSink;
 import io.cloudpods.testsupport.TestDefaults;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -642,33 +640,5 @@ class PodSetReconcilerTest {
             null,
             null,
             null));
-  }
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
