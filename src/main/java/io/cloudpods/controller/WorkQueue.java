@@ -20,7 +20,10 @@ import java.util.function.LongSupplier;
  *       processed once more after {@link #done} (so no change is missed);
  *   <li>{@link #addAfter} delays a key (the earliest pending delay wins);
  *   <li>{@link #addRateLimited} delays it by the {@link RateLimiter}'s backoff, and {@link #forget}
- *       resets that backoff after a success.
+ *       resets that backoff after a success;
+ *   <li>{@link #addUnlessBackingOff} is {@link #add} for periodic resyncs: it leaves a key alone
+ *       while that key waits out (or is in) a retry after a failure, so a resync every 30 s does
+ *       not turn a 5-minute backoff into a 30-second retry loop.
  * </ul>
  *
  * Callers must call {@link #done} for every key {@link #get} returned, in a {@code finally}.
@@ -70,6 +73,26 @@ public final class WorkQueue<K> {
     }
     queue.addLast(key);
     changed.signal();
+  }
+
+  /**
+   * Adds {@code key} now, unless it is backing off: it failed since its last {@link #forget} and
+   * its retry is still pending (delayed) or running. Returns whether the key was added (or was
+   * already waiting). A failed key that has no retry scheduled, such as one whose failure was
+   * terminal, is added as by {@link #add}.
+   */
+  public boolean addUnlessBackingOff(K key) {
+    lock.lock();
+    try {
+      if (rateLimiter.failures(key) > 0
+          && (delayedByKey.containsKey(key) || processing.contains(key))) {
+        return false;
+      }
+      addLocked(key);
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Adds {@code key} once {@code delay} has passed; an earlier pending delay for it wins. */

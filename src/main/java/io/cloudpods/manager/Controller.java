@@ -97,8 +97,8 @@ final class Controller {
             stores.sets(),
             podReconciler.convergence(),
             setReconciler,
-            podQueue::add,
-            setQueue::add,
+            podQueue::addUnlessBackingOff,
+            setQueue::addUnlessBackingOff,
             orphans,
             stores.controllerState(),
             clock);

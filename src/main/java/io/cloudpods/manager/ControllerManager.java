@@ -204,6 +204,12 @@ public class ControllerManager {
     return c == null ? -1 : c.resync.lastEnqueued();
   }
 
+  /** Keys the last resync left to their retry backoff instead of enqueueing them, or -1. */
+  public int lastResyncBackingOff() {
+    Controller c = controller;
+    return c == null ? -1 : c.resync.lastBackingOff();
+  }
+
   /** The change listener's state, while the controller runs. */
   public Optional<ChangeListenerState> changeListener() {
     Controller c = controller;

@@ -14,7 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
  * every PodSet and pod that has something to look at is enqueued. A pod this process found
  * converged, whose full read is current and which the new snapshot still shows so, is not ({@link
  * ConvergenceCache#needsPass}), so a resync of many converged pods costs one Proxmox request and
- * one query rather than a pass per pod. Proxmox's reachability and the time of the resync are
- * recorded for the status endpoint.
+ * one query rather than a pass per pod. A key that failed and waits out its backoff is left to its
+ * retry (the enqueue predicate answers false), so the resync never shortens a backoff. Proxmox's
+ * reachability and the time of the resync are recorded for the status endpoint.
  */
 final class Resync implements Runnable {
 
@@ -34,13 +35,14 @@ final class Resync implements Runnable {
   private final PodSetStore sets;
   private final ConvergenceCache convergence;
   private final PodSetReconciler setReconciler;
-  private final Consumer<ResourceKey> enqueuePod;
-  private final Consumer<ResourceKey> enqueueSet;
+  private final Predicate<ResourceKey> enqueuePod;
+  private final Predicate<ResourceKey> enqueueSet;
   private final OrphanReporter orphans;
   private final ControllerStateStore state;
   private final Clock clock;
   private volatile int firstResyncKeys = -1;
   private volatile int lastEnqueued = -1;
+  private volatile int lastBackingOff = -1;
   private volatile Instant lastCompleted;
   private volatile ProxmoxContact proxmox;
 
@@ -53,8 +55,8 @@ final class Resync implements Runnable {
       PodSetStore sets,
       ConvergenceCache convergence,
       PodSetReconciler setReconciler,
-      Consumer<ResourceKey> enqueuePod,
-      Consumer<ResourceKey> enqueueSet,
+      Predicate<ResourceKey> enqueuePod,
+      Predicate<ResourceKey> enqueueSet,
       OrphanReporter orphans,
       ControllerStateStore state,
       Clock clock) {
@@ -89,10 +91,14 @@ final class Resync implements Runnable {
     Instant at = clock.instant();
     boolean refreshed = refresh(at);
     int enqueued = 0;
+    int backingOff = 0;
     for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
       if (setReconciler.needsPass(row)) {
-        enqueueSet.accept(row.key());
-        enqueued++;
+        if (enqueueSet.test(row.key())) {
+          enqueued++;
+        } else {
+          backingOff++;
+        }
       }
     }
     List<PodResyncRow> rows = pods.resyncRows();
@@ -100,11 +106,15 @@ final class Resync implements Runnable {
     Map<String, Integer> foreign = cluster.foreignAddresses();
     for (PodResyncRow row : rows) {
       if (snap == null || convergence.needsPass(row, snap, foreign, now())) {
-        enqueuePod.accept(row.key());
-        enqueued++;
+        if (enqueuePod.test(row.key())) {
+          enqueued++;
+        } else {
+          backingOff++;
+        }
       }
     }
     lastEnqueued = enqueued;
+    lastBackingOff = backingOff;
     if (refreshed) {
       try {
         orphans.update(snap, rows, at);
@@ -168,5 +178,10 @@ final class Resync implements Runnable {
    */
   int lastEnqueued() {
     return lastEnqueued;
+  }
+
+  /** Keys the last resync left alone because they wait out a retry backoff, or -1 before it. */
+  int lastBackingOff() {
+    return lastBackingOff;
   }
 }

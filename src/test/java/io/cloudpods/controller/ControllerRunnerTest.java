@@ -46,6 +46,31 @@ class ControllerRunnerTest {
   }
 
   @Test
+  void resyncEvery30s_ofAKeyFailingForTenMinutes_retriesAtItsBackoffNotAtTheResync()
+      throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    ControllerRunner<String> runner =
+        runner(
+            k -> {
+              calls.incrementAndGet();
+              throw new IOException("connection refused");
+            });
+    queue.add("pod");
+    for (int second = 0; second < 600; second++) {
+      if (second % 30 == 0) {
+        queue.addUnlessBackingOff("pod"); // the periodic resync
+      }
+      while (runner.processNext(Duration.ZERO)) {
+        // run whatever is due
+      }
+      now.addAndGet(Duration.ofSeconds(1).toNanos());
+    }
+
+    // backoff 1, 2, 4, ... 256 s: attempts at 0, 1, 3, 7, 15, 31, 63, 127, 255, 511 s
+    assertThat(calls).hasValue(10);
+  }
+
+  @Test
   void transientFailures_areRetriedWithGrowingBackoff_andSuccessResetsIt() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     ControllerRunner<String> runner =

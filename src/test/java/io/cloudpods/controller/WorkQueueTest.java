@@ -111,6 +111,63 @@ class WorkQueueTest {
   }
 
   @Test
+  void addUnlessBackingOff_keyWaitingOutItsBackoff_staysDelayed() throws Exception {
+    queue.add("a");
+    assertThat(take()).isEqualTo("a");
+    queue.addRateLimited("a"); // failed: retry in 1 s
+    queue.done("a");
+
+    assertThat(queue.addUnlessBackingOff("a")).as("a resync leaves it to its retry").isFalse();
+    assertThat(take()).isNull();
+    advance(Duration.ofMillis(999));
+    assertThat(take()).isNull();
+    advance(Duration.ofMillis(1));
+    assertThat(take()).isEqualTo("a");
+  }
+
+  @Test
+  void addUnlessBackingOff_keyFailingWhileProcessed_isNotRequeuedByDone() throws Exception {
+    queue.add("a");
+    assertThat(take()).isEqualTo("a");
+    queue.addRateLimited("a");
+
+    assertThat(queue.addUnlessBackingOff("a")).isFalse();
+    queue.done("a");
+    assertThat(take()).as("done() must not hand it out before its backoff").isNull();
+  }
+
+  @Test
+  void addUnlessBackingOff_keyWithoutFailures_isAddedAtOnce() throws Exception {
+    queue.addAfter("a", Duration.ofSeconds(30)); // a requeue-after, not a failure
+
+    assertThat(queue.addUnlessBackingOff("a")).isTrue();
+    assertThat(take()).isEqualTo("a");
+  }
+
+  @Test
+  void addUnlessBackingOff_afterForget_isAddedAtOnce() throws Exception {
+    queue.addRateLimited("a");
+    advance(Duration.ofSeconds(1));
+    assertThat(take()).isEqualTo("a");
+    queue.forget("a"); // it succeeded
+    queue.done("a");
+
+    assertThat(queue.addUnlessBackingOff("a")).isTrue();
+    assertThat(take()).isEqualTo("a");
+  }
+
+  @Test
+  void addUnlessBackingOff_retryAlreadyDue_isHandedOutOnce() throws Exception {
+    queue.addRateLimited("a");
+    advance(Duration.ofSeconds(1));
+    assertThat(queue.readyCount()).isEqualTo(1);
+
+    queue.addUnlessBackingOff("a");
+    assertThat(take()).isEqualTo("a");
+    assertThat(take()).isNull();
+  }
+
+  @Test
   void shutDown_blockedGetReturnsNull() throws Exception {
     WorkQueue<String> real =
         new WorkQueue<>(new BackoffRateLimiter<>(Duration.ofSeconds(1), Duration.ofSeconds(1)));
