@@ -27,6 +27,8 @@ public final class ControllerRunner<K> implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger active =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public ControllerRunner(
       String name,
@@ -93,6 +95,7 @@ public final class ControllerRunner<K> implements AutoCloseable {
   private void process(K key) {
     long start = System.nanoTime();
     reconciles.incrementAndGet();
+    active.incrementAndGet();
     try {
       ReconcileResult result = reconciler.reconcile(key);
       queue.forget(key);
@@ -119,6 +122,7 @@ public final class ControllerRunner<K> implements AutoCloseable {
       }
       safely(() -> listener.failed(key, error, attempt, retryIn, since(start)));
     } finally {
+      active.decrementAndGet();
       queue.done(key);
     }
   }
@@ -141,6 +145,24 @@ public final class ControllerRunner<K> implements AutoCloseable {
 
   public long failureCount() {
     return failures.get();
+  }
+
+  /** Workers reconciling a key right now. */
+  public int activeWorkers() {
+    return active.get();
+  }
+
+  /** The number of worker threads (controller-runtime's max concurrent reconciles). */
+  public int workers() {
+    return workers;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public WorkQueue<K> queue() {
+    return queue;
   }
 
   /** Shuts the queue down and waits up to {@code timeout} for in-flight reconciles to finish. */

@@ -26,4 +26,33 @@ public interface ReconcileListener<K> {
   static <K> ReconcileListener<K> none() {
     return new ReconcileListener<>() {};
   }
+
+  /** Tells {@code first}, then {@code second}, of every outcome. */
+  static <K> ReconcileListener<K> both(ReconcileListener<K> first, ReconcileListener<K> second) {
+    return new ReconcileListener<>() {
+      @Override
+      public void succeeded(K key, ReconcileResult result, Duration took) {
+        first.succeeded(key, result, took);
+        second.succeeded(key, result, took);
+      }
+
+      @Override
+      public void failed(K key, Exception error, int attempt, Duration retryIn, Duration took) {
+        first.failed(key, error, attempt, retryIn, took);
+        second.failed(key, error, attempt, retryIn, took);
+      }
+
+      @Override
+      public void failedTerminally(K key, TerminalReconcileException error, Duration took) {
+        first.failedTerminally(key, error, took);
+        second.failedTerminally(key, error, took);
+      }
+
+      @Override
+      public void deferred(K key, RequeueException reason, Duration took) {
+        first.deferred(key, reason, took);
+        second.deferred(key, reason, took);
+      }
+    };
+  }
 }

@@ -38,19 +38,31 @@ public final class WorkQueue<K> {
   private final PriorityQueue<Delayed<K>> delayed =
       new PriorityQueue<>((a, b) -> Long.compare(a.readyAt, b.readyAt));
   private final Map<K, Delayed<K>> delayedByKey = new HashMap<>();
+  private final Map<K, Long> addedAt = new HashMap<>();
+  private final Map<K, Long> startedAt = new HashMap<>();
   private final RateLimiter<K> rateLimiter;
   private final LongSupplier nanoTime;
+  private final QueueMetrics metrics;
   private boolean shuttingDown;
 
   private record Delayed<K>(K key, long readyAt) {}
 
   public WorkQueue(RateLimiter<K> rateLimiter) {
-    this(rateLimiter, System::nanoTime);
+    this(rateLimiter, System::nanoTime, QueueMetrics.NONE);
+  }
+
+  public WorkQueue(RateLimiter<K> rateLimiter, QueueMetrics metrics) {
+    this(rateLimiter, System::nanoTime, metrics);
   }
 
   WorkQueue(RateLimiter<K> rateLimiter, LongSupplier nanoTime) {
+    this(rateLimiter, nanoTime, QueueMetrics.NONE);
+  }
+
+  WorkQueue(RateLimiter<K> rateLimiter, LongSupplier nanoTime, QueueMetrics metrics) {
     this.rateLimiter = rateLimiter;
     this.nanoTime = nanoTime;
+    this.metrics = metrics;
   }
 
   /** Adds {@code key} now, unless it is already waiting. */
@@ -68,6 +80,8 @@ public final class WorkQueue<K> {
       return;
     }
     dirty.add(key);
+    metrics.added();
+    addedAt.putIfAbsent(key, nanoTime.getAsLong());
     if (processing.contains(key)) {
       return; // re-queued by done()
     }
@@ -123,6 +137,12 @@ public final class WorkQueue<K> {
   /** Adds {@code key} after its backoff, which grows with each call until {@link #forget}. */
   public Duration addRateLimited(K key) {
     Duration wait = rateLimiter.when(key);
+    lock.lock();
+    try {
+      metrics.retried();
+    } finally {
+      lock.unlock();
+    }
     addAfter(key, wait);
     return wait;
   }
@@ -163,6 +183,12 @@ public final class WorkQueue<K> {
         if (key != null) {
           dirty.remove(key);
           processing.add(key);
+          long taken = nanoTime.getAsLong();
+          Long added = addedAt.remove(key);
+          if (added != null) {
+            metrics.queued(Math.max(0, taken - added));
+          }
+          startedAt.put(key, taken);
           return key;
         }
         if (bounded && deadline - now <= 0) {
@@ -200,6 +226,10 @@ public final class WorkQueue<K> {
     lock.lock();
     try {
       processing.remove(key);
+      Long started = startedAt.remove(key);
+      if (started != null) {
+        metrics.worked(nanoTime.getAsLong() - started);
+      }
       if (dirty.contains(key) && !shuttingDown) {
         queue.addLast(key);
         changed.signal();
@@ -255,6 +285,39 @@ public final class WorkQueue<K> {
     lock.lock();
     try {
       return processing.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Seconds of work in progress that has not finished yet, summed over the keys being processed
+   * (client-go's {@code unfinished_work_seconds}): it grows without bound when a worker is stuck.
+   */
+  public double unfinishedWorkSeconds() {
+    lock.lock();
+    try {
+      long now = nanoTime.getAsLong();
+      long total = 0;
+      for (long started : startedAt.values()) {
+        total += now - started;
+      }
+      return total / 1e9;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Seconds the longest-running key being processed has been at it, or 0. */
+  public double longestRunningProcessorSeconds() {
+    lock.lock();
+    try {
+      long now = nanoTime.getAsLong();
+      long longest = 0;
+      for (long started : startedAt.values()) {
+        longest = Math.max(longest, now - started);
+      }
+      return longest / 1e9;
     } finally {
       lock.unlock();
     }

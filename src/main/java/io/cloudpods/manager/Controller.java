@@ -13,10 +13,12 @@ import io.cloudpods.controller.ReconcileListener;
 import io.cloudpods.controller.WorkQueue;
 import io.cloudpods.ipam.AddressProbe;
 import io.cloudpods.ipam.PingProbe;
+import io.cloudpods.metrics.EngineMetrics;
 import io.cloudpods.podset.PodSetReconciler;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.store.ResourceKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -45,13 +47,18 @@ final class Controller {
       String clientPool,
       Stores stores,
       Database db,
+      MeterRegistry metrics,
       Clock clock) {
     ReconcileConfig.Backoff backoff = config.backoff();
     podQueue =
         new WorkQueue<>(
             new BackoffRateLimiter<>(
-                backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime));
-    setQueue = new WorkQueue<>(new BackoffRateLimiter<>(backoff.base(), backoff.max()));
+                backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime),
+            EngineMetrics.queue(metrics, "cloudpod"));
+    setQueue =
+        new WorkQueue<>(
+            new BackoffRateLimiter<>(backoff.base(), backoff.max()),
+            EngineMetrics.queue(metrics, "podset"));
     ConcurrencyGate<ResourceKey> gate =
         new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
     cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
@@ -81,9 +88,16 @@ final class Controller {
     podReconciler.wakeOwnersWith(this::wakePodSet);
     podRunner =
         new ControllerRunner<>(
-            "cloudpod", podQueue, podReconciler, config.workers(), podFailures());
+            "cloudpod",
+            podQueue,
+            podReconciler,
+            config.workers(),
+            ReconcileListener.both(podFailures(), EngineMetrics.reconciles(metrics, "cloudpod")));
     setRunner =
-        new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
+        new ControllerRunner<>(
+            "podset", setQueue, setReconciler, 1, EngineMetrics.reconciles(metrics, "podset"));
+    EngineMetrics.bind(metrics, podRunner);
+    EngineMetrics.bind(metrics, setRunner);
     OrphanReporter orphans =
         new OrphanReporter(
             new OrphanTracker(config.resync().orphanGrace()),

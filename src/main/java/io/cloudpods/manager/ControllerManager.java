@@ -11,6 +11,8 @@ import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodSetStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -42,6 +44,7 @@ public class ControllerManager {
   private final ProxmoxConfig proxmoxConfig;
   private final Stores stores;
   private final Controller.Database database;
+  private final MeterRegistry metrics;
   private volatile Controller controller;
   private volatile Instant startedAt;
   private volatile StartupCheck startup;
@@ -59,6 +62,7 @@ public class ControllerManager {
       EventRecorder events,
       ControllerStateStore controllerState,
       OrphanStore orphans,
+      MeterRegistry metrics,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
       @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
@@ -68,9 +72,14 @@ public class ControllerManager {
     this.stores =
         new Stores(pods, sets, allocations, pools, defaults, events, controllerState, orphans);
     this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
+    this.metrics = metrics;
   }
 
   void onStart(@Observes StartupEvent event) {
+    Gauge.builder("cloudpods_proxmox_up", this, ControllerManager::proxmoxUp)
+        .description("1 when Proxmox answered the controller's last cluster read, else 0")
+        .tags("cluster", "default")
+        .register(metrics);
     if (config.enabled()) {
       start();
     } else {
@@ -120,7 +129,8 @@ public class ControllerManager {
         return; // stopped meanwhile
       }
       Controller c =
-          new Controller(config, client, proxmoxConfig.pool(), stores, database, Clock.systemUTC());
+          new Controller(
+              config, client, proxmoxConfig.pool(), stores, database, metrics, Clock.systemUTC());
       try {
         c.start();
       } catch (RuntimeException e) {
@@ -214,6 +224,19 @@ public class ControllerManager {
   public Optional<ChangeListenerState> changeListener() {
     Controller c = controller;
     return c == null ? Optional.empty() : Optional.of(c.changeListener());
+  }
+
+  /**
+   * 1 when the controller runs and Proxmox answered its last resync's list call (or, before the
+   * first resync, the start-up check), 0 otherwise.
+   */
+  double proxmoxUp() {
+    Controller c = controller;
+    if (c == null) {
+      return 0;
+    }
+    Resync.ProxmoxContact contact = c.resync.proxmox();
+    return contact == null || contact.reachable() ? 1 : 0;
   }
 
   /** True while the controller runs (the start-up check has passed and it was not stopped). */

@@ -307,6 +307,47 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
         .toList();
   }
 
+  /** Pods with Ready=True per tenant (tenants without pods are absent). */
+  public Map<String, Integer> readyCounts() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT p.tenant, count(*) FILTER (WHERE "
+                    + READY_TRUE_SQL
+                    + ") FROM cloud_pod p GROUP BY 1")
+            .getResultList();
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Object[] r : rows) {
+      out.put((String) r[0], ((Number) r[1]).intValue());
+    }
+    return out;
+  }
+
+  /** One pod as the opt-in per-pod metric shows it. */
+  public record PodInfo(String tenant, String name, String phase, Integer vmid, String node) {}
+
+  /** Every pod's tenant, name, phase, VMID and node, for the opt-in per-pod metric. */
+  public List<PodInfo> podInfos() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT p.tenant, p.name, "
+                    + PHASE_SQL
+                    + ", a.vmid, COALESCE(a.node, p.status->>'node') FROM cloud_pod p"
+                    + " LEFT JOIN pod_allocation a ON a.pod_uid = p.uid ORDER BY 1, 2")
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new PodInfo(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    r[3] == null ? null : ((Number) r[3]).intValue(),
+                    (String) r[4]))
+        .toList();
+  }
+
   /** The first {@code limit} unconverged pods by tenant and name, and how many there are in all. */
   public record UnconvergedPage(List<Unconverged> pods, int total) {}
 

@@ -20,6 +20,7 @@ import io.cloudpods.proxmox.ProxmoxException.ErrorContext;
 import io.cloudpods.proxmox.ProxmoxNotImplementedException;
 import io.cloudpods.proxmox.ProxmoxParameterException;
 import io.cloudpods.proxmox.ProxmoxProtocolException;
+import io.cloudpods.proxmox.ProxmoxRequestObserver;
 import io.cloudpods.proxmox.ResourceType;
 import io.cloudpods.proxmox.Snapshot;
 import io.cloudpods.proxmox.StorageConfig;
@@ -74,11 +75,18 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   private final ProxmoxClientSettings settings;
   private final OkHttpClient http;
   private final HttpUrl base;
+  private final ProxmoxRequestObserver observer;
   private volatile VersionInfo cachedVersion;
   private volatile Boolean legacyPools;
 
   public HttpProxmoxClient(ProxmoxClientSettings settings) {
+    this(settings, ProxmoxRequestObserver.NONE);
+  }
+
+  /** A client that tells {@code observer} of every request (method, route, outcome, time). */
+  public HttpProxmoxClient(ProxmoxClientSettings settings, ProxmoxRequestObserver observer) {
     this.settings = settings;
+    this.observer = observer;
     HttpUrl parsed = HttpUrl.parse(settings.baseUrl().toString());
     if (parsed == null) {
       throw new InvalidProxmoxSettingsException(
@@ -520,10 +528,13 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
       ResponseBody rb = response.body();
       body = rb == null ? "" : new String(rb.bytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
+      observe(
+          method, path, e instanceof java.io.InterruptedIOException ? "timeout" : "io", started);
       ProxmoxException mapped = ProxmoxErrorMapper.fromIo(method, where, e);
       LOG.log(Level.FINE, () -> method + " " + where + " -> " + mapped.getClass().getSimpleName());
       throw mapped;
     }
+    observe(method, path, Integer.toString(code), started);
     long ms = (System.nanoTime() - started) / 1_000_000;
     LOG.log(Level.FINE, () -> method + " " + where + " -> " + code + " (" + ms + " ms)");
     if (code < 200 || code > 299) {
@@ -546,6 +557,15 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
       throw e;
     } catch (RuntimeException e) {
       throw new ProxmoxProtocolException(ctx, "unexpected response: " + e.getMessage(), e);
+    }
+  }
+
+  private void observe(String method, ApiPath path, String outcome, long started) {
+    try {
+      observer.observe(
+          method, RouteTemplate.of(path.segments()), outcome, System.nanoTime() - started);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "request observer failed", e);
     }
   }
 

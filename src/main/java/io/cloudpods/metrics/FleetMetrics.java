@@ -1,0 +1,235 @@
+package io.cloudpods.metrics;
+
+import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.IpPool;
+import io.cloudpods.api.v1alpha1.Tenant;
+import io.cloudpods.api.v1alpha1.TenantQuota;
+import io.cloudpods.api.v1alpha1.TenantUsage;
+import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.store.IpPoolStore;
+import io.cloudpods.store.OrphanStore;
+import io.cloudpods.store.TenantStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The fleet as gauges, read from PostgreSQL every {@code cloudpods.metrics.refresh-interval} with a
+ * few grouped queries (a scrape reads the last figures and costs the same at any pod count):
+ *
+ * <ul>
+ *   <li>{@code cloudpods_pods{tenant,phase}}, {@code cloudpods_pods_ready{tenant}};
+ *   <li>{@code cloudpods_tenant_quota{tenant,resource}} and {@code
+ *       cloudpods_tenant_usage{tenant,resource}} with resource {@code pods}, {@code cores}, {@code
+ *       memory_mb}, {@code disk_gb} (a quota without a limit has no series);
+ *   <li>{@code cloudpods_ippool_addresses{pool,state}} with state {@code allocated}, {@code
+ *       reserved}, {@code free}, and {@code cloudpods_ippool_size{pool}};
+ *   <li>{@code cloudpods_orphan_containers};
+ *   <li>{@code cloudpods_pod_info{tenant,pod,phase,vmid,node}} = 1, only with {@code
+ *       cloudpods.metrics.per-pod=true};
+ *   <li>{@code cloudpods_metrics_refresh_timestamp_seconds}: when the figures were read.
+ * </ul>
+ *
+ * Labels are tenants, pools, phases and resources: they grow with tenants, never with pods.
+ */
+@ApplicationScoped
+public class FleetMetrics {
+
+  private static final Logger LOG = Logger.getLogger(FleetMetrics.class);
+
+  /** Phases that always have a series (0 when no pod is in them) for every tenant. */
+  static final List<String> PHASES =
+      List.of(
+          CloudPodConditions.PHASE_PENDING,
+          CloudPodConditions.PHASE_PROVISIONING,
+          CloudPodConditions.PHASE_RUNNING,
+          CloudPodConditions.PHASE_STOPPED,
+          CloudPodConditions.PHASE_FAILED,
+          CloudPodConditions.PHASE_DELETING);
+
+  private final CloudPodStore pods;
+  private final TenantStore tenants;
+  private final IpPoolStore pools;
+  private final OrphanStore orphans;
+  private final MetricsConfig config;
+  private final MultiGauge podsByPhase;
+  private final MultiGauge ready;
+  private final MultiGauge quota;
+  private final MultiGauge usage;
+  private final MultiGauge poolAddresses;
+  private final MultiGauge poolSize;
+  private final MultiGauge podInfo;
+  private final AtomicLong orphanCount = new AtomicLong();
+  private final AtomicLong refreshedAt = new AtomicLong();
+
+  public FleetMetrics(
+      CloudPodStore pods,
+      TenantStore tenants,
+      IpPoolStore pools,
+      OrphanStore orphans,
+      MetricsConfig config,
+      MeterRegistry registry) {
+    this.pods = pods;
+    this.tenants = tenants;
+    this.pools = pools;
+    this.orphans = orphans;
+    this.config = config;
+    podsByPhase = gauge(registry, "cloudpods_pods", "CloudPods by tenant and phase");
+    ready = gauge(registry, "cloudpods_pods_ready", "CloudPods whose Ready condition is True");
+    quota = gauge(registry, "cloudpods_tenant_quota", "Tenant quota limit per resource");
+    usage = gauge(registry, "cloudpods_tenant_usage", "What a tenant's objects claim");
+    poolAddresses = gauge(registry, "cloudpods_ippool_addresses", "IP pool addresses by state");
+    poolSize = gauge(registry, "cloudpods_ippool_size", "Addresses in an IP pool's range");
+    podInfo = gauge(registry, "cloudpods_pod_info", "One series per pod (opt-in)");
+    Gauge.builder("cloudpods_orphan_containers", orphanCount, AtomicLong::get)
+        .description("Containers with our marker whose pod is not stored")
+        .register(registry);
+    Gauge.builder("cloudpods_metrics_refresh_timestamp_seconds", refreshedAt, AtomicLong::get)
+        .description("When the fleet gauges were last read from PostgreSQL")
+        .register(registry);
+  }
+
+  private static MultiGauge gauge(MeterRegistry registry, String name, String help) {
+    return MultiGauge.builder(name).description(help).register(registry);
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    refreshSafely();
+  }
+
+  @Scheduled(
+      every = "${cloudpods.metrics.refresh-interval:15s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scheduledRefresh() {
+    refreshSafely();
+  }
+
+  private void refreshSafely() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // the figures stay as they were; the refresh timestamp shows their age
+      LOG.debugf("fleet metrics not refreshed: %s", e.getMessage());
+    }
+  }
+
+  /** Reads the fleet's figures now. */
+  @Transactional
+  public void refresh() {
+    List<Tenant> allTenants = tenants.list(null);
+    Map<String, Map<String, Integer>> phases = new java.util.TreeMap<>();
+    for (Tenant t : allTenants) {
+      Map<String, Integer> byPhase = new java.util.TreeMap<>();
+      PHASES.forEach(p -> byPhase.put(p, 0));
+      phases.put(t.metadata().name(), byPhase);
+    }
+    for (CloudPodStore.PhaseCount c : pods.phaseCounts(null)) {
+      phases
+          .computeIfAbsent(c.tenant(), k -> new java.util.TreeMap<>())
+          .merge(c.phase(), c.pods(), Integer::sum);
+    }
+    List<MultiGauge.Row<?>> phaseRows = new ArrayList<>();
+    phases.forEach(
+        (tenant, byPhase) ->
+            byPhase.forEach(
+                (phase, n) ->
+                    phaseRows.add(
+                        MultiGauge.Row.of(Tags.of("tenant", tenant, "phase", phase), n))));
+    podsByPhase.register(phaseRows, true);
+
+    Map<String, Integer> readyCounts = pods.readyCounts();
+    List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
+    for (String tenant : phases.keySet()) {
+      readyRows.add(
+          MultiGauge.Row.of(Tags.of("tenant", tenant), readyCounts.getOrDefault(tenant, 0)));
+    }
+    ready.register(readyRows, true);
+
+    List<MultiGauge.Row<?>> quotaRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> usageRows = new ArrayList<>();
+    for (Tenant t : allTenants) {
+      String name = t.metadata().name();
+      TenantQuota q = t.status() == null ? null : t.status().quota();
+      TenantUsage u = t.status() == null ? null : t.status().usage();
+      if (q != null) {
+        addIf(quotaRows, name, "pods", q.maxPods());
+        addIf(quotaRows, name, "cores", q.maxCores());
+        addIf(quotaRows, name, "memory_mb", q.maxMemoryMb());
+        addIf(quotaRows, name, "disk_gb", q.maxDiskGb());
+      }
+      if (u != null) {
+        usageRows.add(row(name, "pods", u.pods()));
+        usageRows.add(row(name, "cores", u.cores()));
+        usageRows.add(row(name, "memory_mb", u.memoryMb()));
+        usageRows.add(row(name, "disk_gb", u.diskGb()));
+      }
+    }
+    quota.register(quotaRows, true);
+    usage.register(usageRows, true);
+
+    List<MultiGauge.Row<?>> addressRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> sizeRows = new ArrayList<>();
+    for (IpPool p : pools.list(null)) {
+      if (p.status() == null) {
+        continue;
+      }
+      String name = p.metadata().name();
+      addAddresses(addressRows, name, "allocated", p.status().allocated());
+      addAddresses(addressRows, name, "reserved", p.status().reserved());
+      addAddresses(addressRows, name, "free", p.status().free());
+      if (p.status().size() != null) {
+        sizeRows.add(MultiGauge.Row.of(Tags.of("pool", name), p.status().size()));
+      }
+    }
+    poolAddresses.register(addressRows, true);
+    poolSize.register(sizeRows, true);
+
+    orphanCount.set(orphans.all().size());
+
+    List<MultiGauge.Row<?>> infoRows = new ArrayList<>();
+    if (config.perPod()) {
+      for (CloudPodStore.PodInfo i : pods.podInfos()) {
+        infoRows.add(
+            MultiGauge.Row.of(
+                Tags.of(
+                    "tenant", i.tenant(),
+                    "pod", i.name(),
+                    "phase", i.phase(),
+                    "vmid", i.vmid() == null ? "" : i.vmid().toString(),
+                    "node", i.node() == null ? "" : i.node()),
+                1));
+      }
+    }
+    podInfo.register(infoRows, true);
+    refreshedAt.set(System.currentTimeMillis() / 1000);
+  }
+
+  private static MultiGauge.Row<?> row(String tenant, String resource, Number value) {
+    return MultiGauge.Row.of(Tags.of("tenant", tenant, "resource", resource), value);
+  }
+
+  private static void addIf(
+      List<MultiGauge.Row<?>> rows, String tenant, String resource, Integer v) {
+    if (v != null) {
+      rows.add(row(tenant, resource, v));
+    }
+  }
+
+  private static void addAddresses(
+      List<MultiGauge.Row<?>> rows, String pool, String state, Integer v) {
+    if (v != null) {
+      rows.add(MultiGauge.Row.of(Tags.of("pool", pool, "state", state), v));
+    }
+  }
+}
