@@ -41,6 +41,11 @@ final class Formats {
     return Pattern.compile("^(?:" + re + ")$", flags | Pattern.UNIX_LINES);
   }
 
+  /** True while {@link #strictEnd} runs a check. */
+  static boolean inStrictEnd() {
+    return STRICT_END.get();
+  }
+
   /** Perl's {@code $value =~ $pattern} for a pattern from {@link #perl}. */
   static boolean matches(Pattern perlPattern, String value) {
     if (STRICT_END.get()) {

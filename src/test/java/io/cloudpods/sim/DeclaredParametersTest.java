@@ -250,6 +250,12 @@ class DeclaredParametersTest {
     assertThat(cores.reason()).startsWith("parameter 'cores' ends in a newline");
     assertThat(c.get("/nodes/pve/lxc/103/config").data().get("digest").asText()).isEqualTo(digest);
 
+    // a device path keeps its newline (the check is not end-anchored); not stored either
+    SimClient.Reply dev = c.put("/nodes/pve/lxc/103/config", "dev7", "/dev/null\n");
+    assertThat(dev.code()).as(dev.body()).isEqualTo(500);
+    assertThat(dev.reason()).startsWith("parameter 'dev7' ends in a newline");
+    assertThat(c.get("/nodes/pve/lxc/103/config").data().has("dev7")).isFalse();
+
     // two newlines are too many for $, as in Perl: a plain 400
     assertThat(error(c.put("/nodes/pve/lxc/103/config", "cores", "2\n\n"), "cores"))
         .isEqualTo("type check ('integer') failed - got '2\n\n'");
