@@ -83,7 +83,7 @@ final class ApiRoutes {
                   format("pve-tag-list"),
                   Schema.propertyString("tags", v -> PropertyStrings.normalizeTags("tags", v))))
           .opt("description", string(0, 8192))
-          .opt("timezone", string(0, 64))
+          .opt("timezone", format("pve-ct-timezone"))
           .opt("arch", enumOf("amd64", "i386", "arm64", "armhf", "riscv32", "riscv64"))
           .opt(
               "ostype",
@@ -120,9 +120,22 @@ final class ApiRoutes {
               "rootfs",
               Schema.propertyString("rootfs", v -> PropertyStrings.parseMount("rootfs", v)))
           .family(
-              "mp",
-              255,
-              key -> Schema.propertyString(key, v -> PropertyStrings.parseMount(key, v)));
+              "mp", 255, key -> Schema.propertyString(key, v -> PropertyStrings.parseMount(key, v)))
+          .family("unused", 255, PropertyStrings::unusedVolume)
+          .family("dev", 255, PropertyStrings::device);
+
+  /**
+   * Config keys pve-container 6.0.15 added (PVE 9.1): {@code entrypoint} (no control character but
+   * tab) and {@code env} (NUL-separated {@code NAME=value} list).
+   */
+  private static Schema withOciKeys(Schema s) {
+    return s.opt("entrypoint", pattern("(?:[^\\x00-\\x08\\x0a-\\x1F\\x7F]+)"))
+        .opt(
+            "env",
+            pattern(
+                "(?:(?:\\w+=[^\\x00-\\x08\\x0a-\\x1F\\x7F]*)"
+                    + "(?:\\x00\\w+=[^\\x00-\\x08\\x0a-\\x1F\\x7F]*)*)"));
+  }
 
   private final ClusterState s;
   private final Views views;
@@ -173,6 +186,71 @@ final class ApiRoutes {
       out.add(Map.of(key, n));
     }
     return out;
+  }
+
+  /** True when the reported pve-manager version is {@code major.minor} or newer. */
+  private boolean pveAtLeast(int major, int minor) {
+    String[] parts = s.options.pveVersion().split("[.-]");
+    int ma = Integer.parseInt(parts[0]);
+    int mi = Integer.parseInt(parts[1]);
+    return ma > major || (ma == major && mi >= minor);
+  }
+
+  /**
+   * pve-manager {@code API2/VZDump.pm vzdump} after the schema: {@code stdout} is CLI-only, then
+   * {@code VZDump.pm verify_vzdump_parameters} (conflicts, the notes template, a guest selection).
+   */
+  private static Map<String, String> vzdumpRules(Map<String, String> p) {
+    if (perlTrue(p.get("stdout"))) {
+      return Map.of("stdout", "option is only allowed on the command line interface.");
+    }
+    boolean vmid = perlTrue(p.get("vmid"));
+    for (String other : List.of("all", "exclude", "pool")) {
+      if (perlTrue(p.get(other)) && vmid) {
+        return Map.of(other, "option conflicts with option 'vmid'");
+      }
+    }
+    if (p.containsKey("prune-backups") && p.containsKey("maxfiles")) {
+      return Map.of("prune-backups", "option conflicts with option 'maxfiles'");
+    }
+    String template = p.get("notes-template");
+    if (perlTrue(template)) {
+      String err = notesTemplateError(template);
+      if (err != null) {
+        return Map.of("notes-template", err);
+      }
+    }
+    boolean all = perlTrue(p.get("all")) || (p.containsKey("exclude") && !perlTrue(p.get("pool")));
+    if (!(all || perlTrue(p.get("stop")) || perlTrue(p.get("pool"))) && !vmid) {
+      return Map.of("vmid", "property is missing");
+    }
+    return Map.of();
+  }
+
+  private static boolean perlTrue(String v) {
+    return v != null && !v.isEmpty() && !v.equals("0");
+  }
+
+  /** pve-manager {@code VZDump.pm $verify_notes_template}. */
+  static String notesTemplateError(String template) {
+    if (template.indexOf('\n') >= 0) {
+      return "contains a line feed\n";
+    }
+    List<String> problematic = new ArrayList<>();
+    var esc = Pattern.compile("\\\\(.)").matcher(template);
+    while (esc.find()) {
+      if (!esc.group(1).matches("[n\\\\]")) {
+        problematic.add("escape sequence '\\" + esc.group(1) + "' at char " + esc.start());
+      }
+    }
+    var var = Pattern.compile("\\{\\{([^\\s{}]+)\\}\\}").matcher(template);
+    while (var.find()) {
+      if (!var.group(1).matches("cluster|guestname|node|vmid")) {
+        problematic.add(
+            "variable '" + var.group(1) + "' at char " + (var.end() - var.group(1).length()));
+      }
+    }
+    return problematic.isEmpty() ? null : "found unknown: " + String.join(", ", problematic) + "\n";
   }
 
   private void register() {
@@ -241,8 +319,7 @@ final class ApiRoutes {
     // ---- LXC ----
     r.add("GET", "/nodes/{node}/lxc", node(), c -> views.lxcList(c.node()));
     Schema create =
-        LXC_CONFIG
-            .copy()
+        (pveAtLeast(9, 1) ? withOciKeys(LXC_CONFIG.copy()) : LXC_CONFIG.copy())
             .req("node", NODE)
             .req("vmid", VMID)
             .req("ostemplate", string(0, 255))
@@ -256,8 +333,11 @@ final class ApiRoutes {
             .opt("unique", bool())
             .opt("ignore-unpack-errors", bool())
             .opt("bwlimit", number(0, Double.MAX_VALUE))
-            .opt("ha-managed", bool())
             .requires("unique", "restore");
+    if (pveAtLeast(9, 1)) {
+      // pve-container 6.0.14 API2/LXC.pm create_vm
+      create.opt("ha-managed", bool());
+    }
     r.add("POST", "/nodes/{node}/lxc", create, guests::create);
     r.add(
         "GET",
@@ -300,8 +380,7 @@ final class ApiRoutes {
         ct().opt("current", bool()).opt("snapshot", SNAPSHOT_NAME),
         guests::getConfig);
     Schema put =
-        LXC_CONFIG
-            .copy()
+        (pveAtLeast(9, 1) ? withOciKeys(LXC_CONFIG.copy()) : LXC_CONFIG.copy())
             .req("node", NODE)
             .req("vmid", VMID)
             .opt("delete", format("pve-configid-list"))
@@ -410,33 +489,46 @@ final class ApiRoutes {
     r.add(
         "POST",
         "/nodes/{node}/vzdump",
+        // pve-guest-common 5.1.3 VZDump/Common.pm $confdesc plus pve-manager API2/VZDump.pm stdout
         node()
             .opt("vmid", VMID_LIST)
             .opt("all", bool())
-            .opt("pool", any())
-            .opt("exclude", VMID_LIST)
-            .opt("storage", STORAGE_ID)
-            .opt("mode", enumOf("snapshot", "suspend", "stop"))
+            .opt("stdexcludes", bool())
             .opt("compress", enumOf("0", "1", "gzip", "lzo", "zstd"))
-            .opt("zstd", INTEGER)
             .opt("pigz", INTEGER)
-            .opt("notes-template", string(0, 1024))
-            .opt("protected", bool())
-            .opt("remove", bool())
-            .opt(
-                "prune-backups",
-                pattern(
-                    "(keep-(all|last|hourly|daily|weekly|monthly|yearly)=\\d+)(,keep-(all|last|hourly|daily|weekly|monthly|yearly)=\\d+)*"))
-            .opt("bwlimit", integer(0, Long.MAX_VALUE / 2))
-            .opt("ionice", integer(0, 8))
-            .opt("lockwait", integer(0, Long.MAX_VALUE / 2))
-            .opt("stopwait", integer(0, Long.MAX_VALUE / 2))
+            .opt("zstd", INTEGER)
+            .opt("quiet", bool())
+            .opt("mode", enumOf("snapshot", "suspend", "stop"))
+            .opt("exclude", VMID_LIST)
+            // type array; a single form value becomes a one-item array (RESTHandler.pm)
+            .opt("exclude-path", any())
             .opt("mailto", format("email-or-username-list"))
             .opt("mailnotification", enumOf("always", "failure"))
             .opt("notification-mode", enumOf("auto", "legacy-sendmail", "notification-system"))
-            .opt("quiet", bool())
+            .opt("notification-policy", enumOf("always", "failure", "never"))
+            .opt("notification-target", format("pve-configid"))
+            .opt("tmpdir", any())
+            .opt("dumpdir", any())
+            .opt("script", any())
+            .opt("storage", STORAGE_ID)
+            .opt("stop", bool())
+            .opt("bwlimit", integer(0, Long.MAX_VALUE / 2))
+            .opt("ionice", integer(0, 8))
+            .opt("performance", PropertyStrings.backupPerformance("performance"))
+            .opt("fleecing", PropertyStrings.backupFleecing("fleecing"))
+            .opt("lockwait", integer(0, Long.MAX_VALUE / 2))
+            .opt("stopwait", integer(0, Long.MAX_VALUE / 2))
+            .opt("maxfiles", integer(1, Long.MAX_VALUE / 2))
+            .opt("prune-backups", PropertyStrings.pruneBackups("prune-backups"))
+            .opt("remove", bool())
+            .opt("pool", any())
+            .opt("notes-template", string(0, 1024))
+            .opt("protected", bool())
+            .opt("pbs-change-detection-mode", enumOf("legacy", "data", "metadata"))
+            .opt("stdout", bool())
             .requires("notes-template", "storage")
-            .requires("protected", "storage"),
+            .requires("protected", "storage")
+            .then(ApiRoutes::vzdumpRules),
         backups::vzdump);
     r.add(
         "GET",

@@ -356,6 +356,206 @@ final class PropertyStrings {
     return new Mount(volume, kv);
   }
 
+  // ---- hash formats parsed like JSONSchema.pm parse_property_string ----
+
+  /** One key of a hash format ({@code $format->{key}}). */
+  record Key(String name, Schema.Check check, boolean optional, boolean bool, boolean defaultKey) {}
+
+  static Key opt(String name, Schema.Check check) {
+    return new Key(name, check, true, false, false);
+  }
+
+  static Key optBool(String name) {
+    return new Key(name, Schema.bool(), true, true, false);
+  }
+
+  private static final Pattern KEY_VALUE = Formats.perl("([^=]+)=(.+)");
+  private static final Pattern BLANK = Formats.perl("\\s*");
+  private static final Pattern TRUE = Formats.perl("1|on|yes|true", Pattern.CASE_INSENSITIVE);
+  private static final Pattern FALSE = Formats.perl("0|off|no|false", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A property string of a registered hash format, checked as {@code check_format} does: {@code
+   * parse_property_string} (its die texts, then {@code check_object} on the keys, reported as
+   * {@code format error} with one {@code path.key: text} line each, in the format's key order where
+   * Perl uses hash order), then the format's validator. {@code path} is the parameter name.
+   */
+  static Schema.Check hashFormat(
+      String path,
+      List<Key> format,
+      java.util.function.Function<Map<String, String>, String> validator) {
+    return v -> {
+      String err = parseHashFormat(path, format, validator, v);
+      return err == null ? null : "invalid format - " + err;
+    };
+  }
+
+  private static String parseHashFormat(
+      String path,
+      List<Key> format,
+      java.util.function.Function<Map<String, String>, String> validator,
+      String data) {
+    Map<String, Key> byName = new LinkedHashMap<>();
+    format.forEach(k -> byName.put(k.name(), k));
+    Map<String, String> res = new LinkedHashMap<>();
+    String defaultKey = null;
+    for (String part : Formats.perlSplit(data, ",")) {
+      if (Formats.matches(BLANK, part)) {
+        continue;
+      }
+      var kv = KEY_VALUE.matcher(part);
+      if (Formats.matches(KEY_VALUE, part) && kv.find()) {
+        String k = kv.group(1);
+        String v = kv.group(2);
+        if (res.containsKey(k)) {
+          return "duplicate key in comma-separated list property: " + k + "\n";
+        }
+        Key key = byName.get(k);
+        if (key == null) {
+          return "invalid key in comma-separated list property: " + k + "\n";
+        }
+        if (key.bool()) {
+          // parse_boolean($v) // $v
+          v = Formats.matches(TRUE, v) ? "1" : Formats.matches(FALSE, v) ? "0" : v;
+        }
+        res.put(k, v);
+      } else if (part.indexOf('=') < 0) {
+        if (defaultKey != null) {
+          return "duplicate key in comma-separated list property: " + defaultKey + "\n";
+        }
+        for (Key key : format) {
+          if (key.defaultKey()) {
+            defaultKey = key.name();
+            String have = res.get(defaultKey);
+            if (have != null && !have.isEmpty() && !have.equals("0")) {
+              return "duplicate key in comma-separated list property: " + defaultKey + "\n";
+            }
+            res.put(defaultKey, part);
+            break;
+          }
+        }
+        if (defaultKey == null) {
+          return "value without key, but schema does not define a default key\n";
+        }
+      } else {
+        return "missing key in comma-separated list property\n";
+      }
+    }
+    StringBuilder errors = new StringBuilder();
+    for (Key key : format) {
+      String v = res.get(key.name());
+      String err;
+      if (v == null) {
+        err = key.optional() ? null : MISSING;
+      } else {
+        err = key.check().apply(v);
+      }
+      if (err != null) {
+        errors.append(path).append('.').append(key.name()).append(": ").append(err).append('\n');
+      }
+    }
+    if (errors.length() > 0) {
+      return "format error\n" + errors;
+    }
+    return validator == null ? null : validator.apply(res);
+  }
+
+  /** {@code %prune_option}: an integer, minimum 0. */
+  private static Key pruneOption(String name) {
+    return opt(name, Schema.integer(0, Long.MAX_VALUE));
+  }
+
+  /** pve-storage {@code Storage/Plugin.pm $prune_backups_format}. */
+  static final List<Key> PRUNE_BACKUPS =
+      List.of(
+          optBool("keep-all"),
+          pruneOption("keep-last"),
+          pruneOption("keep-hourly"),
+          pruneOption("keep-daily"),
+          pruneOption("keep-weekly"),
+          pruneOption("keep-monthly"),
+          pruneOption("keep-yearly"));
+
+  /**
+   * pve-storage {@code Storage/Plugin.pm validate_prune_backups}: nothing above 0 means keep all;
+   * keep-all together with a positive option dies.
+   */
+  static String validatePruneBackups(Map<String, String> res) {
+    boolean positive = false;
+    for (Map.Entry<String, String> e : res.entrySet()) {
+      if (!e.getKey().equals("keep-all") && Long.parseLong(e.getValue()) > 0) {
+        positive = true;
+      }
+    }
+    String keepAll = res.get("keep-all");
+    if (positive && "1".equals(keepAll)) {
+      return "keep-all cannot be set together with other options.\n";
+    }
+    return null;
+  }
+
+  /** The {@code prune-backups} parameter (vzdump; storage create/update where simulated). */
+  static Schema.Check pruneBackups(String param) {
+    return hashFormat(param, PRUNE_BACKUPS, PropertyStrings::validatePruneBackups);
+  }
+
+  /**
+   * pve-guest-common {@code VZDump/Common.pm backup-fleecing} and {@code verify_backup_fleecing}.
+   */
+  static Schema.Check backupFleecing(String param) {
+    return hashFormat(
+        param,
+        List.of(
+            new Key("enabled", Schema.bool(), true, true, true), opt("storage", Schema.STORAGE_ID)),
+        res ->
+            "1".equals(res.get("enabled"))
+                    && (res.get("storage") == null
+                        || res.get("storage").isEmpty()
+                        || res.get("storage").equals("0"))
+                ? "'storage' parameter is required when 'enabled' is set\n"
+                : null);
+  }
+
+  /** pve-guest-common {@code VZDump/Common.pm backup-performance}. */
+  static Schema.Check backupPerformance(String param) {
+    return hashFormat(
+        param,
+        List.of(
+            opt("max-workers", Schema.integer(1, 256)),
+            opt("pbs-entries-max", Schema.integer(1, Long.MAX_VALUE))),
+        null);
+  }
+
+  /**
+   * pve-container {@code LXC/Config.pm $dev_desc} ({@code devN}). Its path check is not anchored at
+   * the end, so {@code /dev/null\n} passes the schema and keeps its newline; the real method then
+   * fails on it (no such device, a newline in the config file), which the simulator does not model:
+   * the value counts as accepted only thanks to the newline (see {@link Formats#strictEnd}).
+   */
+  static Schema.Check device(String param) {
+    Schema.Check check = deviceFormat(param);
+    return v -> Formats.inStrictEnd() && v.endsWith("\n") ? "ends in a newline" : check.apply(v);
+  }
+
+  private static Schema.Check deviceFormat(String param) {
+    return hashFormat(
+        param,
+        List.of(
+            new Key("path", Schema.format("pve-lxc-dev-string"), true, false, true),
+            opt("mode", Schema.pattern("0[0-7]{3}")),
+            opt("uid", Schema.integer(0, Long.MAX_VALUE)),
+            opt("gid", Schema.integer(0, Long.MAX_VALUE))),
+        null);
+  }
+
+  /** pve-container {@code LXC/Config.pm $unused_desc} ({@code unusedN}). */
+  static Schema.Check unusedVolume(String param) {
+    return hashFormat(
+        param,
+        List.of(new Key("volume", Schema.format("pve-volume-id"), false, false, true)),
+        null);
+  }
+
   /** Splits a Proxmox list value ({@code ,} {@code ;} or whitespace separated). */
   static List<String> splitList(String v) {
     List<String> out = new ArrayList<>();

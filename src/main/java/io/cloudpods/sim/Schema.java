@@ -26,12 +26,23 @@ final class Schema {
 
   private final Map<String, Prop> props = new LinkedHashMap<>();
   private final List<Family> families = new ArrayList<>();
+  private final List<Function<Map<String, String>, Map<String, String>>> rules = new ArrayList<>();
 
   Schema copy() {
     Schema s = new Schema();
     s.props.putAll(props);
     s.families.addAll(families);
+    s.rules.addAll(rules);
     return s;
+  }
+
+  /**
+   * A check the method's own code makes with {@code raise_param_exc} once the schema has passed
+   * (e.g. vzdump's "option conflicts with option 'vmid'"): returns the errors, empty if none.
+   */
+  Schema then(Function<Map<String, String>, Map<String, String>> rule) {
+    rules.add(rule);
+    return this;
   }
 
   Schema add(String name, boolean required, Check check) {
@@ -120,7 +131,46 @@ final class Schema {
     if (!errors.isEmpty()) {
       throw ApiException.params(errors);
     }
+    for (var rule : rules) {
+      Map<String, String> found = rule.apply(raw);
+      if (!found.isEmpty()) {
+        throw ApiException.params(found);
+      }
+    }
+    refuseNewlineLeniency(raw);
     return raw;
+  }
+
+  /**
+   * pve-common checks formats, patterns and number types with {@code m/^...$/}, whose {@code $}
+   * also matches before a final newline: {@code "100\n"} is a valid {@code pve-vmid}. The schema
+   * above accepts such values as the real one does; what each method then does with the newline (a
+   * config write dies, a lookup finds nothing, ...) is not simulated, so the call stops here with a
+   * 500 that names the parameter instead of running the handler on a value it cannot use.
+   */
+  private void refuseNewlineLeniency(Map<String, String> raw) {
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      if (!e.getValue().endsWith("\n")) {
+        continue;
+      }
+      Check check = checkOf(e.getKey());
+      if (check != null && Formats.strictEnd(() -> check.apply(e.getValue())) != null) {
+        throw ApiException.fail(
+            "parameter '"
+                + e.getKey()
+                + "' ends in a newline: Proxmox's schema check accepts that (Perl's $ matches"
+                + " before a final newline), what the method then does with it is not simulated");
+      }
+    }
+  }
+
+  private Check checkOf(String key) {
+    Prop p = props.get(key);
+    if (p != null) {
+      return p.check;
+    }
+    Family f = familyOf(key);
+    return f == null ? null : f.check.apply(key);
   }
 
   // ---- value checks ----
@@ -129,12 +179,24 @@ final class Schema {
     return v -> null;
   }
 
+  /** {@code is_integer}: {@code m/^[+-]?\d+$/}. */
+  private static final Pattern IS_INTEGER = Formats.perl("[+-]?\\d{1,18}");
+
+  /** {@code is_number}, after {@code man perlretut}. */
+  private static final Pattern IS_NUMBER =
+      Formats.perl("[+-]?(\\d+\\.\\d+|\\d+\\.|\\.\\d+|\\d+)([eE][+-]?\\d+)?");
+
+  /** The number Perl reads from a string that passed {@code is_integer}/{@code is_number}. */
+  private static String numeric(String v) {
+    return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+  }
+
   static Check integer(long min, long max) {
     return v -> {
-      if (!v.matches("[+-]?\\d{1,18}")) {
+      if (!Formats.matches(IS_INTEGER, v)) {
         return "type check ('integer') failed - got '" + v + "'";
       }
-      long n = Long.parseLong(v);
+      long n = Long.parseLong(numeric(v));
       if (n < min) {
         return "value must have a minimum value of " + min;
       }
@@ -147,10 +209,10 @@ final class Schema {
 
   static Check number(double min, double max) {
     return v -> {
-      if (!v.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?")) {
+      if (!Formats.matches(IS_NUMBER, v)) {
         return "type check ('number') failed - got '" + v + "'";
       }
-      double n = Double.parseDouble(v);
+      double n = Double.parseDouble(numeric(v));
       if (n < min) {
         return "value must have a minimum value of " + fmt(min);
       }
@@ -212,9 +274,13 @@ final class Schema {
     };
   }
 
+  /**
+   * {@code check_prop}'s {@code $value !~ m/^$pattern$/}: the pattern is put between the anchors as
+   * it is (a string pattern with a top-level {@code |} binds as in Perl).
+   */
   static Check pattern(String regex) {
-    Pattern p = Pattern.compile(regex);
-    return v -> p.matcher(v).matches() ? null : "value does not match the regex pattern";
+    Pattern p = Pattern.compile("^" + regex + "$", Pattern.UNIX_LINES);
+    return v -> Formats.matches(p, v) ? null : "value does not match the regex pattern";
   }
 
   static Check enumOf(String... values) {

@@ -240,6 +240,119 @@ class FormatsTest {
     row(format, value, error);
   }
 
+  /**
+   * Perl's {@code $} matches before a final newline: every format checked with {@code m/^...$/}
+   * takes a value with one trailing newline; those that compare with {@code eq} or look the value
+   * up in a hash do not. {@code \\n} in a row stands for a newline.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "pve-vmid|100\\n|",
+        "pve-vmid|100\\n\\n|value does not look like a valid VM ID",
+        "pve-vmid|\\n100|value does not look like a valid VM ID",
+        "pve-vmid|10\\n0|value does not look like a valid VM ID",
+        "pve-node|pve\\n|",
+        "pve-storage-id|Local-ZFS\\n|",
+        "pve-storage-id|a\\n|storage ID 'a\\n' contains illegal characters",
+        "pve-configid|snap1\\n|",
+        "pve-poolid|team/web\\n|",
+        "pve-poolid|a/b/c/d\\n|pool name 'a/b/c/d\\n' nested too deeply (max levels = 3)",
+        "dns-name|web-1.example.com\\n|",
+        "pve-tag|web\\n|",
+        "pve-iface|eth0\\n|",
+        "ip|10.0.0.1\\n|",
+        "email-or-username|root\\n|",
+        "pve-task-status-type|ok\\n|",
+        "pve-volume-id|local:snippets/hook.sh\\n|",
+        "pve-volume-id|local:\\n|unable to parse volume ID 'local:\\n'",
+        "pve-startup-order|order=1,up=30\\n|",
+        "lxc-ip-with-ll-iface|fe80::1%eth0\\n|",
+        "pve-storage-content|backup\\n|invalid content type 'backup\\n'",
+        "timezone|UTC\\n|invalid time zone 'UTC\\n'",
+        "pve-ct-timezone|host\\n|invalid time zone 'host\\n'",
+      })
+  void trailingNewline_passesRegexChecks_butNotEqualityChecks(
+      String format, String value, String error) {
+    row(format, value.replace("\\n", "\n"), error == null ? null : error.replace("\\n", "\n"));
+  }
+
+  /** The same values, checked as if {@code $} matched only at the very end. */
+  @Test
+  void strictEnd_tellsWhichValuesPassedOnlyThanksToTheNewline() {
+    assertThat(Formats.strictEnd(() -> Formats.check("pve-vmid", "100\n")))
+        .isEqualTo("value does not look like a valid VM ID\n");
+    assertThat(Formats.strictEnd(() -> Formats.check("pve-vmid", "100"))).isNull();
+    // a list splits at whitespace, so its newline is a separator, not part of an item
+    assertThat(Formats.strictEnd(() -> Formats.check("pve-vmid-list", "100\n"))).isNull();
+    assertThat(Formats.check("pve-vmid", "100\n")).isNull();
+  }
+
+  /** The type, pattern and enumeration checks of check_prop. */
+  @Test
+  void trailingNewline_integerNumberAndPattern_pass_booleanAndEnum_doNot() {
+    assertThat(Schema.integer(1, 8192).apply("4\n")).isNull();
+    assertThat(Schema.integer(1, 8192).apply("0\n"))
+        .isEqualTo("value must have a minimum value of 1");
+    assertThat(Schema.number(0, 8192).apply("1.5\n")).isNull();
+    assertThat(Schema.pattern("0[0-7]{3}").apply("0660\n")).isNull();
+    assertThat(Schema.bool().apply("1\n")).isEqualTo("type check ('boolean') failed - got '1\n'");
+    assertThat(Schema.enumOf("snapshot", "stop").apply("stop\n"))
+        .isEqualTo("value 'stop\n' does not have a value in the enumeration 'snapshot, stop'");
+    assertThat(Schema.string(0, 3).apply("abc\n")).isEqualTo("value may only be 3 characters long");
+  }
+
+  /**
+   * pve_verify_timezone: {@code UTC} or a zone.tab name, compared with eq; pve-container's
+   * pve-ct-timezone also takes {@code host}.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "timezone|UTC|",
+        "timezone|Europe/Berlin|",
+        "timezone|America/Argentina/Buenos_Aires|",
+        "timezone|host|invalid time zone 'host'",
+        "timezone|utc|invalid time zone 'utc'",
+        "timezone|Etc/UTC|invalid time zone 'Etc/UTC'",
+        "timezone|GMT|invalid time zone 'GMT'",
+        "timezone|US/Eastern|invalid time zone 'US/Eastern'",
+        "timezone|europe/berlin|invalid time zone 'europe/berlin'",
+        "timezone|\"\"|invalid time zone ''",
+        "pve-ct-timezone|host|",
+        "pve-ct-timezone|UTC|",
+        "pve-ct-timezone|Asia/Tokyo|",
+        "pve-ct-timezone|Host|invalid time zone 'Host'",
+        "pve-ct-timezone|Mars/Olympus|invalid time zone 'Mars/Olympus'",
+      })
+  void timezones(String format, String value, String error) {
+    row(format, value, error);
+  }
+
+  /** verify_lxc_dev_string: under /dev/, no /./ or /../ and no /. or /.. at the end. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "/dev/null|",
+        "/dev/dri/renderD128|",
+        "/dev/net/tun|",
+        "/dev/..hidden|",
+        "/dev/../etc/shadow|/dev/../etc/shadow is not a valid device path",
+        "/dev/./null|/dev/./null is not a valid device path",
+        "/dev/dri/..|/dev/dri/.. is not a valid device path",
+        "/etc/passwd|/etc/passwd is not a valid device path",
+        "dev/null|dev/null is not a valid device path",
+      })
+  void lxcDevicePaths(String value, String error) {
+    row("pve-lxc-dev-string", value, error);
+  }
+
   @Test
   void optFormat_checksOnlyATrueValue() {
     assertThat(Formats.check("pve-vmid-opt", "")).isNull();

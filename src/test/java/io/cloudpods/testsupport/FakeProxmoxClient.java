@@ -1897,7 +1897,11 @@ public final class FakeProxmoxClient implements ProxmoxClient {
       } else if (k.equals("tags")) {
         for (String t : TAG_SPLIT.split(v)) {
           if (!t.isEmpty() && !TAG.matcher(t).matches()) {
-            errors.put(k, "invalid format - invalid tag '" + t + "'");
+            // pve-common JSONSchema.pm pve_verify_tag dies with this text for the first bad
+            // item of the pve-tag-list and check_prop prefixes "invalid format - "; the
+            // client strips the trailing newline of every error text
+            errors.put(k, "invalid format - invalid characters in tag");
+            break;
           }
         }
       }
