@@ -39,7 +39,8 @@ public final class CloudPodsMain {
       """
       Usage: cloudpods serve [--embedded] [--port N] [--bind ADDR] [--tls] [--data DIR] [--sim-port N]
         --embedded     embedded PostgreSQL + simulated Proxmox cluster (state under ./.cloudpods/)
-        --port N       API port (default 8080, or QUARKUS_HTTP_PORT; 8443 with --tls)
+        --port N       API port (default 8080, or QUARKUS_HTTP_PORT; with --tls 8443, or
+                       QUARKUS_HTTP_SSL_PORT)
         --bind ADDR    address the API listens on (default 127.0.0.1; without --embedded,
                        quarkus.http.host / QUARKUS_HTTP_HOST, shipped as 127.0.0.1)
         --tls          HTTPS only, with a self-signed certificate kept in the state directory
@@ -52,9 +53,6 @@ public final class CloudPodsMain {
 
   /** Where the API listens in embedded mode unless {@code --bind} says otherwise. */
   static final String LOOPBACK = "127.0.0.1";
-
-  /** HTTPS port of {@code --tls} without {@code --port}. */
-  static final int DEFAULT_TLS_PORT = 8443;
 
   /** Under the state directory: the certificate and key of {@code --tls}. */
   static final String TLS_CERT_FILE = "tls-cert.pem";
@@ -176,8 +174,8 @@ public final class CloudPodsMain {
     System.setProperty("quarkus.http.ssl.certificate.files", certFile.toString());
     System.setProperty("quarkus.http.ssl.certificate.key-files", keyFile.toString());
     System.setProperty("quarkus.http.insecure-requests", "disabled");
-    System.setProperty(
-        "quarkus.http.ssl-port", Integer.toString(o.port().orElse(DEFAULT_TLS_PORT)));
+    // without --port: Quarkus's HTTPS port (8443, or QUARKUS_HTTP_SSL_PORT)
+    o.port().ifPresent(p -> System.setProperty("quarkus.http.ssl-port", Integer.toString(p)));
     return cert;
   }
 
