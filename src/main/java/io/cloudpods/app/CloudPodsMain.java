@@ -1,15 +1,16 @@
 package io.cloudpods.app;
 
 import io.cloudpods.embedded.EmbeddedDatabase;
+import io.cloudpods.embedded.PrivateFiles;
 import io.cloudpods.sim.ProxmoxSimulator;
 import io.cloudpods.sim.SimulatorOptions;
+import io.cloudpods.tls.ServerCertificate;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,17 +37,46 @@ public final class CloudPodsMain {
 
   static final String USAGE =
       """
-      Usage: cloudpods serve [--embedded] [--port N] [--data DIR] [--sim-port N]
+      Usage: cloudpods serve [--embedded] [--port N] [--bind ADDR] [--tls] [--data DIR] [--sim-port N]
         --embedded     embedded PostgreSQL + simulated Proxmox cluster (state under ./.cloudpods/)
-        --port N       API port (default 8080, or QUARKUS_HTTP_PORT)
-        --data DIR     state directory for --embedded (default ./.cloudpods)
+        --port N       API port (default 8080, or QUARKUS_HTTP_PORT; with --tls 8443, or
+                       QUARKUS_HTTP_SSL_PORT)
+        --bind ADDR    address the API listens on (default 127.0.0.1; without --embedded,
+                       quarkus.http.host / QUARKUS_HTTP_HOST, shipped as 127.0.0.1)
+        --tls          HTTPS only, with a self-signed certificate kept in the state directory
+                       (tls-cert.pem, tls-key.pem); its SHA-256 fingerprint is printed
+        --data DIR     state directory (default ./.cloudpods)
         --sim-port N   port of the embedded Proxmox simulator (default 8006, any free port if taken)
       """;
 
   private CloudPodsMain() {}
 
+  /** Where the API listens in embedded mode unless {@code --bind} says otherwise. */
+  static final String LOOPBACK = "127.0.0.1";
+
+  /** Under the state directory: the certificate and key of {@code --tls}. */
+  static final String TLS_CERT_FILE = "tls-cert.pem";
+
+  static final String TLS_KEY_FILE = "tls-key.pem";
+
   /** Options of {@code serve}. */
-  record ServeOptions(boolean embedded, Optional<Integer> port, Path dataDir, int simPort) {}
+  record ServeOptions(
+      boolean embedded,
+      Optional<Integer> port,
+      Path dataDir,
+      int simPort,
+      Optional<String> bind,
+      boolean tls) {
+
+    /**
+     * The address to bind the API to, when this process decides it: {@code --bind}, else loopback
+     * in embedded mode (its state and tokens belong to this user, so the API is not offered to the
+     * network by accident); empty leaves {@code quarkus.http.host} to the configuration.
+     */
+    Optional<String> host() {
+      return bind.isPresent() ? bind : embedded ? Optional.of(LOOPBACK) : Optional.empty();
+    }
+  }
 
   public static void main(String... args) {
     List<String> rest = new ArrayList<>(List.of(args));
@@ -66,7 +96,21 @@ public final class CloudPodsMain {
       System.out.print(USAGE);
       return;
     }
-    options.port().ifPresent(p -> System.setProperty("quarkus.http.port", Integer.toString(p)));
+    options.host().ifPresent(h -> System.setProperty("quarkus.http.host", h));
+    configuredHostIgnored(options, System.getenv("QUARKUS_HTTP_HOST"))
+        .ifPresent(System.out::println);
+    if (options.tls()) {
+      try {
+        configureTls(options, System.out);
+      } catch (IOException | RuntimeException e) {
+        System.err.println(
+            "cloudpods serve --tls: could not prepare the certificate: " + e.getMessage());
+        System.exit(1);
+        return;
+      }
+    } else {
+      options.port().ifPresent(p -> System.setProperty("quarkus.http.port", Integer.toString(p)));
+    }
     if (!options.embedded()) {
       Quarkus.run(ServeApplication.class, CloudPodsMain::exitOnFailure);
       return;
@@ -81,6 +125,58 @@ public final class CloudPodsMain {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "cloudpods-embedded-shutdown"));
     Quarkus.run(ServeApplication.class, CloudPodsMain::exitOnFailure);
+  }
+
+  /**
+   * A note when {@code QUARKUS_HTTP_HOST} asks for another address than embedded mode uses: the
+   * embedded API answers on loopback unless {@code --bind} is given.
+   */
+  static Optional<String> configuredHostIgnored(ServeOptions o, String envHost) {
+    if (!o.embedded() || o.bind().isPresent() || envHost == null || envHost.isBlank()) {
+      return Optional.empty();
+    }
+    if (envHost.trim().equals(LOOPBACK)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "cloudpods: embedded mode listens on "
+            + LOOPBACK
+            + " only; QUARKUS_HTTP_HOST="
+            + envHost.trim()
+            + " is not used (give --bind "
+            + envHost.trim()
+            + " to listen there)");
+  }
+
+  /**
+   * {@code --tls}: HTTPS only, on {@code --port} (default 8443), with the self-signed certificate
+   * of the state directory, generated on first use (key mode 0600) and kept, so that a client that
+   * pinned its fingerprint keeps working after a restart.
+   */
+  static ServerCertificate configureTls(ServeOptions o, PrintStream out) throws IOException {
+    Path dir = o.dataDir().toAbsolutePath();
+    PrivateFiles.directory(dir).ifPresent(out::println);
+    Path certFile = dir.resolve(TLS_CERT_FILE);
+    Path keyFile = dir.resolve(TLS_KEY_FILE);
+    ServerCertificate cert;
+    if (Files.isRegularFile(certFile) && Files.isRegularFile(keyFile)) {
+      cert =
+          new ServerCertificate(
+              Files.readString(certFile),
+              Files.readString(keyFile),
+              ServerCertificate.fingerprint(ServerCertificate.readFirst(certFile)));
+    } else {
+      cert = ServerCertificate.selfSigned(o.host().map(List::of).orElse(List.of()));
+      PrivateFiles.writeSecret(keyFile, cert.keyPem());
+      PrivateFiles.writeSecret(certFile, cert.certPem());
+      out.println("cloudpods: generated a self-signed API certificate in " + certFile);
+    }
+    System.setProperty("quarkus.http.ssl.certificate.files", certFile.toString());
+    System.setProperty("quarkus.http.ssl.certificate.key-files", keyFile.toString());
+    System.setProperty("quarkus.http.insecure-requests", "disabled");
+    // without --port: Quarkus's HTTPS port (8443, or QUARKUS_HTTP_SSL_PORT)
+    o.port().ifPresent(p -> System.setProperty("quarkus.http.ssl-port", Integer.toString(p)));
+    return cert;
   }
 
   private static void exitOnFailure(int code, Throwable failure) {
@@ -147,6 +243,8 @@ public final class CloudPodsMain {
     Optional<Integer> port = Optional.empty();
     Path data = Path.of(".cloudpods");
     int simPort = 8006;
+    Optional<String> bind = Optional.empty();
+    boolean tls = false;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
@@ -154,19 +252,38 @@ public final class CloudPodsMain {
         case "--port" -> port = Optional.of(portValue("--port", value(args, ++i, a)));
         case "--sim-port" -> simPort = portValue("--sim-port", value(args, ++i, a));
         case "--data" -> data = Path.of(value(args, ++i, a));
+        case "--bind" -> bind = Optional.of(address(value(args, ++i, a)));
+        case "--tls" -> tls = true;
         case "-h", "--help" -> {
           return null;
         }
         default -> {
           if (a.startsWith("--port=")) {
             port = Optional.of(portValue("--port", a.substring(7)));
+          } else if (a.startsWith("--bind=")) {
+            bind = Optional.of(address(a.substring(7)));
           } else {
             throw new IllegalArgumentException("unknown option '" + a + "'");
           }
         }
       }
     }
-    return new ServeOptions(embedded, port, data, simPort);
+    return new ServeOptions(embedded, port, data, simPort, bind, tls);
+  }
+
+  /** A literal IPv4/IPv6 address or a host name; no name is looked up here. */
+  private static String address(String v) {
+    String a = v.trim();
+    if (a.startsWith("[") && a.endsWith("]")) {
+      a = a.substring(1, a.length() - 1);
+    }
+    if (!a.matches("[A-Za-z0-9.:%-]+") || a.startsWith("-")) {
+      throw new IllegalArgumentException(
+          "--bind must be an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1), got '"
+              + v
+              + "'");
+    }
+    return a;
   }
 
   private static String value(List<String> args, int i, String flag) {
@@ -202,21 +319,30 @@ public final class CloudPodsMain {
 
     static EmbeddedCluster start(ServeOptions o, PrintStream out) throws IOException {
       Path dir = o.dataDir().toAbsolutePath();
-      Files.createDirectories(dir);
-      Path pgData = dir.resolve("pgdata");
+      PrivateFiles.directory(dir).ifPresent(out::println);
+      Path pgData = dir.resolve(EmbeddedDatabase.DATA_DIRECTORY);
       EmbeddedDatabase.stopLeftover(pgData);
-      Path pgLog = dir.resolve("postgres.log");
+      Path pgLog = dir.resolve(EmbeddedDatabase.LOG_FILE);
       out.println(
           "cloudpods: starting embedded PostgreSQL (data in " + pgData + ", log in " + pgLog + ")");
-      EmbeddedDatabase db = EmbeddedDatabase.startPersistent(pgData, 0, pgLog);
+      EmbeddedDatabase db = EmbeddedDatabase.startPersistent(dir, 0);
+      if (db.migrated()) {
+        out.println(
+            "cloudpods: the embedded PostgreSQL trusted every local connection (an earlier"
+                + " release); it now requires the password in "
+                + dir.resolve(EmbeddedDatabase.PASSWORD_FILE));
+      }
       ProxmoxSimulator sim;
-      String simSecret = readOrCreate(dir.resolve("sim-token"), () -> UUID.randomUUID().toString());
+      String simSecret =
+          PrivateFiles.readOrCreateSecret(
+              dir.resolve("sim-token"), () -> UUID.randomUUID().toString());
       try {
         sim = startSimulator(o.simPort(), simSecret);
       } catch (RuntimeException e) {
         sim = startSimulator(0, simSecret);
       }
-      String adminToken = readOrCreate(dir.resolve("admin-token"), CloudPodsMain::newToken);
+      String adminToken =
+          PrivateFiles.readOrCreateSecret(dir.resolve("admin-token"), CloudPodsMain::newToken);
       boolean firstStart = !Files.exists(dir.resolve("examples-applied"));
 
       System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
@@ -282,23 +408,5 @@ public final class CloudPodsMain {
     byte[] b = new byte[32];
     new SecureRandom().nextBytes(b);
     return "cp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  private static String readOrCreate(Path file, java.util.function.Supplier<String> create)
-      throws IOException {
-    if (Files.exists(file)) {
-      String v = Files.readString(file).trim();
-      if (!v.isEmpty()) {
-        return v;
-      }
-    }
-    String v = create.get();
-    Files.writeString(file, v + "\n");
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | IOException ignored) {
-      // not a POSIX file system; the file stays as created
-    }
-    return v;
   }
 }

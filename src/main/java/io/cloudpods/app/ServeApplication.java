@@ -4,13 +4,20 @@ import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.apiserver.ExampleManifests;
 import io.cloudpods.store.CloudPodStore;
+import io.cloudpods.tls.ServedCertificate;
+import io.cloudpods.tls.ServerCertificate;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.value.registry.ValueRegistry;
+import io.quarkus.vertx.http.HttpServer;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -27,12 +34,25 @@ public class ServeApplication implements QuarkusApplication {
   @Inject ExampleManifests examples;
   @Inject CloudPodStore pods;
   @Inject io.cloudpods.manager.ControllerManager controller;
+  @Inject ValueRegistry values;
 
   @Override
   public int run(String... args) throws Exception {
     var config = ConfigProvider.getConfig();
-    int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
-    String api = "http://localhost:" + port;
+    String host = config.getOptionalValue("quarkus.http.host", String.class).orElse("localhost");
+    String api;
+    Optional<String> fingerprint = Optional.empty();
+    if (values.containsKey(HttpServer.HTTPS_PORT)) {
+      int port = values.get(HttpServer.HTTPS_PORT);
+      api = url("https", host, port);
+      fingerprint = servedFingerprint(host, port);
+    } else {
+      int port =
+          values.containsKey(HttpServer.HTTP_PORT)
+              ? values.get(HttpServer.HTTP_PORT)
+              : config.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+      api = url("http", host, port);
+    }
     boolean embedded =
         config.getOptionalValue("cloudpods.embedded.data-dir", String.class).isPresent();
     if (embedded
@@ -47,6 +67,11 @@ public class ServeApplication implements QuarkusApplication {
       System.out.println("cloudpods: applied config/examples (" + results.size() + " objects)");
     }
     System.out.println("cloudpods: API at " + api + "  (OpenAPI: " + api + "/q/openapi)");
+    fingerprint.ifPresent(
+        f -> System.out.println("           certificate SHA-256 fingerprint " + f));
+    if (isWildcard(host)) {
+      System.out.println("cloudpods: the API listens on every network interface (" + host + ")");
+    }
     if (embedded) {
       System.out.println(
           "cloudpods: try  bin/cloudpods get cloudpods -o wide   |   bin/cloudpods events --watch");
@@ -54,6 +79,31 @@ public class ServeApplication implements QuarkusApplication {
     }
     Quarkus.waitForExit();
     return 0;
+  }
+
+  /** The address clients use: a wildcard listener is reached as localhost on this machine. */
+  static String url(String scheme, String host, int port) {
+    String h = isWildcard(host) ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+    return scheme + "://" + h + ":" + port;
+  }
+
+  static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  /** The fingerprint of the certificate the HTTPS listener presents, read by a handshake. */
+  private static Optional<String> servedFingerprint(String host, int port) {
+    try {
+      return Optional.of(
+          ServerCertificate.fingerprint(ServedCertificate.of(host, port, Duration.ofSeconds(10))));
+    } catch (IOException | RuntimeException e) {
+      System.err.println(
+          "cloudpods: could not read the certificate served on port "
+              + port
+              + ": "
+              + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Prints a line whenever the set of pending pods changes, until every pod is Ready. */

@@ -43,6 +43,54 @@ class ServeOptionsTest {
   }
 
   @Test
+  void host_embeddedWithoutBind_isLoopback_whileOtherwiseTheConfigurationDecides() {
+    assertThat(CloudPodsMain.parse(List.of("--embedded")).host()).contains("127.0.0.1");
+    assertThat(CloudPodsMain.parse(List.of()).host()).isEmpty();
+    assertThat(CloudPodsMain.parse(List.of()).tls()).isFalse();
+  }
+
+  @Test
+  void parse_bindAndTls_overrideTheListener() {
+    CloudPodsMain.ServeOptions o =
+        CloudPodsMain.parse(List.of("--embedded", "--bind", "0.0.0.0", "--tls"));
+
+    assertThat(o.host()).contains("0.0.0.0");
+    assertThat(o.tls()).isTrue();
+    assertThat(CloudPodsMain.parse(List.of("--bind=[::1]")).host()).contains("::1");
+    assertThat(CloudPodsMain.parse(List.of("--bind", "api.example")).host())
+        .contains("api.example");
+  }
+
+  @Test
+  void parse_badBind_namesTheFlagAndTheValue() {
+    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--bind", "10.0.0.1 --tls")))
+        .hasMessageContaining("--bind must be an IP address or host name")
+        .hasMessageContaining("'10.0.0.1 --tls'");
+    assertThatThrownBy(() -> CloudPodsMain.parse(List.of("--bind")))
+        .hasMessageContaining("--bind needs a value");
+  }
+
+  @Test
+  void configuredHostIgnored_embeddedWithAnotherEnvHost_saysHowToListenThere() {
+    CloudPodsMain.ServeOptions embedded = CloudPodsMain.parse(List.of("--embedded"));
+
+    assertThat(CloudPodsMain.configuredHostIgnored(embedded, "0.0.0.0"))
+        .hasValueSatisfying(
+            l -> assertThat(l).contains("127.0.0.1 only").contains("--bind 0.0.0.0"));
+    assertThat(CloudPodsMain.configuredHostIgnored(embedded, "127.0.0.1")).isEmpty();
+    assertThat(CloudPodsMain.configuredHostIgnored(embedded, null)).isEmpty();
+    assertThat(CloudPodsMain.configuredHostIgnored(CloudPodsMain.parse(List.of()), "0.0.0.0"))
+        .isEmpty();
+  }
+
+  @Test
+  void url_wildcardIsReachedAsLocalhost_ipv6InBrackets() {
+    assertThat(ServeApplication.url("https", "0.0.0.0", 8443)).isEqualTo("https://localhost:8443");
+    assertThat(ServeApplication.url("http", "::1", 8080)).isEqualTo("http://[::1]:8080");
+    assertThat(ServeApplication.url("http", "127.0.0.1", 8080)).isEqualTo("http://127.0.0.1:8080");
+  }
+
+  @Test
   void parse_help_returnsNothingToRun() {
     assertThat(CloudPodsMain.parse(List.of("--help"))).isNull();
   }
