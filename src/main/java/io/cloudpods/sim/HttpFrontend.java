@@ -111,6 +111,9 @@ final class HttpFrontend {
     }
     if (sim) {
       try {
+        if (!auth.access().superuser(who.authId())) {
+          throw Perm.denied(null); // test controls are for the start tokens only
+        }
         Object data = controls.handle(req.method().name(), path, parseJsonBody(req, body));
         sendData(req, data, Map.of());
       } catch (ApiException e) {

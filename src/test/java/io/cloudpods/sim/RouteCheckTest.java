@@ -337,6 +337,12 @@ class RouteCheckTest {
   }
 
   @Test
+  void simControls_takeOnlyTheStartTokens() {
+    assertThat(lacking("Sys.Modify").sim("GET", "/_sim/state", null).code()).isEqualTo(403);
+    assertThat(root.sim("GET", "/_sim/state", null).code()).isEqualTo(200);
+  }
+
+  @Test
   void badAclInput_isRefusedWithTheFieldNamed() {
     SimClient.Reply r =
         root.put("/access/acl", "path", "/nowhere", "roles", "NoAccess", "users", "root@pam");
