@@ -1,29 +1,64 @@
 #!/usr/bin/env bash
-# Creates a least-privilege Proxmox VE role, user and API token for the CloudPods controller.
+# Creates the least-privilege Proxmox VE roles, user and API token for the CloudPods controller.
 # Run once as root on one node of the Proxmox cluster. It prints the token secret exactly once:
 # put it into cloudpods.proxmox.token-secret (or the CLOUDPODS_PROXMOX_TOKEN_SECRET variable).
 #
-# Token privileges are the intersection of the user's and the token's ACLs (privsep=1), so both
-# get the role. Narrower alternative: grant on /pool/ClientPods, /storage/<sid> and
-# /sdn/zones/localnetwork/vmbr0 instead of /.
+# What the token can touch (nothing is granted on /, /vms, /storage or any other pool):
+#   /pool/ClientPods        ClientPodsCT: the pool's guests (create by clone into the pool, config,
+#                           resize, power, destroy) and Pool.Audit to see the pool membership
+#   /vms/<template>         PVETemplateUser: VM.Clone and VM.Audit on the template(s) only
+#   /storage/clients-main   ClientPodsStore: allocate pod disks, see the storage's usage
+#   /sdn/zones/localnetwork/<bridge>  PVESDNUser: attach pods to the bridge (VLAN tags below it)
+#   /nodes                  NodeAudit: node CPU/memory in /cluster/resources, for placement
+# Privileges the controller does not use are not granted: no snapshots, no Pool.Allocate, no
+# Datastore.Allocate, no Sys.Modify, no VM.Console/Migrate. WITH_BACKUPS=1 adds VM.Backup and the
+# backup storage, for operators who run vzdump with this token.
+#
+# Every grant goes to the user AND the token: with privsep=1 the token keeps, path by path, only
+# what both have. MigraTeck_Production guests stay out of reach of the token; also set
+# "protection: 1" on them (a forced restore over a stopped CT is otherwise allowed by VM.Allocate
+# on /pool/ClientPods).
 set -euo pipefail
 
-ROLE="${ROLE:-CloudPodsController}"
-USER_ID="${USER_ID:-cloudpods@pve}"
-TOKEN_NAME="${TOKEN_NAME:-controller}"
+USER_ID="${USER_ID:-clientpods-ctl@pve}"
+TOKEN_NAME="${TOKEN_NAME:-ctl}"
+POOL="${POOL:-ClientPods}"
+TEMPLATE_VMIDS="${TEMPLATE_VMIDS:-9000}"
+STORAGE="${STORAGE:-clients-main}"
+BRIDGE="${BRIDGE:-vmbr0}"
+BACKUP_STORAGE="${BACKUP_STORAGE:-vzdump-backups}"
+WITH_BACKUPS="${WITH_BACKUPS:-0}"
 
-pveum role add "$ROLE" --privs "VM.Allocate VM.Clone VM.Audit VM.PowerMgmt VM.Config.CPU VM.Config.Memory VM.Config.Network VM.Config.Options VM.Config.Disk VM.Snapshot VM.Snapshot.Rollback VM.Backup Datastore.AllocateSpace Datastore.Audit Pool.Audit Pool.Allocate SDN.Use Sys.Audit"
-pveum user add "$USER_ID" --comment "CloudPods controller"
-pveum acl modify / --users "$USER_ID" --roles "$ROLE"
-pveum user token add "$USER_ID" "$TOKEN_NAME" --privsep 1
-pveum acl modify / --tokens "${USER_ID}!${TOKEN_NAME}" --roles "$ROLE"
-pveum user token permissions "$USER_ID" "$TOKEN_NAME"
+CT_PRIVS="VM.Audit VM.Allocate VM.Config.CPU VM.Config.Memory VM.Config.Network VM.Config.Options VM.Config.Disk VM.PowerMgmt Pool.Audit"
+if [ "$WITH_BACKUPS" = "1" ]; then
+  CT_PRIVS="$CT_PRIVS VM.Backup"
+fi
 
 # The pools of the seed layout, if they do not exist yet.
 pvesh create /pools --poolid MigraTeck_Production --comment "Core MigraTeck infra (mail, DNS, panel, etc.)" || true
-pvesh create /pools --poolid ClientPods --comment "Customer CloudPods (tenant workloads only)" || true
+pvesh create /pools --poolid "$POOL" --comment "Customer CloudPods (tenant workloads only)" || true
+
+pveum role add ClientPodsCT --privs "$CT_PRIVS"
+pveum role add ClientPodsStore --privs "Datastore.Audit Datastore.AllocateSpace"
+pveum role add NodeAudit --privs "Sys.Audit"
+pveum user add "$USER_ID" --comment "CloudPods controller"
+pveum user token add "$USER_ID" "$TOKEN_NAME" --privsep 1
+
+TOKEN_ID="${USER_ID}!${TOKEN_NAME}"
+pveum acl modify "/pool/$POOL" --roles ClientPodsCT --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
+for vmid in $TEMPLATE_VMIDS; do
+  pveum acl modify "/vms/$vmid" --roles PVETemplateUser --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
+done
+pveum acl modify "/storage/$STORAGE" --roles ClientPodsStore --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
+if [ "$WITH_BACKUPS" = "1" ]; then
+  pveum acl modify "/storage/$BACKUP_STORAGE" --roles ClientPodsStore --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
+fi
+pveum acl modify "/sdn/zones/localnetwork/$BRIDGE" --roles PVESDNUser --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 1
+pveum acl modify /nodes --roles NodeAudit --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 1
+
+pveum user token permissions "$USER_ID" "$TOKEN_NAME"
 
 echo
-echo "Token id: ${USER_ID}!${TOKEN_NAME}"
+echo "Token id: ${TOKEN_ID}"
 echo "Certificate fingerprint of this node (for cloudpods.proxmox.fingerprint):"
 openssl x509 -in /etc/pve/local/pve-ssl.pem -noout -fingerprint -sha256 | cut -d= -f2

@@ -143,16 +143,20 @@ final class ApiRoutes {
   private final SnapshotOps snapshots;
   private final BackupOps backups;
   private final PoolOps pools;
+  private final AccessOps access;
   final Router router = new Router();
 
-  ApiRoutes(ClusterState state, Views views, GuestOps guests) {
+  ApiRoutes(ClusterState state, Views views, GuestOps guests, AccessControl acl) {
     this.s = state;
     this.views = views;
     this.guests = guests;
     this.snapshots = new SnapshotOps(state, guests);
-    this.backups = new BackupOps(state);
+    this.backups = new BackupOps(state, acl);
     this.pools = new PoolOps(state, views);
+    this.access = new AccessOps(state, acl);
     register();
+    registerAccess(router);
+    declareChecks(router);
   }
 
   private static Schema node() {
@@ -708,6 +712,148 @@ final class ApiRoutes {
           }
           return new Router.Reply(lines, Map.of("total", Math.max(1, t.log.size())));
         });
+  }
+
+  // ---- access control (pve-access-control src/PVE/API2/{Role,User,ACL,AccessControl}.pm) ----
+
+  private static final Schema.Check USERID = pattern("[^\\s:/]+@[A-Za-z][A-Za-z0-9.\\-_]+");
+  private static final Schema.Check TOKEN_NAME = pattern("[A-Za-z][A-Za-z0-9.\\-_]+");
+  private static final Schema.Check ROLEID = pattern("[A-Za-z0-9.\\-_]+");
+
+  private void registerAccess(Router r) {
+    r.add(
+        "POST",
+        "/access/roles",
+        new Schema().req("roleid", ROLEID).opt("privs", string(0, 4096)),
+        access::createRole);
+    r.add(
+        "POST",
+        "/access/users",
+        new Schema()
+            .req("userid", USERID)
+            .opt("comment", string(0, 2048))
+            .opt("email", any())
+            .opt("enable", bool())
+            .opt("expire", integer(0, Long.MAX_VALUE))
+            .opt("firstname", any())
+            .opt("lastname", any())
+            .opt("groups", any())
+            .opt("keys", any())
+            .opt("password", string(5, 64)),
+        access::createUser);
+    Schema token = new Schema().req("userid", USERID).req("tokenid", TOKEN_NAME);
+    r.add(
+        "POST",
+        "/access/users/{userid}/token/{tokenid}",
+        token
+            .copy()
+            .opt("comment", string(0, 2048))
+            .opt("expire", integer(0, Long.MAX_VALUE))
+            .opt("privsep", bool()),
+        access::createToken);
+    r.add("GET", "/access/users/{userid}/token/{tokenid}", token, access::readToken);
+    r.add(
+        "PUT",
+        "/access/acl",
+        new Schema()
+            .req("path", string(1, 4096))
+            .req("roles", string(1, 4096))
+            .opt("users", string(0, 4096))
+            .opt("groups", string(0, 4096))
+            .opt("tokens", string(0, 4096))
+            .opt("propagate", bool())
+            .opt("delete", bool()),
+        access::updateAcl);
+    r.add("GET", "/access/acl", new Schema(), access::listAcl);
+    r.add(
+        "GET",
+        "/access/permissions",
+        new Schema().opt("userid", string(1, 256)).opt("path", string(1, 4096)),
+        access::permissions);
+  }
+
+  /**
+   * The permission check of every route (the {@code permissions} of the Proxmox method, see {@link
+   * Perm}) and the filters of the lists that hide what the caller may not see. A route not listed
+   * here is for {@code root@pam} only.
+   */
+  private static void declareChecks(Router r) {
+    String vm = "/vms/{vmid}";
+    r.check("GET", "/version", Perm.anyone());
+    r.check("GET", "/nodes", Perm.anyone());
+    r.filter("GET", "/nodes", RouteChecks::resources);
+    r.check("GET", "/nodes/{node}", Perm.anyone());
+    r.check("GET", "/nodes/{node}/status", Perm.priv("/nodes/{node}", "Sys.Audit"));
+    r.check("GET", "/cluster/resources", Perm.anyone());
+    r.filter("GET", "/cluster/resources", RouteChecks::resources);
+    r.check("GET", "/cluster/nextid", Perm.anyone());
+    // LXC
+    r.check("GET", "/nodes/{node}/lxc", Perm.anyone());
+    r.filter("GET", "/nodes/{node}/lxc", RouteChecks::guests);
+    r.check("POST", "/nodes/{node}/lxc", RouteChecks::create);
+    r.check("GET", "/nodes/{node}/lxc/{vmid}", Perm.anyone());
+    r.check("POST", "/nodes/{node}/lxc/{vmid}/clone", RouteChecks::clone);
+    r.check("GET", "/nodes/{node}/lxc/{vmid}/config", Perm.priv(vm, "VM.Audit"));
+    r.check("PUT", "/nodes/{node}/lxc/{vmid}/config", RouteChecks::updateConfig);
+    r.check("GET", "/nodes/{node}/lxc/{vmid}/status", Perm.anyone());
+    r.check("GET", "/nodes/{node}/lxc/{vmid}/status/current", Perm.priv(vm, "VM.Audit"));
+    r.check("POST", "/nodes/{node}/lxc/{vmid}/status/start", Perm.priv(vm, "VM.PowerMgmt"));
+    r.check("POST", "/nodes/{node}/lxc/{vmid}/status/stop", Perm.priv(vm, "VM.PowerMgmt"));
+    r.check("POST", "/nodes/{node}/lxc/{vmid}/status/shutdown", Perm.priv(vm, "VM.PowerMgmt"));
+    r.check("DELETE", "/nodes/{node}/lxc/{vmid}", Perm.priv(vm, "VM.Allocate"));
+    r.check("POST", "/nodes/{node}/lxc/{vmid}/template", Perm.priv(vm, "VM.Allocate"));
+    r.check("PUT", "/nodes/{node}/lxc/{vmid}/resize", RouteChecks::resize);
+    // snapshots
+    r.check("GET", "/nodes/{node}/lxc/{vmid}/snapshot", Perm.priv(vm, "VM.Audit"));
+    r.check("POST", "/nodes/{node}/lxc/{vmid}/snapshot", Perm.priv(vm, "VM.Snapshot"));
+    r.check("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", Perm.anyone());
+    r.check(
+        "GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config", Perm.priv(vm, "VM.Audit"));
+    r.check("DELETE", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}", Perm.priv(vm, "VM.Snapshot"));
+    r.check(
+        "POST",
+        "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback",
+        Perm.anyPriv(vm, "VM.Snapshot", "VM.Snapshot.Rollback"));
+    // backup and storage
+    r.check("POST", "/nodes/{node}/vzdump", RouteChecks::vzdump);
+    r.check("GET", "/nodes/{node}/storage", Perm.anyone());
+    r.filter("GET", "/nodes/{node}/storage", RouteChecks::storages);
+    String storageAudit = "/storage/{storage}";
+    r.check(
+        "GET",
+        "/nodes/{node}/storage/{storage}/status",
+        Perm.anyPriv(storageAudit, "Datastore.Audit", "Datastore.AllocateSpace"));
+    r.check(
+        "GET",
+        "/nodes/{node}/storage/{storage}/content",
+        Perm.anyPriv(storageAudit, "Datastore.Audit", "Datastore.AllocateSpace"));
+    r.filter("GET", "/nodes/{node}/storage/{storage}/content", RouteChecks::content);
+    r.check("GET", "/storage", Perm.anyone());
+    r.filter("GET", "/storage", RouteChecks::storages);
+    // pools
+    r.check("GET", "/pools", Perm.anyone());
+    r.filter("GET", "/pools", RouteChecks::pools);
+    r.check("POST", "/pools", Perm.priv("/pool/{poolid}", "Pool.Allocate"));
+    r.check("PUT", "/pools", RouteChecks::updatePool);
+    r.check("DELETE", "/pools", Perm.priv("/pool/{poolid}", "Pool.Allocate"));
+    r.check("GET", "/pools/{poolid}", Perm.priv("/pool/{poolid}", "Pool.Audit"));
+    r.check("PUT", "/pools/{poolid}", RouteChecks::updatePool);
+    r.check("DELETE", "/pools/{poolid}", Perm.priv("/pool/{poolid}", "Pool.Allocate"));
+    // tasks
+    r.check("GET", "/nodes/{node}/tasks", Perm.anyone());
+    r.filter("GET", "/nodes/{node}/tasks", RouteChecks::tasks);
+    r.check("GET", "/nodes/{node}/tasks/{upid}", RouteChecks::task);
+    r.check("GET", "/nodes/{node}/tasks/{upid}/status", RouteChecks::task);
+    r.check("GET", "/nodes/{node}/tasks/{upid}/log", RouteChecks::task);
+    // access
+    r.check("POST", "/access/roles", Perm.priv("/access", "Sys.Modify"));
+    r.check("POST", "/access/users", RouteChecks::createUser);
+    r.check("POST", "/access/users/{userid}/token/{tokenid}", RouteChecks::ownUser);
+    r.check("GET", "/access/users/{userid}/token/{tokenid}", RouteChecks::ownUser);
+    r.check("PUT", "/access/acl", Perm.priv("{path}", "Permissions.Modify"));
+    r.check("GET", "/access/acl", Perm.anyone());
+    r.filter("GET", "/access/acl", RouteChecks::acl);
+    r.check("GET", "/access/permissions", RouteChecks::permissions);
   }
 
   private Object taskList(Call c) {

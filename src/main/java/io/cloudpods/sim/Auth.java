@@ -3,13 +3,14 @@ package io.cloudpods.sim;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * API-token authentication as pve-http-server does it: the value after {@code PVEAPIToken=} (or
- * {@code PVEAPIToken }) is URI-unescaped and split at the last {@code =}.
+ * {@code PVEAPIToken }) is URI-unescaped and split at the last {@code =}. Tokens are those given at
+ * start and those made through {@code POST /access/users/{userid}/token/{tokenid}} ({@link
+ * AccessControl}); what each may do is decided per route ({@link Perm}).
  */
 final class Auth {
   private static final Pattern HEADER = Pattern.compile("(?:^|\\s)PVEAPIToken(?:=| )([^;]*)");
@@ -17,10 +18,14 @@ final class Auth {
   /** Result: either an identity, or the 401 reason phrase. */
   record Result(String authId, String failure) {}
 
-  private final Map<String, String> tokens;
+  private final AccessControl access;
 
-  Auth(Map<String, String> tokens) {
-    this.tokens = Map.copyOf(tokens);
+  Auth(AccessControl access) {
+    this.access = access;
+  }
+
+  AccessControl access() {
+    return access;
   }
 
   Result authenticate(String authorization, String cookie) {
@@ -39,7 +44,7 @@ final class Auth {
         }
         String id = value.substring(0, eq);
         String secret = value.substring(eq + 1);
-        String expected = tokens.get(id);
+        String expected = access.secret(id);
         if (expected == null
             || !MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.UTF_8),

@@ -20,9 +20,11 @@ final class BackupOps {
       DateTimeFormatter.ofPattern("yyyy_MM_dd-HH_mm_ss").withZone(ZoneOffset.UTC);
 
   private final ClusterState s;
+  private final AccessControl acl;
 
-  BackupOps(ClusterState state) {
+  BackupOps(ClusterState state, AccessControl acl) {
     this.s = state;
+    this.acl = acl;
   }
 
   String vzdump(Call c) {
@@ -124,6 +126,20 @@ final class BackupOps {
   private final java.util.Map<Task, int[]> errors = new java.util.HashMap<>();
 
   private void begin(Job job) {
+    // VZDump.pm checks VM.Backup inside the worker: the task fails, the POST did not
+    String who = job.task.authId;
+    for (Guest g : job.guests) {
+      if (!acl.superuser(who) && !acl.has(who, "/vms/" + g.vmid, "VM.Backup")) {
+        String msg = "Permission check failed (/vms/" + g.vmid + ", VM.Backup)";
+        acl.recordDenial("vzdump task " + job.task.upid + ": " + msg);
+        s.taskFail(job.task, msg);
+        Runnable waiting = job.node.vzdumpQueue.pollFirst();
+        if (waiting != null) {
+          waiting.run();
+        }
+        return;
+      }
+    }
     job.node.vzdumpRunning = job.task;
     errors.put(job.task, new int[1]);
     job.task.log(

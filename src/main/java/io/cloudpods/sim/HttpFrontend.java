@@ -111,6 +111,9 @@ final class HttpFrontend {
     }
     if (sim) {
       try {
+        if (!auth.access().superuser(who.authId())) {
+          throw Perm.denied(null); // test controls are for the start tokens only
+        }
         Object data = controls.handle(req.method().name(), path, parseJsonBody(req, body));
         sendData(req, data, Map.of());
       } catch (ApiException e) {
@@ -176,12 +179,27 @@ final class HttpFrontend {
         throw ApiException.notImplemented("Unexpected content for method '" + method + "'");
       }
       Map<String, String> params = extractParams(req, body, match.pathParams());
+      authorize(match.route(), new Perm.Ctx(auth.access(), state, authId, params), apiPath);
       call = new Call(match.route().schema().validate(params), authId);
     } catch (ApiException e) {
       sendError(req, e);
       return;
     }
     attempt(req, match.route(), call, outcome, -1);
+  }
+
+  /** The route's declared permission check, before schema validation; refusals are recorded. */
+  private void authorize(Router.Route route, Perm.Ctx ctx, String apiPath) {
+    try {
+      synchronized (state) {
+        router.checkOf(route).check(ctx);
+      }
+    } catch (ApiException e) {
+      if (e.status == 403) {
+        auth.access().recordDenial(route.method() + " " + apiPath + ": " + e.getMessage());
+      }
+      throw e;
+    }
   }
 
   private void notifyListeners(SimRequest r) {
@@ -204,6 +222,11 @@ final class HttpFrontend {
     try {
       synchronized (state) {
         result = route.handler().handle(call);
+        Perm.Ctx ctx = new Perm.Ctx(auth.access(), state, call.authId(), call.params());
+        result =
+            result instanceof Router.Reply r
+                ? new Router.Reply(router.filtered(route, ctx, r.data()), r.extra())
+                : router.filtered(route, ctx, result);
       }
     } catch (ClusterState.FlockBusy busy) {
       long now = System.currentTimeMillis();

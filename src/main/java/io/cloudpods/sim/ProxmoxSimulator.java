@@ -34,6 +34,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
   private final SimulatorOptions options;
   private final Map<String, String> tokens;
   private final ClusterState state;
+  private final AccessControl access;
   private final Views views;
   private final GuestOps guestOps;
   private final Stats stats;
@@ -50,6 +51,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
       t.put("root@pam!cloudpods", UUID.randomUUID().toString());
     }
     this.tokens = Map.copyOf(t);
+    this.access = new AccessControl();
+    t.forEach(access::addConfiguredToken);
     // plain HTTP needs no certificate; nodes still report a fingerprint, as on a real cluster
     SelfSignedCertificate cert =
         options.http() ? null : SelfSignedCertificate.generate(SeedLayout.nodeName(1));
@@ -63,7 +66,25 @@ public final class ProxmoxSimulator implements AutoCloseable {
     this.guestOps = new GuestOps(state);
     this.stats = new Stats();
     this.controls = new SimControls(state, views, guestOps, stats);
-    ApiRoutes routes = new ApiRoutes(state, views, guestOps);
+    access.setPools(
+        new AccessControl.Pools() {
+          @Override
+          public String ofVm(int vmid) {
+            Guest g = state.guests.get(vmid);
+            return g == null ? null : g.pool;
+          }
+
+          @Override
+          public String ofStorage(String storage) {
+            for (Pool p : state.pools.values()) {
+              if (p.storages.contains(storage)) {
+                return p.id;
+              }
+            }
+            return null;
+          }
+        });
+    ApiRoutes routes = new ApiRoutes(state, views, guestOps, access);
     this.vertx =
         Vertx.vertx(
             new VertxOptions()
@@ -78,7 +99,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
             routes.router,
             controls,
             stats,
-            new Auth(tokens),
+            new Auth(access),
             options.authFailureDelay());
     HttpServerOptions so =
         new HttpServerOptions()
@@ -150,6 +171,14 @@ public final class ProxmoxSimulator implements AutoCloseable {
   /** Accepted tokens, id to secret (a generated one when none were configured). */
   public Map<String, String> tokens() {
     return tokens;
+  }
+
+  /**
+   * Every permission refusal so far ({@code METHOD path: Permission check failed (...)}), and every
+   * vzdump task that failed its VM.Backup check, oldest first.
+   */
+  public List<String> permissionDenials() {
+    return access.denials();
   }
 
   /** {@code Authorization} header value for the first token. */

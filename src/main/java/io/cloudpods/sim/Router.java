@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Route table of path templates such as {@code /nodes/{node}/lxc/{vmid}/config}, with a schema per
- * method.
+ * Route table of path templates such as {@code /nodes/{node}/lxc/{vmid}/config}, with a schema, a
+ * permission check ({@link Perm}) and optionally a list filter per method. A route without a
+ * declared check is for {@code root@pam} only, as a Proxmox method without {@code permissions} is.
  */
 final class Router {
   /**
@@ -27,7 +28,20 @@ final class Router {
 
   record Match(Route route, Map<String, String> pathParams) {}
 
+  /**
+   * Hides what the caller may not see in a list answer (Proxmox filters lists instead of refusing
+   * them).
+   */
+  interface Filter {
+    Object apply(Perm.Ctx ctx, Object data);
+  }
+
   private final List<Route> routes = new ArrayList<>();
+
+  /** Checks and filters by {@code METHOD template}. */
+  private final Map<String, Perm> checks = new HashMap<>();
+
+  private final Map<String, Filter> filters = new HashMap<>();
 
   /** Routes indexed by segment count, for fast matching. */
   private final Map<Integer, List<Route>> bySize = new HashMap<>();
@@ -37,6 +51,48 @@ final class Router {
     Route r = new Route(method, template, segs, schema, handler);
     routes.add(r);
     bySize.computeIfAbsent(segs.size(), k -> new ArrayList<>()).add(r);
+  }
+
+  /** A route with its permission check declared on the same line. */
+  void add(String method, String template, Perm check, Schema schema, Handler handler) {
+    add(method, template, schema, handler);
+    check(method, template, check);
+  }
+
+  /** Declares the permission check of a route. */
+  void check(String method, String template, Perm check) {
+    checks.put(method + " " + template, check);
+  }
+
+  /** Declares the list filter of a route. */
+  void filter(String method, String template, Filter filter) {
+    filters.put(method + " " + template, filter);
+  }
+
+  /** The declared check, or root-only when none is. */
+  Perm checkOf(Route r) {
+    return checks.getOrDefault(r.method + " " + r.template, Perm.rootOnly());
+  }
+
+  /** The answer as the caller may see it. */
+  Object filtered(Route r, Perm.Ctx ctx, Object data) {
+    Filter f = filters.get(r.method + " " + r.template);
+    return f == null || ctx.superuser() ? data : f.apply(ctx, data);
+  }
+
+  /** {@code METHOD template} of routes without a declared check. */
+  List<String> undeclared() {
+    List<String> out = new ArrayList<>();
+    for (Route r : routes) {
+      if (!checks.containsKey(r.method + " " + r.template)) {
+        out.add(r.method + " " + r.template);
+      }
+    }
+    return out;
+  }
+
+  List<Route> routes() {
+    return List.copyOf(routes);
   }
 
   static List<String> segments(String path) {

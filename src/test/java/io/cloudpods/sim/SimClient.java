@@ -56,9 +56,14 @@ final class SimClient {
   }
 
   SimClient(ProxmoxSimulator sim, OkHttpClient http) {
+    this(sim, http, sim.authorizationHeader());
+  }
+
+  /** A client authenticating with another {@code Authorization} header. */
+  SimClient(ProxmoxSimulator sim, OkHttpClient http, String auth) {
     this.http = http;
     this.base = sim.baseUrl();
-    this.auth = sim.authorizationHeader();
+    this.auth = auth;
   }
 
   static FormBody form(String... kv) {

@@ -14,6 +14,7 @@ import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.LxcStatus;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxNotFoundException;
+import io.cloudpods.proxmox.ProxmoxPermissionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +82,14 @@ public final class ContainerObserver {
       status = client.status(node, vmid);
     } catch (ProxmoxNotFoundException e) {
       return Optional.empty();
+    } catch (ProxmoxPermissionException e) {
+      // A least-privilege token may not read an ID that is in no pool (VM.Audit comes from
+      // /pool/ClientPods): not yet cloned or already destroyed (a lagging snapshot may still list
+      // it). Free means absent; taken by a guest we cannot see, the refusal stands.
+      if (client.isVmidFree(vmid)) {
+        return Optional.empty();
+      }
+      throw e;
     }
     Optional<Integer> rootGb = config.rootfsSize().flatMap(ContainerObserver::sizeToGb);
     ObservedConfig oc =
