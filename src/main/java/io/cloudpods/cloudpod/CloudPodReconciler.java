@@ -185,6 +185,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
               p.status.failure(reason, error.getMessage(), attempt, now().plus(retryIn));
               status.save(p);
               if (!CloudPodConditions.TASK_FAILED.equals(reason)) { // InFlightTask recorded it
+                p.alloc = ports.ledger().find(p.uid).orElse(null); // the event names VMID and IP
                 // the message stays the same from one attempt to the next, so that a retry loop
                 // is one event series; what changes goes to extra
                 ports

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudpods.api.v1alpha1.Event;
+import io.cloudpods.events.EventRecorder;
 import io.cloudpods.events.EventRetention;
 import io.cloudpods.events.EventsConfig;
 import io.cloudpods.testsupport.IsolatedDatabaseResource;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The events table as the store writes it: event series (one row per series, counted, with a new id
@@ -287,6 +290,36 @@ class EventSeriesStoreTest {
     retention(Duration.ofDays(7), 1_000_000, 10).prune();
 
     assertThat(of(t)).hasSize(1);
+  }
+
+  @Test
+  void controllerEventsNameTheControllerAndTheLogFileGetsALinePerOccurrenceWithItsCount(
+      @TempDir Path dir) throws Exception {
+    String t = TestApi.unique("t");
+    Path file = dir.resolve("events.log");
+    EventRecorder recorder =
+        new EventRecorder(
+            events,
+            new Config(
+                Optional.of(file),
+                new Series(Duration.ofMinutes(10)),
+                new Retention(Duration.ofDays(7), 100, "off", 10)));
+    Event e = Event.of(Event.WARN, "TaskFailed", "vzcreate: storage full", "CloudPod", t, "web");
+
+    recorder.record(e);
+    recorder.recordIntent(e);
+
+    assertThat(of(t))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.actor()).isEqualTo(Event.CONTROLLER);
+              assertThat(s.count()).isEqualTo(2);
+            });
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains("\"actor\":\"controller\"").doesNotContain("\"count\"");
+    assertThat(lines.get(1)).contains("\"count\":2");
   }
 
   @Test
