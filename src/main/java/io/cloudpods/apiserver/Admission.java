@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.IpPool;
 import io.cloudpods.api.v1alpha1.IpPoolSpec;
 import io.cloudpods.api.v1alpha1.Kind;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The one write path of the API (PUT, apply, seed routes): schema → static rules → authorization →
@@ -47,6 +49,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Admission {
+
+  private static final Logger LOG = Logger.getLogger(Admission.class);
 
   /** One admitted object. */
   public record Result(Kind kind, String tenant, String name, WriteOutcome result, Object object) {}
@@ -123,10 +127,12 @@ public class Admission {
         .forEach(t -> tenants.lock(t).ifPresent(locked -> written.tenants.put(t, locked)));
     for (Item item : ordered) {
       try {
-        results[item.index()] = write(item, dryRun, written);
+        results[item.index()] = write(item, caller, dryRun, written);
       } catch (ApiException e) {
+        refused(item, caller, dryRun, e.reason(), e.getMessage());
         throw e.prefixed(item.prefix());
       } catch (StoreConflictException e) {
+        refused(item, caller, dryRun, "Conflict", e.getMessage());
         throw ApiException.conflict(e.field(), e.getMessage()).prefixed(item.prefix());
       }
     }
@@ -299,7 +305,7 @@ public class Admission {
     final Map<String, TenantUsage> usage = new HashMap<>();
   }
 
-  private Result write(Item item, boolean dryRun, Batch batch) {
+  private Result write(Item item, Caller caller, boolean dryRun, Batch batch) {
     Written<?> w =
         switch (item.kind()) {
           case Tenant -> {
@@ -312,14 +318,40 @@ public class Admission {
         };
     if (w.outcome() != WriteOutcome.unchanged) {
       events.append(
-          EventStore.INFO,
-          w.outcome() == WriteOutcome.created ? "Created" : "Configured",
-          item.kind() + " " + item.key() + " " + w.outcome() + (dryRun ? " (dry run)" : ""),
-          item.kind().name(),
-          item.key().tenant(),
-          item.key().name());
+          Event.info(
+                  w.outcome() == WriteOutcome.created ? "Created" : "Configured",
+                  item.kind() + " " + item.key() + " " + w.outcome() + (dryRun ? " (dry run)" : ""),
+                  item.kind().name(),
+                  item.key().tenant(),
+                  item.key().name())
+              .by(caller.tokenName()));
     }
     return new Result(item.kind(), item.key().tenant(), item.key().name(), w.outcome(), w.object());
+  }
+
+  /**
+   * Records that stored state refused {@code item} (quota, addresses, a missing tenant, a stale
+   * version), naming the caller. It is stored in a transaction of its own, since the batch's rolls
+   * back; a control plane retrying the same refused write adds to one event series. Dry runs and
+   * refusals before any stored state is read (schema, rules, authorization) record nothing.
+   */
+  private void refused(Item item, Caller caller, boolean dryRun, String reason, String message) {
+    if (dryRun) {
+      return;
+    }
+    try {
+      events.appendAlone(
+          Event.of(
+                  Event.WARN,
+                  reason,
+                  item.kind() + " " + item.key() + " refused: " + message,
+                  item.kind().name(),
+                  item.key().tenant(),
+                  item.key().name())
+              .by(caller.tokenName()));
+    } catch (RuntimeException ex) {
+      LOG.warnf("could not record the refusal of %s %s: %s", item.kind(), item.key(), ex);
+    }
   }
 
   private Tenant lockTenant(String name, Batch batch) {

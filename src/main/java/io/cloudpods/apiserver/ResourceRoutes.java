@@ -1,5 +1,6 @@
 package io.cloudpods.apiserver;
 
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.store.EventStore;
 import io.cloudpods.store.ResourceKey;
@@ -41,12 +42,13 @@ abstract class ResourceRoutes<T> {
 
   /**
    * The object a deletion removed or marked, or 404; records {@code reason} with {@code <Kind>
-   * <key><what>}.
+   * <key><what>}, naming the calling token as its actor.
    */
   protected T deleted(Optional<T> removed, ResourceKey key, String reason, String what) {
     T o = removed.orElseThrow(() -> notFound(key));
     events.append(
-        EventStore.INFO, reason, kind + " " + key + what, kind.name(), key.tenant(), key.name());
+        Event.info(reason, kind + " " + key + what, kind.name(), key.tenant(), key.name())
+            .by(req.caller().tokenName()));
     return o;
   }
 

@@ -138,7 +138,8 @@ public class SeedResource {
                 "CloudPod",
                 tenant,
                 pod.metadata().name())
-            .about(vmid.intValue(), pod.metadata().name(), pod.spec().ip()));
+            .about(vmid.intValue(), pod.metadata().name(), pod.spec().ip())
+            .by(req.caller().tokenName()));
     return Response.accepted(marked).build();
   }
 

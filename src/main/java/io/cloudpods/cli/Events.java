@@ -13,14 +13,21 @@ import okio.BufferedSource;
 
 /**
  * {@code events}: the recent events as a table; with {@code --watch}, then every new one as it
- * arrives over Server-Sent Events ({@code GET /api/v1/events?watch=true}).
+ * arrives over Server-Sent Events ({@code GET /api/v1/events?watch=true}). A repeated event (an
+ * event series) shows its count and last occurrence after its message, e.g. {@code (x12, last 3m
+ * ago)}; {@code -o wide} adds who caused each event.
  */
 final class Events {
   private static final List<String> HEADERS =
       List.of("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "MESSAGE");
 
+  private static final List<String> WIDE_HEADERS =
+      List.of("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "ACTOR", "MESSAGE");
+
   /** Column widths of a watched stream, where later rows cannot widen earlier ones. */
   private static final int[] STREAM_WIDTHS = {5, 12, 5, 16, 24, 0};
+
+  private static final int[] WIDE_STREAM_WIDTHS = {5, 12, 5, 16, 24, 12, 0};
 
   private final CliMain cli;
 
@@ -33,10 +40,14 @@ final class Events {
       throw CliException.usage("events takes no arguments (got '" + a.operands().get(0) + "')");
     }
     String output = a.value("output") == null ? "" : a.value("output");
-    if (!List.of("", "json").contains(output)) {
-      throw CliException.usage("unknown output format '" + output + "' for events (one of: json)");
+    if (!List.of("", "json", "wide").contains(output)) {
+      throw CliException.usage(
+          "unknown output format '" + output + "' for events (one of: json, wide)");
     }
     boolean json = output.equals("json");
+    boolean wide = output.equals("wide");
+    List<String> headers = wide ? WIDE_HEADERS : HEADERS;
+    int[] widths = wide ? WIDE_STREAM_WIDTHS : STREAM_WIDTHS;
     int limit = 100;
     if (a.has("limit")) {
       try {
@@ -59,8 +70,8 @@ final class Events {
       } else if (items.isEmpty()) {
         cli.err.println("No events found.");
       } else {
-        Table t = new Table(HEADERS);
-        items.forEach(e -> t.row(row(e, now)));
+        Table t = new Table(headers);
+        items.forEach(e -> t.row(row(e, now, wide)));
         t.print(out, true);
       }
       return 0;
@@ -68,8 +79,8 @@ final class Events {
     if (json) {
       items.forEach(e -> out.println(Json.compact(e)));
     } else {
-      out.println(Table.line(HEADERS, STREAM_WIDTHS));
-      items.forEach(e -> out.println(Table.line(row(e, now), STREAM_WIDTHS)));
+      out.println(Table.line(headers, widths));
+      items.forEach(e -> out.println(Table.line(row(e, now, wide), widths)));
     }
     out.flush();
     String since =
@@ -79,7 +90,7 @@ final class Events {
           r.body().source(),
           data -> {
             JsonNode e = Json.parse(data, "an event from the stream");
-            out.println(json ? Json.compact(e) : Table.line(row(e, cli.now()), STREAM_WIDTHS));
+            out.println(json ? Json.compact(e) : Table.line(row(e, cli.now(), wide), widths));
             out.flush();
           });
     } catch (IOException e) {
@@ -131,15 +142,42 @@ final class Events {
   }
 
   static List<String> row(JsonNode e, Instant now) {
+    return row(e, now, false);
+  }
+
+  static List<String> row(JsonNode e, Instant now, boolean wide) {
     String kind = e.path("kind").asText("");
     String name = e.path("name").asText("");
     String object = kind.isEmpty() ? name : kind.toLowerCase(Locale.ROOT) + "/" + name;
-    return List.of(
-        Table.age(e.get("ts"), now),
-        e.path("tenant").asText(""),
-        e.path("level").asText(""),
-        e.path("reason").asText(""),
-        object,
-        e.path("message").asText(""));
+    List<String> row =
+        new ArrayList<>(
+            List.of(
+                Table.age(e.get("ts"), now),
+                e.path("tenant").asText(""),
+                e.path("level").asText(""),
+                e.path("reason").asText(""),
+                object));
+    if (wide) {
+      row.add(actor(e));
+    }
+    row.add(message(e, now));
+    return row;
+  }
+
+  /** Who caused the event; {@code <unknown>} for events stored before actors were recorded. */
+  static String actor(JsonNode e) {
+    return e.path("actor").asText("<unknown>");
+  }
+
+  /** The message, with {@code (xN, last AGE ago)} for an event that occurred N > 1 times. */
+  static String message(JsonNode e, Instant now) {
+    String message = e.path("message").asText("");
+    int count = e.path("count").asInt(1);
+    if (count <= 1) {
+      return message;
+    }
+    JsonNode last = e.hasNonNull("lastSeen") ? e.get("lastSeen") : e.get("ts");
+    String suffix = "(x" + count + ", last " + Table.age(last, now) + " ago)";
+    return message.isEmpty() ? suffix : message + " " + suffix;
   }
 }

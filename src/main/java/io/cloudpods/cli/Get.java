@@ -377,7 +377,7 @@ final class Get {
     if (events.isEmpty()) {
       out.println("  <none>");
     } else {
-      Table t = new Table(List.of("  AGE", "LEVEL", "REASON", "MESSAGE"));
+      Table t = new Table(List.of("  AGE", "LEVEL", "REASON", "ACTOR", "MESSAGE"));
       List<JsonNode> recent =
           events.size() > 20 ? events.subList(events.size() - 20, events.size()) : events;
       for (JsonNode e : recent) {
@@ -386,7 +386,8 @@ final class Get {
                 "  " + Table.age(e.get("ts"), now),
                 e.path("level").asText(""),
                 e.path("reason").asText(""),
-                e.path("message").asText("")));
+                Events.actor(e),
+                Events.message(e, now)));
       }
       t.print(out, true);
     }

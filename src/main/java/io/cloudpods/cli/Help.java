@@ -132,10 +132,12 @@ final class Help {
               + GLOBAL;
       case "events" ->
           """
-          Usage: cloudpods events [--watch] [--tenant T] [--limit N] [-o json]
+          Usage: cloudpods events [--watch] [--tenant T] [--limit N] [-o json|wide]
 
           Shows recent events, oldest first. --watch (-w) keeps the connection open and prints
           each new event as it happens (Server-Sent Events); stop with Ctrl-C.
+          An event that repeated shows its count and last occurrence: (x12, last 3m ago).
+          -o wide adds the ACTOR column (the API token, or controller, that caused the event).
           -o json prints the server's events (one compact object per line with --watch).
           """
               + GLOBAL;

@@ -7,6 +7,7 @@ import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.cloudpod.alloc.Reservation;
 import io.cloudpods.cloudpod.delete.Deletion;
 import io.cloudpods.cloudpod.exec.ActionExecutor;
@@ -39,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -165,7 +167,10 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     }
   }
 
-  /** Called by the engine's listener after a failed pass, to make the retry visible. */
+  /**
+   * Called by the engine's listener after a failed pass, to make the retry visible: in the pod's
+   * status and as an event (a task failure's event was recorded when the task was seen failed).
+   */
   public void recordFailure(ResourceKey key, Exception error, int attempt, Duration retryIn) {
     ports
         .pods()
@@ -179,6 +184,17 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
                       .orElse(CloudPodConditions.PROXMOX_ERROR);
               p.status.failure(reason, error.getMessage(), attempt, now().plus(retryIn));
               status.save(p);
+              if (!CloudPodConditions.TASK_FAILED.equals(reason)) { // InFlightTask recorded it
+                p.alloc = ports.ledger().find(p.uid).orElse(null); // the event names VMID and IP
+                // the message stays the same from one attempt to the next, so that a retry loop
+                // is one event series; what changes goes to extra
+                ports
+                    .events()
+                    .record(
+                        p.event(Event.WARN, reason, String.valueOf(error.getMessage()))
+                            .withExtra(
+                                Map.of("attempt", attempt, "retryInSeconds", retryIn.toSeconds())));
+              }
             });
   }
 

@@ -7,7 +7,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Records every action and failure of the controller: in the {@code events} table (queryable via
- * {@code GET /api/v1/events}) and, when configured, as a JSON line in the event log file.
+ * {@code GET /api/v1/events}) and, when configured, as a JSON line in the event log file. Events
+ * without an actor are the controller's ({@link Event#CONTROLLER}). A repeat of a recent identical
+ * event is counted on its series in the table, and still written to the file as a line of its own
+ * (with its {@code count}).
  */
 @ApplicationScoped
 public class EventRecorder implements EventSink {
@@ -24,10 +27,10 @@ public class EventRecorder implements EventSink {
 
   @Override
   public void recordIntent(Event e) {
-    store.append(e);
+    Event stored = store.store(byController(e));
     if (file != null) {
       try {
-        file.append(e);
+        file.append(stored);
       } catch (RuntimeException ex) {
         LOG.warnf("could not write the event log: %s", ex.getMessage());
       }
@@ -36,8 +39,9 @@ public class EventRecorder implements EventSink {
 
   @Override
   public void record(Event e) {
+    Event stored = byController(e);
     try {
-      store.append(e);
+      stored = store.store(stored);
     } catch (RuntimeException ex) {
       LOG.warnf(
           "could not store event %s for %s/%s: %s",
@@ -45,10 +49,14 @@ public class EventRecorder implements EventSink {
     }
     if (file != null) {
       try {
-        file.append(e);
+        file.append(stored);
       } catch (RuntimeException ex) {
         LOG.warnf("could not write the event log: %s", ex.getMessage());
       }
     }
+  }
+
+  private static Event byController(Event e) {
+    return e.actor() == null ? e.by(Event.CONTROLLER) : e;
   }
 }

@@ -16,9 +16,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Appends events as JSON lines, one per event, like the original scripts did. Each line is written
- * with one {@code write} on a file opened in append mode, so concurrent writers never interleave
- * inside a line.
+ * Appends events as JSON lines, one per occurrence, like the original scripts did: a repeat counted
+ * on an event series in the database is still a line here, with the series' {@code count}. Each
+ * line is written with one {@code write} on a file opened in append mode, so concurrent writers
+ * never interleave inside a line.
  */
 public final class JsonLineLog {
 
@@ -68,6 +69,12 @@ public final class JsonLineLog {
       }
       if (e.name() != null) {
         g.writeStringField("name", e.name());
+      }
+      if (e.actor() != null) {
+        g.writeStringField("actor", e.actor());
+      }
+      if (e.count() != null && e.count() > 1) {
+        g.writeNumberField("count", e.count());
       }
       g.writeEndObject();
     } catch (IOException ex) {

@@ -57,6 +57,29 @@ class DescribeDeleteTest {
   }
 
   @Test
+  void describe_showsEachEventsActorAndARepeatedEventsCount() throws Exception {
+    cli.enqueue(pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 600));
+    cli.enqueue("[" + EventsCommandTest.series(4, "web-1", "connection refused", 12, 180) + "]");
+
+    assertThat(cli.run("describe", "cloudpod", "web-1", "--tenant", "t")).isZero();
+
+    assertThat(
+            cli.out
+                .lines()
+                .filter(l -> l.matches("\\s+AGE\\s+LEVEL\\s+REASON\\s+ACTOR\\s+MESSAGE")))
+        .hasSize(1);
+    assertThat(
+            cli.out
+                .lines()
+                .filter(
+                    l ->
+                        l.matches(
+                            "\\s+1h\\s+warn\\s+ProxmoxUnreachable\\s+controller\\s+"
+                                + "connection refused \\(x12, last 3m ago\\)")))
+        .hasSize(1);
+  }
+
+  @Test
   void describe_withoutName_isUsageError() {
     assertThat(cli.run("describe", "cloudpod")).isEqualTo(2);
     assertThat(cli.err).isEqualTo("error: usage: cloudpods describe KIND NAME [--tenant T]\n");

@@ -37,6 +37,69 @@ class EventsCommandTest {
         + "\",\"vmid\":9101}";
   }
 
+  /** An event series: {@code count} occurrences, the latest {@code lastAgo} seconds ago. */
+  static String series(long id, String name, String message, int count, long lastAgo) {
+    return "{\"id\":"
+        + id
+        + ",\"ts\":\""
+        + Fixtures.ago(3600)
+        + "\",\"level\":\"warn\",\"reason\":\"ProxmoxUnreachable\",\"message\":\""
+        + message
+        + "\",\"kind\":\"CloudPod\",\"tenant\":\"t\",\"name\":\""
+        + name
+        + "\",\"count\":"
+        + count
+        + ",\"firstSeen\":\""
+        + Fixtures.ago(3600)
+        + "\",\"lastSeen\":\""
+        + Fixtures.ago(lastAgo)
+        + "\",\"actor\":\"controller\"}";
+  }
+
+  @Test
+  void events_repeatedEvent_showsItsCountAndLastOccurrence() throws Exception {
+    cli.enqueue(
+        "["
+            + event(1, "Created", "web-1", "container created")
+            + ","
+            + series(5, "web-1", "connection refused", 12, 180)
+            + "]");
+
+    assertThat(cli.run("events", "-n", "t")).isZero();
+
+    List<String> lines = cli.out.lines().toList();
+    assertThat(lines.get(1)).endsWith("container created");
+    assertThat(lines.get(2))
+        .matches(
+            "1h\\s+t\\s+warn\\s+ProxmoxUnreachable\\s+cloudpod/web-1\\s+"
+                + "connection refused \\(x12, last 3m ago\\)");
+  }
+
+  @Test
+  void events_wide_addsTheActorColumn() throws Exception {
+    cli.enqueue(
+        "["
+            + event(1, "Created", "web-1", "container created")
+            + ","
+            + series(2, "web-1", "connection refused", 2, 60)
+            + "]");
+
+    assertThat(cli.run("events", "-n", "t", "-o", "wide")).isZero();
+
+    List<String> lines = cli.out.lines().toList();
+    assertThat(lines.get(0).split("\\s+"))
+        .containsExactly("AGE", "TENANT", "LEVEL", "REASON", "OBJECT", "ACTOR", "MESSAGE");
+    assertThat(lines.get(1)).matches(".*cloudpod/web-1\\s+<unknown>\\s+container created");
+    assertThat(lines.get(2))
+        .matches(".*cloudpod/web-1\\s+controller\\s+connection refused \\(x2, last 1m ago\\)");
+  }
+
+  @Test
+  void events_unknownOutput_namesTheFormats() {
+    assertThat(cli.run("events", "-o", "yaml")).isEqualTo(2);
+    assertThat(cli.err).contains("one of: json, wide");
+  }
+
   @Test
   void events_list_printsATableOldestFirst() throws Exception {
     cli.enqueue(

@@ -6,9 +6,11 @@ import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.READY;
 import static io.cloudpods.cloudpod.PodHarness.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
+import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.RequeueException;
@@ -502,6 +504,50 @@ class CloudPodReconcilerTest {
     assertThat(h.status("web-1").attempts()).isEqualTo(3);
     assertThat(h.status("web-1").retryAfter()).isEqualTo(h.clock.instant().plusSeconds(4));
     assertThat(h.status("web-1").message()).isEqualTo("boom");
+  }
+
+  @Test
+  void repeatedProxmoxOutage_recordsTheSameFailureEventEachAttempt_withTheAttemptInExtra()
+      throws Exception {
+    h.create("web-1");
+    h.converge("web-1");
+    h.events.clear();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      h.proxmox.editConfig(9001, "cores", "3");
+      h.cluster.refresh();
+      h.proxmox.failNext("getConfig", FakeProxmoxClient.unavailable());
+      Exception e = h.failingPass("web-1", ProxmoxUnavailableException.class);
+      h.reconciler.recordFailure(
+          PodHarness.key("web-1"), e, attempt, Duration.ofSeconds(attempt * 2L));
+      h.clock.advance(Duration.ofSeconds(attempt * 2L));
+    }
+
+    List<Event> failures =
+        h.events.events().stream()
+            .filter(ev -> ev.reason().equals(CloudPodConditions.PROXMOX_UNREACHABLE))
+            .toList();
+    assertThat(failures).hasSize(3);
+    assertThat(failures)
+        .as("identical text, so that the store counts them as one series")
+        .extracting(Event::level, Event::message, Event::vmid)
+        .containsOnly(tuple(Event.WARN, failures.get(0).message(), 9001));
+    assertThat(failures.get(0).message()).doesNotContain("attempt").doesNotContain("retry");
+    assertThat(failures).extracting(ev -> ev.extra().get("attempt")).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void recordFailure_ofAFailedTask_addsNoSecondEvent() throws Exception {
+    h.create("web-1");
+    h.pass("web-1");
+    h.proxmox.failTask(h.proxmox.lastTask("vzclone").orElseThrow(), "clone failed: no space");
+    Exception e = h.failingPass("web-1", ProxmoxTaskFailedException.class);
+
+    h.reconciler.recordFailure(PodHarness.key("web-1"), e, 1, Duration.ofSeconds(1));
+
+    assertThat(h.events.reasons())
+        .filteredOn(CloudPodConditions.TASK_FAILED::equals)
+        .as("the task's own event only")
+        .hasSize(1);
   }
 
   // ---- crash between steps

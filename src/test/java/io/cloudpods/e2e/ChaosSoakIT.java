@@ -602,11 +602,17 @@ class ChaosSoakIT {
     // the event log is write-ahead: every journaled mutation has an earlier event
     List<WriteAheadCheck.LoggedEvent> events = new ArrayList<>();
     try (Connection c = controller.sql();
-        ResultSet rs = c.createStatement().executeQuery("SELECT ts, reason, vmid FROM events")) {
-      while (rs.next()) {
-        events.add(
-            new WriteAheadCheck.LoggedEvent(
-                rs.getTimestamp(1).toInstant(), rs.getString(2), (Integer) rs.getObject(3)));
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT ts, last_seen, count, reason, vmid FROM events")) {
+      while (rs.next()) { // a repeated event is one row (a series) with its count
+        events.addAll(
+            WriteAheadCheck.occurrences(
+                rs.getTimestamp(1).toInstant(),
+                rs.getTimestamp(2).toInstant(),
+                rs.getInt(3),
+                rs.getString(4),
+                (Integer) rs.getObject(5)));
       }
     }
     List<Mutation> journal = sim.mutations();

@@ -458,12 +458,15 @@ class ConvergenceTest {
             .jsonPath()
             .getList("$", Map.class)
             .stream()
-            .map(
+            .flatMap( // a repeated event is one entry (a series) with its count
                 e ->
-                    new WriteAheadCheck.LoggedEvent(
+                    WriteAheadCheck.occurrences(
                         java.time.Instant.parse(String.valueOf(e.get("ts"))),
+                        java.time.Instant.parse(String.valueOf(e.get("lastSeen"))),
+                        ((Number) e.get("count")).intValue(),
                         String.valueOf(e.get("reason")),
-                        e.get("vmid") == null ? null : ((Number) e.get("vmid")).intValue()))
+                        e.get("vmid") == null ? null : ((Number) e.get("vmid")).intValue())
+                        .stream())
             .toList();
     List<io.cloudpods.sim.Mutation> mutations =
         sim.mutations().stream()

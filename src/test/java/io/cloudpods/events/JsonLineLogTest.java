@@ -51,6 +51,38 @@ class JsonLineLogTest {
   }
 
   @Test
+  void format_aRepeatedEventCarriesItsCountAndEveryLineItsActor() throws Exception {
+    Event single = Event.info("Created", "CloudPod t/web created", "CloudPod", "t", "web");
+    Event stored =
+        new Event(
+            7,
+            null,
+            "warn",
+            "TaskFailed",
+            "vzcreate: storage full",
+            "CloudPod",
+            "t",
+            "web",
+            null,
+            null,
+            null,
+            null,
+            12,
+            null,
+            null,
+            "controller");
+
+    JsonNode first =
+        JSON.readTree(JsonLineLog.format(single.by("ops"), OffsetDateTime.now(ZoneOffset.UTC)));
+    JsonNode repeat = JSON.readTree(JsonLineLog.format(stored, OffsetDateTime.now(ZoneOffset.UTC)));
+
+    assertThat(first.has("count")).as("count only when > 1").isFalse();
+    assertThat(first.path("actor").asText()).isEqualTo("ops");
+    assertThat(repeat.path("count").asInt()).isEqualTo(12);
+    assertThat(repeat.path("actor").asText()).isEqualTo("controller");
+  }
+
+  @Test
   void format_absentFieldsAreLeftOut() throws Exception {
     JsonNode line =
         JSON.readTree(

@@ -51,6 +51,20 @@ public final class WriteAheadCheck {
 
   private WriteAheadCheck() {}
 
+  /**
+   * The occurrences of one stored event series: the first at {@code first}, the last at {@code
+   * last}, and those between at {@code first} (the table keeps only the first and last times; the
+   * JSON log file has every occurrence with its own time).
+   */
+  public static List<LoggedEvent> occurrences(
+      Instant first, Instant last, int count, String reason, Integer vmid) {
+    List<LoggedEvent> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(new LoggedEvent(i == count - 1 && i > 0 ? last : first, reason, vmid));
+    }
+    return out;
+  }
+
   public static List<Gap> gaps(
       List<Mutation> mutations,
       List<LoggedEvent> events,

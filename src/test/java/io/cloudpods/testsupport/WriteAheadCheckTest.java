@@ -22,6 +22,25 @@ class WriteAheadCheckTest {
   }
 
   @Test
+  void aSeriesCountsAsOneEventPerOccurrence_itsLastAtItsLastTime() {
+    List<Mutation> ms = List.of(m(1000, 9001, "start"), m(2000, 9001, "start"));
+    List<LoggedEvent> series =
+        WriteAheadCheck.occurrences(
+            Instant.ofEpochMilli(900), Instant.ofEpochMilli(1900), 2, "Starting", 9001);
+
+    assertThat(WriteAheadCheck.gaps(ms, series, x -> true, SLACK)).isEmpty();
+    assertThat(
+            WriteAheadCheck.gaps(
+                ms,
+                WriteAheadCheck.occurrences(
+                    Instant.ofEpochMilli(900), Instant.ofEpochMilli(2900), 2, "Starting", 9001),
+                x -> true,
+                SLACK))
+        .as("the second start came before the series' last occurrence")
+        .hasSize(1);
+  }
+
+  @Test
   void eventBeforeEachMutation_noGaps() {
     List<Mutation> ms =
         List.of(
