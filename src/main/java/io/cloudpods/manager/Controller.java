@@ -17,6 +17,7 @@ import io.cloudpods.podset.PodSetReconciler;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.store.ResourceKey;
+import io.cloudpods.tenant.TenantReconciler;
 import java.time.Clock;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -31,12 +32,14 @@ final class Controller {
 
   final WorkQueue<ResourceKey> podQueue;
   final WorkQueue<ResourceKey> setQueue;
+  final WorkQueue<ResourceKey> tenantQueue;
   final ClusterObserver cluster;
   final Resync resync;
   private final CloudPodReconciler podReconciler;
   private final PodSetReconciler setReconciler;
   private final ControllerRunner<ResourceKey> podRunner;
   private final ControllerRunner<ResourceKey> setRunner;
+  private final ControllerRunner<ResourceKey> tenantRunner;
   private final ChangeListener changes;
 
   Controller(
@@ -52,6 +55,7 @@ final class Controller {
             new BackoffRateLimiter<>(
                 backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime));
     setQueue = new WorkQueue<>(new BackoffRateLimiter<>(backoff.base(), backoff.max()));
+    tenantQueue = new WorkQueue<>(new BackoffRateLimiter<>(backoff.base(), backoff.max()));
     ConcurrencyGate<ResourceKey> gate =
         new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
     cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
@@ -84,6 +88,14 @@ final class Controller {
             "cloudpod", podQueue, podReconciler, config.workers(), podFailures());
     setRunner =
         new ControllerRunner<>("podset", setQueue, setReconciler, 1, ReconcileListener.none());
+    tenantRunner =
+        new ControllerRunner<>(
+            "tenant",
+            tenantQueue,
+            new TenantReconciler(
+                stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock),
+            1,
+            ReconcileListener.none());
     OrphanReporter orphans =
         new OrphanReporter(
             new OrphanTracker(config.resync().orphanGrace()),
@@ -99,12 +111,18 @@ final class Controller {
             setReconciler,
             podQueue::add,
             setQueue::add,
+            stores.tenants()::deleting,
+            tenantQueue::add,
             orphans,
             stores.controllerState(),
             clock);
     ChangeRouter router =
         new ChangeRouter(
-            podReconciler.convergence(), podQueue::add, this::wakePodSet, stores.pods()::listKeys);
+            podReconciler.convergence(),
+            podQueue::add,
+            this::wakePodSet,
+            stores.pods()::listKeys,
+            tenantQueue::add);
     changes =
         new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
@@ -112,6 +130,7 @@ final class Controller {
   void start() {
     podRunner.start();
     setRunner.start();
+    tenantRunner.start();
     changes.start();
   }
 
@@ -119,6 +138,7 @@ final class Controller {
     changes.close();
     podRunner.stop(Duration.ofSeconds(10));
     setRunner.stop(Duration.ofSeconds(10));
+    tenantRunner.stop(Duration.ofSeconds(10));
   }
 
   /** The change listener: connected or not, since when, its last failure. */

@@ -11,6 +11,7 @@ import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.TenantStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -59,6 +60,7 @@ public class ControllerManager {
       EventRecorder events,
       ControllerStateStore controllerState,
       OrphanStore orphans,
+      TenantStore tenants,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
       @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
@@ -66,7 +68,8 @@ public class ControllerManager {
     this.clients = clients;
     this.proxmoxConfig = proxmoxConfig;
     this.stores =
-        new Stores(pods, sets, allocations, pools, defaults, events, controllerState, orphans);
+        new Stores(
+            pods, sets, allocations, pools, defaults, events, controllerState, orphans, tenants);
     this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
   }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +37,8 @@ final class Resync implements Runnable {
   private final PodSetReconciler setReconciler;
   private final Consumer<ResourceKey> enqueuePod;
   private final Consumer<ResourceKey> enqueueSet;
+  private final Supplier<List<String>> deletingTenants;
+  private final Consumer<ResourceKey> enqueueTenant;
   private final OrphanReporter orphans;
   private final ControllerStateStore state;
   private final Clock clock;
@@ -55,6 +58,8 @@ final class Resync implements Runnable {
       PodSetReconciler setReconciler,
       Consumer<ResourceKey> enqueuePod,
       Consumer<ResourceKey> enqueueSet,
+      Supplier<List<String>> deletingTenants,
+      Consumer<ResourceKey> enqueueTenant,
       OrphanReporter orphans,
       ControllerStateStore state,
       Clock clock) {
@@ -65,6 +70,8 @@ final class Resync implements Runnable {
     this.setReconciler = setReconciler;
     this.enqueuePod = enqueuePod;
     this.enqueueSet = enqueueSet;
+    this.deletingTenants = deletingTenants;
+    this.enqueueTenant = enqueueTenant;
     this.orphans = orphans;
     this.state = state;
     this.clock = clock;
@@ -89,6 +96,12 @@ final class Resync implements Runnable {
     Instant at = clock.instant();
     boolean refreshed = refresh(at);
     int enqueued = 0;
+    // a tenant being deleted is looked at on every resync, so a deletion interrupted by a restart
+    // (tenant marked, its pods not yet, or its last pod gone but the tenant not removed) finishes
+    for (String tenant : deletingTenants.get()) {
+      enqueueTenant.accept(ResourceKey.cluster(tenant));
+      enqueued++;
+    }
     for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
       if (setReconciler.needsPass(row)) {
         enqueueSet.accept(row.key());
