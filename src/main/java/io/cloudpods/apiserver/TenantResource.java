@@ -42,7 +42,8 @@ public class TenantResource extends ClusterResourceRoutes<Tenant> {
 
   /**
    * Marks the tenant and what it owns for deletion; answers the tenant as stored, with {@code
-   * metadata.deletionTimestamp} and phase {@code Deleting}. Repeating it changes nothing.
+   * metadata.deletionTimestamp} and phase {@code Deleting}. Repeating it changes nothing. A tenant
+   * that owns nothing is removed at once (the answer is its last state).
    */
   @DELETE
   @Path("/{name}")
@@ -56,7 +57,15 @@ public class TenantResource extends ClusterResourceRoutes<Tenant> {
             .markDeleted(name, resourceVersion)
             .orElseThrow(() -> ApiException.notFound(kind + " " + name));
     TenantRecords.Counts counts = marked.marked();
-    if (marked.first() || counts.total() > 0) {
+    if (marked.removed()) {
+      events.append(
+          EventStore.INFO,
+          "Deleted",
+          kind + " " + name + " deleted; it owned nothing",
+          kind.name(),
+          null,
+          name);
+    } else if (marked.first() || counts.total() > 0) {
       events.append(
           EventStore.INFO,
           "Deleting",

@@ -82,14 +82,16 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
   }
 
   /**
-   * A tenant marked for deletion, what the marking marked with it, and whether this call set the
-   * tenant's mark (false: it was marked before).
+   * A tenant marked for deletion, what the marking marked with it, whether this call set the
+   * tenant's mark (false: it was marked before), and whether the tenant is gone already (it owned
+   * nothing, so there was nothing to wait for).
    */
-  public record Marked(Tenant tenant, Counts marked, boolean first) {}
+  public record Marked(Tenant tenant, Counts marked, boolean first, boolean removed) {}
 
   /**
    * Marks the tenant for deletion (once; a repeated call keeps the first timestamp) and, in the
-   * same transaction, every PodSet and CloudPod it owns. Empty if there is no such tenant.
+   * same transaction, every PodSet and CloudPod it owns. A tenant that owns nothing is removed at
+   * once (as a {@code DELETE FROM tenant} of it would be). Empty if there is no such tenant.
    *
    * @param expectedVersion the caller's {@code resourceVersion}, or null for an unconditional mark
    */
@@ -105,8 +107,9 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
       em.flush();
     }
     Counts marked = markContents(name);
-    return findEntity(ResourceKey.cluster(name), false)
-        .map(e -> new Marked(toApi(e), marked, first));
+    Tenant tenant = findEntity(ResourceKey.cluster(name), false).map(this::toApi).orElseThrow();
+    boolean removed = remaining(name, 0).counts().total() == 0 && finalizeDeletion(name);
+    return Optional.of(new Marked(tenant, marked, first, removed));
   }
 
   @Override
