@@ -420,13 +420,13 @@ public class Admission {
     PodSet set = (PodSet) item.object();
     Tenant tenant = lockTenant(item.key().tenant(), batch);
     PodSet stored = podSets.get(item.key()).orElse(null);
+    pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
     checkAllowed(
         tenant,
         set.spec().template().spec(),
         stored == null ? null : stored.spec().template().spec(),
         batch.caller,
         "spec.template.spec.");
-    pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
     TenantUsage old = stored == null ? TenantUsage.ZERO : usage.claim(stored.spec());
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = before.minus(old).plus(usage.claim(set.spec()));
@@ -453,9 +453,10 @@ public class Admission {
               + existing.ownerName()
               + "; change the PodSet instead");
     }
+    // a pool that does not exist is named as such (422) before what the tenant may use (403)
+    IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
     checkAllowed(tenant, spec, existing == null ? null : existing.spec(), batch.caller, "spec.");
     UUID self = existing == null ? new UUID(0, 0) : existing.uid();
-    IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
     if (spec.ip() != null) {
       String problem = SpecRules.ipProblem(spec.ip(), spec.ipPool(), poolSpec);
       if (problem != null) {
