@@ -498,6 +498,10 @@ public class Admission {
     exceed(exceeded, "maxPods", q.maxPods(), before.pods(), after.pods());
     exceed(exceeded, "maxCores", q.maxCores(), before.cores(), after.cores());
     exceed(exceeded, "maxMemoryMb", q.maxMemoryMb(), before.memoryMb(), after.memoryMb());
+    if (!exceeded.isEmpty() && exceeded.get(exceeded.size() - 1).field().endsWith("maxMemoryMb")) {
+      FieldError m = exceeded.remove(exceeded.size() - 1);
+      exceeded.add(new FieldError(m.field(), m.message() + "; memory counts with swap"));
+    }
     exceed(exceeded, "maxDiskGb", q.maxDiskGb(), before.diskGb(), after.diskGb());
     if (!exceeded.isEmpty()) {
       throw new ApiException(

@@ -228,7 +228,9 @@ class TenantAllowedTest {
         .statusCode(403)
         .body("reason", equalTo("QuotaExceeded"))
         .body("details[0].field", equalTo("items[0].quota.maxMemoryMb"))
-        .body("details[0].message", org.hamcrest.Matchers.containsString("would be 2560"));
+        .body(
+            "details[0].message",
+            org.hamcrest.Matchers.containsString("would be 2560, now 0); memory counts with swap"));
     assertThat(totalRows()).isEqualTo(before);
 
     spec.put("swapMb", 0);
