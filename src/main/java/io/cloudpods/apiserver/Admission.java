@@ -12,6 +12,7 @@ import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
+import io.cloudpods.api.v1alpha1.TenantSpec;
 import io.cloudpods.api.v1alpha1.TenantUsage;
 import io.cloudpods.auth.Caller;
 import io.cloudpods.store.AllocationStore;
@@ -118,7 +119,7 @@ public class Admission {
             .thenComparing(i -> i.key().name()));
     // every tenant row this batch touches is locked up front, in name order, so that two batches
     // never wait for each other's tenants in opposite orders
-    Batch written = new Batch();
+    Batch written = new Batch(caller);
     items.stream()
         .map(i -> i.kind() == Kind.Tenant ? i.key().name() : i.key().tenant())
         .filter(Objects::nonNull)
@@ -301,14 +302,23 @@ public class Admission {
    * until the batch commits), so a batch of N pods computes each tenant's usage once, not N times.
    */
   private static final class Batch {
+    final Caller caller;
     final Map<String, Tenant> tenants = new HashMap<>();
     final Map<String, TenantUsage> usage = new HashMap<>();
+
+    Batch(Caller caller) {
+      this.caller = caller;
+    }
   }
 
   private Result write(Item item, Caller caller, boolean dryRun, Batch batch) {
     Written<?> w =
         switch (item.kind()) {
           case Tenant -> {
+            Tenant stored = batch.tenants.get(item.key().name());
+            if (stored != null && stored.metadata().deletionTimestamp() != null) {
+              throw terminating("metadata.name", item.key().name());
+            }
             batch.tenants.remove(item.key().name()); // quota may change: lock and read it again
             yield tenants.put((Tenant) item.object(), item.resourceVersion());
           }
@@ -367,9 +377,53 @@ public class Admission {
       batch.tenants.put(name, t);
     }
     if (t.metadata().deletionTimestamp() != null) {
-      throw ApiException.invalid("metadata.tenant", "tenant '" + name + "' is being deleted");
+      throw terminating("metadata.tenant", name);
     }
     return t;
+  }
+
+  /** 409 TenantTerminating: nothing is created in, or changed of, a tenant being deleted. */
+  private static ApiException terminating(String field, String tenant) {
+    String message = "tenant '" + tenant + "' is being deleted; it takes no new or changed objects";
+    return new ApiException(
+        409, "TenantTerminating", field + ": " + message, List.of(new FieldError(field, message)));
+  }
+
+  /**
+   * Refuses (403) a pod spec choosing what its tenant does not allow ({@code spec.allowed}), and a
+   * node pinned by a caller that is not an admin. What the stored object ({@code old}) already has
+   * stays allowed. {@code prefix} maps {@code spec.} to where the pod spec sits in the object.
+   */
+  private void checkAllowed(
+      Tenant tenant, CloudPodSpec spec, CloudPodSpec old, Caller caller, String prefix) {
+    List<FieldError> refused = new ArrayList<>();
+    if (!caller.isAdmin()
+        && spec.node() != null
+        && (old == null || !spec.node().equals(old.node()))) {
+      refused.add(
+          new FieldError(
+              "spec.node",
+              "only an admin may pin a pod to a node; leave it out and the controller places it"));
+    }
+    TenantSpec ts = tenant.spec();
+    refused.addAll(SpecRules.allowed(spec, old, ts == null ? null : ts.allowed(), podsConfig));
+    if (refused.isEmpty()) {
+      return;
+    }
+    List<FieldError> fields =
+        refused.stream()
+            .map(e -> new FieldError(e.field().replaceFirst("^spec\\.", prefix), e.message()))
+            .toList();
+    throw new ApiException(
+        403,
+        "Forbidden",
+        "tenant "
+            + tenant.metadata().name()
+            + ": "
+            + fields.get(0).field()
+            + ": "
+            + fields.get(0).message(),
+        fields);
   }
 
   private IpPoolSpec pool(String name, String field) {
@@ -397,9 +451,15 @@ public class Admission {
   private Written<PodSet> writePodSet(Item item, Batch batch) {
     PodSet set = (PodSet) item.object();
     Tenant tenant = lockTenant(item.key().tenant(), batch);
+    PodSet stored = podSets.get(item.key()).orElse(null);
     pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
-    TenantUsage old =
-        podSets.get(item.key()).map(s -> usage.claim(s.spec())).orElse(TenantUsage.ZERO);
+    checkAllowed(
+        tenant,
+        set.spec().template().spec(),
+        stored == null ? null : stored.spec().template().spec(),
+        batch.caller,
+        "spec.template.spec.");
+    TenantUsage old = stored == null ? TenantUsage.ZERO : usage.claim(stored.spec());
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = before.minus(old).plus(usage.claim(set.spec()));
     checkQuota(tenant, before, after);
@@ -425,8 +485,10 @@ public class Admission {
               + existing.ownerName()
               + "; change the PodSet instead");
     }
-    UUID self = existing == null ? new UUID(0, 0) : existing.uid();
+    // a pool that does not exist is named as such (422) before what the tenant may use (403)
     IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
+    checkAllowed(tenant, spec, existing == null ? null : existing.spec(), batch.caller, "spec.");
+    UUID self = existing == null ? new UUID(0, 0) : existing.uid();
     if (spec.ip() != null) {
       String problem = SpecRules.ipProblem(spec.ip(), spec.ipPool(), poolSpec);
       if (problem != null) {
@@ -468,6 +530,10 @@ public class Admission {
     exceed(exceeded, "maxPods", q.maxPods(), before.pods(), after.pods());
     exceed(exceeded, "maxCores", q.maxCores(), before.cores(), after.cores());
     exceed(exceeded, "maxMemoryMb", q.maxMemoryMb(), before.memoryMb(), after.memoryMb());
+    if (!exceeded.isEmpty() && exceeded.get(exceeded.size() - 1).field().endsWith("maxMemoryMb")) {
+      FieldError m = exceeded.remove(exceeded.size() - 1);
+      exceeded.add(new FieldError(m.field(), m.message() + "; memory counts with swap"));
+    }
     exceed(exceeded, "maxDiskGb", q.maxDiskGb(), before.diskGb(), after.diskGb());
     if (!exceeded.isEmpty()) {
       throw new ApiException(

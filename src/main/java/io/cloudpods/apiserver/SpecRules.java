@@ -2,6 +2,7 @@ package io.cloudpods.apiserver;
 
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
 import io.cloudpods.api.v1alpha1.IpPoolSpec;
+import io.cloudpods.api.v1alpha1.TenantAllowed;
 import io.cloudpods.store.Ipv4;
 import io.cloudpods.store.PodsConfig;
 import java.util.ArrayList;
@@ -121,5 +122,58 @@ public final class SpecRules {
       return ip + " is reserved in pool " + poolName;
     }
     return null;
+  }
+
+  /**
+   * What a (defaulted) pod spec chooses that its tenant does not allow: template, storage and IP
+   * pool, each against {@code allowed} or, for a list the tenant does not have, the pod default of
+   * {@code cloudpods.pods.*}. A value the stored object already has ({@code old}, null for a new
+   * object) is not refused again, so narrowing a tenant's list does not make the manifests of its
+   * running pods unappliable; only changing to a value outside it is.
+   */
+  public static List<FieldError> allowed(
+      CloudPodSpec spec, CloudPodSpec old, TenantAllowed allowed, PodsConfig cfg) {
+    List<FieldError> errors = new ArrayList<>();
+    List<Integer> templates =
+        allowed == null || allowed.templates() == null
+            ? List.of(cfg.templateVmid())
+            : allowed.templates();
+    List<String> storages =
+        allowed == null || allowed.storages() == null ? List.of(cfg.storage()) : allowed.storages();
+    List<String> pools =
+        allowed == null || allowed.ipPools() == null ? List.of(cfg.ipPool()) : allowed.ipPools();
+    check(
+        errors,
+        "spec.template",
+        spec.template(),
+        old == null ? null : old.template(),
+        templates,
+        "templates");
+    check(
+        errors,
+        "spec.storage",
+        spec.storage(),
+        old == null ? null : old.storage(),
+        storages,
+        "storages");
+    check(
+        errors, "spec.ipPool", spec.ipPool(), old == null ? null : old.ipPool(), pools, "ipPools");
+    return errors;
+  }
+
+  private static <T> void check(
+      List<FieldError> errors, String field, T value, T old, List<T> allowed, String list) {
+    if (value == null || value.equals(old) || allowed.contains(value)) {
+      return;
+    }
+    errors.add(
+        new FieldError(
+            field,
+            value
+                + " is not allowed for this tenant (spec.allowed."
+                + list
+                + ": "
+                + allowed
+                + ")"));
   }
 }

@@ -485,6 +485,13 @@ final class Get {
         targets.add(new String[] {tenant, n});
       }
     }
+    // tenants this command deletes: their objects may already be gone when it gets to them
+    java.util.Set<String> deletedTenants = new java.util.HashSet<>();
+    for (int i = 0; i < targets.size(); i++) {
+      if (kinds.get(i) == ResourceKind.TENANT) {
+        deletedTenants.add(targets.get(i)[1]);
+      }
+    }
     Http http = cli.http();
     int failed = 0;
     for (int i = 0; i < targets.size(); i++) {
@@ -493,9 +500,19 @@ final class Get {
       String name = targets.get(i)[1];
       try {
         http.call("DELETE", kind.objectPath(tenant, name), null);
-        cli.out.println(kind.qualified() + " \"" + name + "\" deleted");
+        // a tenant goes once the controller has deleted what it owns, like a namespace
+        cli.out.println(
+            kind.qualified()
+                + " \""
+                + name
+                + "\" "
+                + (kind == ResourceKind.TENANT ? "deletion requested" : "deleted"));
       } catch (ServerException e) {
         if (e.status() == 404 && ignoreMissing) {
+          continue;
+        }
+        if (e.status() == 404 && tenant != null && deletedTenants.contains(tenant)) {
+          cli.out.println(kind.qualified() + " \"" + name + "\" already gone");
           continue;
         }
         failed++;

@@ -101,7 +101,8 @@ final class Help {
                  cloudpods delete -f FILE|DIR|-
 
           Marks objects for deletion; the controller then removes their containers. Use
-          'cloudpods wait KIND/NAME --for=delete' to wait until they are gone.
+          'cloudpods wait KIND/NAME --for=delete' to wait until they are gone. A tenant is
+          deleted with its PodSets and pods, like a namespace.
 
           Example: cloudpods delete podset workers -n tenant-123
           """

@@ -16,16 +16,23 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
   private final Consumer<ResourceKey> enqueuePod;
   private final Consumer<ResourceKey> wakePodSet;
   private final Supplier<List<ResourceKey>> allPods;
+  private final Consumer<ResourceKey> enqueueTenant;
 
+  /**
+   * @param enqueueTenant wakes the tenant reconcile: on a change of the tenant, and when a pod or
+   *     PodSet of it is removed (a tenant being deleted may own nothing any more)
+   */
   ChangeRouter(
       ConvergenceCache pods,
       Consumer<ResourceKey> enqueuePod,
       Consumer<ResourceKey> wakePodSet,
-      Supplier<List<ResourceKey>> allPods) {
+      Supplier<List<ResourceKey>> allPods,
+      Consumer<ResourceKey> enqueueTenant) {
     this.pods = pods;
     this.enqueuePod = enqueuePod;
     this.wakePodSet = wakePodSet;
     this.allPods = allPods;
+    this.enqueueTenant = enqueueTenant;
   }
 
   @Override
@@ -38,13 +45,29 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
         if (change.owner() != null) {
           wakePodSet.accept(ResourceKey.of(change.tenant(), change.owner()));
         }
+        wakeTenantOnRemoval(change);
       }
-      case "PodSet" -> wakePodSet.accept(ResourceKey.of(change.tenant(), change.name()));
-      case "IpPool", "Tenant" -> {
-        pods.invalidateAll(); // bridge, gateway, nameservers: not visible in the cluster list
-        allPods.get().forEach(enqueuePod);
+      case "PodSet" -> {
+        wakePodSet.accept(ResourceKey.of(change.tenant(), change.name()));
+        wakeTenantOnRemoval(change);
+      }
+      case "IpPool" -> everyPod();
+      case "Tenant" -> {
+        enqueueTenant.accept(ResourceKey.cluster(change.name()));
+        everyPod();
       }
       default -> LOG.debugf("ignoring change of kind %s", change.kind());
+    }
+  }
+
+  private void everyPod() {
+    pods.invalidateAll(); // bridge, gateway, nameservers: not visible in the cluster list
+    allPods.get().forEach(enqueuePod);
+  }
+
+  private void wakeTenantOnRemoval(ChangeListener.Change change) {
+    if ("DELETE".equals(change.op()) && change.tenant() != null) {
+      enqueueTenant.accept(ResourceKey.cluster(change.tenant()));
     }
   }
 }

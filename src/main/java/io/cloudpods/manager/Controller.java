@@ -18,6 +18,7 @@ import io.cloudpods.podset.PodSetReconciler;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.store.ResourceKey;
+import io.cloudpods.tenant.TenantReconciler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,12 +34,14 @@ final class Controller {
 
   final WorkQueue<ResourceKey> podQueue;
   final WorkQueue<ResourceKey> setQueue;
+  final WorkQueue<ResourceKey> tenantQueue;
   final ClusterObserver cluster;
   final Resync resync;
   private final CloudPodReconciler podReconciler;
   private final PodSetReconciler setReconciler;
   private final ControllerRunner<ResourceKey> podRunner;
   private final ControllerRunner<ResourceKey> setRunner;
+  private final ControllerRunner<ResourceKey> tenantRunner;
   private final ChangeListener changes;
 
   Controller(
@@ -59,6 +62,10 @@ final class Controller {
         new WorkQueue<>(
             new BackoffRateLimiter<>(backoff.base(), backoff.max()),
             EngineMetrics.queue(metrics, "podset"));
+    tenantQueue =
+        new WorkQueue<>(
+            new BackoffRateLimiter<>(backoff.base(), backoff.max()),
+            EngineMetrics.queue(metrics, "tenant"));
     ConcurrencyGate<ResourceKey> gate =
         new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
     cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
@@ -96,8 +103,17 @@ final class Controller {
     setRunner =
         new ControllerRunner<>(
             "podset", setQueue, setReconciler, 1, EngineMetrics.reconciles(metrics, "podset"));
+    tenantRunner =
+        new ControllerRunner<>(
+            "tenant",
+            tenantQueue,
+            new TenantReconciler(
+                stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock),
+            1,
+            EngineMetrics.reconciles(metrics, "tenant"));
     EngineMetrics.bind(metrics, podRunner);
     EngineMetrics.bind(metrics, setRunner);
+    EngineMetrics.bind(metrics, tenantRunner);
     OrphanReporter orphans =
         new OrphanReporter(
             new OrphanTracker(config.resync().orphanGrace()),
@@ -113,12 +129,18 @@ final class Controller {
             setReconciler,
             podQueue::addUnlessBackingOff,
             setQueue::addUnlessBackingOff,
+            stores.tenants()::deleting,
+            tenantQueue::addUnlessBackingOff,
             orphans,
             stores.controllerState(),
             clock);
     ChangeRouter router =
         new ChangeRouter(
-            podReconciler.convergence(), podQueue::add, this::wakePodSet, stores.pods()::listKeys);
+            podReconciler.convergence(),
+            podQueue::add,
+            this::wakePodSet,
+            stores.pods()::listKeys,
+            tenantQueue::add);
     changes =
         new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
@@ -126,6 +148,7 @@ final class Controller {
   void start() {
     podRunner.start();
     setRunner.start();
+    tenantRunner.start();
     changes.start();
   }
 
@@ -133,6 +156,7 @@ final class Controller {
     changes.close();
     podRunner.stop(Duration.ofSeconds(10));
     setRunner.stop(Duration.ofSeconds(10));
+    tenantRunner.stop(Duration.ofSeconds(10));
   }
 
   /** The change listener: connected or not, since when, its last failure. */

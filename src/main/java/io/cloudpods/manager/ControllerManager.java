@@ -11,6 +11,7 @@ import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.TenantStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -63,6 +64,7 @@ public class ControllerManager {
       ControllerStateStore controllerState,
       OrphanStore orphans,
       MeterRegistry metrics,
+      TenantStore tenants,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
       @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
@@ -70,7 +72,8 @@ public class ControllerManager {
     this.clients = clients;
     this.proxmoxConfig = proxmoxConfig;
     this.stores =
-        new Stores(pods, sets, allocations, pools, defaults, events, controllerState, orphans);
+        new Stores(
+            pods, sets, allocations, pools, defaults, events, controllerState, orphans, tenants);
     this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
     this.metrics = metrics;
   }

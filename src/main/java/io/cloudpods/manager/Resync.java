@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +38,8 @@ final class Resync implements Runnable {
   private final PodSetReconciler setReconciler;
   private final Predicate<ResourceKey> enqueuePod;
   private final Predicate<ResourceKey> enqueueSet;
+  private final Supplier<List<String>> deletingTenants;
+  private final Predicate<ResourceKey> enqueueTenant;
   private final OrphanReporter orphans;
   private final ControllerStateStore state;
   private final Clock clock;
@@ -57,6 +60,8 @@ final class Resync implements Runnable {
       PodSetReconciler setReconciler,
       Predicate<ResourceKey> enqueuePod,
       Predicate<ResourceKey> enqueueSet,
+      Supplier<List<String>> deletingTenants,
+      Predicate<ResourceKey> enqueueTenant,
       OrphanReporter orphans,
       ControllerStateStore state,
       Clock clock) {
@@ -67,6 +72,8 @@ final class Resync implements Runnable {
     this.setReconciler = setReconciler;
     this.enqueuePod = enqueuePod;
     this.enqueueSet = enqueueSet;
+    this.deletingTenants = deletingTenants;
+    this.enqueueTenant = enqueueTenant;
     this.orphans = orphans;
     this.state = state;
     this.clock = clock;
@@ -92,6 +99,15 @@ final class Resync implements Runnable {
     boolean refreshed = refresh(at);
     int enqueued = 0;
     int backingOff = 0;
+    // a tenant being deleted is looked at on every resync, so a deletion interrupted by a restart
+    // (tenant marked, its pods not yet, or its last pod gone but the tenant not removed) finishes
+    for (String tenant : deletingTenants.get()) {
+      if (enqueueTenant.test(ResourceKey.cluster(tenant))) {
+        enqueued++;
+      } else {
+        backingOff++;
+      }
+    }
     for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
       if (setReconciler.needsPass(row)) {
         if (enqueueSet.test(row.key())) {

@@ -8,6 +8,7 @@ import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.TenantStore;
 
 /** The CDI beans a controller is built from: the stores and the event recorder. */
 record Stores(
@@ -18,4 +19,5 @@ record Stores(
     Defaults defaults,
     EventRecorder events,
     ControllerStateStore controllerState,
-    OrphanStore orphans) {}
+    OrphanStore orphans,
+    TenantStore tenants) {}

@@ -466,7 +466,7 @@ class ApplyTest {
             List.of(
                 pod(t, "a", Map.of("ipPool", p, "ip", "10.1.10.51")),
                 io.cloudpods.testsupport.TestApi.pool(p),
-                io.cloudpods.testsupport.TestApi.tenant(t, null)))
+                io.cloudpods.testsupport.TestApi.tenant(t, null, List.of(p))))
         .post("/api/v1/apply")
         .then()
         .statusCode(200)

@@ -33,7 +33,7 @@ class ApplyWhileControllerWritesStatusTest {
     String tenant = TestApi.unique("race");
     String pool = TestApi.unique("pool");
     admin()
-        .body(List.of(TestApi.tenant(tenant, null), TestApi.pool(pool)))
+        .body(List.of(TestApi.tenant(tenant, null, List.of(pool)), TestApi.pool(pool)))
         .post("/api/v1/apply")
         .then()
         .statusCode(200);

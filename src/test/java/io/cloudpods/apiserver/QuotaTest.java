@@ -118,7 +118,7 @@ class QuotaTest {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(
         pod(tp[0], "a", Map.of("ipPool", tp[1])), pod(tp[0], "b", Map.of("ipPool", tp[1])));
-    applyAsAdmin(tenant(tp[0], Map.of("maxPods", 1)));
+    applyAsAdmin(tenant(tp[0], Map.of("maxPods", 1), List.of(tp[1])));
     admin()
         .body(List.of(pod(tp[0], "a", Map.of("ipPool", tp[1], "powerState", "Stopped"))))
         .post("/api/v1/apply")

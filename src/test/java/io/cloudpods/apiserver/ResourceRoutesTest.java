@@ -324,11 +324,21 @@ class ResourceRoutesTest {
   }
 
   @Test
-  void deleteTenant_withPods_answers409AndKeepsIt() {
+  void deleteTenant_withPods_marksItAndItsPods_untilTheControllerRemovesThem() {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(pod(tp[0], "web", Map.of("ipPool", tp[1])));
-    admin().delete("/api/v1/tenants/" + tp[0]).then().statusCode(409);
+    admin()
+        .delete("/api/v1/tenants/" + tp[0])
+        .then()
+        .statusCode(200)
+        .body("metadata.deletionTimestamp", notNullValue())
+        .body("status.phase", equalTo("Deleting"));
     admin().get("/api/v1/tenants/" + tp[0]).then().statusCode(200);
+    admin()
+        .get("/api/v1/tenants/" + tp[0] + "/cloudpods/web")
+        .then()
+        .body("metadata.deletionTimestamp", notNullValue())
+        .body("status.phase", equalTo("Deleting"));
   }
 
   @Test

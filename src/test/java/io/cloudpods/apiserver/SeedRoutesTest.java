@@ -46,7 +46,7 @@ class SeedRoutesTest {
     pool = unique("p");
     net = "172.16." + NET.incrementAndGet();
     applyAsAdmin(
-        tenant(tenant, null),
+        tenant(tenant, null, java.util.List.of(pool)),
         TestApi.object(
             "IpPool",
             Map.of("name", pool),

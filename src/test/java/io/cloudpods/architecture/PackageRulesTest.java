@@ -71,7 +71,8 @@ class PackageRulesTest {
   void reconcileSteps_dependOnPortsNotOnTheJpaStores() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.cloudpods.cloudpod..", "io.cloudpods.podset..")
+        .resideInAnyPackage(
+            "io.cloudpods.cloudpod..", "io.cloudpods.podset..", "io.cloudpods.tenant..")
         .should()
         .dependOnClassesThat()
         .haveSimpleNameEndingWith("Store")

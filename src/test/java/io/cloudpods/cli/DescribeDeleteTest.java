@@ -117,6 +117,41 @@ class DescribeDeleteTest {
   }
 
   @Test
+  void delete_fileWithATenantAndItsPods_succeeds_podsAlreadyGoneAreNoFailure() throws Exception {
+    cli.write(
+        "tenant.yaml",
+        "kind: Tenant\nmetadata: {name: t}\n---\n"
+            + "kind: CloudPod\nmetadata: {name: web-1, tenant: t}\n---\n"
+            + "kind: CloudPod\nmetadata: {name: web-2, tenant: t}\n");
+    cli.enqueue("{}");
+    cli.server.enqueue(
+        CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/web-2 not found", "[]")));
+    cli.enqueue("{\"kind\":\"Tenant\",\"metadata\":{\"name\":\"t\"}}");
+
+    assertThat(cli.run("delete", "-f", "tenant.yaml")).isZero();
+
+    assertThat(cli.take().getPath()).isEqualTo("/api/v1/tenants/t/cloudpods/web-1");
+    assertThat(cli.take().getPath()).isEqualTo("/api/v1/tenants/t/cloudpods/web-2");
+    assertThat(cli.take().getPath()).isEqualTo("/api/v1/tenants/t");
+    assertThat(cli.err).isEmpty();
+    assertThat(cli.out)
+        .isEqualTo(
+            "cloudpod.cloudpods.io \"web-1\" deleted\n"
+                + "cloudpod.cloudpods.io \"web-2\" already gone\n"
+                + "tenant.cloudpods.io \"t\" deletion requested\n");
+  }
+
+  @Test
+  void delete_podMissing_inATenantTheCommandDoesNotDelete_isStillAFailure() {
+    cli.server.enqueue(
+        CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/a not found", "[]")));
+
+    assertThat(cli.run("delete", "cp", "a", "-n", "t")).isEqualTo(1);
+
+    assertThat(cli.out).isEmpty();
+  }
+
+  @Test
   void delete_missingObject_reportsAndContinues_exitOne() throws Exception {
     cli.server.enqueue(
         CliHarness.json(404, Fixtures.error(404, "NotFound", "CloudPod t/a not found", "[]")));

@@ -190,6 +190,31 @@ class WaitCommandTest {
   }
 
   @Test
+  void wait_forTenantDelete_showsWhatTheTenantWaitsFor_andEndsWhenItIsGone() {
+    String deleting =
+        "{\"kind\":\"Tenant\",\"metadata\":{\"name\":\"acme\",\"deletionTimestamp\":\""
+            + Fixtures.ago(1)
+            + "\"},\"status\":{\"phase\":\"Deleting\",\"conditions\":[{\"type\":\"Ready\","
+            + "\"status\":\"False\",\"reason\":\"WaitingForPods\",\"message\":"
+            + "\"1 CloudPod(s) and 0 PodSet(s) still being deleted; pods: db (ProxmoxError)\"}]}}";
+    serve(
+        n ->
+            n < 2
+                ? CliHarness.json(deleting)
+                : CliHarness.json(
+                    404, Fixtures.error(404, "NotFound", "Tenant acme not found", "[]")));
+
+    assertThat(cli.run("wait", "tenant/acme", "--for=delete")).isZero();
+
+    assertThat(paths).allMatch(p -> p.equals("/api/v1/tenants/acme"));
+    assertThat(cli.out).isEqualTo("tenant.cloudpods.io/acme deleted\n");
+    assertThat(cli.err)
+        .isEqualTo(
+            "[0/1 deleted] tenant/acme: Deleting: 1 CloudPod(s) and 0 PodSet(s) still being"
+                + " deleted; pods: db (ProxmoxError)\n");
+  }
+
+  @Test
   void wait_podsetWithoutConditions_isReadyWhenEveryReplicaIs() {
     serve(
         n ->

@@ -452,6 +452,82 @@ class CloudPodReconcilerTest {
   }
 
   @Test
+  void podPinnedToAFullNode_waitsForCapacityLikeAnUnpinnedPod() throws Exception {
+    h.create(
+        "pinned",
+        new CloudPodSpec(
+            1,
+            128 * 1024,
+            0,
+            8,
+            9000,
+            "clients-main",
+            "default",
+            null,
+            null,
+            "pve",
+            "Running",
+            "full",
+            false));
+
+    RequeueException e = h.failingPass("pinned", RequeueException.class);
+
+    assertThat(e.getMessage()).contains("pve (memory:");
+    assertThat(h.reason("pinned", PROVISIONED)).isEqualTo(CloudPodConditions.ALLOCATION_FAILED);
+    assertThat(h.proxmox.mutations()).isEmpty();
+  }
+
+  @Test
+  void podPinnedToANodeNotInTheCluster_waitsNamingTheNode() throws Exception {
+    h.create(
+        "pinned",
+        new CloudPodSpec(
+            1,
+            1024,
+            0,
+            8,
+            9000,
+            "clients-main",
+            "default",
+            null,
+            null,
+            "pve-09",
+            "Running",
+            "full",
+            false));
+
+    RequeueException e = h.failingPass("pinned", RequeueException.class);
+
+    assertThat(e.getMessage()).isEqualTo("node pve-09 (spec.node) is not in the cluster");
+    assertThat(h.reason("pinned", PROVISIONED)).isEqualTo(CloudPodConditions.ALLOCATION_FAILED);
+    assertThat(h.proxmox.mutations()).isEmpty();
+  }
+
+  @Test
+  void podPinnedToANodeWithRoom_isPlacedThere() throws Exception {
+    h.create(
+        "pinned",
+        new CloudPodSpec(
+            1,
+            1024,
+            0,
+            8,
+            9000,
+            "clients-main",
+            "default",
+            null,
+            null,
+            "pve",
+            "Running",
+            "full",
+            false));
+
+    h.converge("pinned");
+
+    assertThat(h.status("pinned").node()).isEqualTo("pve");
+  }
+
+  @Test
   void templateMissingOnTheNode_isInvalidSpecAndLooksAgain() throws Exception {
     h.create(
         "web-1",

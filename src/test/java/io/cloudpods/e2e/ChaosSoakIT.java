@@ -320,6 +320,8 @@ class ChaosSoakIT {
               Map.of(
                   "displayName",
                   "Soak " + t,
+                  "allowed",
+                  Map.of("ipPools", List.of("soak")),
                   "quota",
                   Map.of(
                       "maxPods",

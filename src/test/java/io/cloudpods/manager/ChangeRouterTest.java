@@ -18,7 +18,9 @@ class ChangeRouterTest {
   private final List<ResourceKey> pods = new ArrayList<>();
   private final List<ResourceKey> sets = new ArrayList<>();
   private final List<ResourceKey> all = List.of(ResourceKey.of("t", "a"), ResourceKey.of("t", "b"));
-  private final ChangeRouter router = new ChangeRouter(cache, pods::add, sets::add, () -> all);
+  private final List<ResourceKey> tenants = new ArrayList<>();
+  private final ChangeRouter router =
+      new ChangeRouter(cache, pods::add, sets::add, () -> all, tenants::add);
 
   @Test
   void podChange_forgetsItsFullReadAndEnqueuesItAndItsPodSet() {
@@ -58,6 +60,26 @@ class ChangeRouterTest {
 
     assertThat(pods).containsExactlyElementsOf(all);
     assertThat(cache.everVerified(a)).isFalse();
+  }
+
+  @Test
+  void tenantChange_wakesTheTenantAndEveryPod() {
+    router.accept(new ChangeListener.Change("Tenant", null, "acme", "UPDATE", null));
+
+    assertThat(tenants).containsExactly(ResourceKey.cluster("acme"));
+    assertThat(pods).containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void removalOfAPodOrPodSet_wakesItsTenant_otherChangesDoNot() {
+    router.accept(new ChangeListener.Change("CloudPod", "acme", "db", "UPDATE", null));
+    router.accept(new ChangeListener.Change("PodSet", "acme", "web", "INSERT", null));
+    assertThat(tenants).isEmpty();
+
+    router.accept(new ChangeListener.Change("CloudPod", "acme", "db", "DELETE", null));
+    router.accept(new ChangeListener.Change("PodSet", "acme", "web", "DELETE", null));
+
+    assertThat(tenants).containsExactly(ResourceKey.cluster("acme"), ResourceKey.cluster("acme"));
   }
 
   @Test

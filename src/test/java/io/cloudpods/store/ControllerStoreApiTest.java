@@ -168,7 +168,8 @@ class ControllerStoreApiTest {
                 "rangeStart",
                 "10.9.0.10",
                 "rangeEnd",
-                "10.9.0.10")));
+                "10.9.0.10")),
+        io.cloudpods.testsupport.TestApi.tenant(tp[0], null, List.of(tp[1], small)));
     applyAsAdmin(
         pod(tp[0], "x", Map.of("ipPool", small)), pod(tp[0], "y", Map.of("ipPool", small)));
     allocations.allocateIp(uid(tp[0], "x"), small);

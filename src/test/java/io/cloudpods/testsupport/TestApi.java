@@ -57,6 +57,19 @@ public final class TestApi {
     return object("Tenant", Map.of("name", name), spec);
   }
 
+  /**
+   * A tenant whose pods may use the given IP pools (its {@code spec.allowed.ipPools}); template and
+   * storage stay the defaults.
+   */
+  public static Map<String, Object> tenant(
+      String name, Map<String, Object> quota, List<String> ipPools) {
+    Map<String, Object> t = tenant(name, quota);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) t.get("spec");
+    spec.put("allowed", Map.of("ipPools", ipPools));
+    return t;
+  }
+
   public static Map<String, Object> pool(String name) {
     return object(
         "IpPool",
@@ -96,11 +109,14 @@ public final class TestApi {
     admin().body(List.of(objects)).post("/api/v1/apply").then().statusCode(200);
   }
 
-  /** A tenant with a pool of its own (unique name), created as admin; returns {tenant, pool}. */
+  /**
+   * A tenant with a pool of its own (unique name) that its pods are allowed to use, created as
+   * admin; returns {tenant, pool}.
+   */
   public static String[] tenantWithPool(Map<String, Object> quota) {
     String t = unique("t");
     String p = unique("p");
-    applyAsAdmin(tenant(t, quota), pool(p));
+    applyAsAdmin(tenant(t, quota, List.of(p)), pool(p));
     return new String[] {t, p};
   }
 

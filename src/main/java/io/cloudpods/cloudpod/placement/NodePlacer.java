@@ -21,10 +21,11 @@ import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
- * Chooses and records the pod's node: the spec's, or the best candidate by {@link Placement} among
- * the snapshot's nodes, counting memory promised to pods in the database and to running guests the
- * database does not account for (foreign ones, orphans). A pod that fits nowhere looks again after
- * {@code capacityRecheck}.
+ * Chooses and records the pod's node: the spec's (a pinned node must pass the same checks: online,
+ * template, memory, storage), or the best candidate by {@link Placement} among the snapshot's
+ * nodes, counting memory promised to pods in the database and to running guests the database does
+ * not account for (foreign ones, orphans). A pod that fits nowhere looks again after {@code
+ * capacityRecheck}.
  */
 public final class NodePlacer {
 
@@ -66,9 +67,13 @@ public final class NodePlacer {
 
   /** The node recorded for the pod; throws {@link RequeueException} when none has room now. */
   public Optional<String> place(Pass p, ClusterSnapshot snap) {
-    if (p.spec.node() != null) {
-      ledger.recordNode(p.uid, p.spec.node());
-      return Optional.of(p.spec.node());
+    String pinned = p.spec.node();
+    if (pinned != null && !snap.nodes().containsKey(pinned)) {
+      String why = "node " + pinned + " (spec.node) is not in the cluster";
+      p.status
+          .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, why)
+          .phase(CloudPodConditions.PHASE_PENDING);
+      throw new RequeueException(capacityRecheck, why);
     }
     Optional<String> templateName = Templates.name(snap, p.spec.template());
     Map<String, Long> foreignMem = new HashMap<>();
@@ -85,7 +90,15 @@ public final class NodePlacer {
       AllocationLedger.PlacementLoad load = ledger.placementLoad(owner);
       List<NodeCandidate> candidates = new ArrayList<>();
       for (ClusterResource.Node n : snap.nodes().values()) {
+        if (pinned != null && !pinned.equals(n.node())) {
+          continue;
+        }
         OptionalInt template = Templates.on(snap, n.node(), p.spec.template(), templateName);
+        if (pinned != null && template.isEmpty()) {
+          // the spec chose the node: a template missing there is the spec's problem, which
+          // templateFor reports as InvalidSpec; placement judges only room on the node
+          template = OptionalInt.of(p.spec.template());
+        }
         long storageFree =
             snap.storage(n.node(), p.spec.storage()).map(s -> s.maxDisk() - s.disk()).orElse(0L);
         long promised =
