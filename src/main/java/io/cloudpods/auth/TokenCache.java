@@ -70,7 +70,13 @@ public final class TokenCache {
       if (entries.size() >= maxEntries) {
         entries.clear();
       }
-      e = new Entry(loaded.get(), now, new AtomicReference<>(loaded.get().lastUsedAt()));
+      Instant lastUsed = loaded.get().lastUsedAt();
+      if (e != null
+          && e.lastUsed().get() != null
+          && (lastUsed == null || e.lastUsed().get().isAfter(lastUsed))) {
+        lastUsed = e.lastUsed().get(); // this process's own last write, if newer
+      }
+      e = new Entry(loaded.get(), now, new AtomicReference<>(lastUsed));
       entries.put(hash, e);
     }
     StoredToken t = e.token();

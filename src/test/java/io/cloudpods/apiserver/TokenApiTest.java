@@ -284,6 +284,18 @@ class TokenApiTest {
   }
 
   @Test
+  void bootstrapToken_isNotStoredWhileAnAdminTokenExists() {
+    // the test profile's bootstrap token is an admin token, so a different one is not stored
+    assertThat(io.cloudpods.auth.AuthBootstrapAccess.store(authConfig, tokens, "another-bootstrap"))
+        .isFalse();
+    assertThat(tokens.lookup("another-bootstrap")).isEmpty();
+    // the one already stored is kept as is (a restart of the embedded mode)
+    assertThat(io.cloudpods.auth.AuthBootstrapAccess.store(authConfig, tokens, "test-admin-token"))
+        .isFalse();
+    assertThat(tokens.lookup("test-admin-token")).isPresent();
+  }
+
+  @Test
   void quarkusEndpoints_onlyHealthIsOpen() {
     given().get("/q/health/ready").then().statusCode(200);
     given().get("/q/health/live").then().statusCode(200);
