@@ -25,4 +25,15 @@ public interface ApiConfig {
   /** How often the event stream ({@code ?watch=true}) looks for new events. */
   @WithDefault("500ms")
   Duration watchPollInterval();
+
+  /** Open event streams ({@code ?watch=true}) per token; one more answers 429. */
+  @WithDefault("4")
+  int maxStreamsPerToken();
+
+  /**
+   * Bytes an event stream may have waiting to be sent; a reader that falls this far behind is
+   * dropped (its connection closed) instead of being buffered without limit.
+   */
+  @WithDefault("262144")
+  int streamBufferBytes();
 }

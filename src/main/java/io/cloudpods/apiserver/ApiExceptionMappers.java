@@ -27,7 +27,11 @@ public class ApiExceptionMappers {
 
   /** The body of a 401, here and on the routes outside JAX-RS (the event stream). */
   static ApiError unauthorized() {
-    return new ApiError(401, "Unauthorized", UnauthenticatedException.MESSAGE, List.of());
+    return unauthorized(UnauthenticatedException.MESSAGE);
+  }
+
+  static ApiError unauthorized(String message) {
+    return new ApiError(401, "Unauthorized", message, List.of());
   }
 
   @ServerExceptionMapper
@@ -35,7 +39,7 @@ public class ApiExceptionMappers {
     return Response.status(401)
         .header(HttpHeaders.WWW_AUTHENTICATE, UnauthenticatedException.CHALLENGE)
         .type(MediaType.APPLICATION_JSON)
-        .entity(unauthorized())
+        .entity(unauthorized(e.getMessage()))
         .build();
   }
 

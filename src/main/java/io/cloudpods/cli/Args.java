@@ -18,7 +18,10 @@ final class Args {
   private static final Map<String, String> VALUE_FLAGS =
       Map.ofEntries(
           Map.entry("server", "server"),
-          Map.entry("token", "token"),
+          Map.entry("token-file", "token-file"),
+          Map.entry("role", "role"),
+          Map.entry("expires-at", "expires-at"),
+          Map.entry("expires-in", "expires-in"),
           Map.entry("tenant", "tenant"),
           Map.entry("n", "tenant"),
           Map.entry("output", "output"),
@@ -41,10 +44,11 @@ final class Args {
           Map.entry("all-tenants", "all-tenants"),
           Map.entry("A", "all-tenants"),
           Map.entry("no-headers", "no-headers"),
+          Map.entry("insecure", "insecure"),
           Map.entry("ignore-not-found", "ignore-not-found"));
 
   /** Accepted by every command. */
-  static final Set<String> GLOBAL = Set.of("server", "token", "help");
+  static final Set<String> GLOBAL = Set.of("server", "token-file", "insecure", "help");
 
   private final List<String> positional;
   private final Map<String, List<String>> flags;
@@ -80,6 +84,11 @@ final class Args {
         value = body.substring(1);
       } else {
         name = body;
+      }
+      if (longForm && name.equals("token")) {
+        throw CliException.usage(
+            "--token is not accepted: a token in the arguments is visible to every user of the"
+                + " machine; use --token-file PATH, CLOUDPODS_TOKEN_FILE or CLOUDPODS_TOKEN");
       }
       if (!longForm && name.length() > 1) {
         throw CliException.usage("unknown flag '" + a + "' (long flags take two dashes)");

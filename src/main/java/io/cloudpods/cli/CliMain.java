@@ -163,6 +163,11 @@ public final class CliMain {
         args.allowOnly(
             command, java.util.Set.of("watch", "tenant", "output", "limit", "all-tenants"));
         return new Events(this).events(args);
+      case "token":
+        args.allowOnly(
+            command,
+            java.util.Set.of("role", "tenant", "expires-at", "expires-in", "output", "no-headers"));
+        return new Tokens(this).token(args);
       case "completion":
         args.allowOnly(command, java.util.Set.of());
         return completion(args.operands());
@@ -187,9 +192,16 @@ public final class CliMain {
 
   Http http() {
     if (http == null) {
-      http = new Http(server(), token());
+      String server = server();
+      String token = token();
+      Transport.check(server, token != null, args.bool("insecure"));
+      http = new Http(server, token);
     }
     return http;
+  }
+
+  Args args() {
+    return args;
   }
 
   String server() {
@@ -201,16 +213,29 @@ public final class CliMain {
   }
 
   /**
-   * {@code --token}, then {@code CLOUDPODS_TOKEN}, then {@code .cloudpods/admin-token} in the
-   * current directory, then in the launcher's project directory (where {@code serve --embedded}
-   * writes it).
+   * The file of {@code --token-file}, then the file of {@code CLOUDPODS_TOKEN_FILE}, then {@code
+   * CLOUDPODS_TOKEN}, then {@code .cloudpods/admin-token} in the current directory, then in the
+   * launcher's project directory (where {@code serve --embedded} writes it). Never a command-line
+   * value: arguments are visible to every user of the machine.
    */
   String token() {
-    String t = args.value("token");
-    if (t != null && !t.isBlank()) {
-      return t.strip();
+    String file = args.value("token-file");
+    if (file == null || file.isBlank()) {
+      file = env.get("CLOUDPODS_TOKEN_FILE");
     }
-    t = env.get("CLOUDPODS_TOKEN");
+    if (file != null && !file.isBlank()) {
+      Path f = cwd.resolve(file.strip());
+      try {
+        String s = Files.readString(f, StandardCharsets.UTF_8).strip();
+        if (s.isEmpty()) {
+          throw CliException.failure("the token file " + f + " is empty");
+        }
+        return s;
+      } catch (IOException e) {
+        throw CliException.failure("cannot read the token file " + f + ": " + e.getMessage());
+      }
+    }
+    String t = env.get("CLOUDPODS_TOKEN");
     if (t != null && !t.isBlank()) {
       return t.strip();
     }

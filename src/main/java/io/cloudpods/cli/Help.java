@@ -11,8 +11,10 @@ final class Help {
 
       Global flags:
         --server URL   the CloudPods API (env CLOUDPODS_SERVER, default http://localhost:8080)
-        --token T      API token (env CLOUDPODS_TOKEN, else .cloudpods/admin-token in the current
-                       or the project directory)
+        --token-file F API token read from file F (env CLOUDPODS_TOKEN_FILE, else CLOUDPODS_TOKEN,
+                       else .cloudpods/admin-token in the current or the project directory);
+                       a token is never taken from the command line
+        --insecure     send the token over plain http:// to a non-loopback server
         -h, --help     this help
       """;
 
@@ -34,6 +36,7 @@ final class Help {
         diff -f FILE             what apply would change; changes nothing
         wait KIND/NAME --for=... wait for a condition (or deletion), showing progress
         events [--watch]         recent events; --watch streams new ones
+        token create|list|revoke API tokens (admin)
 
       Other:
         completion bash          print a bash completion script
@@ -142,6 +145,26 @@ final class Help {
           -o json prints the server's events (one compact object per line with --watch).
           """
               + GLOBAL;
+      case "token" ->
+          """
+          Usage: cloudpods token create NAME --role admin|tenant|readonly [--tenant T]
+                                        [--expires-at TIME | --expires-in 30d] [-o json]
+                 cloudpods token list [-o json] [--no-headers]
+                 cloudpods token revoke NAME...
+
+          Manages API tokens (needs an admin token). create prints the new token's secret once:
+          keep it in a file only you can read and pass it with --token-file. list shows every
+          token with its last use, never a secret. revoke removes a token at once; its open
+          event streams are closed.
+
+            --role R          admin, tenant or readonly (read-only)
+            --tenant T        the tenant of a tenant token (required for --role tenant)
+            --expires-at TIME ISO-8601, e.g. 2030-01-31T00:00:00Z
+            --expires-in D    from now, e.g. 30d, 12h, 1d12h
+
+          Example: cloudpods token create ci-tenant-123 --role tenant --tenant tenant-123 --expires-in 90d
+          """
+              + GLOBAL;
       case "completion" ->
           """
           Usage: cloudpods completion bash
@@ -171,7 +194,7 @@ final class Help {
           COMPREPLY=(); cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
           words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
         fi
-        local commands="apply get describe delete diff wait events completion version help serve sim"
+        local commands="apply get describe delete diff wait events token completion version help serve sim"
         local kinds="tenants ippools cloudpods podsets"
         local cmd="" kind="" i
         for ((i = 1; i < cword; i++)); do
@@ -184,7 +207,9 @@ final class Help {
           -f|--filename) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
           -o|--output) COMPREPLY=($(compgen -W "wide json yaml name" -- "$cur")); return ;;
           --for) COMPREPLY=($(compgen -W "condition=Ready delete" -- "$cur")); return ;;
-          --server|--token|--timeout|--limit) return ;;
+          --token-file) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+          --role) COMPREPLY=($(compgen -W "admin tenant readonly" -- "$cur")); return ;;
+          --server|--timeout|--limit|--expires-at|--expires-in) return ;;
           -n|--tenant)
             COMPREPLY=($(compgen -W "$(cloudpods get tenants -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")); return ;;
         esac
@@ -192,7 +217,7 @@ final class Help {
           COMPREPLY=($(compgen -W "$commands" -- "$cur")); return
         fi
         if [[ "$cur" == -* ]]; then
-          local flags="--server --token --help"
+          local flags="--server --token-file --insecure --help"
           case "$cmd" in
             get) flags="$flags -o --output -n --tenant -A --all-tenants --no-headers" ;;
             describe) flags="$flags -n --tenant" ;;
@@ -201,11 +226,13 @@ final class Help {
             diff) flags="$flags -f --filename -n --tenant" ;;
             wait) flags="$flags --for --timeout -n --tenant -f --filename" ;;
             events) flags="$flags -w --watch -n --tenant --limit -o" ;;
+            token) flags="$flags --role --tenant --expires-at --expires-in -o --no-headers" ;;
           esac
           COMPREPLY=($(compgen -W "$flags" -- "$cur")); return
         fi
         case "$cmd" in
           completion) COMPREPLY=($(compgen -W "bash" -- "$cur")) ;;
+          token) [[ -z "$kind" ]] && COMPREPLY=($(compgen -W "create list revoke" -- "$cur")) ;;
           help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
           get|describe|delete|wait)
             if [[ -z "$kind" ]]; then

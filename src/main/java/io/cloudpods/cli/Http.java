@@ -189,7 +189,8 @@ final class Http implements AutoCloseable {
       String hint = "";
       if (status == 401) {
         hint =
-            " (set CLOUDPODS_TOKEN or --token, or run from the directory holding .cloudpods/admin-token)";
+            " (use --token-file, CLOUDPODS_TOKEN_FILE or CLOUDPODS_TOKEN, or run from the directory"
+                + " holding .cloudpods/admin-token)";
       }
       return new ServerException(status, reason, message + hint, details);
     }

@@ -87,9 +87,10 @@ class AuthorizationTest {
   }
 
   @Test
-  void healthAndOpenApi_needNoToken() {
+  void health_needsNoToken_openApiNeedsOne() {
     given().get("/q/health/ready").then().statusCode(200);
-    given().get("/q/openapi").then().statusCode(200);
+    given().get("/q/openapi").then().statusCode(401);
+    as(myToken).get("/q/openapi").then().statusCode(200);
   }
 
   @Test

@@ -50,7 +50,17 @@ class CallerTest {
   }
 
   record Config(boolean enabled, Optional<String> bootstrapToken, String bootstrapTokenName)
-      implements AuthConfig {}
+      implements AuthConfig {
+    @Override
+    public java.time.Duration cacheTtl() {
+      return java.time.Duration.ofSeconds(5);
+    }
+
+    @Override
+    public java.time.Duration lastUsedInterval() {
+      return java.time.Duration.ofMinutes(1);
+    }
+  }
 
   @Test
   void authenticator_whenDisabled_treatsEveryRequestAsAdmin() {

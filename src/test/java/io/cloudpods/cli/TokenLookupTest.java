@@ -30,12 +30,40 @@ class TokenLookupTest {
   }
 
   @Test
-  void token_flagBeatsEnvironmentAndFiles() throws Exception {
+  void tokenFile_flagBeatsEnvironmentAndFiles() throws Exception {
     cli.env.put("CLOUDPODS_TOKEN", "from-env");
+    cli.env.put("CLOUDPODS_TOKEN_FILE", cli.write("env-file", "from-env-file\n").toString());
     Files.writeString(cli.cwd.resolve(".cloudpods/admin-token"), "from-cwd\n");
+    cli.write("my-token", "  from-flag-file\n");
 
-    assertThat(authorizationOf("get", "tenants", "--token", "from-flag"))
-        .isEqualTo("Bearer from-flag");
+    assertThat(authorizationOf("get", "tenants", "--token-file", "my-token"))
+        .isEqualTo("Bearer from-flag-file");
+  }
+
+  @Test
+  void tokenFile_environmentBeatsTokenEnvironmentAndFiles() throws Exception {
+    cli.env.put("CLOUDPODS_TOKEN", "from-env");
+    cli.env.put("CLOUDPODS_TOKEN_FILE", cli.write("env-file", "from-env-file\n").toString());
+
+    assertThat(authorizationOf("get", "tenants")).isEqualTo("Bearer from-env-file");
+  }
+
+  @Test
+  void tokenFile_missing_failsNamingTheFile() {
+    assertThat(cli.run("get", "tenants", "--token-file", "nope")).isEqualTo(1);
+
+    assertThat(cli.err).startsWith("error: cannot read the token file ").contains("nope");
+    assertThat(cli.server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void tokenFlag_isRefused_becauseArgumentsAreVisibleToEveryUser() {
+    assertThat(cli.run("get", "tenants", "--token", "s3cr3t-value")).isEqualTo(2);
+    assertThat(cli.run("get", "tenants", "--token=s3cr3t-value")).isEqualTo(2);
+
+    assertThat(cli.err).contains("--token is not accepted").contains("--token-file");
+    assertThat(cli.err + cli.out).doesNotContain("s3cr3t-value");
+    assertThat(cli.server.getRequestCount()).isZero();
   }
 
   @Test
@@ -72,10 +100,12 @@ class TokenLookupTest {
         CliHarness.json(
             401, Fixtures.error(401, "Unauthorized", "a valid bearer token is required", "[]")));
 
-    assertThat(cli.run("get", "tenants", "--token", "s3cr3t-value")).isEqualTo(1);
+    cli.env.put("CLOUDPODS_TOKEN", "s3cr3t-value");
+    assertThat(cli.run("get", "tenants")).isEqualTo(1);
 
     assertThat(cli.err)
-        .startsWith("error: a valid bearer token is required (set CLOUDPODS_TOKEN or --token");
+        .startsWith(
+            "error: a valid bearer token is required (use --token-file, CLOUDPODS_TOKEN_FILE");
     assertThat(cli.err + cli.out).doesNotContain("s3cr3t-value");
   }
 }
