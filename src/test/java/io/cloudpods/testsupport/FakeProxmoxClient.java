@@ -1685,6 +1685,11 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     }
   }
 
+  /** An operator removes a guest's whole firewall config by hand; not journaled. */
+  public synchronized void deleteFirewallByHand(int vmid) {
+    firewalls.remove(vmid);
+  }
+
   /** An operator adds an address to a guest's IP set by hand (creating the set); not journaled. */
   public synchronized void addIpSetEntryByHand(int vmid, String name, String cidr) {
     firewalls
