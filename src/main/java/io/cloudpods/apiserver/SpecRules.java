@@ -105,23 +105,8 @@ public final class SpecRules {
    * Why {@code ip} cannot be handed out from {@code pool}, or null if it can (ignoring other pods).
    */
   public static String ipProblem(String ip, String poolName, IpPoolSpec pool) {
-    long a = Ipv4.parse(ip);
-    if (a < Ipv4.parse(pool.rangeStart()) || a > Ipv4.parse(pool.rangeEnd())) {
-      return ip
-          + " is outside the range "
-          + pool.rangeStart()
-          + "-"
-          + pool.rangeEnd()
-          + " of pool "
-          + poolName;
-    }
-    if (ip.equals(pool.gateway())) {
-      return ip + " is the gateway of pool " + poolName;
-    }
-    if (pool.reserved() != null && pool.reserved().contains(ip)) {
-      return ip + " is reserved in pool " + poolName;
-    }
-    return null;
+    // the controller applies the same rules to the addresses it chooses
+    return io.cloudpods.ipam.AddressRules.problem(ip, poolName, pool);
   }
 
   /**

@@ -108,6 +108,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     this.reservation =
         new Reservation(
             ports.ledger(),
+            ports.pools(),
             cluster,
             placer,
             ports.probe(),

@@ -205,4 +205,52 @@ public interface ProxmoxClient {
    * Removes guests and/or storages from a pool ({@code delete=1} on the same endpoints as adding).
    */
   void removePoolMembers(String poolId, List<Integer> vmids, List<String> storages);
+
+  // ---- container firewall -----------------------------------------------------------------------
+  // pve-firewall API2/Firewall/{VM,IPSet}.pm. Proxmox does not check that the container exists:
+  // the calls read and write /etc/pve/firewall/<vmid>.fw, which destroying the container removes.
+
+  /** {@code GET /nodes/{node}/lxc/{vmid}/firewall/options}. */
+  FirewallOptions firewallOptions(String node, int vmid);
+
+  /**
+   * {@code PUT /nodes/{node}/lxc/{vmid}/firewall/options}: options to set ({@code enable}, {@code
+   * ipfilter}, {@code policy_in}, ...), to delete, and an optional digest of the options the change
+   * was computed from ({@link ProxmoxDigestConflictException} if they changed meanwhile).
+   */
+  void updateFirewallOptions(String node, int vmid, ConfigUpdate update);
+
+  /** {@code GET /nodes/{node}/lxc/{vmid}/firewall/ipset}: the IP sets, sorted by name. */
+  List<IpSet> ipSets(String node, int vmid);
+
+  /**
+   * {@code POST /nodes/{node}/lxc/{vmid}/firewall/ipset}: a new, empty IP set. An existing one
+   * raises {@link ProxmoxAlreadyExistsException}.
+   */
+  void createIpSet(String node, int vmid, String name, Optional<String> comment);
+
+  /**
+   * {@code DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}}; with {@code force} also when it
+   * has entries (else {@link ProxmoxRejectedException}).
+   */
+  void deleteIpSet(String node, int vmid, String name, boolean force);
+
+  /**
+   * {@code GET /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}}: the entries, sorted by address. A
+   * missing set raises {@link ProxmoxNotFoundException}.
+   */
+  List<IpSetEntry> ipSetEntries(String node, int vmid, String name);
+
+  /**
+   * {@code POST /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}}: adds an address or network ({@code
+   * 10.1.10.50}, {@code 10.1.10.50/32} is stored as {@code 10.1.10.50}). An entry already there
+   * raises {@link ProxmoxAlreadyExistsException}, a missing set {@link ProxmoxNotFoundException}.
+   */
+  void addIpSetEntry(String node, int vmid, String name, String cidr, Optional<String> comment);
+
+  /**
+   * {@code DELETE /nodes/{node}/lxc/{vmid}/firewall/ipset/{name}/{cidr}}: removes the entry (an
+   * absent entry is no error; a missing set raises {@link ProxmoxNotFoundException}).
+   */
+  void removeIpSetEntry(String node, int vmid, String name, String cidr);
 }

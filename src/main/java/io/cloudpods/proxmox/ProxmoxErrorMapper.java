@@ -51,7 +51,7 @@ public final class ProxmoxErrorMapper {
   private static final Pattern RUNNING = Pattern.compile("\\balready running\\b|\\bis running\\b");
   private static final Pattern NOT_FOUND =
       Pattern.compile(
-          "does not exist|no such task|is not a pool member|no such (?:VM|CT|pool|snapshot)\\b");
+          "does not exist|no such task|is not a pool member|no such (?:VM|CT|pool|snapshot|IPSet)\\b");
   private static final Pattern POOL_MISSING = Pattern.compile("pool '[^']*' does not exist");
   private static final Pattern REJECTED =
       Pattern.compile(
@@ -59,7 +59,8 @@ public final class ProxmoxErrorMapper {
               + "|is not available or configured on storage|does not support container directories"
               + "|unable to shrink disk size|only possible from a snapshot|unable to use snapshot name"
               + "|snapshot feature is not available|unable to create template|still in use by linked clones"
-              + "|unable to delete required option|read-only option|can't clone");
+              + "|unable to delete required option|read-only option|can't clone"
+              + "|IPSet '[^']*' is not empty");
   private static final Pattern TASK_ERROR_PREFIX = Pattern.compile("^TASK ERROR: ");
 
   private ProxmoxErrorMapper() {}
@@ -162,6 +163,17 @@ public final class ProxmoxErrorMapper {
       String vmidError = errors.get("vmid");
       if (vmidError != null && ALREADY_EXISTS.matcher(vmidError).find()) {
         return new ProxmoxAlreadyExistsException(ctx, withErrors(message, errors), null);
+      }
+      // firewall IP sets: "IPSet 'x' already exists" (name), "address 'y' already exists" and
+      // "no such IP/Network" (cidr)
+      for (String field : new String[] {"name", "cidr"}) {
+        String e = errors.get(field);
+        if (e != null && e.startsWith("no such IP/Network")) {
+          return new ProxmoxNotFoundException(ctx, withErrors(message, errors), null);
+        }
+        if (e != null && errors.size() == 1 && ALREADY_EXISTS.matcher(e).find()) {
+          return new ProxmoxAlreadyExistsException(ctx, withErrors(message, errors), null);
+        }
       }
       String upidError = errors.get("upid");
       if (upidError != null && upidError.contains("no such task")) {

@@ -144,6 +144,7 @@ final class ApiRoutes {
   private final BackupOps backups;
   private final PoolOps pools;
   private final AccessOps access;
+  private final FirewallOps firewall;
   final Router router = new Router();
 
   ApiRoutes(ClusterState state, Views views, GuestOps guests, AccessControl acl) {
@@ -154,7 +155,9 @@ final class ApiRoutes {
     this.backups = new BackupOps(state, acl);
     this.pools = new PoolOps(state, views);
     this.access = new AccessOps(state, acl);
+    this.firewall = new FirewallOps(state);
     register();
+    registerFirewall();
     registerAccess(router);
     declareChecks(router);
   }
@@ -795,6 +798,21 @@ final class ApiRoutes {
     r.check("POST", "/nodes/{node}/lxc/{vmid}/clone", RouteChecks::clone);
     r.check("GET", "/nodes/{node}/lxc/{vmid}/config", Perm.priv(vm, "VM.Audit"));
     r.check("PUT", "/nodes/{node}/lxc/{vmid}/config", RouteChecks::updateConfig);
+    // CT firewall (pve-firewall Firewall.pm rules_*_permissions): reads VM.Audit, writes
+    // VM.Config.Network on the guest
+    String fw = "/nodes/{node}/lxc/{vmid}/firewall";
+    for (String read :
+        new String[] {
+          fw, fw + "/options", fw + "/ipset", fw + "/ipset/{name}", fw + "/ipset/{name}/{cidr...}"
+        }) {
+      r.check("GET", read, Perm.priv(vm, "VM.Audit"));
+    }
+    r.check("PUT", fw + "/options", Perm.priv(vm, "VM.Config.Network"));
+    r.check("POST", fw + "/ipset", Perm.priv(vm, "VM.Config.Network"));
+    r.check("POST", fw + "/ipset/{name}", Perm.priv(vm, "VM.Config.Network"));
+    r.check("DELETE", fw + "/ipset/{name}", Perm.priv(vm, "VM.Config.Network"));
+    r.check("PUT", fw + "/ipset/{name}/{cidr...}", Perm.priv(vm, "VM.Config.Network"));
+    r.check("DELETE", fw + "/ipset/{name}/{cidr...}", Perm.priv(vm, "VM.Config.Network"));
     r.check("GET", "/nodes/{node}/lxc/{vmid}/status", Perm.anyone());
     r.check("GET", "/nodes/{node}/lxc/{vmid}/status/current", Perm.priv(vm, "VM.Audit"));
     r.check("POST", "/nodes/{node}/lxc/{vmid}/status/start", Perm.priv(vm, "VM.PowerMgmt"));
@@ -854,6 +872,103 @@ final class ApiRoutes {
     r.check("GET", "/access/acl", Perm.anyone());
     r.filter("GET", "/access/acl", RouteChecks::acl);
     r.check("GET", "/access/permissions", RouteChecks::permissions);
+  }
+
+  /**
+   * The container firewall (pve-firewall {@code API2/Firewall/VM.pm}, {@code IPSet.pm}). Reads need
+   * VM.Audit on {@code /vms/{vmid}}, writes VM.Config.Network (pve-firewall {@code
+   * rules_audit_permissions} / {@code rules_modify_permissions} for the 'ct' environment).
+   */
+  private void registerFirewall() {
+    Router r = router;
+    String fw = "/nodes/{node}/lxc/{vmid}/firewall";
+    Schema.Check logLevel =
+        enumOf("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", "nolog");
+    Schema.Check policy = enumOf("ACCEPT", "REJECT", "DROP");
+    Schema.Check digest = string(0, 64);
+    // VM.Audit
+    r.add("GET", fw, ct(), c -> FirewallOps.index());
+    // VM.Audit
+    r.add("GET", fw + "/options", ct(), firewall::getOptions);
+    // VM.Config.Network
+    r.add(
+        "PUT",
+        fw + "/options",
+        ct().opt("enable", bool())
+            .opt("macfilter", bool())
+            .opt("dhcp", bool())
+            .opt("ndp", bool())
+            .opt("radv", bool())
+            .opt("ipfilter", bool())
+            .opt("policy_in", policy)
+            .opt("policy_out", policy)
+            .opt("log_level_in", logLevel)
+            .opt("log_level_out", logLevel)
+            .opt("delete", format("pve-configid-list"))
+            .opt("digest", digest),
+        c -> {
+          firewall.setOptions(c);
+          return null;
+        });
+    // VM.Audit
+    r.add("GET", fw + "/ipset", ct(), firewall::listIpsets);
+    // VM.Config.Network
+    r.add(
+        "POST",
+        fw + "/ipset",
+        ct().req("name", FirewallOps.ipsetName())
+            .opt("comment", any())
+            .opt("digest", digest)
+            .opt("rename", FirewallOps.ipsetName()),
+        c -> {
+          firewall.createIpset(c);
+          return null;
+        });
+    Schema set = ct().req("name", FirewallOps.ipsetName());
+    // VM.Audit
+    r.add("GET", fw + "/ipset/{name}", set, firewall::listEntries);
+    // VM.Config.Network
+    r.add(
+        "POST",
+        fw + "/ipset/{name}",
+        set.copy()
+            .req("cidr", FirewallOps.cidrFormat())
+            .opt("nomatch", bool())
+            .opt("comment", any()),
+        c -> {
+          firewall.addEntry(c);
+          return null;
+        });
+    // VM.Config.Network
+    r.add(
+        "DELETE",
+        fw + "/ipset/{name}",
+        set.copy().opt("force", bool()),
+        c -> {
+          firewall.deleteIpset(c);
+          return null;
+        });
+    Schema entry = set.copy().req("cidr", FirewallOps.cidrFormat());
+    // VM.Audit
+    r.add("GET", fw + "/ipset/{name}/{cidr...}", entry, firewall::readEntry);
+    // VM.Config.Network
+    r.add(
+        "PUT",
+        fw + "/ipset/{name}/{cidr...}",
+        entry.copy().opt("nomatch", bool()).opt("comment", any()).opt("digest", digest),
+        c -> {
+          firewall.updateEntry(c);
+          return null;
+        });
+    // VM.Config.Network
+    r.add(
+        "DELETE",
+        fw + "/ipset/{name}/{cidr...}",
+        entry.copy().opt("digest", digest),
+        c -> {
+          firewall.removeEntry(c);
+          return null;
+        });
   }
 
   private Object taskList(Call c) {

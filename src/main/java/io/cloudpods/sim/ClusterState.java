@@ -37,6 +37,10 @@ final class ClusterState {
   final TreeMap<Integer, Guest> guests = new TreeMap<>();
 
   final Map<String, Pool> pools = new LinkedHashMap<>();
+
+  /** {@code /etc/pve/firewall/<vmid>.fw} by VMID; absent when the file would not exist. */
+  final Map<Integer, SimFirewall> firewalls = new TreeMap<>();
+
   final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Random random;
   private final ScheduledExecutorService scheduler;
@@ -156,6 +160,8 @@ final class ClusterState {
 
   void removeGuest(Guest g) {
     guests.remove(g.vmid, g);
+    // destroy, and the cleanup of a failed create or clone, remove the guest's firewall config
+    firewalls.remove(g.vmid);
     if (g.pool != null) {
       Pool p = pools.get(g.pool);
       if (p != null) {

@@ -324,6 +324,13 @@ final class GuestOps {
     g.config = conf;
     s.addGuest(g);
     g.sample(s.now());
+    // clone_vmfw_conf: the source's <vmid>.fw is copied before the worker starts
+    SimFirewall srcFw = s.firewalls.get(src.vmid);
+    if (srcFw == null) {
+      s.firewalls.remove(newid);
+    } else {
+      s.firewalls.put(newid, srcFw.copy());
+    }
 
     Task t = s.startTask(node.name, "vzclone", Integer.toString(src.vmid), c.authId());
     s.journal(node.name, newid, "clone", t.upid, c.authId());

@@ -46,10 +46,18 @@ final class Router {
   /** Routes indexed by segment count, for fast matching. */
   private final Map<Integer, List<Route>> bySize = new HashMap<>();
 
+  /** Routes whose last parameter takes the rest of the path ({@code {cidr...}}). */
+  private final List<Route> restRoutes = new ArrayList<>();
+
   void add(String method, String template, Schema schema, Handler handler) {
     List<String> segs = segments(template);
     Route r = new Route(method, template, segs, schema, handler);
     routes.add(r);
+    if (segs.get(segs.size() - 1).endsWith("...}")) {
+      // pve-common RESTHandler's fragmentDelimiter '': everything left is one parameter, '/' kept
+      restRoutes.add(r);
+      return;
+    }
     bySize.computeIfAbsent(segs.size(), k -> new ArrayList<>()).add(r);
   }
 
@@ -114,6 +122,20 @@ final class Router {
       }
       Map<String, String> params = match(r.segments, segs);
       if (params != null) {
+        return new Match(r, params);
+      }
+    }
+    for (Route r : restRoutes) {
+      int fixed = r.segments.size() - 1;
+      if (!r.method.equals(method) || segs.size() <= fixed) {
+        continue;
+      }
+      Map<String, String> params = match(r.segments.subList(0, fixed), segs.subList(0, fixed));
+      if (params != null) {
+        String last = r.segments.get(fixed);
+        params.put(
+            last.substring(1, last.length() - 4),
+            String.join("/", segs.subList(fixed, segs.size())));
         return new Match(r, params);
       }
     }

@@ -103,6 +103,9 @@ final class SimControls {
         }
       }
       out.put("storages", storages);
+      List<Object> firewalls = new ArrayList<>();
+      s.firewalls.forEach((vmid, fw) -> firewalls.add(fw.stateJson(vmid)));
+      out.put("firewalls", firewalls);
       long running = s.tasks.values().stream().filter(Task::running).count();
       out.put("tasks", Map.of("running", running, "kept", s.tasks.size()));
       return out;

@@ -66,7 +66,13 @@ class CloudPodReconcilerTest {
 
     assertThat(h.proxmox.mutations())
         .extracting(Mutation::summary)
-        .containsExactly("cloneContainer 9001", "updateConfig 9001", "start 9001");
+        .containsExactly(
+            "cloneContainer 9001",
+            "updateConfig 9001",
+            "createIpSet 9001",
+            "addIpSetEntry 9001",
+            "updateFirewallOptions 9001",
+            "start 9001");
     FakeProxmoxClient.GuestState ct = h.proxmox.guest(9001).orElseThrow();
     assertThat(ct.status()).isEqualTo(PowerState.RUNNING);
     assertThat(ct.config())

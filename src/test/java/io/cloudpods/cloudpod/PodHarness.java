@@ -48,6 +48,10 @@ final class PodHarness {
   final RecordingEventSink events = new RecordingEventSink();
   final List<ResourceKey> woken = new ArrayList<>();
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+
+  /** What answers on the network; set before {@link #restart()} to use another. */
+  AddressProbe probe = AddressProbe.disabled();
+
   ClusterObserver cluster;
   ConcurrencyGate<ResourceKey> gate;
   CloudPodReconciler reconciler;
@@ -88,7 +92,7 @@ final class PodHarness {
             60);
     reconciler =
         new CloudPodReconciler(
-            new CloudPodPorts(pods, ledger, pools, defaults, events, AddressProbe.disabled()),
+            new CloudPodPorts(pods, ledger, pools, defaults, events, probe),
             proxmox,
             cluster,
             gate,

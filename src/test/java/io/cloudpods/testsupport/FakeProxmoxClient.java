@@ -5,6 +5,9 @@ import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.CreateContainerRequest;
 import io.cloudpods.proxmox.DeleteOptions;
+import io.cloudpods.proxmox.FirewallOptions;
+import io.cloudpods.proxmox.IpSet;
+import io.cloudpods.proxmox.IpSetEntry;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.LxcStatus;
 import io.cloudpods.proxmox.NodeInfo;
@@ -171,6 +174,10 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   private final Map<String, FNode> nodes = new ConcurrentHashMap<>();
   private final Map<Integer, FGuest> guests = new ConcurrentHashMap<>();
   private final Map<String, FPool> pools = new ConcurrentHashMap<>();
+
+  /** {@code /etc/pve/firewall/<vmid>.fw} by VMID, as the simulator keeps it. */
+  private final Map<Integer, FFirewall> firewalls = new ConcurrentHashMap<>();
+
   private final Map<String, FTask> tasks = new ConcurrentHashMap<>();
   private final List<Mutation> journal = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
@@ -400,6 +407,7 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     nodes.clear();
     guests.clear();
     pools.clear();
+    firewalls.clear();
     tasks.clear();
     journal.clear();
     callCounts.clear();
@@ -978,6 +986,12 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     conf.put("lock", "create");
     g.config = conf;
     guests.put(newid, g);
+    FFirewall srcFw = firewalls.get(sourceVmid);
+    if (srcFw == null) {
+      firewalls.remove(newid);
+    } else {
+      firewalls.put(newid, srcFw.copy());
+    }
 
     FTask t = startTask(node, "vzclone", Integer.toString(sourceVmid));
     long size = parseSize(srcRoot.getOrDefault("size", "4G"));
@@ -1625,6 +1639,338 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     accepted(method, null, 0, wire, null, c);
   }
 
+  // ---- ProxmoxClient: container firewall
+  // ----------------------------------------------------------
+
+  private static final Set<String> FW_OPTIONS =
+      Set.of(
+          "enable",
+          "macfilter",
+          "dhcp",
+          "ndp",
+          "radv",
+          "ipfilter",
+          "policy_in",
+          "policy_out",
+          "log_level_in",
+          "log_level_out");
+  private static final Set<String> FW_BOOLEANS =
+      Set.of("enable", "macfilter", "dhcp", "ndp", "radv", "ipfilter");
+  private static final Pattern IPSET_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9\\-\\_]+");
+  private static final Pattern FW_ALIAS =
+      Pattern.compile("(dc/|guest/)?([A-Za-z][A-Za-z0-9\\-_]+)");
+  private static final Pattern IPV4_CIDR =
+      Pattern.compile(
+          "((?:25[0-5]|(?:2[0-4]|1[0-9]|[1-9])?[0-9])(?:\\.(?:25[0-5]|(?:2[0-4]|1[0-9]|[1-9])?[0-9])){3})(?:/(\\d{1,3}))?");
+  private static final String NOT_AN_ADDRESS =
+      "invalid format - value does not look like a valid IP address or CIDR network";
+
+  /** The firewall of a guest as the fake holds it (a copy), for assertions. */
+  public record FirewallState(Map<String, String> options, Map<String, List<String>> ipsets) {}
+
+  public synchronized FirewallState firewall(int vmid) {
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall());
+    Map<String, List<String>> sets = new TreeMap<>();
+    fw.ipsets.forEach((n, e) -> sets.put(n, List.copyOf(e.keySet())));
+    return new FirewallState(Map.copyOf(fw.options), sets);
+  }
+
+  /** An operator changes a firewall option by hand (null removes it); not journaled. */
+  public synchronized void setFirewallOptionByHand(int vmid, String key, String value) {
+    FFirewall fw = firewalls.computeIfAbsent(vmid, k -> new FFirewall());
+    if (value == null) {
+      fw.options.remove(key);
+    } else {
+      fw.options.put(key, value);
+    }
+  }
+
+  /** An operator removes a guest's whole firewall config by hand; not journaled. */
+  public synchronized void deleteFirewallByHand(int vmid) {
+    firewalls.remove(vmid);
+  }
+
+  /** An operator adds an address to a guest's IP set by hand (creating the set); not journaled. */
+  public synchronized void addIpSetEntryByHand(int vmid, String name, String cidr) {
+    firewalls
+        .computeIfAbsent(vmid, k -> new FFirewall())
+        .ipsets
+        .computeIfAbsent(name, k -> new TreeMap<>())
+        .put(cidr, "");
+  }
+
+  @Override
+  public synchronized FirewallOptions firewallOptions(String node, int vmid) {
+    enter("firewallOptions");
+    Ctx c = new Ctx("GET", fwPath(node, vmid, "/options"));
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall());
+    return new FirewallOptions(fw.options, fw.optionsDigest());
+  }
+
+  @Override
+  public synchronized void updateFirewallOptions(String node, int vmid, ConfigUpdate update) {
+    enter("updateFirewallOptions");
+    Ctx c = new Ctx("PUT", fwPath(node, vmid, "/options"));
+    Map<String, String> errors = new LinkedHashMap<>();
+    update
+        .set()
+        .forEach(
+            (k, v) -> {
+              if (!FW_OPTIONS.contains(k)) {
+                errors.put(
+                    k,
+                    "property is not defined in schema and the schema does not allow additional properties");
+              } else if (FW_BOOLEANS.contains(k) && !v.equals("0") && !v.equals("1")) {
+                errors.put(k, "type check ('boolean') failed - got '" + v + "'");
+              } else if (k.startsWith("policy_")
+                  && !Set.of("ACCEPT", "REJECT", "DROP").contains(v)) {
+                errors.put(
+                    k,
+                    "value '"
+                        + v
+                        + "' does not have a value in the enumeration 'ACCEPT, REJECT, DROP'");
+              }
+            });
+    if (!errors.isEmpty()) {
+      throw c.error(400, "Parameter verification failed.", errors);
+    }
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall()).copy();
+    if (update.digest().isPresent() && !update.digest().get().equals(fw.optionsDigest())) {
+      throw fail(c, "detected modified configuration - file changed by other user? Try again.");
+    }
+    for (String k : update.delete()) {
+      if (!FW_OPTIONS.contains(k)) {
+        throw param(c, "delete", "no such option '" + k + "'");
+      }
+      fw.options.remove(k);
+    }
+    fw.options.putAll(update.set());
+    Map<String, String> wire = new LinkedHashMap<>(update.set());
+    if (!update.delete().isEmpty()) {
+      wire.put("delete", String.join(",", update.delete()));
+    }
+    update.digest().ifPresent(d -> wire.put("digest", d));
+    saveFirewall(vmid, fw);
+    accepted("updateFirewallOptions", node, vmid, wire, null, c);
+  }
+
+  @Override
+  public synchronized List<IpSet> ipSets(String node, int vmid) {
+    enter("ipSets");
+    Ctx c = new Ctx("GET", fwPath(node, vmid, "/ipset"));
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall());
+    StringBuilder lines = new StringBuilder();
+    fw.ipsets.keySet().forEach(n -> lines.append("name:").append(n).append('\n'));
+    String digest = sha1(lines.toString());
+    List<IpSet> out = new ArrayList<>();
+    fw.ipsets.keySet().forEach(n -> out.add(new IpSet(n, Optional.empty(), digest)));
+    return out;
+  }
+
+  @Override
+  public synchronized void createIpSet(
+      String node, int vmid, String name, Optional<String> comment) {
+    enter("createIpSet");
+    Ctx c = new Ctx("POST", fwPath(node, vmid, "/ipset"));
+    checkIpSetName(c, name);
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall()).copy();
+    if (fw.ipsets.containsKey(name)) {
+      throw param(c, "name", "IPSet '" + name + "' already exists");
+    }
+    fw.ipsets.putIfAbsent(name.toLowerCase(Locale.ROOT), new TreeMap<>());
+    saveFirewall(vmid, fw);
+    Map<String, String> wire = new LinkedHashMap<>();
+    wire.put("name", name);
+    comment.ifPresent(v -> wire.put("comment", v));
+    accepted("createIpSet", node, vmid, wire, null, c);
+  }
+
+  @Override
+  public synchronized void deleteIpSet(String node, int vmid, String name, boolean force) {
+    enter("deleteIpSet");
+    Ctx c = new Ctx("DELETE", fwPath(node, vmid, "/ipset/" + name));
+    checkIpSetName(c, name);
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall()).copy();
+    Map<String, String> set = ipSet(c, fw, name);
+    if (!set.isEmpty() && !force) {
+      throw fail(c, "IPSet '" + name + "' is not empty");
+    }
+    fw.ipsets.remove(name);
+    saveFirewall(vmid, fw);
+    accepted(
+        "deleteIpSet",
+        node,
+        vmid,
+        force ? Map.of("name", name, "force", "1") : Map.of("name", name),
+        null,
+        c);
+  }
+
+  @Override
+  public synchronized List<IpSetEntry> ipSetEntries(String node, int vmid, String name) {
+    enter("ipSetEntries");
+    Ctx c = new Ctx("GET", fwPath(node, vmid, "/ipset/" + name));
+    checkIpSetName(c, name);
+    node(c, node);
+    Map<String, String> set = ipSet(c, firewalls.getOrDefault(vmid, new FFirewall()), name);
+    StringBuilder lines = new StringBuilder();
+    set.forEach(
+        (cidr, comment) -> {
+          lines.append("cidr:").append(cidr).append('\n');
+          if (!comment.isEmpty()) {
+            lines.append("comment:").append(comment).append('\n');
+          }
+        });
+    String digest = sha1(lines.toString());
+    List<IpSetEntry> out = new ArrayList<>();
+    set.forEach(
+        (cidr, comment) ->
+            out.add(
+                new IpSetEntry(
+                    cidr,
+                    false,
+                    comment.isEmpty() ? Optional.empty() : Optional.of(comment),
+                    digest)));
+    return out;
+  }
+
+  @Override
+  public synchronized void addIpSetEntry(
+      String node, int vmid, String name, String cidr, Optional<String> comment) {
+    enter("addIpSetEntry");
+    Ctx c = new Ctx("POST", fwPath(node, vmid, "/ipset/" + name));
+    checkIpSetName(c, name);
+    String stored = normalizeCidr(c, cidr);
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall()).copy();
+    Map<String, String> set = ipSet(c, fw, name);
+    if (set.containsKey(stored)) {
+      throw param(c, "cidr", "address '" + stored + "' already exists");
+    }
+    if (stored.matches(".*/0+")) {
+      throw param(c, "cidr", "a zero prefix is not allowed in ipset entries");
+    }
+    set.put(stored, comment.orElse(""));
+    saveFirewall(vmid, fw);
+    Map<String, String> wire = new LinkedHashMap<>();
+    wire.put("name", name);
+    wire.put("cidr", cidr);
+    comment.ifPresent(v -> wire.put("comment", v));
+    accepted("addIpSetEntry", node, vmid, wire, null, c);
+  }
+
+  @Override
+  public synchronized void removeIpSetEntry(String node, int vmid, String name, String cidr) {
+    enter("removeIpSetEntry");
+    Ctx c = new Ctx("DELETE", fwPath(node, vmid, "/ipset/" + name + "/" + cidr));
+    checkIpSetName(c, name);
+    normalizeCidr(c, cidr);
+    node(c, node);
+    FFirewall fw = firewalls.getOrDefault(vmid, new FFirewall()).copy();
+    ipSet(c, fw, name).remove(cidr);
+    saveFirewall(vmid, fw);
+    accepted("removeIpSetEntry", node, vmid, Map.of("name", name, "cidr", cidr), null, c);
+  }
+
+  private static String fwPath(String node, int vmid, String rest) {
+    return "/nodes/" + node + "/lxc/" + vmid + "/firewall" + rest;
+  }
+
+  private void saveFirewall(int vmid, FFirewall fw) {
+    if (fw.options.isEmpty() && fw.ipsets.isEmpty()) {
+      firewalls.remove(vmid);
+    } else {
+      firewalls.put(vmid, fw);
+    }
+  }
+
+  private static void checkIpSetName(Ctx c, String name) {
+    String err =
+        !IPSET_NAME.matcher(name).matches()
+            ? "value does not match the regex pattern"
+            : name.length() > 64 ? "value may only be 64 characters long" : null;
+    if (err != null) {
+      throw param(c, "name", err);
+    }
+  }
+
+  private static Map<String, String> ipSet(Ctx c, FFirewall fw, String name) {
+    Map<String, String> set = fw.ipsets.get(name);
+    if (set == null) {
+      throw fail(c, "no such IPSet '" + name + "'");
+    }
+    return set;
+  }
+
+  /** The address as the server stores it: host bits cleared, {@code /32} dropped. */
+  private static String normalizeCidr(Ctx c, String cidr) {
+    java.util.regex.Matcher m = IPV4_CIDR.matcher(cidr);
+    if (!m.matches()) {
+      if (FW_ALIAS.matcher(cidr).matches()) {
+        throw fail(c, "no such alias '" + cidr.replaceFirst("^(dc|guest)/", "") + "'");
+      }
+      throw param(c, "cidr", NOT_AN_ADDRESS);
+    }
+    if (m.group(2) == null) {
+      return cidr;
+    }
+    int len = Integer.parseInt(m.group(2));
+    if (len > 32) {
+      throw param(c, "cidr", NOT_AN_ADDRESS);
+    }
+    if (len == 32) {
+      return m.group(1);
+    }
+    long a = 0;
+    for (String part : m.group(1).split("\\.")) {
+      a = (a << 8) | Integer.parseInt(part);
+    }
+    a &= len == 0 ? 0 : (0xFFFFFFFFL << (32 - len)) & 0xFFFFFFFFL;
+    return (a >> 24)
+        + "."
+        + ((a >> 16) & 255)
+        + "."
+        + ((a >> 8) & 255)
+        + "."
+        + (a & 255)
+        + "/"
+        + len;
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One {@code <vmid>.fw}: options, and IP sets as address to comment ("" for none). */
+  private static final class FFirewall {
+    final TreeMap<String, String> options = new TreeMap<>();
+    final TreeMap<String, TreeMap<String, String>> ipsets = new TreeMap<>();
+
+    FFirewall copy() {
+      FFirewall f = new FFirewall();
+      f.options.putAll(options);
+      ipsets.forEach((n, e) -> f.ipsets.put(n, new TreeMap<>(e)));
+      return f;
+    }
+
+    String optionsDigest() {
+      StringBuilder sb = new StringBuilder();
+      options.forEach((k, v) -> sb.append(k).append(':').append(v).append('\n'));
+      return sha1(sb.toString());
+    }
+  }
+
   // ---- ProxmoxClient: tasks
   // -----------------------------------------------------------------------
 
@@ -2166,6 +2512,7 @@ public final class FakeProxmoxClient implements ProxmoxClient {
 
   private void removeGuest(FGuest g) {
     guests.remove(g.vmid, g);
+    firewalls.remove(g.vmid);
     FNode n = nodes.get(g.node);
     if (n != null) {
       for (FStorage s : n.storages.values()) {

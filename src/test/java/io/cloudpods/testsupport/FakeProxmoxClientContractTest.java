@@ -9,6 +9,9 @@ import io.cloudpods.proxmox.CloneRequest;
 import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.DeleteOptions;
+import io.cloudpods.proxmox.FirewallOptions;
+import io.cloudpods.proxmox.IpSet;
+import io.cloudpods.proxmox.IpSetEntry;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.PowerState;
 import io.cloudpods.proxmox.ProxmoxAlreadyExistsException;
@@ -488,5 +491,132 @@ class FakeProxmoxClientContractTest {
     assertThatThrownBy(() -> b.client().pool("NoSuchPool"))
         .isInstanceOf(ProxmoxNotFoundException.class);
     assertThat(Optional.of(b)).isPresent();
+  }
+
+  // ---- container firewall -----------------------------------------------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void firewallOptions_setReadDeleteAndStaleDigest_asProxmoxAnswers(Backend b) {
+    ProxmoxClient c = b.client();
+    int vmid = 9731; // no container: the firewall API does not check that one exists
+    FirewallOptions empty = c.firewallOptions(NODE, vmid);
+    assertThat(empty.options()).isEmpty();
+    assertThat(empty.digest()).isEqualTo("da39a3ee5e6b4b0d3255bfef95601890afd80709");
+
+    c.updateFirewallOptions(
+        NODE,
+        vmid,
+        ConfigUpdate.set(Map.of("enable", "1", "ipfilter", "1", "policy_in", "ACCEPT")));
+    FirewallOptions set = c.firewallOptions(NODE, vmid);
+    assertThat(set.options())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("enable", "1", "ipfilter", "1", "policy_in", "ACCEPT"));
+    assertThat(set.digest()).isEqualTo(sha1("enable:1\nipfilter:1\npolicy_in:ACCEPT\n"));
+
+    assertThatThrownBy(
+            () ->
+                c.updateFirewallOptions(
+                    NODE, vmid, ConfigUpdate.set(Map.of("enable", "0")).withDigest(empty.digest())))
+        .isInstanceOf(ProxmoxDigestConflictException.class);
+    assertThatThrownBy(
+            () ->
+                c.updateFirewallOptions(NODE, vmid, ConfigUpdate.set(Map.of("policy_in", "OPEN"))))
+        .isInstanceOfSatisfying(
+            ProxmoxParameterException.class, e -> assertThat(e.errors()).containsKey("policy_in"));
+
+    c.updateFirewallOptions(
+        NODE, vmid, new ConfigUpdate(Map.of(), List.of("policy_in"), Optional.of(set.digest())));
+    assertThat(c.firewallOptions(NODE, vmid).options())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("enable", "1", "ipfilter", "1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void ipSets_createAddRemoveDelete_withTheRealErrors(Backend b) {
+    ProxmoxClient c = b.client();
+    int vmid = 9732;
+    assertThatThrownBy(() -> c.ipSetEntries(NODE, vmid, "ipfilter-net0"))
+        .isInstanceOf(ProxmoxNotFoundException.class)
+        .hasMessageContaining("no such IPSet 'ipfilter-net0'");
+    c.createIpSet(NODE, vmid, "ipfilter-net0", Optional.empty());
+    assertThat(c.ipSets(NODE, vmid)).extracting(IpSet::name).containsExactly("ipfilter-net0");
+    assertThat(c.ipSetEntries(NODE, vmid, "ipfilter-net0")).isEmpty();
+    assertThatThrownBy(() -> c.createIpSet(NODE, vmid, "ipfilter-net0", Optional.empty()))
+        .isInstanceOf(ProxmoxAlreadyExistsException.class)
+        .hasMessageContaining("IPSet 'ipfilter-net0' already exists");
+
+    c.addIpSetEntry(NODE, vmid, "ipfilter-net0", "10.1.10.50/32", Optional.empty());
+    c.addIpSetEntry(NODE, vmid, "ipfilter-net0", "10.1.20.77/24", Optional.empty());
+    assertThat(c.ipSetEntries(NODE, vmid, "ipfilter-net0"))
+        .extracting(IpSetEntry::cidr)
+        .containsExactly("10.1.10.50", "10.1.20.0/24");
+    assertThatThrownBy(
+            () -> c.addIpSetEntry(NODE, vmid, "ipfilter-net0", "10.1.10.50", Optional.empty()))
+        .isInstanceOf(ProxmoxAlreadyExistsException.class)
+        .hasMessageContaining("address '10.1.10.50' already exists");
+    assertThatThrownBy(
+            () -> c.addIpSetEntry(NODE, vmid, "ipfilter-net0", "10.1.10.500", Optional.empty()))
+        .isInstanceOfSatisfying(
+            ProxmoxParameterException.class, e -> assertThat(e.errors()).containsKey("cidr"));
+    assertThatThrownBy(() -> c.createIpSet(NODE, vmid, "9bad", Optional.empty()))
+        .isInstanceOfSatisfying(
+            ProxmoxParameterException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsEntry("name", "value does not match the regex pattern"));
+    assertThatThrownBy(() -> c.deleteIpSet(NODE, vmid, "ipfilter-net0", false))
+        .isInstanceOf(ProxmoxRejectedException.class)
+        .hasMessageContaining("IPSet 'ipfilter-net0' is not empty");
+
+    c.removeIpSetEntry(NODE, vmid, "ipfilter-net0", "10.1.20.0/24");
+    assertThat(c.ipSetEntries(NODE, vmid, "ipfilter-net0"))
+        .extracting(IpSetEntry::cidr)
+        .containsExactly("10.1.10.50");
+    c.deleteIpSet(NODE, vmid, "ipfilter-net0", true);
+    assertThat(c.ipSets(NODE, vmid)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void firewall_cloneCopiesIt_andDestroyRemovesIt(Backend b) {
+    ProxmoxClient c = b.client();
+    int vmid = fullClone(b, 9733);
+    c.updateFirewallOptions(NODE, vmid, ConfigUpdate.set(Map.of("enable", "1")));
+    c.createIpSet(NODE, vmid, "ipfilter-net0", Optional.empty());
+    c.addIpSetEntry(NODE, vmid, "ipfilter-net0", "10.1.10.93", Optional.empty());
+    int copy =
+        b.finish(
+                    c.cloneContainer(
+                        NODE,
+                        vmid,
+                        CloneRequest.builder(9734)
+                            .hostname("contract-9734")
+                            .fullCloneTo("clients-main")
+                            .build()))
+                .isOk()
+            ? 9734
+            : -1;
+    assertThat(c.firewallOptions(NODE, copy).options()).containsEntry("enable", "1");
+    assertThat(c.ipSetEntries(NODE, copy, "ipfilter-net0"))
+        .extracting(IpSetEntry::cidr)
+        .containsExactly("10.1.10.93");
+
+    for (int id : List.of(vmid, copy)) {
+      assertThat(b.finish(c.delete(NODE, id, DeleteOptions.DEFAULT)).isOk()).isTrue();
+      assertThat(c.firewallOptions(NODE, id).options()).isEmpty();
+      assertThat(c.ipSets(NODE, id)).isEmpty();
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-1")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

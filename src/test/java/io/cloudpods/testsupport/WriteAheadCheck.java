@@ -26,7 +26,8 @@ public final class WriteAheadCheck {
           "start", "Starting",
           "shutdown", "ShuttingDown",
           "stop", "Stopping",
-          "destroy", "Destroying");
+          "destroy", "Destroying",
+          "firewall", "UpdatingFirewall");
 
   /** One event as stored (only what the check needs). */
   public record LoggedEvent(Instant ts, String reason, Integer vmid) {}

@@ -3,6 +3,8 @@ package io.cloudpods.cloudpod.alloc;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.Conditions;
+import io.cloudpods.api.v1alpha1.IpPoolSpec;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.cloudpod.pass.Pass;
@@ -10,9 +12,11 @@ import io.cloudpods.cloudpod.placement.NodePlacer;
 import io.cloudpods.cloudpod.plan.Ownership;
 import io.cloudpods.events.EventSink;
 import io.cloudpods.ipam.AddressProbe;
+import io.cloudpods.ipam.AddressRules;
 import io.cloudpods.proxmox.ClusterResource.Guest;
 import io.cloudpods.proxmox.ClusterResource.GuestType;
 import io.cloudpods.store.AllocationLedger;
+import io.cloudpods.store.PoolSpecs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +38,7 @@ import java.util.UUID;
 public final class Reservation {
 
   private final AllocationLedger ledger;
+  private final PoolSpecs pools;
   private final ClusterObserver cluster;
   private final NodePlacer placer;
   private final AddressProbe probe;
@@ -46,12 +51,14 @@ public final class Reservation {
    */
   public Reservation(
       AllocationLedger ledger,
+      PoolSpecs pools,
       ClusterObserver cluster,
       NodePlacer placer,
       AddressProbe probe,
       EventSink events,
       Duration snapshotMaxAge) {
     this.ledger = ledger;
+    this.pools = pools;
     this.cluster = cluster;
     this.placer = placer;
     this.probe = probe;
@@ -78,7 +85,22 @@ public final class Reservation {
     Map<String, Integer> foreign =
         fresh ? cluster.foreignAddresses(snapshotMaxAge) : cluster.foreignAddresses();
     if (p.alloc == null || p.alloc.ip() == null) {
-      ledger.allocateIp(p.uid, p.spec.ipPool(), ip -> foreign.containsKey(ip) || probe.inUse(ip));
+      Optional<IpPoolSpec> pool = pools.spec(p.spec.ipPool());
+      if (p.spec.ip() != null) {
+        // an address named in the spec gets the checks a chosen one gets, before it is reserved
+        String problem = explicitAddressProblem(p.spec.ip(), p.spec.ipPool(), pool, foreign);
+        if (problem != null) {
+          ipConflict(p, problem);
+          return false;
+        }
+      }
+      ledger.allocateIp(
+          p.uid,
+          p.spec.ipPool(),
+          ip ->
+              foreign.containsKey(ip)
+                  || pool.map(s -> !AddressRules.assignable(ip, s)).orElse(false)
+                  || probe.inUse(ip));
     }
     if (fresh) {
       p.alloc = ledger.find(p.uid).orElseThrow();
@@ -98,20 +120,56 @@ public final class Reservation {
     p.status.allocation(p.alloc.vmid(), p.alloc.node(), p.alloc.ip());
     Integer holder = foreign.get(p.alloc.ip());
     if (holder != null && !holder.equals(p.alloc.vmid())) {
-      p.status
-          .condition(
-              PROVISIONED,
-              false,
-              CloudPodConditions.IP_CONFLICT,
-              "address "
-                  + p.alloc.ip()
-                  + " is configured on guest "
-                  + holder
-                  + ", which is not a stored CloudPod")
-          .phase(CloudPodConditions.PHASE_FAILED);
+      ipConflict(
+          p,
+          "address "
+              + p.alloc.ip()
+              + " is configured on guest "
+              + holder
+              + ", which is not a stored CloudPod");
       return false;
     }
     return true;
+  }
+
+  /**
+   * Why the address in {@code spec.ip} cannot be the pod's: the pool's rules ({@link
+   * AddressRules}), a guest that is not a stored CloudPod has it configured, or it answers on the
+   * network. Null when it can be reserved (the ledger still checks the other pods).
+   */
+  private String explicitAddressProblem(
+      String ip, String poolName, Optional<IpPoolSpec> pool, Map<String, Integer> foreign) {
+    String rule = pool.map(s -> AddressRules.problem(ip, poolName, s)).orElse(null);
+    if (rule != null) {
+      return "spec.ip: " + rule;
+    }
+    Integer holder = foreign.get(ip);
+    if (holder != null) {
+      return "spec.ip: address "
+          + ip
+          + " is configured on guest "
+          + holder
+          + ", which is not a stored CloudPod";
+    }
+    if (probe.inUse(ip)) {
+      return "spec.ip: address " + ip + " answers on the network";
+    }
+    return null;
+  }
+
+  /** The pod cannot have its address: shown on the pod, with an event when first seen. */
+  private void ipConflict(Pass p, String message) {
+    boolean known =
+        Conditions.find(p.status.conditions(), PROVISIONED)
+            .filter(c -> CloudPodConditions.IP_CONFLICT.equals(c.reason()))
+            .filter(c -> message.equals(c.message()))
+            .isPresent();
+    p.status
+        .condition(PROVISIONED, false, CloudPodConditions.IP_CONFLICT, message)
+        .phase(CloudPodConditions.PHASE_FAILED);
+    if (!known) {
+      events.record(p.event("error", CloudPodConditions.IP_CONFLICT, message));
+    }
   }
 
   /**

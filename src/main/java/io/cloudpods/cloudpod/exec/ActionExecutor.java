@@ -6,6 +6,7 @@ import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.DeleteOptions;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.Upid;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,23 @@ public final class ActionExecutor {
     }
     if (action instanceof Action.UpdateConfig u) {
       client.updateConfig(u.node(), u.vmid(), new ConfigUpdate(u.set(), u.delete(), u.digest()));
+      return Optional.empty();
+    }
+    if (action instanceof Action.UpdateFirewallOptions f) {
+      client.updateFirewallOptions(
+          f.node(), f.vmid(), new ConfigUpdate(f.set(), List.of(), f.digest()));
+      return Optional.empty();
+    }
+    if (action instanceof Action.CreateIpSet c) {
+      client.createIpSet(c.node(), c.vmid(), c.name(), Optional.empty());
+      return Optional.empty();
+    }
+    if (action instanceof Action.AddIpSetEntry a) {
+      client.addIpSetEntry(a.node(), a.vmid(), a.name(), a.cidr(), Optional.empty());
+      return Optional.empty();
+    }
+    if (action instanceof Action.RemoveIpSetEntry r) {
+      client.removeIpSetEntry(r.node(), r.vmid(), r.name(), r.cidr());
       return Optional.empty();
     }
     if (action instanceof Action.ResizeDisk r) {

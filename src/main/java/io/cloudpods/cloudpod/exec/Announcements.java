@@ -39,6 +39,9 @@ final class Announcements {
               + describe(u.set())
               + (u.delete().isEmpty() ? "" : "; delete " + String.join(", ", u.delete())));
     }
+    if (isFirewall(action)) {
+      return p.event("info", "UpdatingFirewall", "CT " + vmidOf(action) + ": " + firewall(action));
+    }
     if (action instanceof Action.ResizeDisk r) {
       return p.event(
           "info",
@@ -58,6 +61,43 @@ final class Announcements {
       return p.event("info", "Destroying", "destroying CT " + d.vmid());
     }
     throw new IllegalArgumentException("not a Proxmox mutation: " + action);
+  }
+
+  static boolean isFirewall(Action a) {
+    return a instanceof Action.UpdateFirewallOptions
+        || a instanceof Action.CreateIpSet
+        || a instanceof Action.AddIpSetEntry
+        || a instanceof Action.RemoveIpSetEntry;
+  }
+
+  /** What a firewall action changes, e.g. {@code ipset ipfilter-net0: add 10.1.10.50}. */
+  static String firewall(Action a) {
+    if (a instanceof Action.UpdateFirewallOptions f) {
+      return "firewall options " + describe(f.set());
+    }
+    if (a instanceof Action.CreateIpSet c) {
+      return "create ipset " + c.name();
+    }
+    if (a instanceof Action.AddIpSetEntry e) {
+      return "ipset " + e.name() + ": add " + e.cidr();
+    }
+    if (a instanceof Action.RemoveIpSetEntry r) {
+      return "ipset " + r.name() + ": remove " + r.cidr();
+    }
+    throw new IllegalArgumentException("not a firewall action: " + a);
+  }
+
+  private static int vmidOf(Action a) {
+    if (a instanceof Action.UpdateFirewallOptions f) {
+      return f.vmid();
+    }
+    if (a instanceof Action.CreateIpSet c) {
+      return c.vmid();
+    }
+    if (a instanceof Action.AddIpSetEntry e) {
+      return e.vmid();
+    }
+    return ((Action.RemoveIpSetEntry) a).vmid();
   }
 
   /** {@code key=value, key=value}, in the map's order. */

@@ -27,8 +27,9 @@ import java.util.Optional;
 
 /**
  * The act step: runs a plan in order. Blocked actions and waits end the pass with the reason on the
- * pod; config updates are written at once (announced first); the first action that starts a Proxmox
- * task takes its gate slots, records its UPID and ends the pass. Nothing waits for a task.
+ * pod; config and firewall updates are written at once (announced first); the first action that
+ * starts a Proxmox task takes its gate slots, records its UPID and ends the pass. Nothing waits for
+ * a task.
  */
 public final class PlanRunner {
 
@@ -81,6 +82,11 @@ public final class PlanRunner {
         configChanged = true;
         continue;
       }
+      if (Announcements.isFirewall(action)) {
+        updateFirewall(p, action);
+        configChanged = true;
+        continue;
+      }
       return startTask(p, action);
     }
     if (configChanged) {
@@ -107,6 +113,14 @@ public final class PlanRunner {
     } else {
       p.status.condition(CONFIG_SYNCED, true, CloudPodConditions.CONVERGED, "");
     }
+  }
+
+  /** A firewall change: synchronous and live in Proxmox, announced first like a config write. */
+  private void updateFirewall(Pass p, Action action) {
+    events.recordIntent(Announcements.of(p, action));
+    executor.execute(action);
+    cache.unverify(p.key);
+    events.record(p.event("info", "FirewallUpdated", Announcements.firewall(action)));
   }
 
   private void blocked(Pass p, Action.Blocked b) {

@@ -7,9 +7,13 @@ import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.cloudpod.pass.Pass;
 import io.cloudpods.cloudpod.plan.ObservedContainer;
 import io.cloudpods.cloudpod.plan.ObservedContainer.ObservedConfig;
+import io.cloudpods.cloudpod.plan.ObservedFirewall;
 import io.cloudpods.cloudpod.plan.Ownership;
+import io.cloudpods.cloudpod.plan.PodFirewall;
 import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ClusterResource.Guest;
+import io.cloudpods.proxmox.FirewallOptions;
+import io.cloudpods.proxmox.IpSetEntry;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.LxcStatus;
 import io.cloudpods.proxmox.ProxmoxClient;
@@ -19,7 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -27,7 +33,8 @@ import java.util.Set;
 /**
  * The observe step: what the pod's container looks like. A pod that a full read showed converged at
  * its generation is checked against the cluster snapshot only; anything else, or a snapshot that
- * shows a difference, is read in full ({@code GET …/config} and {@code …/status/current}).
+ * shows a difference, is read in full ({@code GET …/config} and {@code …/status/current}, and for a
+ * container with the pod's marker its firewall options and {@code ipfilter-net0} set).
  */
 public final class ContainerObserver {
 
@@ -62,13 +69,19 @@ public final class ContainerObserver {
         return Optional.of(fromGuest(g.get()));
       }
     }
-    return observeFresh(p, vmid, node);
+    return read(p, vmid, node, true);
   }
 
   /**
    * Reads the container's config and status from Proxmox (two calls); empty if it does not exist.
+   * The firewall is not read (deletion has no use for it).
    */
   public Optional<ObservedContainer> observeFresh(Pass p, int vmid, String nodeHint) {
+    return read(p, vmid, nodeHint, false);
+  }
+
+  private Optional<ObservedContainer> read(
+      Pass p, int vmid, String nodeHint, boolean withFirewall) {
     ClusterSnapshot snap = cluster.current();
     Optional<Guest> listed = snap.guest(vmid);
     if (listed.isPresent() && listed.get().type() != ClusterResource.GuestType.LXC) {
@@ -104,7 +117,7 @@ public final class ContainerObserver {
             Optional.ofNullable(config.digest()),
             config.description());
     clearRestartPendingIfRestarted(p, status);
-    return Optional.of(
+    ObservedContainer o =
         new ObservedContainer(
             vmid,
             node,
@@ -113,7 +126,38 @@ public final class ContainerObserver {
             config.lock(),
             config.template(),
             Set.copyOf(config.tags()),
-            Optional.of(oc)));
+            Optional.of(oc));
+    // the firewall of a container without this pod's marker is never read, let alone changed
+    if (withFirewall && o.ownedBy(p.pod.metadata().uid()) && o.lock().isEmpty() && !o.template()) {
+      o =
+          new ObservedContainer(
+              o.vmid(),
+              o.node(),
+              o.type(),
+              o.status(),
+              o.lock(),
+              o.template(),
+              o.tags(),
+              o.config(),
+              Optional.of(firewall(node, vmid)));
+    }
+    return Optional.of(o);
+  }
+
+  /** Two calls: the options, and the {@value PodFirewall#IPSET} set (absent: not created yet). */
+  private ObservedFirewall firewall(String node, int vmid) {
+    FirewallOptions options = client.firewallOptions(node, vmid);
+    Optional<Map<String, Boolean>> set;
+    try {
+      Map<String, Boolean> entries = new LinkedHashMap<>();
+      for (IpSetEntry e : client.ipSetEntries(node, vmid, PodFirewall.IPSET)) {
+        entries.put(e.cidr(), e.nomatch());
+      }
+      set = Optional.of(entries);
+    } catch (ProxmoxNotFoundException e) {
+      set = Optional.empty();
+    }
+    return new ObservedFirewall(options.options(), options.digest(), set);
   }
 
   private ObservedContainer fromGuestOrAssumeConverged(

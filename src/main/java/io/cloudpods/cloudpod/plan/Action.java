@@ -63,6 +63,49 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Set firewall options ({@code PUT .../firewall/options}), guarded by the digest of the options
+   * they were computed from. Synchronous; changes are live in Proxmox.
+   */
+  record UpdateFirewallOptions(
+      String node, int vmid, Map<String, String> set, Optional<String> digest) implements Action {
+    public UpdateFirewallOptions {
+      set = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(set));
+    }
+
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
+  /** Create an empty firewall IP set ({@code POST .../firewall/ipset}). Synchronous. */
+  record CreateIpSet(String node, int vmid, String name) implements Action {
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
+  /** Add an address to a firewall IP set ({@code POST .../firewall/ipset/{name}}). Synchronous. */
+  record AddIpSetEntry(String node, int vmid, String name, String cidr) implements Action {
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
+  /**
+   * Remove an entry from a firewall IP set ({@code DELETE .../firewall/ipset/{name}/{cidr}}), named
+   * as Proxmox stores it. Synchronous.
+   */
+  record RemoveIpSetEntry(String node, int vmid, String name, String cidr) implements Action {
+    @Override
+    public boolean startsTask() {
+      return false;
+    }
+  }
+
   /** Grow the root disk to {@code sizeGb} GiB. */
   record ResizeDisk(String node, int vmid, String disk, int sizeGb) implements Action {
     @Override

@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <p>A field appears in a config update only when desired and observed differ. Config is compared
  * only when the observed container comes with its config; without it, the plan covers what list
- * calls show (existence, ownership, locks, tags, power state).
+ * calls show (existence, ownership, locks, tags, power state). The firewall ({@link PodFirewall})
+ * is planned when it was read too, after the config update and before any task, so a new container
+ * is never started unfiltered.
  */
 public final class CloudPodPlanner {
 
@@ -139,6 +141,11 @@ public final class CloudPodPlanner {
               o.config().flatMap(ObservedContainer.ObservedConfig::digest),
               restartRequired));
     }
+    // the firewall comes right after the config, before any task: a new container is filtered
+    // before its first start, and a running one gets it live (no restart needed)
+    o.firewall()
+        .filter(fw -> o.config().isPresent())
+        .ifPresent(fw -> plan.addAll(PodFirewall.plan(o.node(), o.vmid(), d.network().ip(), fw)));
     shrinkFrom.ifPresent(
         have ->
             plan.add(

@@ -26,26 +26,44 @@ public final class NetConfig {
     return out;
   }
 
-  /** The {@code net0} we want: only the keys we manage, Proxmox fills in hwaddr and type. */
-  public static String desired(DesiredPod.Network n, Optional<String> keepHwaddrFrom) {
-    StringBuilder b = new StringBuilder("name=eth0,bridge=").append(n.bridge());
-    b.append(",gw=").append(n.gateway());
-    keepHwaddrFrom
-        .map(NetConfig::parse)
-        .map(m -> m.get("hwaddr"))
-        .ifPresent(hw -> b.append(",hwaddr=").append(hw));
-    b.append(",ip=").append(n.ip()).append('/').append(n.prefixLength());
-    b.append(",type=veth");
+  /** The {@code net0} keys the controller sets; every other key is kept as Proxmox has it. */
+  public static final java.util.Set<String> MANAGED_KEYS =
+      java.util.Set.of("name", "bridge", "ip", "gw", "firewall");
+
+  /**
+   * The {@code net0} we want: our keys ({@code name=eth0}, bridge, address, gateway, {@code
+   * firewall=1}) over the observed value, whose other keys ({@code hwaddr}, {@code tag}, {@code
+   * rate}, {@code mtu}, {@code trunks}, {@code link_down}, {@code ip6}, {@code type}, ...) are kept
+   * verbatim; {@code type=veth} when there is none. Printed as Proxmox stores it: {@code name}
+   * first, the other keys sorted, so a written value reads back equal. A malformed part of the
+   * observed value is dropped.
+   */
+  public static String desired(DesiredPod.Network n, Optional<String> observed) {
+    Map<String, String> keys =
+        new java.util.TreeMap<>(observed.map(NetConfig::parse).orElse(Map.of()));
+    keys.remove("");
+    keys.remove("name");
+    keys.put("bridge", n.bridge());
+    keys.put("gw", n.gateway());
+    keys.put("ip", n.ip() + "/" + n.prefixLength());
+    keys.put("firewall", "1");
+    keys.putIfAbsent("type", "veth");
+    StringBuilder b = new StringBuilder("name=eth0");
+    keys.forEach((k, v) -> b.append(',').append(k).append('=').append(v));
     return b.toString();
   }
 
-  /** True when the observed {@code net0} has the name, bridge, address and gateway we want. */
+  /**
+   * True when the observed {@code net0} has the name, bridge, address, gateway and {@code
+   * firewall=1} we want (other keys are not ours to compare).
+   */
   public static boolean matches(DesiredPod.Network n, String observed) {
     Map<String, String> m = parse(observed);
     return "eth0".equals(m.get("name"))
         && n.bridge().equals(m.get("bridge"))
         && (n.ip() + "/" + n.prefixLength()).equals(m.get("ip"))
         && n.gateway().equals(m.get("gw"))
+        && "1".equals(m.get("firewall"))
         && !m.containsKey("");
   }
 

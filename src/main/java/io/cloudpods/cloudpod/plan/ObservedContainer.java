@@ -11,6 +11,8 @@ import java.util.Set;
  * @param status {@code running}, {@code stopped} or {@code unknown} (a list that has not caught up)
  * @param tags the guest's tags as Proxmox stores them (lower-case)
  * @param config the container's config, when it was read in this pass
+ * @param firewall the container's firewall, when it was read in this pass (only for a container
+ *     with the pod's marker)
  */
 public record ObservedContainer(
     int vmid,
@@ -20,12 +22,27 @@ public record ObservedContainer(
     Optional<String> lock,
     boolean template,
     Set<String> tags,
-    Optional<ObservedConfig> config) {
+    Optional<ObservedConfig> config,
+    Optional<ObservedFirewall> firewall) {
 
   public ObservedContainer {
     Objects.requireNonNull(lock, "lock");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(firewall, "firewall");
     tags = Set.copyOf(tags);
+  }
+
+  /** Without the firewall: not read (a list entry, or a container that is not the pod's). */
+  public ObservedContainer(
+      int vmid,
+      String node,
+      String type,
+      String status,
+      Optional<String> lock,
+      boolean template,
+      Set<String> tags,
+      Optional<ObservedConfig> config) {
+    this(vmid, node, type, status, lock, template, tags, config, Optional.empty());
   }
 
   public boolean running() {

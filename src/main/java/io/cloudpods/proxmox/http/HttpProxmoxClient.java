@@ -6,6 +6,9 @@ import io.cloudpods.proxmox.ClusterResource;
 import io.cloudpods.proxmox.ConfigUpdate;
 import io.cloudpods.proxmox.CreateContainerRequest;
 import io.cloudpods.proxmox.DeleteOptions;
+import io.cloudpods.proxmox.FirewallOptions;
+import io.cloudpods.proxmox.IpSet;
+import io.cloudpods.proxmox.IpSetEntry;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.LxcStatus;
 import io.cloudpods.proxmox.NodeInfo;
@@ -460,6 +463,72 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
       legacyPools = true;
     }
     return unknownForm;
+  }
+
+  // ---- container firewall -----------------------------------------------------------------------
+
+  @Override
+  public FirewallOptions firewallOptions(String node, int vmid) {
+    return get(fw(node, vmid, "options"), Map.of(), ProxmoxJson::firewallOptions);
+  }
+
+  @Override
+  public void updateFirewallOptions(String node, int vmid, ConfigUpdate update) {
+    Map<String, String> p = new LinkedHashMap<>(update.set());
+    if (!update.delete().isEmpty()) {
+      p.put("delete", String.join(",", update.delete()));
+    }
+    update.digest().ifPresent(d -> p.put("digest", d));
+    send("PUT", fw(node, vmid, "options"), p, d -> null);
+  }
+
+  @Override
+  public List<IpSet> ipSets(String node, int vmid) {
+    return get(fw(node, vmid, "ipset"), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::ipSet));
+  }
+
+  @Override
+  public void createIpSet(String node, int vmid, String name, Optional<String> comment) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("name", name);
+    comment.ifPresent(c -> p.put("comment", c));
+    send("POST", fw(node, vmid, "ipset"), p, d -> null);
+  }
+
+  @Override
+  public void deleteIpSet(String node, int vmid, String name, boolean force) {
+    Map<String, String> q = force ? Map.of("force", "1") : Map.of();
+    send("DELETE", fw(node, vmid, "ipset", name), q, d -> null);
+  }
+
+  @Override
+  public List<IpSetEntry> ipSetEntries(String node, int vmid, String name) {
+    return get(
+        fw(node, vmid, "ipset", name), Map.of(), d -> ProxmoxJson.list(d, ProxmoxJson::ipSetEntry));
+  }
+
+  @Override
+  public void addIpSetEntry(
+      String node, int vmid, String name, String cidr, Optional<String> comment) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("cidr", cidr);
+    comment.ifPresent(c -> p.put("comment", c));
+    send("POST", fw(node, vmid, "ipset", name), p, d -> null);
+  }
+
+  @Override
+  public void removeIpSetEntry(String node, int vmid, String name, String cidr) {
+    // the server joins everything after the set's name into the cidr, so a raw '/' is sent as a
+    // path separator (pve-common RESTHandler, fragmentDelimiter '')
+    List<String> segments = new java.util.ArrayList<>(fw(node, vmid, "ipset", name).segments());
+    segments.addAll(List.of(cidr.split("/", -1)));
+    send("DELETE", path(segments.toArray()), Map.of(), d -> null);
+  }
+
+  private static ApiPath fw(String node, int vmid, String... rest) {
+    List<Object> s = new java.util.ArrayList<>(List.of("nodes", node, "lxc", vmid, "firewall"));
+    s.addAll(List.of(rest));
+    return path(s.toArray());
   }
 
   // ---- tasks ------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudpods.proxmox.ClusterResource;
+import io.cloudpods.proxmox.FirewallOptions;
+import io.cloudpods.proxmox.IpSet;
+import io.cloudpods.proxmox.IpSetEntry;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.LxcStatus;
 import io.cloudpods.proxmox.NodeInfo;
@@ -409,6 +412,35 @@ final class ProxmoxJson {
         bool(d, "onboot"),
         text(d, "digest").orElse(""),
         raw);
+  }
+
+  /** Firewall options: every key but {@code digest}, numbers as their decimal text. */
+  static FirewallOptions firewallOptions(JsonNode d) {
+    Map<String, String> options = new java.util.TreeMap<>();
+    String digest = "";
+    if (d != null && d.isObject()) {
+      for (var it = d.fields(); it.hasNext(); ) {
+        var f = it.next();
+        if (f.getKey().equals("digest")) {
+          digest = f.getValue().asText();
+        } else if (!f.getValue().isNull()) {
+          options.put(f.getKey(), f.getValue().asText());
+        }
+      }
+    }
+    return new FirewallOptions(options, digest);
+  }
+
+  static IpSet ipSet(JsonNode d) {
+    return new IpSet(requiredText(d, "name"), text(d, "comment"), text(d, "digest").orElse(""));
+  }
+
+  static IpSetEntry ipSetEntry(JsonNode d) {
+    return new IpSetEntry(
+        requiredText(d, "cidr"),
+        bool(d, "nomatch"),
+        text(d, "comment"),
+        text(d, "digest").orElse(""));
   }
 
   /** A snapshot entry; null for the server's {@code current} pseudo-entry. */

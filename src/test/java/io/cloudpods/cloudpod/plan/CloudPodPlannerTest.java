@@ -5,6 +5,7 @@ import static io.cloudpods.cloudpod.plan.PlanFixtures.matchingConfig;
 import static io.cloudpods.cloudpod.plan.PlanFixtures.pod;
 import static io.cloudpods.cloudpod.plan.PlanFixtures.running;
 import static io.cloudpods.cloudpod.plan.PlanFixtures.withConfig;
+import static io.cloudpods.cloudpod.plan.PlanFixtures.withFirewall;
 import static io.cloudpods.cloudpod.plan.PlanFixtures.withLock;
 import static io.cloudpods.cloudpod.plan.PlanFixtures.withStatus;
 import static io.cloudpods.cloudpod.plan.PlanFixtures.withTags;
@@ -90,7 +91,7 @@ class CloudPodPlannerTest {
         .containsEntry("nameserver", "1.1.1.1 8.8.8.8")
         .containsEntry(
             "net0",
-            "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:00:00:01,ip=10.1.10.91/24,type=veth");
+            "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:00:00:01,ip=10.1.10.91/24,type=veth");
     assertThat(update.digest()).contains("d1");
     assertThat(update.restartRequired()).as("stopped: applies at start").isEmpty();
     assertThat(plan.get(1)).isEqualTo(new Action.Start("pve", 9101));
@@ -122,7 +123,7 @@ class CloudPodPlannerTest {
                         c.swapMb(),
                         c.rootfsSizeGb(),
                         Optional.of(
-                            "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"),
+                            "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,mtu=1400,tag=20,type=veth"),
                         c.nameserver(),
                         c.digest())));
 
@@ -202,7 +203,7 @@ class CloudPodPlannerTest {
         .isEqualTo(
             Map.of(
                 "net0",
-                "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"));
+                "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,type=veth"));
   }
 
   @Test
@@ -479,5 +480,163 @@ class CloudPodPlannerTest {
                     "pve", 9000, 9101, "x", "ClientPods", false, Optional.of("clients-main"), "d"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("full clones");
+  }
+
+  // --- network isolation ------------------------------------------------------------------------
+
+  private static ObservedContainer withNet0(ObservedContainer o, String net0) {
+    return withConfig(
+        o,
+        config(
+            c ->
+                new ObservedConfig(
+                    c.hostname(),
+                    c.cores(),
+                    c.memoryMb(),
+                    c.swapMb(),
+                    c.rootfsSizeGb(),
+                    Optional.of(net0),
+                    c.nameserver(),
+                    c.digest())));
+  }
+
+  private static ObservedFirewall firewall(
+      Map<String, String> options, Optional<Map<String, Boolean>> ipfilter) {
+    return new ObservedFirewall(options, "fwdigest", ipfilter);
+  }
+
+  private static final Map<String, String> ENABLED = Map.of("enable", "1", "ipfilter", "1");
+
+  @Test
+  void plan_runningPodWithoutNet0Firewall_setsItLiveKeepingVlanRateAndMtu() {
+    ObservedContainer o =
+        withNet0(
+            running(),
+            "name=eth0,bridge=vmbr0,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,mtu=1400,rate=12.5,tag=20,type=veth");
+
+    List<Action> plan = plan(desired(), o);
+
+    assertThat(plan).hasSize(1);
+    Action.UpdateConfig u = (Action.UpdateConfig) plan.get(0);
+    assertThat(u.set())
+        .isEqualTo(
+            Map.of(
+                "net0",
+                "name=eth0,bridge=vmbr0,firewall=1,gw=10.1.10.1,hwaddr=BC:24:11:5E:7A:01,ip=10.1.10.91/24,mtu=1400,rate=12.5,tag=20,type=veth"));
+    assertThat(u.restartRequired()).as("net0 is hot-plugged").isEmpty();
+  }
+
+  @Test
+  void plan_freshCloneWithoutFirewall_filtersBeforeTheFirstStart() {
+    ObservedContainer fresh =
+        withFirewall(
+            withStatus(running(), "stopped"), Optional.of(firewall(Map.of(), Optional.empty())));
+
+    assertThat(plan(desired(), fresh))
+        .containsExactly(
+            new Action.CreateIpSet("pve", 9101, "ipfilter-net0"),
+            new Action.AddIpSetEntry("pve", 9101, "ipfilter-net0", "10.1.10.91"),
+            new Action.UpdateFirewallOptions("pve", 9101, ENABLED, Optional.of("fwdigest")),
+            new Action.Start("pve", 9101));
+  }
+
+  /** One drift of the firewall, and the actions that put it back. */
+  record FirewallRow(
+      String drift,
+      Map<String, String> options,
+      Optional<Map<String, Boolean>> ipfilter,
+      List<Action> expected) {
+    @Override
+    public String toString() {
+      return drift;
+    }
+  }
+
+  static List<FirewallRow> firewallRows() {
+    String set = "ipfilter-net0";
+    return List.of(
+        new FirewallRow(
+            "firewall disabled by hand",
+            Map.of("enable", "0", "ipfilter", "1"),
+            Optional.of(Map.of("10.1.10.91", false)),
+            List.of(
+                new Action.UpdateFirewallOptions(
+                    "pve", 9101, Map.of("enable", "1"), Optional.of("fwdigest")))),
+        new FirewallRow(
+            "ipfilter option deleted by hand",
+            Map.of("enable", "1"),
+            Optional.of(Map.of("10.1.10.91", false)),
+            List.of(
+                new Action.UpdateFirewallOptions(
+                    "pve", 9101, Map.of("ipfilter", "1"), Optional.of("fwdigest")))),
+        new FirewallRow(
+            "a neighbour's address added to the set",
+            ENABLED,
+            Optional.of(Map.of("10.1.10.91", false, "10.1.10.92", false)),
+            List.of(new Action.RemoveIpSetEntry("pve", 9101, set, "10.1.10.92"))),
+        new FirewallRow(
+            "the set inherited from the template with its address",
+            ENABLED,
+            Optional.of(Map.of("10.1.10.20", false, "10.1.0.0/16", false)),
+            List.of(
+                new Action.AddIpSetEntry("pve", 9101, set, "10.1.10.91"),
+                new Action.RemoveIpSetEntry("pve", 9101, set, "10.1.0.0/16"),
+                new Action.RemoveIpSetEntry("pve", 9101, set, "10.1.10.20"))),
+        new FirewallRow(
+            "the pod's address turned into a nomatch entry",
+            ENABLED,
+            Optional.of(Map.of("10.1.10.91", true)),
+            List.of(
+                new Action.RemoveIpSetEntry("pve", 9101, set, "10.1.10.91"),
+                new Action.AddIpSetEntry("pve", 9101, set, "10.1.10.91"))),
+        new FirewallRow(
+            "the set deleted by hand",
+            ENABLED,
+            Optional.empty(),
+            List.of(
+                new Action.CreateIpSet("pve", 9101, set),
+                new Action.AddIpSetEntry("pve", 9101, set, "10.1.10.91"))),
+        new FirewallRow(
+            "policies and log levels set by an operator are not ours",
+            Map.of("enable", "1", "ipfilter", "1", "policy_in", "ACCEPT", "log_level_in", "info"),
+            Optional.of(Map.of("10.1.10.91", false)),
+            List.of()));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("firewallRows")
+  void plan_firewallDrift_isPutBackWithoutRestart(FirewallRow row) {
+    ObservedContainer o =
+        withFirewall(running(), Optional.of(firewall(row.options(), row.ipfilter())));
+
+    assertThat(plan(desired(), o)).isEqualTo(row.expected());
+  }
+
+  @Test
+  void plan_firewallNotRead_plansNoFirewallChange() {
+    assertThat(plan(desired(), withFirewall(running(), Optional.empty()))).isEmpty();
+  }
+
+  @Test
+  void plan_foreignContainerWithOpenFirewall_isBlockedAndItsFirewallUntouched() {
+    ObservedContainer foreign =
+        withFirewall(
+            withTags(running(), Set.of("infra")),
+            Optional.of(firewall(Map.of(), Optional.empty())));
+
+    assertThat(plan(desired(), foreign))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Action.Blocked.class,
+            b -> assertThat(b.reason()).isEqualTo(BlockReason.FOREIGN_CONTAINER));
+  }
+
+  @Test
+  void plan_deletingPodWithOpenFirewall_onlyShutsDown() {
+    ObservedContainer o =
+        withFirewall(running(), Optional.of(firewall(Map.of(), Optional.empty())));
+
+    assertThat(plan(pod().deleting(true).build(), o))
+        .containsExactly(new Action.Shutdown("pve", 9101, 60, true));
   }
 }
