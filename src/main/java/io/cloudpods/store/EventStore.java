@@ -1,7 +1,6 @@
 package io.cloudpods.store;
 
 import io.cloudpods.api.v1alpha1.Event;
-import io.cloudpods.events.EventsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The {@code events} table, read by id. Appends join the caller's transaction, so an event about a
@@ -91,9 +91,17 @@ public class EventStore {
   private final EntityManager em;
   private final long windowMillis;
 
-  public EventStore(EntityManager em, EventsConfig config) {
+  /**
+   * @param window {@code cloudpods.events.series.window} (validated with the rest of {@code
+   *     EventsConfig}): how long after its last occurrence an identical event still counts on a
+   *     series' row
+   */
+  public EventStore(
+      EntityManager em,
+      @ConfigProperty(name = "cloudpods.events.series.window", defaultValue = "10m")
+          java.time.Duration window) {
     this.em = em;
-    this.windowMillis = config.series().window().toMillis();
+    this.windowMillis = window.toMillis();
   }
 
   /** Appends an event about an object ({@code kind}/{@code tenant}/{@code name} may be null). */

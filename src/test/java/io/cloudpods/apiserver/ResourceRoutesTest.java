@@ -419,7 +419,7 @@ class ResourceRoutesTest {
 
   @Test
   void openApi_isServed() {
-    io.restassured.RestAssured.given()
+    admin()
         .get("/q/openapi")
         .then()
         .statusCode(200)

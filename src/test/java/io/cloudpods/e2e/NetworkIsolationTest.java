@@ -63,7 +63,7 @@ class NetworkIsolationTest {
     String tenant = TestApi.unique("iso");
     String pool = TestApi.unique("iso-pool");
     TestApi.applyAsAdmin(
-        TestApi.tenant(tenant, null),
+        TestApi.tenant(tenant, null, List.of(pool)),
         TestApi.pool(pool),
         TestApi.pod(
             tenant,
@@ -123,7 +123,7 @@ class NetworkIsolationTest {
     String tenant = TestApi.unique("iso");
     String pool = TestApi.unique("wide");
     TestApi.applyAsAdmin(
-        TestApi.tenant(tenant, null),
+        TestApi.tenant(tenant, null, List.of(pool)),
         TestApi.object(
             "IpPool",
             Map.of("name", pool),

@@ -260,7 +260,7 @@ class ControllerStoreApiTest {
     String[] tp = tenantWithPool(null);
     applyAsAdmin(pod(tp[0], "a", Map.of("ipPool", tp[1])));
     admin()
-        .get("/api/v1/status")
+        .get("/api/v1/status?limit=10000")
         .then()
         .statusCode(200)
         .body("byTenant." + tp[0] + ".pods", equalTo(1))
@@ -324,7 +324,7 @@ class ControllerStoreApiTest {
     pods.markDeleted(ResourceKey.of(t, "going"));
 
     admin()
-        .get("/api/v1/status")
+        .get("/api/v1/status?limit=10000")
         .then()
         .statusCode(200)
         .body("byTenant." + t + ".pods", equalTo(5))
