@@ -12,8 +12,11 @@ import java.util.TreeMap;
  * holds exactly the pod's address. With that Proxmox drops every packet the container sends from
  * another address (and ARP for other addresses), so a tenant cannot take a neighbour's IP.
  *
- * <p>Only {@code enable} and {@code ipfilter} are managed; other options ({@code policy_in}, log
- * levels, ...) are left as they are. Pure, like the planner that calls it.
+ * <p>Only {@code enable} and {@code ipfilter} are managed. Proxmox's default inbound policy of an
+ * enabled guest firewall is DROP, which would cut every pod off the moment it is isolated, so a
+ * firewall without a {@code policy_in} gets {@code policy_in=ACCEPT} (the pod stays reachable as it
+ * was); a policy the operator set, and every other option (log levels, ...), is left as it is.
+ * Pure, like the planner that calls it.
  */
 public final class PodFirewall {
 
@@ -22,6 +25,9 @@ public final class PodFirewall {
 
   /** The options every pod's firewall has. */
   public static final Map<String, String> OPTIONS = Map.of("enable", "1", "ipfilter", "1");
+
+  /** Options set only while the firewall has no value of its own for them. */
+  public static final Map<String, String> DEFAULTS = Map.of("policy_in", "ACCEPT");
 
   private PodFirewall() {}
 
@@ -52,6 +58,12 @@ public final class PodFirewall {
     OPTIONS.forEach(
         (k, v) -> {
           if (!v.equals(fw.options().get(k))) {
+            set.put(k, v);
+          }
+        });
+    DEFAULTS.forEach(
+        (k, v) -> {
+          if (!fw.options().containsKey(k)) {
             set.put(k, v);
           }
         });

@@ -505,7 +505,8 @@ class CloudPodPlannerTest {
     return new ObservedFirewall(options, "fwdigest", ipfilter);
   }
 
-  private static final Map<String, String> ENABLED = Map.of("enable", "1", "ipfilter", "1");
+  private static final Map<String, String> ENABLED =
+      Map.of("enable", "1", "ipfilter", "1", "policy_in", "ACCEPT");
 
   @Test
   void plan_runningPodWithoutNet0Firewall_setsItLiveKeepingVlanRateAndMtu() {
@@ -557,14 +558,14 @@ class CloudPodPlannerTest {
     return List.of(
         new FirewallRow(
             "firewall disabled by hand",
-            Map.of("enable", "0", "ipfilter", "1"),
+            Map.of("enable", "0", "ipfilter", "1", "policy_in", "ACCEPT"),
             Optional.of(Map.of("10.1.10.91", false)),
             List.of(
                 new Action.UpdateFirewallOptions(
                     "pve", 9101, Map.of("enable", "1"), Optional.of("fwdigest")))),
         new FirewallRow(
             "ipfilter option deleted by hand",
-            Map.of("enable", "1"),
+            Map.of("enable", "1", "policy_in", "ACCEPT"),
             Optional.of(Map.of("10.1.10.91", false)),
             List.of(
                 new Action.UpdateFirewallOptions(

@@ -63,7 +63,7 @@ final class PlanFixtures {
   /** A firewall as the pod wants it: enabled, ipfilter on, the set holding only its address. */
   static ObservedFirewall matchingFirewall() {
     return new ObservedFirewall(
-        Map.of("enable", "1", "ipfilter", "1"),
+        Map.of("enable", "1", "ipfilter", "1", "policy_in", "ACCEPT"),
         FW_DIGEST,
         Optional.of(Map.of("10.1.10.91", false)));
   }
