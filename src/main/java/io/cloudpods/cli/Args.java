@@ -19,6 +19,7 @@ final class Args {
       Map.ofEntries(
           Map.entry("server", "server"),
           Map.entry("token-file", "token-file"),
+          Map.entry("ca-cert", "ca-cert"),
           Map.entry("role", "role"),
           Map.entry("expires-at", "expires-at"),
           Map.entry("expires-in", "expires-in"),
@@ -48,7 +49,7 @@ final class Args {
           Map.entry("ignore-not-found", "ignore-not-found"));
 
   /** Accepted by every command. */
-  static final Set<String> GLOBAL = Set.of("server", "token-file", "insecure", "help");
+  static final Set<String> GLOBAL = Set.of("server", "token-file", "ca-cert", "insecure", "help");
 
   private final List<String> positional;
   private final Map<String, List<String>> flags;

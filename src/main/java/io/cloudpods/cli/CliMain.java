@@ -195,13 +195,22 @@ public final class CliMain {
       String server = server();
       String token = token();
       Transport.check(server, token != null, args.bool("insecure"));
-      http = new Http(server, token);
+      http = new Http(server, token, caCert());
     }
     return http;
   }
 
   Args args() {
     return args;
+  }
+
+  /** The file of {@code --ca-cert}, else of {@code CLOUDPODS_CA_CERT}, or null. */
+  java.nio.file.Path caCert() {
+    String f = args.value("ca-cert");
+    if (f == null || f.isBlank()) {
+      f = env.get("CLOUDPODS_CA_CERT");
+    }
+    return f == null || f.isBlank() ? null : java.nio.file.Path.of(f.strip());
   }
 
   String server() {

@@ -14,6 +14,8 @@ final class Help {
         --token-file F API token read from file F (env CLOUDPODS_TOKEN_FILE, else CLOUDPODS_TOKEN,
                        else .cloudpods/admin-token in the current or the project directory);
                        a token is never taken from the command line
+        --ca-cert F    trust the PEM certificate(s) in F for an https:// server, e.g. the
+                       .cloudpods/tls-cert.pem of `serve --tls` (env CLOUDPODS_CA_CERT)
         --insecure     send the token over plain http:// to a non-loopback server
         -h, --help     this help
       """;
@@ -217,7 +219,7 @@ final class Help {
           COMPREPLY=($(compgen -W "$commands" -- "$cur")); return
         fi
         if [[ "$cur" == -* ]]; then
-          local flags="--server --token-file --insecure --help"
+          local flags="--server --token-file --ca-cert --insecure --help"
           case "$cmd" in
             get) flags="$flags -o --output -n --tenant -A --all-tenants --no-headers" ;;
             describe) flags="$flags -n --tenant" ;;

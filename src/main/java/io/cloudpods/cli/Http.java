@@ -34,6 +34,14 @@ final class Http implements AutoCloseable {
   private final OkHttpClient client;
 
   Http(String server, String token) {
+    this(server, token, null);
+  }
+
+  /**
+   * @param caCert PEM certificates to trust for an https:// server instead of the JDK's trust store
+   *     (a self-signed server certificate), or null
+   */
+  Http(String server, String token, java.nio.file.Path caCert) {
     HttpUrl parsed = HttpUrl.parse(server);
     if (parsed == null) {
       throw CliException.usage(
@@ -45,6 +53,9 @@ final class Http implements AutoCloseable {
     if (!parsed.isHttps()) {
       // plain HTTP: skip loading the JDK's trust store, a noticeable share of start-up time
       b.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+    } else if (caCert != null) {
+      javax.net.ssl.X509TrustManager trust = TrustedCertificates.from(caCert);
+      b.sslSocketFactory(TrustedCertificates.socketFactory(trust), trust);
     }
     this.client =
         b.connectTimeout(3, TimeUnit.SECONDS)
