@@ -1,23 +1,19 @@
 package io.cloudpods.proxmox.http;
 
+import io.cloudpods.tls.PemTrust;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
@@ -73,8 +69,8 @@ final class TlsSetup {
 
   static X509TrustManager trustManagerFor(Path pem) {
     Collection<? extends Certificate> certs;
-    try (InputStream in = Files.newInputStream(pem)) {
-      certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    try {
+      certs = PemTrust.read(pem);
     } catch (IOException | CertificateException e) {
       throw new InvalidProxmoxSettingsException(
           ProxmoxClientSettings.P_CA_CERT,
@@ -84,25 +80,7 @@ final class TlsSetup {
       throw new InvalidProxmoxSettingsException(
           ProxmoxClientSettings.P_CA_CERT, "no certificate found in '" + pem + "'");
     }
-    try {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        ks.setCertificateEntry("ca-" + i++, c);
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      for (TrustManager tm : tmf.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          return x;
-        }
-      }
-      throw new IllegalStateException("no X509TrustManager available");
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build trust store from '" + pem + "'", e);
-    }
+    return PemTrust.of(certs);
   }
 
   /** Accepts exactly the server certificate whose SHA-256 fingerprint was configured. */
