@@ -177,6 +177,35 @@ public interface ProxmoxClient {
   List<StorageContent> storageContent(
       String node, String storage, Optional<String> content, Optional<Integer> vmid);
 
+  /**
+   * {@code DELETE /nodes/{node}/storage/{storage}/content/{volume}} (task {@code imgdel}). A
+   * protected volume raises {@link ProxmoxRejectedException} ({@code cannot remove protected volume
+   * ...}); a missing one {@link ProxmoxNotFoundException}.
+   */
+  Upid deleteVolume(String node, String storage, String volid);
+
+  /**
+   * {@code PUT /nodes/{node}/storage/{storage}/content/{volume}}: sets a backup's {@code notes}
+   * and/or {@code protected} flag; absent values are left as they are.
+   */
+  void updateVolume(
+      String node, String storage, String volid, Optional<String> notes, Optional<Boolean> protect);
+
+  /**
+   * {@code GET /nodes/{node}/storage/{storage}/prunebackups}: what Proxmox's prune would keep and
+   * remove for {@code pruneBackups} (a {@code prune-backups} property string such as {@code
+   * keep-last=7,keep-daily=3}; empty = the storage's own setting), optionally for one guest.
+   */
+  List<PruneMark> pruneDryRun(
+      String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid);
+
+  /**
+   * {@code DELETE /nodes/{node}/storage/{storage}/prunebackups} (task {@code prunebackups}):
+   * removes what {@link #pruneDryRun} marks {@code remove}.
+   */
+  Upid pruneBackups(
+      String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid);
+
   /** {@code GET /storage}: the cluster's storage definitions. */
   List<StorageConfig> storages();
 

@@ -1495,6 +1495,41 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   }
 
   @Override
+  public synchronized Upid deleteVolume(String node, String storage, String volid) {
+    enter("deleteVolume");
+    Ctx c = new Ctx("DELETE", "/nodes/" + node + "/storage/" + storage + "/content/" + volid);
+    throw c.error(501, "backup volumes are not modelled by FakeProxmoxClient", Map.of());
+  }
+
+  @Override
+  public synchronized void updateVolume(
+      String node,
+      String storage,
+      String volid,
+      Optional<String> notes,
+      Optional<Boolean> protect) {
+    enter("updateVolume");
+    Ctx c = new Ctx("PUT", "/nodes/" + node + "/storage/" + storage + "/content/" + volid);
+    throw c.error(501, "backup volumes are not modelled by FakeProxmoxClient", Map.of());
+  }
+
+  @Override
+  public synchronized List<io.cloudpods.proxmox.PruneMark> pruneDryRun(
+      String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {
+    enter("pruneDryRun");
+    Ctx c = new Ctx("GET", "/nodes/" + node + "/storage/" + storage + "/prunebackups");
+    throw c.error(501, "prune is not modelled by FakeProxmoxClient", Map.of());
+  }
+
+  @Override
+  public synchronized Upid pruneBackups(
+      String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {
+    enter("pruneBackups");
+    Ctx c = new Ctx("DELETE", "/nodes/" + node + "/storage/" + storage + "/prunebackups");
+    throw c.error(501, "prune is not modelled by FakeProxmoxClient", Map.of());
+  }
+
+  @Override
   public synchronized List<StorageConfig> storages() {
     enter("storages");
     Map<String, StorageConfig> byId = new LinkedHashMap<>();

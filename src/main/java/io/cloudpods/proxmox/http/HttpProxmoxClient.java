@@ -24,6 +24,7 @@ import io.cloudpods.proxmox.ProxmoxNotImplementedException;
 import io.cloudpods.proxmox.ProxmoxParameterException;
 import io.cloudpods.proxmox.ProxmoxProtocolException;
 import io.cloudpods.proxmox.ProxmoxRequestObserver;
+import io.cloudpods.proxmox.PruneMark;
 import io.cloudpods.proxmox.ResourceType;
 import io.cloudpods.proxmox.Snapshot;
 import io.cloudpods.proxmox.StorageConfig;
@@ -350,6 +351,56 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
         path("nodes", node, "storage", storage, "content"),
         q,
         d -> ProxmoxJson.list(d, ProxmoxJson::storageContent));
+  }
+
+  @Override
+  public Upid deleteVolume(String node, String storage, String volid) {
+    return send(
+        "DELETE",
+        path("nodes", node, "storage", storage, "content", volid),
+        Map.of(),
+        ProxmoxJson::upid);
+  }
+
+  @Override
+  public void updateVolume(
+      String node,
+      String storage,
+      String volid,
+      Optional<String> notes,
+      Optional<Boolean> protect) {
+    Map<String, String> p = new LinkedHashMap<>();
+    notes.ifPresent(v -> p.put("notes", v));
+    protect.ifPresent(v -> p.put("protected", v ? "1" : "0"));
+    send("PUT", path("nodes", node, "storage", storage, "content", volid), p, d -> null);
+  }
+
+  @Override
+  public List<PruneMark> pruneDryRun(
+      String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {
+    return get(
+        path("nodes", node, "storage", storage, "prunebackups"),
+        pruneParams(pruneBackups, vmid),
+        d -> ProxmoxJson.list(d, ProxmoxJson::pruneMark));
+  }
+
+  @Override
+  public Upid pruneBackups(
+      String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {
+    return send(
+        "DELETE",
+        path("nodes", node, "storage", storage, "prunebackups"),
+        pruneParams(pruneBackups, vmid),
+        ProxmoxJson::upid);
+  }
+
+  private static Map<String, String> pruneParams(
+      Optional<String> pruneBackups, Optional<Integer> vmid) {
+    Map<String, String> q = new LinkedHashMap<>();
+    pruneBackups.ifPresent(v -> q.put("prune-backups", v));
+    q.put("type", "lxc");
+    vmid.ifPresent(v -> q.put("vmid", Integer.toString(v)));
+    return q;
   }
 
   @Override

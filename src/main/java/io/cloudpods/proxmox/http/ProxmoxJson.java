@@ -14,6 +14,7 @@ import io.cloudpods.proxmox.NodeStatus;
 import io.cloudpods.proxmox.NodeStorage;
 import io.cloudpods.proxmox.Pool;
 import io.cloudpods.proxmox.PowerState;
+import io.cloudpods.proxmox.PruneMark;
 import io.cloudpods.proxmox.Snapshot;
 import io.cloudpods.proxmox.StorageConfig;
 import io.cloudpods.proxmox.StorageContent;
@@ -476,6 +477,15 @@ final class ProxmoxJson {
         text(d, "subtype"),
         text(d, "notes"),
         bool(d, "protected"));
+  }
+
+  static PruneMark pruneMark(JsonNode d) {
+    return new PruneMark(
+        requiredText(d, "volid"),
+        lng(d, "ctime"),
+        requiredText(d, "mark"),
+        text(d, "type").orElse(""),
+        optInt(d, "vmid"));
   }
 
   static StorageConfig storageConfig(JsonNode d) {
