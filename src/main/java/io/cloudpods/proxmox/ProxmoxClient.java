@@ -178,9 +178,10 @@ public interface ProxmoxClient {
       String node, String storage, Optional<String> content, Optional<Integer> vmid);
 
   /**
-   * {@code DELETE /nodes/{node}/storage/{storage}/content/{volume}} (task {@code imgdel}). A
-   * protected volume raises {@link ProxmoxRejectedException} ({@code cannot remove protected volume
-   * ...}); a missing one {@link ProxmoxNotFoundException}.
+   * {@code DELETE /nodes/{node}/storage/{storage}/content/{volume}} (task {@code imgdel}). The call
+   * itself is accepted for a protected volume too: it is the task that fails ({@code cannot remove
+   * protected volume ...}), and a volume already gone ends the task OK with a warning. Read the
+   * task's outcome, not the answer, to know whether the archive went.
    */
   Upid deleteVolume(String node, String storage, String volid);
 
