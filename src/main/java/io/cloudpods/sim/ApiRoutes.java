@@ -142,6 +142,7 @@ final class ApiRoutes {
   private final GuestOps guests;
   private final SnapshotOps snapshots;
   private final BackupOps backups;
+  private final StorageOps storageOps;
   private final PoolOps pools;
   private final AccessOps access;
   private final FirewallOps firewall;
@@ -153,6 +154,7 @@ final class ApiRoutes {
     this.guests = guests;
     this.snapshots = new SnapshotOps(state, guests);
     this.backups = new BackupOps(state, acl);
+    this.storageOps = new StorageOps(state, backups);
     this.pools = new PoolOps(state, views);
     this.access = new AccessOps(state, acl);
     this.firewall = new FirewallOps(state);
@@ -578,6 +580,28 @@ final class ApiRoutes {
                 s.storage(s.node(c.node()), c.str("storage")),
                 c.str("content"),
                 c.has("vmid") ? c.vmid() : null));
+    // pve-storage API2/Storage/Content.pm: {volume} is one parameter, '/' included
+    String volume = "/nodes/{node}/storage/{storage}/content/{volume...}";
+    Schema vol = node().opt("storage", STORAGE_ID).req("volume", string(0, Integer.MAX_VALUE));
+    r.add("GET", volume, vol, storageOps::info);
+    r.add(
+        "PUT",
+        volume,
+        vol.copy().opt("notes", string(0, Integer.MAX_VALUE)).opt("protected", bool()),
+        c -> {
+          storageOps.update(c);
+          return null;
+        });
+    r.add("DELETE", volume, vol.copy().opt("delay", integer(1, 30)), storageOps::delete);
+    // pve-storage API2/Storage/PruneBackups.pm
+    Schema prune =
+        node()
+            .req("storage", STORAGE_ID)
+            .opt("prune-backups", PropertyStrings.pruneBackups("prune-backups"))
+            .opt("type", enumOf("qemu", "lxc"))
+            .opt("vmid", VMID);
+    r.add("GET", "/nodes/{node}/storage/{storage}/prunebackups", prune, storageOps::dryRun);
+    r.add("DELETE", "/nodes/{node}/storage/{storage}/prunebackups", prune, storageOps::prune);
     r.add(
         "GET",
         "/storage",
@@ -846,6 +870,16 @@ final class ApiRoutes {
         "/nodes/{node}/storage/{storage}/content",
         Perm.anyPriv(storageAudit, "Datastore.Audit", "Datastore.AllocateSpace"));
     r.filter("GET", "/nodes/{node}/storage/{storage}/content", RouteChecks::content);
+    String volume = "/nodes/{node}/storage/{storage}/content/{volume...}";
+    // "You need read access for the volume" (check_volume_access)
+    r.check("GET", volume, RouteChecks::volumeAccess);
+    r.check("PUT", volume, RouteChecks::volumeAccess);
+    r.check("DELETE", volume, RouteChecks::deleteVolume);
+    r.check(
+        "GET",
+        "/nodes/{node}/storage/{storage}/prunebackups",
+        Perm.anyPriv(storageAudit, "Datastore.Audit", "Datastore.AllocateSpace"));
+    r.check("DELETE", "/nodes/{node}/storage/{storage}/prunebackups", RouteChecks::prune);
     r.check("GET", "/storage", Perm.anyone());
     r.filter("GET", "/storage", RouteChecks::storages);
     // pools

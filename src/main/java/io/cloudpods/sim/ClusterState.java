@@ -41,6 +41,25 @@ final class ClusterState {
   /** {@code /etc/pve/firewall/<vmid>.fw} by VMID; absent when the file would not exist. */
   final Map<Integer, SimFirewall> firewalls = new TreeMap<>();
 
+  /**
+   * Fault control: per vmid, the error texts of its next vzdumps that fail ({@code ERROR: Backup of
+   * VM <id> failed - <text>}), one per backup, in order.
+   */
+  final Map<Integer, java.util.ArrayDeque<String>> backupFaults = new TreeMap<>();
+
+  /** The error of this guest's next injected backup failure, if one is armed (and uses it up). */
+  String takeBackupFault(int vmid) {
+    java.util.ArrayDeque<String> q = backupFaults.get(vmid);
+    if (q == null || q.isEmpty()) {
+      return null;
+    }
+    String msg = q.pollFirst();
+    if (q.isEmpty()) {
+      backupFaults.remove(vmid);
+    }
+    return msg;
+  }
+
   final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Random random;
   private final ScheduledExecutorService scheduler;

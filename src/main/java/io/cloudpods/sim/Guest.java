@@ -51,6 +51,13 @@ final class Guest {
   Map<String, String> config = new LinkedHashMap<>();
 
   String status = "stopped";
+
+  /**
+   * Frozen by a suspend-mode backup ({@code lxc-freeze}): Proxmox still reports {@code running};
+   * the simulator's state dump shows it.
+   */
+  boolean frozen;
+
   long startedAtMillis;
   String pool;
   final Map<String, Snapshot> snapshots = new LinkedHashMap<>();

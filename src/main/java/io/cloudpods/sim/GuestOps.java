@@ -23,9 +23,11 @@ final class GuestOps {
   private static final Set<String> READ_ONLY = Set.of("unprivileged");
 
   private final ClusterState s;
+  private final RestoreOps restores;
 
   GuestOps(ClusterState state) {
     this.s = state;
+    this.restores = new RestoreOps(state, this);
   }
 
   // ---- value normalisation shared by create, clone and config PUT ----
@@ -107,8 +109,8 @@ final class GuestOps {
     SimNode node = s.node(c.node());
     int vmid = c.vmid();
     checkPool(c.str("pool"));
-    if (c.has("restore") && c.bool("restore")) {
-      throw ApiException.fail("restore is not supported by the simulator");
+    if (c.bool("restore")) {
+      return restores.restore(c);
     }
     String storageId = c.str("storage", "local");
     String rootfsParam = c.str("rootfs", storageId + ":4");

@@ -285,6 +285,44 @@ public final class ProxmoxSimulator implements AutoCloseable {
   }
 
   /**
+   * Makes the next {@code count} vzdumps of {@code vmid} fail with {@code ERROR: Backup of VM
+   * <vmid> failed - <message>}; see {@code PUT /_sim/faults/backups}.
+   */
+  public void failNextBackups(int vmid, int count, String message) {
+    controls.handle(
+        "PUT",
+        "/_sim/faults/backups",
+        new LinkedHashMap<>(Map.of("vmid", vmid, "count", count, "message", message)));
+  }
+
+  /** Leaves only {@code freeBytes} free on a storage (null: gives the space back). */
+  public void setStorageFree(String node, String storage, Long freeBytes) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("freeBytes", freeBytes);
+    controls.handle("PUT", "/_sim/nodes/" + node + "/storage/" + storage, body);
+  }
+
+  /** Sets a node's local time zone (backup names, log times, prune periods). */
+  public void setNodeTimezone(String node, java.time.ZoneId zone) {
+    controls.handle(
+        "PUT", "/_sim/nodes/" + node, new LinkedHashMap<>(Map.of("timezone", zone.getId())));
+  }
+
+  /**
+   * Adds a storage to a node, e.g. {@code addStorage("pve", "local-dir", "dir", List.of("rootdir"),
+   * 100)}: containers on a {@code dir} storage cannot be snapshotted.
+   */
+  public void addStorage(
+      String node, String storage, String type, List<String> content, long sizeGiB) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("storage", storage);
+    body.put("type", type);
+    body.put("content", content);
+    body.put("sizeGiB", sizeGiB);
+    controls.handle("POST", "/_sim/nodes/" + node + "/storage", body);
+  }
+
+  /**
    * Adds {@code count} stopped containers cloned in zero time from the node's template, VMIDs from
    * {@code firstVmid}. For scale tests (e.g. 10,000 guests) without running 10,000 clone tasks.
    */

@@ -24,6 +24,7 @@ final class RouteChecks {
   private static final Pattern NET = Pattern.compile("net\\d+");
   private static final Pattern VOLUME = Pattern.compile("rootfs|mp\\d+");
   private static final Pattern BACKUP_OWNER = Pattern.compile("backup/vzdump-(?:lxc|qemu)-(\\d+)-");
+  private static final Pattern DISK_OWNER = Pattern.compile("(?:vm|subvol|base)-(\\d+)-disk-\\d+");
   private static final Set<String> NOT_CONFIG =
       Set.of("node", "vmid", "digest", "delete", "revert", "skiplock");
 
@@ -60,7 +61,17 @@ final class RouteChecks {
     // require_param]]
     if (!c.has("/vms/" + vmid, "VM.Allocate")
         && !(pool != null && c.has("/pool/" + pool, "VM.Allocate"))) {
-      throw Perm.denied(null);
+      // restoring over an existing CT is also allowed with VM.Backup on it
+      boolean overwrite =
+          "1".equals(c.param("restore"))
+              && "1".equals(c.param("force"))
+              && vmid != null
+              && vmid.matches("\\d+")
+              && c.state().guests.containsKey(Integer.parseInt(vmid))
+              && c.has("/vms/" + vmid, "VM.Backup");
+      if (!overwrite) {
+        throw Perm.denied(null);
+      }
     }
     c.require("/storage/" + c.params().getOrDefault("storage", "local"), "Datastore.AllocateSpace");
     String archive = c.param("ostemplate");
@@ -101,6 +112,79 @@ final class RouteChecks {
       return;
     }
     c.require("/storage/" + sid, "Datastore.Allocate");
+  }
+
+  /** The volid a content route names ({@code $real_volume_id}), or null when it cannot tell. */
+  private static String volid(Perm.Ctx c) {
+    String volume = c.param("volume");
+    if (volume == null) {
+      return null;
+    }
+    return volume.contains(":") ? volume : c.param("storage") + ":" + volume;
+  }
+
+  /** {@code check_volume_access} without an owning vmid (content GET/PUT of one volume). */
+  static void volumeAccess(Perm.Ctx c) {
+    String volid = volid(c);
+    if (c.superuser() || volid == null) {
+      return;
+    }
+    String sid = volid.substring(0, volid.indexOf(':'));
+    String volname = volid.substring(volid.indexOf(':') + 1);
+    if (c.has("/storage/" + sid, "Datastore.Allocate")) {
+      return;
+    }
+    if (volname.startsWith("vztmpl/") || volname.startsWith("iso/")) {
+      c.requireAny("/storage/" + sid, "Datastore.AllocateSpace", "Datastore.Audit");
+      return;
+    }
+    Matcher m = BACKUP_OWNER.matcher(volname);
+    if (m.lookingAt()) {
+      c.require("/storage/" + sid, "Datastore.AllocateSpace");
+      c.require("/vms/" + m.group(1), "VM.Backup");
+      return;
+    }
+    Matcher disk = DISK_OWNER.matcher(volname);
+    if (disk.find()) {
+      c.require("/storage/" + sid, "Datastore.Audit");
+      c.require("/vms/" + disk.group(1), "VM.Config.Disk");
+      return;
+    }
+    throw ApiException.fail("missing privileges to access " + volid);
+  }
+
+  /**
+   * {@code DELETE .../content/{volume}}: a backup with an owner needs Datastore.AllocateSpace and
+   * VM.Backup on the guest, anything else Datastore.Allocate.
+   */
+  static void deleteVolume(Perm.Ctx c) {
+    String volid = volid(c);
+    if (c.superuser() || volid == null) {
+      return;
+    }
+    String sid = volid.substring(0, volid.indexOf(':'));
+    Matcher m = BACKUP_OWNER.matcher(volid.substring(volid.indexOf(':') + 1));
+    if (m.lookingAt()) {
+      c.require("/storage/" + sid, "Datastore.AllocateSpace");
+      c.require("/vms/" + m.group(1), "VM.Backup");
+    } else {
+      c.require("/storage/" + sid, "Datastore.Allocate");
+    }
+  }
+
+  /**
+   * {@code DELETE .../prunebackups}: for one guest Datastore.AllocateSpace and VM.Backup on it, for
+   * the whole storage Datastore.Allocate.
+   */
+  static void prune(Perm.Ctx c) {
+    String sid = "/storage/" + c.param("storage");
+    String vmid = c.param("vmid");
+    if (vmid != null) {
+      c.require(sid, "Datastore.AllocateSpace");
+      c.require("/vms/" + vmid, "VM.Backup");
+    } else {
+      c.require(sid, "Datastore.Allocate");
+    }
   }
 
   /** {@code POST /nodes/{node}/lxc/{vmid}/clone}. */

@@ -80,7 +80,7 @@ final class SeedLayout {
                 List.of("backup"),
                 "/mnt/vzdump-backups",
                 4 * TIB,
-                7));
+                "keep-last=7"));
         n.storages.put(
             "t7-backup",
             new SimStorage(

@@ -49,6 +49,39 @@ final class SimControls {
       default:
         break;
     }
+    switch (route) {
+      case "GET /_sim/faults/backups":
+        return backupFaultsJson();
+      case "PUT /_sim/faults/backups":
+        synchronized (s) {
+          armBackupFaults(body);
+        }
+        return backupFaultsJson();
+      case "DELETE /_sim/faults/backups":
+        synchronized (s) {
+          s.backupFaults.clear();
+        }
+        return backupFaultsJson();
+      default:
+        break;
+    }
+    java.util.regex.Matcher nodePath =
+        java.util.regex.Pattern.compile("/_sim/nodes/([^/]+)(/storage(?:/([^/]+))?)?")
+            .matcher(path);
+    if (nodePath.matches()) {
+      synchronized (s) {
+        SimNode n = s.node(nodePath.group(1));
+        if (nodePath.group(2) == null && method.equals("PUT")) {
+          return nodeSettings(n, body);
+        }
+        if (nodePath.group(2) != null && nodePath.group(3) == null && method.equals("POST")) {
+          return addStorage(n, body);
+        }
+        if (nodePath.group(3) != null && method.equals("PUT")) {
+          return storageSettings(s.storage(n, nodePath.group(3)), body);
+        }
+      }
+    }
     if (method.equals("PUT") && path.matches("/_sim/guests/\\d{1,9}/lock")) {
       int vmid = Integer.parseInt(path.split("/")[3]);
       synchronized (s) {
@@ -70,6 +103,132 @@ final class SimControls {
       }
     }
     throw ApiException.notImplemented("Method '" + route + "' not implemented");
+  }
+
+  private static void onlyKeys(Map<String, Object> body, String... allowed) {
+    for (String k : body.keySet()) {
+      if (!List.of(allowed).contains(k)) {
+        throw ApiException.param(k, PropertyStrings.NOT_IN_SCHEMA);
+      }
+    }
+  }
+
+  private static long number(Map<String, Object> body, String key, long min) {
+    Object v = body.get(key);
+    if (!(v instanceof Number n) || n.longValue() < min || n.doubleValue() != n.longValue()) {
+      throw ApiException.param(key, "must be an integer >= " + min);
+    }
+    return n.longValue();
+  }
+
+  /** {@code {"vmid": 101, "count": 2, "message": "..."}}: the next count vzdumps of vmid fail. */
+  private void armBackupFaults(Map<String, Object> body) {
+    onlyKeys(body, "vmid", "count", "message");
+    int vmid = (int) number(body, "vmid", 100);
+    long count = body.containsKey("count") ? number(body, "count", 0) : 1;
+    Object msg = body.getOrDefault("message", "injected fault");
+    if (!(msg instanceof String text) || text.isBlank() || text.contains("\n")) {
+      throw ApiException.param("message", "must be a non-empty single-line string");
+    }
+    java.util.ArrayDeque<String> q = new java.util.ArrayDeque<>();
+    for (long i = 0; i < count; i++) {
+      q.add(text);
+    }
+    if (q.isEmpty()) {
+      s.backupFaults.remove(vmid);
+    } else {
+      s.backupFaults.put(vmid, q);
+    }
+  }
+
+  private Map<String, Object> backupFaultsJson() {
+    synchronized (s) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      s.backupFaults.forEach((vmid, q) -> out.put(Integer.toString(vmid), new ArrayList<>(q)));
+      return out;
+    }
+  }
+
+  /** {@code {"timezone": "Europe/Berlin"}}: the node's local time zone. */
+  private Map<String, Object> nodeSettings(SimNode n, Map<String, Object> body) {
+    onlyKeys(body, "timezone");
+    if (body.containsKey("timezone")) {
+      Object tz = body.get("timezone");
+      try {
+        n.zone = java.time.ZoneId.of(String.valueOf(tz));
+      } catch (java.time.DateTimeException e) {
+        throw ApiException.param("timezone", "unknown time zone '" + tz + "'");
+      }
+    }
+    return Map.of("node", n.name, "timezone", n.zone.getId());
+  }
+
+  /**
+   * {@code {"storage", "type", "content": [...], "path", "sizeGiB", "pruneBackups"}}: a further
+   * storage on the node, e.g. a {@code dir} storage for containers (no snapshots).
+   */
+  private Map<String, Object> addStorage(SimNode n, Map<String, Object> body) {
+    onlyKeys(body, "storage", "type", "content", "path", "sizeGiB", "pruneBackups");
+    Object id = body.get("storage");
+    if (!(id instanceof String sid) || !sid.matches("(?i)[a-z][a-z0-9\\-_.]*[a-z0-9]")) {
+      throw ApiException.param("storage", "must be a storage id");
+    }
+    if (n.storages.containsKey(sid)) {
+      throw ApiException.param("storage", "storage ID '" + sid + "' already defined");
+    }
+    Object type = body.getOrDefault("type", "dir");
+    if (!List.of("dir", "zfspool", "lvmthin", "lvm", "nfs", "btrfs", "rbd").contains(type)) {
+      throw ApiException.param("type", "must be dir, zfspool, lvmthin, lvm, nfs, btrfs or rbd");
+    }
+    Object content = body.getOrDefault("content", List.of("rootdir", "images"));
+    if (!(content instanceof List<?> list) || list.isEmpty()) {
+      throw ApiException.param("content", "must be a non-empty list of content types");
+    }
+    List<String> contents = new ArrayList<>();
+    for (Object o : list) {
+      String ct = String.valueOf(o);
+      if (!List.of("rootdir", "images", "backup", "vztmpl", "iso", "snippets").contains(ct)) {
+        throw ApiException.param("content", "invalid content type '" + ct + "'");
+      }
+      contents.add(ct);
+    }
+    long size = body.containsKey("sizeGiB") ? number(body, "sizeGiB", 1) : 100;
+    Object prune = body.get("pruneBackups");
+    if (prune != null && !(prune instanceof String)) {
+      throw ApiException.param("pruneBackups", "must be a prune-backups property string");
+    }
+    Object p = body.getOrDefault("path", "/mnt/" + sid);
+    SimStorage st =
+        new SimStorage(
+            sid, n.name, (String) type, contents, String.valueOf(p), size << 30, (String) prune);
+    n.storages.put(sid, st);
+    return views.storageStatus(st);
+  }
+
+  /**
+   * {@code {"freeBytes": N}} leaves only N bytes free (a storage filling up), {@code {"freeBytes":
+   * null}} gives the space back; {@code {"maxProtectedBackups": n}} sets the storage's limit.
+   */
+  private Map<String, Object> storageSettings(SimStorage st, Map<String, Object> body) {
+    onlyKeys(body, "freeBytes", "maxProtectedBackups");
+    if (body.containsKey("freeBytes")) {
+      if (body.get("freeBytes") == null) {
+        st.reservedBytes = 0;
+      } else {
+        long free = number(body, "freeBytes", 0);
+        st.reservedBytes = 0;
+        st.reservedBytes = Math.max(0, st.total - st.used() - free);
+      }
+    }
+    if (body.containsKey("maxProtectedBackups")) {
+      st.maxProtectedBackups =
+          body.get("maxProtectedBackups") == null
+              ? null
+              : (int) number(body, "maxProtectedBackups", -1);
+    }
+    Map<String, Object> m = views.storageStatus(st);
+    m.put("maxProtectedBackups", st.maxProtectedBackups);
+    return m;
   }
 
   Map<String, Object> state() {
@@ -97,6 +256,7 @@ final class SimControls {
           m.put("node", n.name);
           m.put("volumes", st.volumes.size());
           m.put("backups", st.backups.size());
+          m.put("reservedBytes", st.reservedBytes);
           m.put("allocationLocked", st.allocationLocked);
           m.put("lockWaiters", st.waiters.size());
           storages.add(m);

@@ -19,6 +19,12 @@ final class SimNode {
 
   final java.util.ArrayDeque<Runnable> vzdumpQueue = new java.util.ArrayDeque<>();
 
+  /**
+   * The node's local time zone ({@code /etc/timezone}): backup file names, log times and prune
+   * periods are read in it. UTC unless set through the control API.
+   */
+  java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+
   SimNode(
       String name,
       int maxcpu,

@@ -10,14 +10,90 @@ import java.util.Map;
 final class SimStorage {
   record Volume(String volname, long size, int vmid, String content, String format) {}
 
-  record Backup(
-      String volname,
-      long size,
-      long ctime,
-      int vmid,
-      String notes,
-      boolean isProtected,
-      String format) {}
+  /**
+   * A backup archive ({@code backup/vzdump-lxc-<vmid>-<time>.<format>}) with its notes file and
+   * protection flag, and what the archive holds that a restore needs: the guest's config at backup
+   * time ({@code etc/vzdump/pct.conf}) and the size of its root filesystem.
+   */
+  static final class Backup {
+    private final String volname;
+    private final long size;
+    private final long ctime;
+    private final int vmid;
+    private final String format;
+    private final String type;
+    private final Map<String, String> config;
+    private String notes;
+    private boolean isProtected;
+
+    Backup(
+        String volname,
+        long size,
+        long ctime,
+        int vmid,
+        String notes,
+        boolean isProtected,
+        String format,
+        String type,
+        Map<String, String> config) {
+      this.volname = volname;
+      this.size = size;
+      this.ctime = ctime;
+      this.vmid = vmid;
+      this.notes = notes;
+      this.isProtected = isProtected;
+      this.format = format;
+      this.type = type;
+      this.config = Map.copyOf(config);
+    }
+
+    String volname() {
+      return volname;
+    }
+
+    long size() {
+      return size;
+    }
+
+    long ctime() {
+      return ctime;
+    }
+
+    int vmid() {
+      return vmid;
+    }
+
+    /** The full notes text (the content list shows only its first line). */
+    String notes() {
+      return notes;
+    }
+
+    void setNotes(String notes) {
+      this.notes = notes;
+    }
+
+    boolean isProtected() {
+      return isProtected;
+    }
+
+    void setProtected(boolean p) {
+      this.isProtected = p;
+    }
+
+    String format() {
+      return format;
+    }
+
+    /** {@code lxc} or {@code qemu}. */
+    String type() {
+      return type;
+    }
+
+    /** The guest config stored in the archive (no lock, snapshots, parent or pending). */
+    Map<String, String> config() {
+      return config;
+    }
+  }
 
   /** A task waiting for the allocation lock. */
   static final class Waiter {
@@ -36,8 +112,16 @@ final class SimStorage {
   final String path;
   final long total;
 
-  /** Backups kept per guest when pruning ({@code prune-backups keep-last=N}); null = keep all. */
-  final Integer keepLast;
+  /** The storage's {@code prune-backups} retention (property string); null = not configured. */
+  final String pruneBackups;
+
+  /**
+   * {@code max-protected-backups}; null = Proxmox's default (5, unlimited with Datastore.Allocate).
+   */
+  Integer maxProtectedBackups;
+
+  /** Bytes taken by things outside the simulation (fault control: a storage filling up). */
+  long reservedBytes;
 
   final Map<String, Volume> volumes = new LinkedHashMap<>();
   final List<Backup> backups = new ArrayList<>();
@@ -52,14 +136,14 @@ final class SimStorage {
       List<String> content,
       String path,
       long total,
-      Integer keepLast) {
+      String pruneBackups) {
     this.id = id;
     this.node = node;
     this.type = type;
     this.content = List.copyOf(content);
     this.path = path;
     this.total = total;
-    this.keepLast = keepLast;
+    this.pruneBackups = pruneBackups;
   }
 
   boolean supports(String contentType) {
@@ -79,7 +163,7 @@ final class SimStorage {
   }
 
   long used() {
-    long u = 0;
+    long u = reservedBytes;
     for (Volume v : volumes.values()) {
       u += v.size();
     }
@@ -94,6 +178,15 @@ final class SimStorage {
 
   long avail() {
     return Math.max(0, total - used());
+  }
+
+  Backup backup(String volname) {
+    for (Backup b : backups) {
+      if (b.volname().equals(volname)) {
+        return b;
+      }
+    }
+    return null;
   }
 
   String contentString() {

@@ -29,6 +29,9 @@ final class Task {
   /** Decided at start from the fault settings: the task fails at its end. */
   boolean injectedFailure;
 
+  /** {@code WARN:} lines logged; a successful end then reads {@code WARNINGS: n}. */
+  int warnings;
+
   Task(String node, int pid, long pstart, long starttime, String type, String id, String authId) {
     this.node = node;
     this.pid = pid;
@@ -73,8 +76,13 @@ final class Task {
     if (!running()) {
       return false;
     }
-    log.add("TASK OK");
-    exitstatus = "OK";
+    if (warnings > 0) {
+      log.add("TASK WARNINGS: " + warnings);
+      exitstatus = "WARNINGS: " + warnings;
+    } else {
+      log.add("TASK OK");
+      exitstatus = "OK";
+    }
     endtime = nowMillis / 1000;
     return true;
   }

@@ -307,7 +307,7 @@ final class Views {
         }
         m.put("content", st.contentString());
         if (st.supports("backup")) {
-          m.put("prune-backups", st.keepLast == null ? "keep-all=1" : "keep-last=" + st.keepLast);
+          m.put("prune-backups", st.pruneBackups == null ? "keep-all=1" : st.pruneBackups);
         }
         byId.put(st.id, m);
       }
@@ -360,10 +360,10 @@ final class Views {
       m.put("size", b.size());
       m.put("ctime", b.ctime());
       m.put("content", "backup");
-      m.put("subtype", "lxc");
+      m.put("subtype", b.type());
       m.put("vmid", b.vmid());
-      if (b.notes() != null) {
-        m.put("notes", b.notes());
+      if (b.notes() != null && !b.notes().isEmpty()) {
+        m.put("notes", b.notes().split("\n", -1)[0]);
       }
       if (b.isProtected()) {
         m.put("protected", 1);
@@ -380,6 +380,7 @@ final class Views {
     m.put("type", g.type);
     m.put("node", g.node);
     m.put("status", g.status);
+    m.put("frozen", g.frozen);
     m.put("lock", g.lock());
     // the task holding the config flock (/run/lock/lxc/pve-config-<vmid>.lock), if any
     m.put("flockHolder", g.flockFree() ? null : g.flockHolder.upid);
