@@ -3,6 +3,7 @@ package io.cloudpods.apiserver;
 import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.auth.Authenticator;
 import io.cloudpods.auth.Caller;
+import io.cloudpods.auth.SessionCookie;
 import io.cloudpods.auth.TokenCache.Resolution;
 import io.cloudpods.auth.TokenStore;
 import io.cloudpods.auth.UnauthenticatedException;
@@ -50,7 +51,8 @@ public class EventStream {
       return;
     }
     Vertx vertx = ctx.vertx();
-    String authorization = ctx.request().getHeader("Authorization");
+    // the dashboard's session cookie stands in for the header (GET only, see SessionCookie)
+    String authorization = SessionCookie.readAuthorization(ctx.request());
     String requestedTenant = ctx.request().getParam("tenant");
     String sinceParam = ctx.request().getParam("since");
     vertx

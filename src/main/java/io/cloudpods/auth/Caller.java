@@ -18,7 +18,7 @@ public record Caller(String tokenName, Role role, String tenant) {
     }
     return switch (kind) {
       case IpPool -> true;
-      case Tenant, CloudPod, PodSet -> tenant.equals(objectTenant);
+      case Tenant, CloudPod, PodSet, BackupPolicy, Backup, Restore -> tenant.equals(objectTenant);
     };
   }
 

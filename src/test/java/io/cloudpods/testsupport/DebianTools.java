@@ -33,6 +33,34 @@ public final class DebianTools {
     return bin;
   }
 
+  /**
+   * The path of {@code binary}, which Debian's {@code packages} provide but which only runs with
+   * their dependencies installed (a browser, its driver): found on PATH, else installed with {@code
+   * apt-get} when this user is root. Otherwise fails saying which packages to install; a test
+   * needing it never silently skips.
+   */
+  public static synchronized Path installed(String binary, String... packages) {
+    Path script = Path.of("src/test/tools/debian-tool.sh").toAbsolutePath();
+    List<String> command = new ArrayList<>(List.of("bash", script.toString(), "--install", binary));
+    command.addAll(List.of(packages));
+    Result r = run(command, Path.of("."), 900);
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException(
+          "could not provide "
+              + binary
+              + " (Debian packages "
+              + String.join(" ", packages)
+              + "):\n"
+              + r.output());
+    }
+    Path bin =
+        Path.of(r.output().strip().lines().reduce((a, b) -> b).orElseThrow()).resolve(binary);
+    if (!Files.isExecutable(bin)) {
+      throw new IllegalStateException(bin + " is not executable");
+    }
+    return bin;
+  }
+
   /** What a finished process printed (stdout and stderr together) and its exit code. */
   public record Result(int exitCode, String output) {}
 
