@@ -48,6 +48,12 @@ public class FleetMetrics {
 
   private static final Logger LOG = Logger.getLogger(FleetMetrics.class);
 
+  /**
+   * The {@code cluster} label of the pod, IP pool and orphan series: the one Proxmox cluster of a
+   * single-cluster install, so that region dashboards select on it already.
+   */
+  public static final String CLUSTER = "default";
+
   /** Phases that always have a series (0 when no pod is in them) for every tenant. */
   static final List<String> PHASES =
       List.of(
@@ -94,6 +100,7 @@ public class FleetMetrics {
     podInfo = gauge(registry, "cloudpods_pod_info", "One series per pod (opt-in)");
     Gauge.builder("cloudpods_orphan_containers", orphanCount, AtomicLong::get)
         .description("Containers with our marker whose pod is not stored")
+        .tags("cluster", CLUSTER)
         .register(registry);
     Gauge.builder("cloudpods_metrics_refresh_timestamp_seconds", refreshedAt, AtomicLong::get)
         .description("When the fleet gauges were last read from PostgreSQL")
@@ -145,14 +152,16 @@ public class FleetMetrics {
             byPhase.forEach(
                 (phase, n) ->
                     phaseRows.add(
-                        MultiGauge.Row.of(Tags.of("tenant", tenant, "phase", phase), n))));
+                        MultiGauge.Row.of(
+                            Tags.of("cluster", CLUSTER, "tenant", tenant, "phase", phase), n))));
     podsByPhase.register(phaseRows, true);
 
     Map<String, Integer> readyCounts = pods.readyCounts();
     List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
     for (String tenant : phases.keySet()) {
       readyRows.add(
-          MultiGauge.Row.of(Tags.of("tenant", tenant), readyCounts.getOrDefault(tenant, 0)));
+          MultiGauge.Row.of(
+              Tags.of("cluster", CLUSTER, "tenant", tenant), readyCounts.getOrDefault(tenant, 0)));
     }
     ready.register(readyRows, true);
 
@@ -189,7 +198,8 @@ public class FleetMetrics {
       addAddresses(addressRows, name, "reserved", p.status().reserved());
       addAddresses(addressRows, name, "free", p.status().free());
       if (p.status().size() != null) {
-        sizeRows.add(MultiGauge.Row.of(Tags.of("pool", name), p.status().size()));
+        sizeRows.add(
+            MultiGauge.Row.of(Tags.of("cluster", CLUSTER, "pool", name), p.status().size()));
       }
     }
     poolAddresses.register(addressRows, true);
@@ -203,11 +213,18 @@ public class FleetMetrics {
         infoRows.add(
             MultiGauge.Row.of(
                 Tags.of(
-                    "tenant", i.tenant(),
-                    "pod", i.name(),
-                    "phase", i.phase(),
-                    "vmid", i.vmid() == null ? "" : i.vmid().toString(),
-                    "node", i.node() == null ? "" : i.node()),
+                    "cluster",
+                    CLUSTER,
+                    "tenant",
+                    i.tenant(),
+                    "pod",
+                    i.name(),
+                    "phase",
+                    i.phase(),
+                    "vmid",
+                    i.vmid() == null ? "" : i.vmid().toString(),
+                    "node",
+                    i.node() == null ? "" : i.node()),
                 1));
       }
     }
@@ -229,7 +246,7 @@ public class FleetMetrics {
   private static void addAddresses(
       List<MultiGauge.Row<?>> rows, String pool, String state, Integer v) {
     if (v != null) {
-      rows.add(MultiGauge.Row.of(Tags.of("pool", pool, "state", state), v));
+      rows.add(MultiGauge.Row.of(Tags.of("cluster", CLUSTER, "pool", pool, "state", state), v));
     }
   }
 }

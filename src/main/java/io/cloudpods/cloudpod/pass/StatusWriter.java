@@ -6,6 +6,8 @@ import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.store.CloudPodRecords;
 import io.cloudpods.store.ResourceKey;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +19,7 @@ public final class StatusWriter {
 
   private final CloudPodRecords pods;
   private volatile Consumer<ResourceKey> ownerWake = k -> {};
+  private volatile BiConsumer<UUID, Long> readyWritten = (uid, generation) -> {};
 
   public StatusWriter(CloudPodRecords pods) {
     this.pods = pods;
@@ -25,6 +28,14 @@ public final class StatusWriter {
   /** Called with the owning PodSet's key when a pod's readiness or observed generation changes. */
   public void wakeOwnersWith(Consumer<ResourceKey> wake) {
     this.ownerWake = wake;
+  }
+
+  /**
+   * Called with a pod's uid and generation when {@code Ready=True} is written for that generation
+   * (the convergence-time metric).
+   */
+  public void onReadyWritten(BiConsumer<UUID, Long> listener) {
+    this.readyWritten = listener;
   }
 
   public void save(Pass p) {
@@ -41,6 +52,9 @@ public final class StatusWriter {
         || !Objects.equals(
             before == null ? null : before.observedGeneration(), built.observedGeneration())) {
       p.ownerPodSet().ifPresent(set -> ownerWake.accept(ResourceKey.of(p.key.tenant(), set)));
+      if (readyNow && Objects.equals(built.observedGeneration(), p.generation)) {
+        readyWritten.accept(p.uid, p.generation);
+      }
     }
   }
 }
