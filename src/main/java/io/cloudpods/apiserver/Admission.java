@@ -76,6 +76,7 @@ public class Admission {
   private final PodsConfig podsConfig;
   private final ApiConfig apiConfig;
   private final TransactionManager tm;
+  private final BackupAdmission backups;
 
   public Admission(
       TenantStore tenants,
@@ -88,7 +89,8 @@ public class Admission {
       Defaults defaults,
       PodsConfig podsConfig,
       ApiConfig apiConfig,
-      TransactionManager tm) {
+      TransactionManager tm,
+      BackupAdmission backups) {
     this.tenants = tenants;
     this.pools = pools;
     this.pods = pods;
@@ -100,6 +102,7 @@ public class Admission {
     this.podsConfig = podsConfig;
     this.apiConfig = apiConfig;
     this.tm = tm;
+    this.backups = backups;
   }
 
   /**
@@ -212,7 +215,8 @@ public class Admission {
               "kind",
               "unknown kind '"
                   + kindNode.asText()
-                  + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
+                  + "' (known: Tenant, IpPool, CloudPod, PodSet, BackupPolicy, Backup,"
+                  + " Restore)"));
       return null;
     }
     List<FieldError> schemaErrors = schemas.validate(kind, doc);
@@ -263,6 +267,11 @@ public class Admission {
                   .toList());
       case IpPool -> errors.addAll(SpecRules.pool(((IpPool) object).spec()));
       case Tenant -> {}
+      case BackupPolicy, Backup, Restore -> {
+        errors.addAll(BackupAdmission.rules(kind, object));
+        BackupAdmission.forbidden(kind, object, caller)
+            .forEach(e -> forbidden.add(prefix + e.field() + ": " + e.message()));
+      }
     }
     return new Item(
         index, prefix, kind, new ResourceKey(tenant, meta.name()), meta.resourceVersion(), object);
@@ -274,6 +283,7 @@ public class Admission {
       case IpPool -> IpPool.class;
       case CloudPod -> CloudPod.class;
       case PodSet -> PodSet.class;
+      case BackupPolicy, Backup, Restore -> BackupAdmission.recordType(kind);
     };
   }
 
@@ -293,6 +303,7 @@ public class Admission {
         yield new IpPool(p.apiVersion(), p.kind(), p.metadata(), defaults.pool(p.spec()), null);
       }
       case Tenant -> o;
+      case BackupPolicy, Backup, Restore -> backups.withDefaults(kind, o);
     };
   }
 
@@ -325,6 +336,13 @@ public class Admission {
           case IpPool -> writePool(item);
           case PodSet -> writePodSet(item, batch);
           case CloudPod -> writeCloudPod(item, batch);
+          case BackupPolicy, Backup, Restore ->
+              backups.write(
+                  item.kind(),
+                  item.key(),
+                  item.object(),
+                  item.resourceVersion(),
+                  lockTenant(item.key().tenant(), batch));
         };
     if (w.outcome() != WriteOutcome.unchanged) {
       events.append(
@@ -488,6 +506,7 @@ public class Admission {
     // a pool that does not exist is named as such (422) before what the tenant may use (403)
     IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
     checkAllowed(tenant, spec, existing == null ? null : existing.spec(), batch.caller, "spec.");
+    backups.checkRestoreFrom(item.key(), spec, existing == null ? null : existing.spec());
     UUID self = existing == null ? new UUID(0, 0) : existing.uid();
     if (spec.ip() != null) {
       String problem = SpecRules.ipProblem(spec.ip(), spec.ipPool(), poolSpec);

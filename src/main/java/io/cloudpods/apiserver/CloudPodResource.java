@@ -4,6 +4,7 @@ import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.EventStore;
+import io.cloudpods.store.ResourceKey;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -22,14 +23,18 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * CloudPods (tenant-scoped). DELETE marks the pod for deletion: it stays visible with phase {@code
- * Deleting} until the controller has removed its container and released its address.
+ * Deleting} until the controller has removed its container and released its address. With {@code
+ * ?skipFinalBackup=true} the controller does so without taking the pod's Final backup first.
  */
 @Path("/api/v1/tenants/{tenant}/cloudpods")
 @Produces(MediaType.APPLICATION_JSON)
 public class CloudPodResource extends TenantResourceRoutes<CloudPod> {
 
+  private final CloudPodStore pods;
+
   public CloudPodResource(CloudPodStore store, RequestSupport req, EventStore events) {
     super(Kind.CloudPod, store, " marked for deletion", req, events);
+    this.pods = store;
   }
 
   @GET
@@ -62,7 +67,19 @@ public class CloudPodResource extends TenantResourceRoutes<CloudPod> {
   @DELETE
   @Path("/{name}")
   @Transactional
-  public CloudPod delete(@PathParam("tenant") String tenant, @PathParam("name") String name) {
-    return markDeletedIn(tenant, name);
+  public CloudPod delete(
+      @PathParam("tenant") String tenant,
+      @PathParam("name") String name,
+      @QueryParam("skipFinalBackup") @DefaultValue("false") boolean skipFinalBackup) {
+    if (!skipFinalBackup) {
+      return markDeletedIn(tenant, name);
+    }
+    req.requireWrite(kind, tenant);
+    ResourceKey key = ResourceKey.of(tenant, name);
+    return deleted(
+        pods.markDeleted(key, true),
+        key,
+        "Deleting",
+        " marked for deletion without its final backup (skipFinalBackup)");
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The example manifests of {@code config/examples/} (packaged under {@code examples/}): an IP pool
- * with the seed defaults, a tenant, two CloudPods and a PodSet. The embedded mode of {@code serve}
- * applies them on first start through the normal admission path.
+ * with the seed defaults, a tenant, two CloudPods, a PodSet and a nightly BackupPolicy. The
+ * embedded mode of {@code serve} applies them on first start through the normal admission path.
  */
 @ApplicationScoped
 public class ExampleManifests {
@@ -23,7 +23,8 @@ public class ExampleManifests {
           "00-ippool-default.yaml",
           "01-tenant-123.yaml",
           "02-cloudpods.yaml",
-          "03-podset-workers.yaml");
+          "03-podset-workers.yaml",
+          "04-backuppolicy-nightly.yaml");
 
   private final Admission admission;
 

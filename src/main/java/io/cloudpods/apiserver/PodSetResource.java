@@ -4,6 +4,7 @@ import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.store.EventStore;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.ResourceKey;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -20,13 +21,19 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
-/** PodSets (tenant-scoped). DELETE marks the PodSet and all its pods for deletion. */
+/**
+ * PodSets (tenant-scoped). DELETE marks the PodSet and all its pods for deletion ({@code
+ * ?skipFinalBackup=true}: without the pods' Final backups).
+ */
 @Path("/api/v1/tenants/{tenant}/podsets")
 @Produces(MediaType.APPLICATION_JSON)
 public class PodSetResource extends TenantResourceRoutes<PodSet> {
 
+  private final PodSetStore sets;
+
   public PodSetResource(PodSetStore store, RequestSupport req, EventStore events) {
     super(Kind.PodSet, store, " and its pods marked for deletion", req, events);
+    this.sets = store;
   }
 
   @GET
@@ -59,7 +66,19 @@ public class PodSetResource extends TenantResourceRoutes<PodSet> {
   @DELETE
   @Path("/{name}")
   @Transactional
-  public PodSet delete(@PathParam("tenant") String tenant, @PathParam("name") String name) {
-    return markDeletedIn(tenant, name);
+  public PodSet delete(
+      @PathParam("tenant") String tenant,
+      @PathParam("name") String name,
+      @QueryParam("skipFinalBackup") @DefaultValue("false") boolean skipFinalBackup) {
+    if (!skipFinalBackup) {
+      return markDeletedIn(tenant, name);
+    }
+    req.requireWrite(kind, tenant);
+    ResourceKey key = ResourceKey.of(tenant, name);
+    return deleted(
+        sets.markDeleted(key, true),
+        key,
+        "Deleting",
+        " and its pods marked for deletion without their final backups (skipFinalBackup)");
   }
 }

@@ -108,6 +108,48 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
     return super.finalizeDeletion(key);
   }
 
+  /**
+   * Marks the pod for deletion like {@link #markDeleted(ResourceKey)}; {@code skipFinalBackup} true
+   * also records that it goes without its Final backup (column {@code skip_final_backup}). A later
+   * deletion without the option does not take that back.
+   */
+  public Optional<CloudPod> markDeleted(ResourceKey key, boolean skipFinalBackup) {
+    Optional<CloudPod> marked = markDeleted(key);
+    if (marked.isPresent() && skipFinalBackup) {
+      em.createNativeQuery(
+              "UPDATE cloud_pod SET skip_final_backup = true WHERE tenant = ?1 AND name = ?2")
+          .setParameter(1, key.tenant())
+          .setParameter(2, key.name())
+          .executeUpdate();
+      em.clear();
+    }
+    return marked;
+  }
+
+  /** Was the pod's deletion asked with {@code skipFinalBackup}? False for an absent pod. */
+  public boolean skipsFinalBackup(ResourceKey key) {
+    em.flush();
+    @SuppressWarnings("unchecked")
+    List<Object> r =
+        em.createNativeQuery(
+                "SELECT skip_final_backup FROM cloud_pod WHERE tenant = ?1 AND name = ?2")
+            .setParameter(1, key.tenant())
+            .setParameter(2, key.name())
+            .getResultList();
+    return !r.isEmpty() && Boolean.TRUE.equals(r.get(0));
+  }
+
+  /** Marks every pod of a PodSet for deletion without their Final backups. */
+  public int markOwnedSkipFinalBackup(UUID podSetUid) {
+    em.flush();
+    int n =
+        em.createNativeQuery("UPDATE cloud_pod SET skip_final_backup = true WHERE owner_uid = ?1")
+            .setParameter(1, podSetUid)
+            .executeUpdate();
+    em.clear();
+    return n;
+  }
+
   /** The pod's uid, the key of its {@code pod_allocation} row. */
   public Optional<UUID> uid(ResourceKey key) {
     return findEntity(key, false).map(e -> e.uid);

@@ -38,7 +38,9 @@ public class Defaults {
         s.node(),
         or(s.powerState(), pods.powerState()),
         or(s.cloneMode(), pods.cloneMode()),
-        or(s.allowRestart(), Boolean.FALSE));
+        or(s.allowRestart(), Boolean.FALSE),
+        or(s.finalBackup(), Boolean.TRUE),
+        s.restoreFrom());
   }
 
   public IpPoolSpec pool(IpPoolSpec s) {

@@ -87,6 +87,19 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet>
   }
 
   /**
+   * Marks the PodSet and its pods for deletion; {@code skipFinalBackup} true also records on every
+   * pod that it goes without its Final backup.
+   */
+  public Optional<PodSet> markDeleted(ResourceKey key, boolean skipFinalBackup) {
+    Optional<PodSet> marked = markDeleted(key);
+    if (skipFinalBackup) {
+      marked.ifPresent(
+          s -> pods.markOwnedSkipFinalBackup(java.util.UUID.fromString(s.metadata().uid())));
+    }
+    return marked;
+  }
+
+  /**
    * Key, generation and deletion mark of every PodSet: what the periodic resync needs, in one
    * query.
    */

@@ -224,6 +224,49 @@ public abstract class ResourceStore<E extends ResourceEntity, R> {
     return n > 0;
   }
 
+  /**
+   * Replaces the status column only if the row is still at {@code expectedVersion} (its {@code
+   * metadata.resourceVersion} as read): a writer that read an older state loses instead of
+   * overwriting a newer one.
+   *
+   * @return false if the object does not exist
+   * @throws StoreConflictException if it exists at another resourceVersion
+   */
+  protected boolean writeStatusIf(ResourceKey key, Object status, String expectedVersion) {
+    if (expectedVersion == null) {
+      return writeStatus(key, status);
+    }
+    em.flush();
+    String sql =
+        "UPDATE "
+            + table()
+            + " SET status = CAST(?1 AS jsonb) WHERE name = ?2 AND resource_version = ?4"
+            + (tenantScoped() ? " AND tenant = ?3" : "");
+    var q =
+        em.createNativeQuery(sql)
+            .setParameter(1, Json.write(status))
+            .setParameter(2, key.name())
+            .setParameter(4, Long.parseLong(expectedVersion));
+    if (tenantScoped()) {
+      q.setParameter(3, key.tenant());
+    }
+    int n = q.executeUpdate();
+    em.clear();
+    if (n > 0) {
+      return true;
+    }
+    Optional<E> now = findEntity(key, false);
+    if (now.isEmpty()) {
+      return false;
+    }
+    throw new StoreConflictException(
+        "metadata.resourceVersion",
+        "resourceVersion "
+            + expectedVersion
+            + " is stale; the stored object is at "
+            + now.get().resourceVersion);
+  }
+
   protected ObjectMeta meta(E e, String tenant, OwnerReference owner) {
     return new ObjectMeta(
         e.name,

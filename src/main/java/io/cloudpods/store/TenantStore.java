@@ -125,7 +125,16 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
                 "UPDATE cloud_pod SET deletion_timestamp = now() WHERE tenant = ?1 AND deletion_timestamp IS NULL")
             .setParameter(1, tenant)
             .executeUpdate();
-    if (sets + pods > 0) {
+    // policies and restores go with the tenant at once: no new scheduled backup or restore starts
+    // while its pods are being deleted (what a restore already made is a pod, marked above)
+    int backupKinds =
+        em.createNativeQuery("DELETE FROM backup_policy WHERE tenant = ?1")
+                .setParameter(1, tenant)
+                .executeUpdate()
+            + em.createNativeQuery("DELETE FROM restore WHERE tenant = ?1")
+                .setParameter(1, tenant)
+                .executeUpdate();
+    if (sets + pods + backupKinds > 0) {
       em.clear(); // entities loaded earlier no longer match their rows
     }
     return new Counts(sets, pods);
@@ -170,6 +179,7 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
   @Override
   public boolean finalizeDeletion(String tenant) {
     em.flush();
+    removeBackupRows(tenant);
     // the V5 trigger turns this into a no-op (0 rows) while the tenant still owns anything
     int n =
         em.createNativeQuery(
@@ -178,6 +188,28 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
             .executeUpdate();
     em.clear();
     return n > 0;
+  }
+
+  /**
+   * Removes the Backup rows of a marked tenant whose pods and PodSets are all gone, policies and
+   * restores too (migration V7). The archives stay on the storage: they are Proxmox's, listed by
+   * {@code GET /nodes/{node}/storage/{storage}/content}, and a pod's Final backup is protected.
+   */
+  private void removeBackupRows(String tenant) {
+    String gone =
+        " AND EXISTS (SELECT 1 FROM tenant t WHERE t.name = ?1 AND t.deletion_timestamp IS NOT NULL)"
+            + " AND NOT EXISTS (SELECT 1 FROM cloud_pod WHERE tenant = ?1)"
+            + " AND NOT EXISTS (SELECT 1 FROM pod_set WHERE tenant = ?1)";
+    BackupStore.archiveDone(em, true);
+    try {
+      for (String table : List.of("backup", "backup_policy", "restore")) {
+        em.createNativeQuery("DELETE FROM " + table + " WHERE tenant = ?1" + gone)
+            .setParameter(1, tenant)
+            .executeUpdate();
+      }
+    } finally {
+      BackupStore.archiveDone(em, false);
+    }
   }
 
   @Override

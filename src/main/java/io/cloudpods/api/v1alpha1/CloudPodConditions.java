@@ -89,6 +89,29 @@ public final class CloudPodConditions {
   /** Proxmox has not reported the container's state yet. */
   public static final String STATE_UNKNOWN = "StateUnknown";
 
+  // ---- final backup and restore --------------------------------------------------------------
+
+  /** Detail condition of a pod being deleted: its Final backup (True once it may be destroyed). */
+  public static final String FINAL_BACKUP = "FinalBackup";
+
+  /** The pod's Final backup is asked for or running; the container is kept until it completes. */
+  public static final String FINAL_BACKUP_RUNNING = "FinalBackupRunning";
+
+  /** The pod's Final backup failed; the pod stays Deleting unless deleted with skipFinalBackup. */
+  public static final String FINAL_BACKUP_FAILED = "FinalBackupFailed";
+
+  /** The pod's Final backup is Completed; the container may go. */
+  public static final String FINAL_BACKUP_COMPLETED = "FinalBackupCompleted";
+
+  /** The deletion was asked with skipFinalBackup: the container goes without a Final backup. */
+  public static final String FINAL_BACKUP_SKIPPED = "FinalBackupSkipped";
+
+  /** The Backup named in spec.restoreFrom cannot be restored (yet): missing, not Completed. */
+  public static final String RESTORE_SOURCE_NOT_READY = "RestoreSourceNotReady";
+
+  /** An in-place Restore replaces the pod's container; the pod's own passes wait for it. */
+  public static final String RESTORING = "Restoring";
+
   // ---- phases -------------------------------------------------------------------------------
 
   public static final String PHASE_PENDING = "Pending";

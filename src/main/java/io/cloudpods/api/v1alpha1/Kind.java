@@ -8,7 +8,10 @@ public enum Kind {
   Tenant(false, "tenant"),
   IpPool(false, "ippool"),
   PodSet(true, "podset"),
-  CloudPod(true, "cloudpod");
+  CloudPod(true, "cloudpod"),
+  BackupPolicy(true, "backuppolicy"),
+  Backup(true, "backup"),
+  Restore(true, "restore");
 
   private final boolean tenantScoped;
   private final String schemaName;

@@ -9,7 +9,19 @@ import java.util.List;
  * of {@code cloudpods.pods.*} (template, storage, IP pool); an empty list allows nothing.
  *
  * @param regions stored and checked to be names; regions are not placed by yet
+ * @param backupStorages storages its BackupPolicies and Backups may name; absent: only {@code
+ *     cloudpods.backups.defaults.storage}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TenantAllowed(
-    List<Integer> templates, List<String> storages, List<String> ipPools, List<String> regions) {}
+    List<Integer> templates,
+    List<String> storages,
+    List<String> ipPools,
+    List<String> regions,
+    List<String> backupStorages) {
+
+  public TenantAllowed(
+      List<Integer> templates, List<String> storages, List<String> ipPools, List<String> regions) {
+    this(templates, storages, ipPools, regions, null);
+  }
+}

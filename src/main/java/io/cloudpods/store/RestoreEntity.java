@@ -1,0 +1,19 @@
+package io.cloudpods.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
+
+@Entity
+@Table(name = "restore")
+@DynamicUpdate
+public class RestoreEntity extends ResourceEntity {
+  @Column(nullable = false, updatable = false)
+  public String tenant;
+
+  @Override
+  public String tenantName() {
+    return tenant;
+  }
+}
