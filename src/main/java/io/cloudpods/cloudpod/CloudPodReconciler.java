@@ -9,7 +9,10 @@ import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.cloudpod.alloc.Reservation;
+import io.cloudpods.cloudpod.backup.PodRestores;
+import io.cloudpods.cloudpod.backup.RestoreSource;
 import io.cloudpods.cloudpod.delete.Deletion;
+import io.cloudpods.cloudpod.delete.FinalBackupStep;
 import io.cloudpods.cloudpod.exec.ActionExecutor;
 import io.cloudpods.cloudpod.exec.PlanRunner;
 import io.cloudpods.cloudpod.gate.CloneSlotWait;
@@ -58,6 +61,8 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   private final Deletion deletion;
   private final Reservation reservation;
   private final CloneSlotWait cloneSlotWait;
+  private final PodRestores restores;
+  private final Duration capacityRecheck;
   private final ContainerObserver observer;
   private final DesiredPods desired;
   private final PlanRunner runner;
@@ -103,7 +108,12 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
             ports.ledger(),
             ports.pods(),
             ports.events(),
-            settings.lockedRecheck());
+            settings.lockedRecheck(),
+            new FinalBackupStep(
+                ports.backups(),
+                ports.events(),
+                settings.taskPollInterval(),
+                settings.resyncInterval()));
     this.placer = new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck());
     this.reservation =
         new Reservation(
@@ -115,12 +125,19 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
             ports.events(),
             settings.resyncInterval());
     this.cloneSlotWait = new CloneSlotWait(gate, cluster, cache);
+    this.restores = new PodRestores(ports.backups(), ports.events(), settings.lockedRecheck());
+    this.capacityRecheck = settings.capacityRecheck();
     this.status = new StatusWriter(ports.pods());
   }
 
   /** Called with the owning PodSet's key when a pod's readiness or observed generation changes. */
   public void wakeOwnersWith(Consumer<ResourceKey> wake) {
     status.wakeOwnersWith(wake);
+  }
+
+  /** Called with a pod's uid and generation when Ready=True is written for that generation. */
+  public void onReadyWritten(java.util.function.BiConsumer<java.util.UUID, Long> listener) {
+    status.onReadyWritten(listener);
   }
 
   /** What this process knows of converged pods (the resync asks it which pods need a pass). */
@@ -207,19 +224,38 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     if (p.pod.metadata().deletionTimestamp() != null) {
       return deletion.reconcile(p);
     }
+    Optional<ReconcileResult> restoring = restores.inPlace(p);
+    if (restoring.isPresent()) {
+      return restoring.get();
+    }
+    RestoreSource.Usable source = null;
+    if (p.restoreFrom() != null && (p.alloc == null || p.alloc.node() == null)) {
+      // placed where the archive can be read, before the node is chosen
+      source = restores.source(p).orElse(null);
+      if (source == null) {
+        return ReconcileResult.requeueAfter(capacityRecheck);
+      }
+      p.restoreNode = source.node().orElse(null);
+    }
     if (!reservation.reserve(p)) {
       return ReconcileResult.done();
     }
     int vmid = p.alloc.vmid();
     String node = p.alloc.node();
-    if (cloneSlotWait.parked(p, vmid, node)) {
+    if (p.restoreFrom() == null && cloneSlotWait.parked(p, vmid, node)) {
       return ReconcileResult.done();
     }
     Optional<ObservedContainer> observed = observer.observe(p, vmid, node);
     DesiredPod want =
         desired.of(
             p, vmid, observed.map(ObservedContainer::node).orElse(node), p.alloc.ip(), false);
-    if (observed.isEmpty()) {
+    if (observed.isEmpty() && p.restoreFrom() != null) {
+      source = source != null ? source : restores.source(p).orElse(null);
+      if (source == null || !restores.readableOn(p, source, node)) {
+        return ReconcileResult.requeueAfter(capacityRecheck);
+      }
+      want = want.toBuilder().restoreVolid(Optional.of(source.volid())).build();
+    } else if (observed.isEmpty()) {
       want = want.toBuilder().templateVmid(placer.templateFor(p, node)).build();
     }
     List<Action> plan = CloudPodPlanner.plan(want, observed);

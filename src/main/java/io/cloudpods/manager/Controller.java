@@ -145,6 +145,11 @@ final class Controller {
         new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
 
+  /** Called with a pod's uid and generation when Ready=True is written for that generation. */
+  void onReadyWritten(java.util.function.BiConsumer<java.util.UUID, Long> listener) {
+    podReconciler.onReadyWritten(listener);
+  }
+
   void start() {
     podRunner.start();
     setRunner.start();

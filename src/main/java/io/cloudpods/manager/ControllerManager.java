@@ -20,6 +20,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public class ControllerManager {
   private final Controller.Database database;
   private final MeterRegistry metrics;
   private volatile Controller controller;
+  @Inject io.cloudpods.metrics.ConvergenceMetrics convergence;
   private volatile Instant startedAt;
   private volatile StartupCheck startup;
   private ScheduledExecutorService startupThread;
@@ -134,6 +136,7 @@ public class ControllerManager {
       Controller c =
           new Controller(
               config, client, proxmoxConfig.pool(), stores, database, metrics, Clock.systemUTC());
+      c.onReadyWritten(convergence::ready);
       try {
         c.start();
       } catch (RuntimeException e) {

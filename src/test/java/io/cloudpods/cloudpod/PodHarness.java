@@ -46,6 +46,7 @@ final class PodHarness {
   final PoolSpecs pools = name -> Optional.ofNullable(poolSpecs.get(name)).map(defaults::pool);
   final InMemoryAllocations ledger = new InMemoryAllocations(pods, pools, defaults);
   final RecordingEventSink events = new RecordingEventSink();
+  final InMemoryPodBackups backups = new InMemoryPodBackups();
   final List<ResourceKey> woken = new ArrayList<>();
   final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
@@ -56,7 +57,15 @@ final class PodHarness {
   ConcurrencyGate<ResourceKey> gate;
   CloudPodReconciler reconciler;
 
+  /** Whether the reconciler gets {@link #backups} (else no Backup store, as before backups). */
+  private final boolean withBackups;
+
   PodHarness() {
+    this(false);
+  }
+
+  PodHarness(boolean withBackups) {
+    this.withBackups = withBackups;
     proxmox = new FakeProxmoxClient(clock);
     proxmox
         .addNode("pve", 64 * FakeProxmoxClient.GIB)
@@ -92,7 +101,14 @@ final class PodHarness {
             60);
     reconciler =
         new CloudPodReconciler(
-            new CloudPodPorts(pods, ledger, pools, defaults, events, probe),
+            new CloudPodPorts(
+                pods,
+                ledger,
+                pools,
+                defaults,
+                events,
+                probe,
+                withBackups ? backups : io.cloudpods.cloudpod.backup.PodBackups.NONE),
             proxmox,
             cluster,
             gate,

@@ -166,6 +166,8 @@ public final class TestApi {
     return count(
         "SELECT (SELECT count(*) FROM tenant) + (SELECT count(*) FROM ip_pool) + (SELECT count(*) FROM cloud_pod)"
             + " + (SELECT count(*) FROM pod_set) + (SELECT count(*) FROM pod_allocation)"
+            + " + (SELECT count(*) FROM backup_policy) + (SELECT count(*) FROM backup)"
+            + " + (SELECT count(*) FROM restore)"
             + " + (SELECT count(*) FROM events WHERE message NOT LIKE '% refused: %')");
   }
 }

@@ -30,7 +30,9 @@ import java.util.Optional;
  * removed only once a fresh cluster list no longer shows the VMID: "does not exist" on one node
  * proves nothing about the others (the container may have been migrated, or the snapshot that named
  * the node may be old), and releasing too early would hand a running container's address to the
- * next pod. A guest without this pod's marker at the pod's VMID is left alone.
+ * next pod. A guest without this pod's marker at the pod's VMID is left alone. A container of this
+ * pod is neither stopped nor destroyed before its Final backup is Completed ({@link
+ * FinalBackupStep}), unless the pod wants none or the deletion was asked with skipFinalBackup.
  */
 public final class Deletion {
 
@@ -44,6 +46,7 @@ public final class Deletion {
   private final CloudPodRecords pods;
   private final EventSink events;
   private final Duration recheck;
+  private final FinalBackupStep finalBackup;
 
   /**
    * @param recheck when to look again if the cluster list shows the VMID on a node that says it
@@ -59,7 +62,8 @@ public final class Deletion {
       AllocationLedger ledger,
       CloudPodRecords pods,
       EventSink events,
-      Duration recheck) {
+      Duration recheck,
+      FinalBackupStep finalBackup) {
     this.observer = observer;
     this.cluster = cluster;
     this.desired = desired;
@@ -70,6 +74,7 @@ public final class Deletion {
     this.pods = pods;
     this.events = events;
     this.recheck = recheck;
+    this.finalBackup = finalBackup;
   }
 
   public ReconcileResult reconcile(Pass p) {
@@ -83,6 +88,13 @@ public final class Deletion {
     Optional<ObservedContainer> observed = observe(p, vmid);
     DesiredPod want =
         desired.of(p, vmid, observed.map(ObservedContainer::node).orElse(p.alloc.node()), "", true);
+    if (observed.isPresent() && observed.get().ownedBy(p.pod.metadata().uid())) {
+      // the container exists and is ours: nothing stops it before its Final backup is Completed
+      Optional<ReconcileResult> held = finalBackup.hold(p);
+      if (held.isPresent()) {
+        return held.get();
+      }
+    }
     List<Action> plan = CloudPodPlanner.plan(want, observed);
     if (plan.isEmpty()) {
       observed.ifPresent(

@@ -3,6 +3,7 @@ package io.cloudpods.cloudpod.exec;
 import io.cloudpods.cloudpod.plan.Action;
 import io.cloudpods.proxmox.CloneRequest;
 import io.cloudpods.proxmox.ConfigUpdate;
+import io.cloudpods.proxmox.CreateContainerRequest;
 import io.cloudpods.proxmox.DeleteOptions;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.Upid;
@@ -35,6 +36,9 @@ public final class ActionExecutor {
         b.full(false);
       }
       return Optional.of(client.cloneContainer(c.node(), c.sourceVmid(), b.build()));
+    }
+    if (action instanceof Action.RestoreContainer r) {
+      return Optional.of(client.createContainer(r.node(), restoreRequest(r)));
     }
     if (action instanceof Action.UpdateConfig u) {
       client.updateConfig(u.node(), u.vmid(), new ConfigUpdate(u.set(), u.delete(), u.digest()));
@@ -76,5 +80,26 @@ public final class ActionExecutor {
       return Optional.empty();
     }
     throw new IllegalArgumentException("no executor mapping for " + action);
+  }
+
+  /**
+   * The create call of a restore: {@code ostemplate=<volid>}, {@code restore=1}, {@code
+   * storage=<storage>} (where the archive's volumes are put), {@code force}/{@code unique} only
+   * when set (Proxmox's defaults are off), then the config keys given over the archive's.
+   */
+  public static CreateContainerRequest restoreRequest(Action.RestoreContainer r) {
+    CreateContainerRequest.Builder b =
+        CreateContainerRequest.builder(r.vmid(), r.volid())
+            .set("restore", "1")
+            .set("storage", r.storage());
+    if (r.force()) {
+      b.set("force", "1");
+    }
+    if (r.unique()) {
+      b.set("unique", "1");
+    }
+    r.pool().ifPresent(b::pool);
+    r.config().forEach(b::set);
+    return b.build();
   }
 }

@@ -29,6 +29,17 @@ final class Announcements {
               + " on "
               + c.node());
     }
+    if (action instanceof Action.RestoreContainer r) {
+      return p.event(
+          "info",
+          "Restoring",
+          (r.force() ? "in-place restore of CT " : "restore to CT ")
+              + r.vmid()
+              + " on "
+              + r.node()
+              + " from "
+              + r.volid());
+    }
     if (action instanceof Action.UpdateConfig u) {
       return p.event(
           "info",

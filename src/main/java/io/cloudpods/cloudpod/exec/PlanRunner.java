@@ -186,6 +186,14 @@ public final class PlanRunner {
               CloudPodConditions.CREATING,
               "cloning template " + c.sourceVmid() + " (" + upid + ")")
           .phase(CloudPodConditions.PHASE_PROVISIONING);
+    } else if (action instanceof Action.RestoreContainer r) {
+      p.status
+          .condition(
+              PROVISIONED,
+              false,
+              CloudPodConditions.CREATING,
+              "restoring " + r.volid() + " (" + upid + ")")
+          .phase(CloudPodConditions.PHASE_PROVISIONING);
     } else if (action instanceof Action.ResizeDisk r) {
       p.status.condition(
           CONFIG_SYNCED,
@@ -215,6 +223,10 @@ public final class PlanRunner {
     if (action instanceof Action.ResizeDisk r) {
       return List.of(
           ConcurrencyGate.storage(r.node(), p.spec.storage()), ConcurrencyGate.node(r.node()));
+    }
+    if (action instanceof Action.RestoreContainer r) {
+      return List.of(
+          ConcurrencyGate.storage(r.node(), r.storage()), ConcurrencyGate.node(r.node()));
     }
     String node =
         action instanceof Action.Start s

@@ -30,6 +30,12 @@ public final class Pass {
   /** Set when the pass found the container converged and planned nothing. */
   public boolean converged;
 
+  /**
+   * The node a pod restored from an archive on a node's local storage must be placed on (null when
+   * it is not restored, or the storage is shared).
+   */
+  public String restoreNode;
+
   /** Set when the pass found the pod's task failed (the failure is thrown for backoff). */
   public boolean taskFailed;
 
@@ -69,6 +75,18 @@ public final class Pass {
 
   public boolean allowRestart() {
     return Boolean.TRUE.equals(spec.allowRestart());
+  }
+
+  /** Deleting the pod first takes a protected Final backup ({@code spec.finalBackup}). */
+  public boolean wantsFinalBackup() {
+    return true;
+  }
+
+  /**
+   * The Backup the pod's container is restored from instead of cloned ({@code spec.restoreFrom}).
+   */
+  public String restoreFrom() {
+    return null;
   }
 
   /** An event about this pod, with its VMID and address when reserved. */

@@ -21,11 +21,11 @@ import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
- * Chooses and records the pod's node: the spec's (a pinned node must pass the same checks: online,
- * template, memory, storage), or the best candidate by {@link Placement} among the snapshot's
- * nodes, counting memory promised to pods in the database and to running guests the database does
- * not account for (foreign ones, orphans). A pod that fits nowhere looks again after {@code
- * capacityRecheck}.
+ * Chooses and records the pod's node: the spec's, or the one holding the archive a pod is restored
+ * from (a pinned node must pass the same checks: online, template, memory, storage), or the best
+ * candidate by {@link Placement} among the snapshot's nodes, counting memory promised to pods in
+ * the database and to running guests the database does not account for (foreign ones, orphans). A
+ * pod that fits nowhere looks again after {@code capacityRecheck}.
  */
 public final class NodePlacer {
 
@@ -67,9 +67,13 @@ public final class NodePlacer {
 
   /** The node recorded for the pod; throws {@link RequeueException} when none has room now. */
   public Optional<String> place(Pass p, ClusterSnapshot snap) {
-    String pinned = p.spec.node();
+    String pinned = p.spec.node() != null ? p.spec.node() : p.restoreNode;
     if (pinned != null && !snap.nodes().containsKey(pinned)) {
-      String why = "node " + pinned + " (spec.node) is not in the cluster";
+      String why =
+          "node "
+              + pinned
+              + (p.spec.node() != null ? " (spec.node)" : " (where the backup to restore is)")
+              + " is not in the cluster";
       p.status
           .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, why)
           .phase(CloudPodConditions.PHASE_PENDING);

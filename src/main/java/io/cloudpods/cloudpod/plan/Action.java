@@ -40,6 +40,37 @@ public sealed interface Action {
   }
 
   /**
+   * Create the container from a vzdump archive ({@code POST /nodes/{node}/lxc} with {@code
+   * ostemplate=<volid>&restore=1}, task {@code vzrestore}). {@code config} holds the keys set in
+   * the same call, over the archive's own config: the marker tags and description, hostname and
+   * network, so that the restored container is ours and never answers at the backed-up pod's
+   * address. {@code force} overwrites the existing container at {@code vmid} (an in-place restore,
+   * which destroys its volumes first); {@code unique} gives the new interfaces new MAC addresses.
+   */
+  record RestoreContainer(
+      String node,
+      int vmid,
+      String volid,
+      String storage,
+      Optional<String> pool,
+      Map<String, String> config,
+      boolean force,
+      boolean unique)
+      implements Action {
+    public RestoreContainer {
+      Objects.requireNonNull(volid, "volid");
+      Objects.requireNonNull(storage, "storage");
+      Objects.requireNonNull(pool, "pool");
+      config = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(config));
+    }
+
+    @Override
+    public boolean startsTask() {
+      return true;
+    }
+  }
+
+  /**
    * Set (and delete) config keys. Synchronous on Proxmox. {@code restartRequired} lists the keys
    * whose new value only takes effect inside a running container after it restarts.
    */

@@ -56,6 +56,9 @@ public final class CloudPodPlanner {
   }
 
   private static List<Action> planPresence(DesiredPod d, Optional<ObservedContainer> observed) {
+    if (observed.isEmpty() && d.restoreVolid().isPresent()) {
+      return List.of(restore(d, d.restoreVolid().get()));
+    }
     if (observed.isEmpty()) {
       return List.of(
           new Action.CloneContainer(
@@ -180,6 +183,21 @@ public final class CloudPodPlanner {
       }
     }
     return List.copyOf(plan);
+  }
+
+  /**
+   * A new container from the archive, with a fresh VMID and MACs. The archive's config is the
+   * backed-up pod's; what makes the container this pod's (marker, hostname, address) is set in the
+   * restore call itself, the rest (size, nameservers, firewall, power) by the passes after it.
+   */
+  private static Action.RestoreContainer restore(DesiredPod d, String volid) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("hostname", d.hostname());
+    config.put("tags", String.join(";", Ownership.tagsFor(d.uid(), d.tenant(), d.podSet())));
+    config.put("description", Ownership.description(d.uid(), d.tenant(), d.name()));
+    config.put("net0", NetConfig.desired(d.network(), Optional.empty()));
+    return new Action.RestoreContainer(
+        d.node(), d.vmid(), volid, d.storage(), Optional.of(d.pool()), config, false, true);
   }
 
   private static void differs(

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param forceStopNext a graceful shutdown was already tried and did not stop the container
  * @param restartPending config that only takes effect on restart was written to the running
  *     container earlier and it has not restarted since
+ * @param restoreVolid the backup archive a missing container is restored from ({@code
+ *     spec.restoreFrom}, resolved to its volume) instead of being cloned from the template
  */
 public record DesiredPod(
     String uid,
@@ -37,9 +39,11 @@ public record DesiredPod(
     int shutdownTimeoutSeconds,
     boolean deleting,
     boolean forceStopNext,
-    boolean restartPending) {
+    boolean restartPending,
+    Optional<String> restoreVolid) {
 
   public DesiredPod {
+    restoreVolid = restoreVolid == null ? Optional.empty() : restoreVolid;
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(podSet, "podSet");
     nameservers = List.copyOf(nameservers);
@@ -70,6 +74,7 @@ public record DesiredPod(
     b.deleting = deleting;
     b.forceStopNext = forceStopNext;
     b.restartPending = restartPending;
+    b.restoreVolid = restoreVolid;
     return b;
   }
 
@@ -102,6 +107,7 @@ public record DesiredPod(
     private boolean deleting;
     private boolean forceStopNext;
     private boolean restartPending;
+    private Optional<String> restoreVolid = Optional.empty();
 
     public Builder uid(String uid) {
       this.uid = uid;
@@ -218,6 +224,11 @@ public record DesiredPod(
       return this;
     }
 
+    public Builder restoreVolid(Optional<String> restoreVolid) {
+      this.restoreVolid = restoreVolid;
+      return this;
+    }
+
     public DesiredPod build() {
       return new DesiredPod(
           uid,
@@ -242,7 +253,8 @@ public record DesiredPod(
           shutdownTimeoutSeconds,
           deleting,
           forceStopNext,
-          restartPending);
+          restartPending,
+          restoreVolid);
     }
   }
 

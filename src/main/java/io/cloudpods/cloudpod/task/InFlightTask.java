@@ -121,6 +121,9 @@ public final class InFlightTask {
           ConcurrencyGate.storage(node, p.spec.storage()),
           ConcurrencyGate.node(node));
     }
+    if ("vzrestore".equals(upid.type())) {
+      return List.of(ConcurrencyGate.storage(node, p.spec.storage()), ConcurrencyGate.node(node));
+    }
     return List.of(ConcurrencyGate.node(node));
   }
 }
