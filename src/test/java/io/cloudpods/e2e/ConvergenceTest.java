@@ -341,14 +341,7 @@ class ConvergenceTest {
   @Test
   void containerWithoutMarker_atThePodsVmid_isNeverTouched_andShowsAsConflict() throws Exception {
     int vmid = 9950;
-    waitFor(
-        proxmox.cloneContainer(
-            "pve",
-            9000,
-            io.cloudpods.proxmox.CloneRequest.builder(vmid)
-                .hostname("handmade")
-                .fullCloneTo("clients-main")
-                .build()));
+    waitFor(handmadeClone(vmid, "handmade"));
     Map<Integer, String> before = cluster.foreignDigests();
     assertThat(before).containsKey(vmid);
 
@@ -386,14 +379,7 @@ class ConvergenceTest {
   void addressConfiguredOnAForeignContainer_isNeverHandedOut_andAnExplicitRequestShowsAConflict()
       throws Exception {
     int vmid = 9960;
-    waitFor(
-        proxmox.cloneContainer(
-            "pve",
-            9000,
-            io.cloudpods.proxmox.CloneRequest.builder(vmid)
-                .hostname("handmade-net")
-                .fullCloneTo("clients-main")
-                .build()));
+    waitFor(handmadeClone(vmid, "handmade-net"));
     proxmox.updateConfig(
         "pve",
         vmid,
@@ -476,6 +462,24 @@ class ConvergenceTest {
         .extracting(io.cloudpods.sim.Mutation::type)
         .contains("clone", "config", "start", "destroy");
     assertThat(WriteAheadCheck.gaps(mutations, events, m -> true, Duration.ofMillis(5))).isEmpty();
+  }
+
+  /**
+   * A container made by hand from the template, the way an operator's script does it: a clone
+   * started while the controller's own clone holds the template's {@code disk} lock is retried, as
+   * Proxmox asks.
+   */
+  private Upid handmadeClone(int vmid, String hostname) {
+    io.cloudpods.proxmox.CloneRequest request =
+        io.cloudpods.proxmox.CloneRequest.builder(vmid)
+            .hostname(hostname)
+            .fullCloneTo("clients-main")
+            .build();
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreException(io.cloudpods.proxmox.ProxmoxLockedException.class)
+        .until(() -> proxmox.cloneContainer("pve", 9000, request), u -> u != null);
   }
 
   private void waitFor(Upid upid) {
