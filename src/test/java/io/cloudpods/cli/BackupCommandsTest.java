@@ -135,8 +135,7 @@ class BackupCommandsTest {
     assertThat(cli.run("get", "bk", "-n", "t", "-o", "wide")).isZero();
 
     String[] lines = cli.out.split("\n");
-    assertThat(lines[0].split("\\s+"))
-        .endsWith("AGE", "STORAGE", "MODE", "PROTECTED", "MESSAGE");
+    assertThat(lines[0].split("\\s+")).endsWith("AGE", "STORAGE", "MODE", "PROTECTED", "MESSAGE");
     assertThat(lines[1].split("\\s+"))
         .endsWith("vzdump-backups", "snapshot->suspend", "true")
         .contains("10B");
