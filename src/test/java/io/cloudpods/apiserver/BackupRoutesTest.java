@@ -438,4 +438,15 @@ class BackupRoutesTest {
                 t))
         .isEqualTo(1);
   }
+
+  @Test
+  void openApi_describesTheBackupRoutesWithTheirTenantParameter() {
+    String doc = admin().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+    assertThat(doc)
+        .contains(
+            "\"/api/v1/tenants/{tenant}/backuppolicies/{name}\"",
+            "\"/api/v1/tenants/{tenant}/backups/{name}\"",
+            "\"/api/v1/tenants/{tenant}/restores\"",
+            "skipFinalBackup");
+  }
 }
