@@ -36,7 +36,8 @@ public class ApplyResource {
   @Operation(
       summary = "Create or update every object of a manifest",
       description =
-          "Body: multi-document YAML or a JSON array of Tenant, IpPool, CloudPod and PodSet objects. Each object is"
+          "Body: multi-document YAML or a JSON array of Tenant, IpPool, CloudPod, PodSet, BackupPolicy, Backup"
+              + " and Restore objects. Each object is"
               + " answered created, configured or unchanged. A batch with any invalid object stores nothing."
               + " dryRun=true validates and answers the same without storing.")
   @Consumes({

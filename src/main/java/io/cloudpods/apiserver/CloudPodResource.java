@@ -4,7 +4,6 @@ import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.EventStore;
-import io.cloudpods.store.ResourceKey;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -17,8 +16,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
@@ -70,16 +71,16 @@ public class CloudPodResource extends TenantResourceRoutes<CloudPod> {
   public CloudPod delete(
       @PathParam("tenant") String tenant,
       @PathParam("name") String name,
-      @QueryParam("skipFinalBackup") @DefaultValue("false") boolean skipFinalBackup) {
-    if (!skipFinalBackup) {
-      return markDeletedIn(tenant, name);
-    }
-    req.requireWrite(kind, tenant);
-    ResourceKey key = ResourceKey.of(tenant, name);
-    return deleted(
-        pods.markDeleted(key, true),
-        key,
-        "Deleting",
+      @Parameter(
+              description = "true: without the Final backup(s); true or false",
+              schema = @Schema(type = SchemaType.BOOLEAN))
+          @QueryParam("skipFinalBackup")
+          String skipFinalBackup) {
+    return markDeletedIn(
+        tenant,
+        name,
+        skipFinalBackup,
+        key -> pods.markDeleted(key, true),
         " marked for deletion without its final backup (skipFinalBackup)");
   }
 }

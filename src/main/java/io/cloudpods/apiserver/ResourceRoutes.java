@@ -52,6 +52,26 @@ abstract class ResourceRoutes<T> {
     return o;
   }
 
+  /**
+   * The {@code ?skipFinalBackup} of a DELETE that removes pods (CloudPod, PodSet): absent or empty
+   * is false, {@code true} or {@code false} (any case) as given; any other value is refused (400
+   * naming the parameter) rather than read as false, which would take a Final backup the caller
+   * meant to skip.
+   */
+  protected static boolean skipFinalBackup(String value) {
+    if (value == null || value.isEmpty() || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw ApiException.badRequest(
+        "skipFinalBackup",
+        "must be true or false, not '"
+            + (value.length() > 40 ? value.substring(0, 40) + "..." : value)
+            + "'");
+  }
+
   private ApiException notFound(ResourceKey key) {
     return ApiException.notFound(kind + " " + key);
   }

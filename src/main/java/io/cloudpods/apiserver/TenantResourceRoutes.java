@@ -4,6 +4,8 @@ import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.store.EventStore;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.ResourceStore;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The routes of a tenant-scoped kind under {@code /api/v1/tenants/{tenant}/...}: every one is
@@ -46,5 +48,25 @@ abstract class TenantResourceRoutes<T> extends ResourceRoutes<T> {
     req.requireWrite(kind, tenant);
     ResourceKey key = ResourceKey.of(tenant, name);
     return deleted(store.markDeleted(key), key, "Deleting", deletionNote);
+  }
+
+  /**
+   * DELETE of a kind whose deletion removes pods (CloudPod, PodSet), with its {@code
+   * ?skipFinalBackup} as given on the query string: without it, as {@link #markDeletedIn}; with it,
+   * marked through {@code markSkipping} so the controller destroys the containers without their
+   * Final backups, recorded with {@code skipNote}.
+   */
+  protected T markDeletedIn(
+      String tenant,
+      String name,
+      String skipFinalBackup,
+      Function<ResourceKey, Optional<T>> markSkipping,
+      String skipNote) {
+    if (!skipFinalBackup(skipFinalBackup)) {
+      return markDeletedIn(tenant, name);
+    }
+    req.requireWrite(kind, tenant);
+    ResourceKey key = ResourceKey.of(tenant, name);
+    return deleted(markSkipping.apply(key), key, "Deleting", skipNote);
   }
 }

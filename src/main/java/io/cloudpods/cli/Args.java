@@ -31,7 +31,12 @@ final class Args {
           Map.entry("f", "filename"),
           Map.entry("for", "for"),
           Map.entry("timeout", "timeout"),
-          Map.entry("limit", "limit"));
+          Map.entry("limit", "limit"),
+          Map.entry("storage", "storage"),
+          Map.entry("mode", "mode"),
+          Map.entry("notes", "notes"),
+          Map.entry("name", "name"),
+          Map.entry("as", "as"));
 
   /** Flags without a value. */
   private static final Map<String, String> BOOLEAN_FLAGS =
@@ -46,7 +51,10 @@ final class Args {
           Map.entry("A", "all-tenants"),
           Map.entry("no-headers", "no-headers"),
           Map.entry("insecure", "insecure"),
-          Map.entry("ignore-not-found", "ignore-not-found"));
+          Map.entry("ignore-not-found", "ignore-not-found"),
+          Map.entry("protected", "protected"),
+          Map.entry("in-place", "in-place"),
+          Map.entry("skip-final-backup", "skip-final-backup"));
 
   /** Accepted by every command. */
   static final Set<String> GLOBAL = Set.of("server", "token-file", "ca-cert", "insecure", "help");

@@ -147,7 +147,9 @@ public final class CliMain {
         args.allowOnly(command, java.util.Set.of("tenant"));
         return new Get(this).describe(args);
       case "delete":
-        args.allowOnly(command, java.util.Set.of("tenant", "filename", "ignore-not-found"));
+        args.allowOnly(
+            command,
+            java.util.Set.of("tenant", "filename", "ignore-not-found", "skip-final-backup"));
         return new Get(this).delete(args);
       case "apply":
         args.allowOnly(
@@ -159,6 +161,14 @@ public final class CliMain {
       case "wait":
         args.allowOnly(command, java.util.Set.of("for", "timeout", "tenant", "filename"));
         return new Waiter(this).waitCommand(args);
+      case "backup":
+        args.allowOnly(
+            command,
+            java.util.Set.of("tenant", "storage", "mode", "notes", "protected", "name", "output"));
+        return new Backups(this).backup(args);
+      case "restore":
+        args.allowOnly(command, java.util.Set.of("tenant", "as", "in-place", "name", "output"));
+        return new Backups(this).restore(args);
       case "events":
         args.allowOnly(
             command, java.util.Set.of("watch", "tenant", "output", "limit", "all-tenants"));

@@ -188,6 +188,105 @@ final class Get {
           t.row(r);
         }
       }
+      case BACKUP -> {
+        List<String> h =
+            new ArrayList<>(
+                List.of("NAME", "POD", "REASON", "PHASE", "VOLID", "SIZE", "NODE", "AGE"));
+        if (wide) {
+          h.addAll(List.of("STORAGE", "MODE", "PROTECTED", "MESSAGE"));
+        }
+        t = new Table(h);
+        for (JsonNode o : items) {
+          JsonNode spec = o.path("spec");
+          JsonNode st = o.path("status");
+          List<String> r =
+              new ArrayList<>(
+                  List.of(
+                      name(o),
+                      Table.text(spec.get("pod")),
+                      Table.text(spec.get("reason")),
+                      markedOr(o, phase(o)),
+                      Table.text(st.get("volid")),
+                      Table.bytes(st.get("sizeBytes")),
+                      Table.text(st.get("node")),
+                      Table.age(o.path("metadata").path("creationTimestamp"), now)));
+          if (wide) {
+            r.addAll(
+                List.of(
+                    Table.text(spec.get("storage")),
+                    st.hasNonNull("effectiveMode")
+                            && !st.get("effectiveMode").asText().equals(spec.path("mode").asText())
+                        ? spec.path("mode").asText() + "->" + st.get("effectiveMode").asText()
+                        : Table.text(spec.get("mode")),
+                    Boolean.toString(spec.path("protected").asBoolean(false)),
+                    notReadyReason(o)));
+          }
+          t.row(r);
+        }
+      }
+      case BACKUPPOLICY -> {
+        List<String> h =
+            new ArrayList<>(List.of("NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "LAST", "NEXT"));
+        if (wide) {
+          h.addAll(List.of("SELECTOR", "STORAGE", "RETENTION", "LAST-RESULT", "AGE"));
+        }
+        t = new Table(h);
+        for (JsonNode o : items) {
+          JsonNode spec = o.path("spec");
+          JsonNode st = o.path("status");
+          List<String> r =
+              new ArrayList<>(
+                  List.of(
+                      name(o),
+                      Table.text(spec.get("schedule")),
+                      Table.text(spec.get("timeZone")),
+                      Boolean.toString(spec.path("suspend").asBoolean(false)),
+                      st.hasNonNull("lastScheduleTime")
+                          ? Table.age(st.get("lastScheduleTime"), now) + " ago"
+                          : "<none>",
+                      Table.until(st.get("nextScheduleTime"), now)));
+          if (wide) {
+            r.addAll(
+                List.of(
+                    selector(spec.path("selector").path("matchLabels")),
+                    Table.text(spec.get("storage")),
+                    retention(spec.path("retention")),
+                    Table.text(st.path("lastRunResult").get("result")),
+                    Table.age(o.path("metadata").path("creationTimestamp"), now)));
+          }
+          t.row(r);
+        }
+      }
+      case RESTORE -> {
+        List<String> h = new ArrayList<>(List.of("NAME", "BACKUP", "TARGET", "PHASE", "AGE"));
+        if (wide) {
+          h.addAll(List.of("POD", "BEFORE-RESTORE", "MESSAGE"));
+        }
+        t = new Table(h);
+        for (JsonNode o : items) {
+          JsonNode spec = o.path("spec");
+          JsonNode st = o.path("status");
+          JsonNode target = spec.path("target");
+          List<String> r =
+              new ArrayList<>(
+                  List.of(
+                      name(o),
+                      Table.text(spec.get("backup")),
+                      target.path("inPlace").asBoolean(false)
+                          ? "in-place"
+                          : "pod/" + target.path("podName").asText("<none>"),
+                      markedOr(o, phase(o)),
+                      Table.age(o.path("metadata").path("creationTimestamp"), now)));
+          if (wide) {
+            r.addAll(
+                List.of(
+                    Table.text(st.get("pod")),
+                    Table.text(st.get("beforeRestoreBackup")),
+                    notReadyReason(o)));
+          }
+          t.row(r);
+        }
+      }
       default -> {
         List<String> h =
             new ArrayList<>(List.of("NAME", "CIDR", "RANGE", "ALLOCATED", "FREE", "AGE"));
@@ -219,6 +318,30 @@ final class Get {
       }
     }
     return t;
+  }
+
+  /** {@code Deleting} for an object marked for deletion, whatever its last phase. */
+  private static String markedOr(JsonNode o, String phase) {
+    return o.path("metadata").hasNonNull("deletionTimestamp") ? "Deleting" : phase;
+  }
+
+  /** {@code app=web,tier=db}, or {@code <all>} for an empty selector (every pod of the tenant). */
+  private static String selector(JsonNode matchLabels) {
+    List<String> parts = new ArrayList<>();
+    matchLabels.fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + e.getValue().asText()));
+    return parts.isEmpty() ? "<all>" : String.join(",", parts);
+  }
+
+  /** Proxmox's own spelling of the prune options: {@code keep-last=7,keep-daily=3}. */
+  private static String retention(JsonNode r) {
+    List<String> parts = new ArrayList<>();
+    for (String k : List.of("Last", "Hourly", "Daily", "Weekly", "Monthly", "Yearly")) {
+      int v = r.path("keep" + k).asInt(0);
+      if (v > 0) {
+        parts.add("keep-" + k.toLowerCase(java.util.Locale.ROOT) + "=" + v);
+      }
+    }
+    return parts.isEmpty() ? "keep-all" : String.join(",", parts);
   }
 
   private static String name(JsonNode o) {
@@ -442,6 +565,7 @@ final class Get {
   int delete(Args a) {
     List<String> ops = a.operands();
     boolean ignoreMissing = a.bool("ignore-not-found");
+    boolean skipFinalBackup = a.bool("skip-final-backup");
     List<String[]> targets = new ArrayList<>(); // kind, tenant, name
     List<ResourceKind> kinds = new ArrayList<>();
     if (a.has("filename")) {
@@ -485,6 +609,11 @@ final class Get {
         targets.add(new String[] {tenant, n});
       }
     }
+    if (skipFinalBackup
+        && kinds.stream().noneMatch(k -> k == ResourceKind.CLOUDPOD || k == ResourceKind.PODSET)) {
+      throw CliException.usage(
+          "--skip-final-backup applies to cloudpods and podsets only (their pods' Final backups)");
+    }
     // tenants this command deletes: their objects may already be gone when it gets to them
     java.util.Set<String> deletedTenants = new java.util.HashSet<>();
     for (int i = 0; i < targets.size(); i++) {
@@ -499,14 +628,24 @@ final class Get {
       String tenant = targets.get(i)[0];
       String name = targets.get(i)[1];
       try {
-        http.call("DELETE", kind.objectPath(tenant, name), null);
-        // a tenant goes once the controller has deleted what it owns, like a namespace
-        cli.out.println(
-            kind.qualified()
-                + " \""
-                + name
-                + "\" "
-                + (kind == ResourceKind.TENANT ? "deletion requested" : "deleted"));
+        boolean skips =
+            skipFinalBackup && (kind == ResourceKind.CLOUDPOD || kind == ResourceKind.PODSET);
+        JsonNode answer =
+            http.call(
+                "DELETE",
+                kind.objectPath(tenant, name) + (skips ? "?skipFinalBackup=true" : ""),
+                null);
+        String done;
+        if (kind == ResourceKind.TENANT) {
+          // a tenant goes once the controller has deleted what it owns, like a namespace
+          done = "deletion requested";
+        } else if (kind == ResourceKind.BACKUP
+            && answer.path("metadata").hasNonNull("deletionTimestamp")) {
+          done = "marked for deletion (the controller deletes its archive, then the backup)";
+        } else {
+          done = skips ? "deleted (without a final backup)" : "deleted";
+        }
+        cli.out.println(kind.qualified() + " \"" + name + "\" " + done);
       } catch (ServerException e) {
         if (e.status() == 404 && ignoreMissing) {
           continue;

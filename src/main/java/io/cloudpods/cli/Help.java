@@ -40,14 +40,19 @@ final class Help {
         events [--watch]         recent events; --watch streams new ones
         token create|list|revoke API tokens (admin)
 
+      Backups:
+        backup create POD        take a Manual backup of a pod now; prints the Backup's name
+        restore BACKUP           restore a backup as a new pod (--as NAME) or in place (--in-place)
+        get backups|backuppolicies|restores   follow them; delete backup NAME removes one
+
       Other:
         completion bash          print a bash completion script
         version                  print the CLI version
         help [COMMAND]           help for a command
 
-      Kinds: tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps); any case,
-      singular or plural. CloudPods and PodSets belong to a tenant: --tenant T, -n T or
-      CLOUDPODS_TENANT.
+      Kinds: tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps),
+      backuppolicies (bp), backups (bk), restores (rs); any case, singular or plural. All but
+      tenants and ippools belong to a tenant: --tenant T, -n T or CLOUDPODS_TENANT.
 
       Exit codes: 0 success, 1 failure (server refusal, invalid manifest, timeout, diff found
       differences), 2 wrong command line.
@@ -62,9 +67,16 @@ final class Help {
                  cloudpods get KIND/NAME...
 
           Lists objects of a kind, or shows the named ones. Without a tenant, 'get cloudpods' lists
-          the CloudPods of every tenant; podsets need --tenant.
+          the CloudPods of every tenant; the other tenant-scoped kinds need --tenant.
 
-            -o wide          more columns (CloudPods: CORES MEMORY DISK POWER TEMPLATE REASON)
+          Columns of the backup kinds:
+            backups          NAME POD REASON PHASE VOLID SIZE NODE AGE
+            backuppolicies   NAME SCHEDULE TIMEZONE SUSPEND LAST NEXT
+            restores         NAME BACKUP TARGET PHASE AGE
+
+            -o wide          more columns (CloudPods: CORES MEMORY DISK POWER TEMPLATE REASON;
+                             backups: STORAGE MODE PROTECTED MESSAGE; backuppolicies: SELECTOR
+                             STORAGE RETENTION LAST-RESULT AGE; restores: POD BEFORE-RESTORE MESSAGE)
             -o json|yaml     the server's objects exactly; a list as {"apiVersion","kind":"<Kind>List","items"}
             -o name          KIND/NAME per line
             -n, --tenant T   the tenant (env CLOUDPODS_TENANT)
@@ -103,11 +115,19 @@ final class Help {
       case "delete" ->
           """
           Usage: cloudpods delete KIND NAME [NAME...] [--tenant T] [--ignore-not-found]
+                                  [--skip-final-backup]
                  cloudpods delete -f FILE|DIR|-
 
           Marks objects for deletion; the controller then removes their containers. Use
           'cloudpods wait KIND/NAME --for=delete' to wait until they are gone. A tenant is
           deleted with its PodSets and pods, like a namespace.
+
+          A pod is destroyed only after its Final backup (a protected Backup) has completed.
+            --skip-final-backup  cloudpods and podsets: destroy without it (also for a pod
+                                 already Deleting whose Final backup failed)
+
+          A backup is deleted with its archive; a protected one is refused (apply it with
+          protected: false first). A backup policy goes at once; its backups stay.
 
           Example: cloudpods delete podset workers -n tenant-123
           """
@@ -167,6 +187,46 @@ final class Help {
           Example: cloudpods token create ci-tenant-123 --role tenant --tenant tenant-123 --expires-in 90d
           """
               + GLOBAL;
+      case "backup" ->
+          """
+          Usage: cloudpods backup create POD -n T [--storage S] [--mode snapshot|suspend|stop]
+                                         [--notes TEXT] [--protected] [--name NAME] [-o name|json|yaml]
+
+          Creates a Manual Backup of the CloudPod POD and prints its name; the controller runs
+          vzdump on the pod's node. Follow it with 'cloudpods get backups -n T' or
+          'cloudpods describe backup NAME -n T'. Retention (the pod's policy's prune-backups)
+          counts it with the scheduled ones; a protected backup is never pruned or deleted.
+
+            --storage S      backup storage (default vzdump-backups; the tenant must allow it)
+            --mode M         vzdump mode: snapshot (default), suspend or stop
+            --notes TEXT     notes shown with the archive in Proxmox
+            --protected      never pruned, and refused by 'delete backup' while protected
+            --name NAME      the Backup's name (default POD-manual-<UTC yyyyMMddHHmmss>)
+            -n, --tenant T   the pod's tenant (env CLOUDPODS_TENANT)
+
+          Example: cloudpods backup create web-1 -n tenant-123 --notes before-upgrade --protected
+          """
+              + GLOBAL;
+      case "restore" ->
+          """
+          Usage: cloudpods restore BACKUP -n T [--as NAME | --in-place] [--name RESTORE] [-o name|json|yaml]
+
+          Creates a Restore of the Completed Backup BACKUP and prints its name.
+
+            --as NAME        restore as a new pod NAME (fresh VMID and address); the default
+                             is a new pod <pod>-restored-<UTC yyyyMMddHHmmss>
+            --in-place       replace the backed-up pod's container instead, after a protected
+                             BeforeRestore backup of it (Proxmox's forced restore destroys the
+                             old volumes first)
+            --name RESTORE   the Restore's name (default: the new pod's name, or
+                             <pod>-inplace-<UTC yyyyMMddHHmmss>)
+            -n, --tenant T   the tenant (env CLOUDPODS_TENANT)
+
+          --as and --in-place exclude each other. Follow it with 'cloudpods get restores -n T'.
+
+          Example: cloudpods restore web-1-manual-20261202150000 -n tenant-123 --as web-1-copy
+          """
+              + GLOBAL;
       case "completion" ->
           """
           Usage: cloudpods completion bash
@@ -196,8 +256,8 @@ final class Help {
           COMPREPLY=(); cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
           words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
         fi
-        local commands="apply get describe delete diff wait events token completion version help serve sim"
-        local kinds="tenants ippools cloudpods podsets"
+        local commands="apply get describe delete diff wait events token backup restore completion version help serve sim"
+        local kinds="tenants ippools cloudpods podsets backuppolicies backups restores"
         local cmd="" kind="" i
         for ((i = 1; i < cword; i++)); do
           case "${words[i]}" in
@@ -208,6 +268,8 @@ final class Help {
         case "$prev" in
           -f|--filename) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
           -o|--output) COMPREPLY=($(compgen -W "wide json yaml name" -- "$cur")); return ;;
+          --mode) COMPREPLY=($(compgen -W "snapshot suspend stop" -- "$cur")); return ;;
+          --storage|--notes|--name|--as) return ;;
           --for) COMPREPLY=($(compgen -W "condition=Ready delete" -- "$cur")); return ;;
           --token-file) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
           --role) COMPREPLY=($(compgen -W "admin tenant readonly" -- "$cur")); return ;;
@@ -223,7 +285,9 @@ final class Help {
           case "$cmd" in
             get) flags="$flags -o --output -n --tenant -A --all-tenants --no-headers" ;;
             describe) flags="$flags -n --tenant" ;;
-            delete) flags="$flags -f --filename -n --tenant --ignore-not-found" ;;
+            delete) flags="$flags -f --filename -n --tenant --ignore-not-found --skip-final-backup" ;;
+            backup) flags="$flags -n --tenant --storage --mode --notes --protected --name -o" ;;
+            restore) flags="$flags -n --tenant --as --in-place --name -o" ;;
             apply) flags="$flags -f --filename --dry-run --wait --timeout -n --tenant" ;;
             diff) flags="$flags -f --filename -n --tenant" ;;
             wait) flags="$flags --for --timeout -n --tenant -f --filename" ;;
@@ -235,6 +299,20 @@ final class Help {
         case "$cmd" in
           completion) COMPREPLY=($(compgen -W "bash" -- "$cur")) ;;
           token) [[ -z "$kind" ]] && COMPREPLY=($(compgen -W "create list revoke" -- "$cur")) ;;
+          backup)
+            if [[ -z "$kind" ]]; then COMPREPLY=($(compgen -W "create" -- "$cur")); else
+              local tf=() j
+              for ((j = 1; j < cword; j++)); do
+                if [[ "${words[j]}" == "-n" || "${words[j]}" == "--tenant" ]]; then tf=(--tenant "${words[j+1]}"); fi
+              done
+              COMPREPLY=($(compgen -W "$(cloudpods get cloudpods "${tf[@]}" -o name 2>/dev/null | sed 's|.*/||')" -- "$cur"))
+            fi ;;
+          restore)
+            local tf=() j
+            for ((j = 1; j < cword; j++)); do
+              if [[ "${words[j]}" == "-n" || "${words[j]}" == "--tenant" ]]; then tf=(--tenant "${words[j+1]}"); fi
+            done
+            COMPREPLY=($(compgen -W "$(cloudpods get backups "${tf[@]}" -o name 2>/dev/null | sed 's|.*/||')" -- "$cur")) ;;
           help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
           get|describe|delete|wait)
             if [[ -z "$kind" ]]; then

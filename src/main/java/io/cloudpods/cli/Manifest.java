@@ -148,7 +148,8 @@ record Manifest(
                         where
                             + ": unknown kind '"
                             + kindNode.asText()
-                            + "' (known: Tenant, IpPool, CloudPod, PodSet)"));
+                            + "' (known: Tenant, IpPool, CloudPod, PodSet, BackupPolicy, Backup,"
+                            + " Restore)"));
     JsonNode meta = doc.path("metadata");
     String name = meta.path("name").isTextual() ? meta.get("name").asText() : null;
     if (name == null || name.isEmpty()) {

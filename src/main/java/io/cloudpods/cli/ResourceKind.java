@@ -3,16 +3,24 @@ package io.cloudpods.cli;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The API's resource kinds, their kubectl-style names and their REST paths. */
+/**
+ * The API's resource kinds, their kubectl-style names and their REST paths, in the server's
+ * admission order (owners before what they own; {@code delete -f} deletes in reverse).
+ */
 enum ResourceKind {
   TENANT("Tenant", "tenants", false, "tenant", "tenants", "tn"),
   IPPOOL("IpPool", "ippools", false, "ippool", "ippools", "pool", "pools", "ipp"),
   PODSET("PodSet", "podsets", true, "podset", "podsets", "ps"),
-  CLOUDPOD("CloudPod", "cloudpods", true, "cloudpod", "cloudpods", "cp", "pod", "pods");
+  CLOUDPOD("CloudPod", "cloudpods", true, "cloudpod", "cloudpods", "cp", "pod", "pods"),
+  BACKUPPOLICY(
+      "BackupPolicy", "backuppolicies", true, "backuppolicy", "backuppolicies", "bp", "bkp"),
+  BACKUP("Backup", "backups", true, "backup", "backups", "bk"),
+  RESTORE("Restore", "restores", true, "restore", "restores", "rs");
 
   /** Every accepted spelling, for help texts and shell completion. */
   static final String ALL_NAMES =
-      "tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps)";
+      "tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps), backuppolicies (bp),"
+          + " backups (bk), restores (rs)";
 
   private final String kind;
   private final String plural;

@@ -75,6 +75,44 @@ final class Table {
     return t == null ? "<unknown>" : shortDuration(Duration.between(t, now));
   }
 
+  /**
+   * How long until a time: {@code in 3h}, {@code due} once it has passed, {@code <none>} when
+   * absent.
+   */
+  static String until(JsonNode timestamp, Instant now) {
+    if (timestamp == null || timestamp.isNull() || timestamp.isMissingNode()) {
+      return "<none>";
+    }
+    Instant t = instant(timestamp);
+    if (t == null) {
+      return "<unknown>";
+    }
+    return t.isAfter(now) ? "in " + shortDuration(Duration.between(now, t)) : "due";
+  }
+
+  /** A size in bytes the way kubectl shows quantities: {@code 512Ki}, {@code 1.5Gi}. */
+  static String bytes(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode() || !n.canConvertToLong()) {
+      return "<none>";
+    }
+    long b = n.asLong();
+    String[] units = {"Ki", "Mi", "Gi", "Ti", "Pi"};
+    if (b < 1024) {
+      return b + "B";
+    }
+    double v = b;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    String num =
+        v >= 100 || v == Math.rint(v)
+            ? Long.toString(Math.round(v))
+            : String.format(java.util.Locale.ROOT, "%.1f", v).replaceFirst("\\.0$", "");
+    return num + units[u];
+  }
+
   static Instant instant(JsonNode timestamp) {
     if (timestamp == null || timestamp.isNull() || timestamp.isMissingNode()) {
       return null;

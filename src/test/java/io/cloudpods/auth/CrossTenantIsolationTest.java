@@ -3,6 +3,7 @@ package io.cloudpods.auth;
 import static io.cloudpods.testsupport.TestApi.admin;
 import static io.cloudpods.testsupport.TestApi.applyAsAdmin;
 import static io.cloudpods.testsupport.TestApi.as;
+import static io.cloudpods.testsupport.TestApi.object;
 import static io.cloudpods.testsupport.TestApi.pod;
 import static io.cloudpods.testsupport.TestApi.podSet;
 import static io.cloudpods.testsupport.TestApi.tenant;
@@ -81,14 +82,27 @@ class CrossTenantIsolationTest {
         pod(a, "a-pod", Map.of("ipPool", aPool)),
         pod(b, "b-secret-pod", Map.of("ipPool", bPool, "vmid", bVmid)),
         podSet(b, "b-secret-set", 1, Map.of("ipPool", bPool)));
+    applyAsAdmin(
+        object(
+            "Backup",
+            Map.of("name", "b-secret-backup", "tenant", b),
+            Map.of("pod", "b-secret-pod")),
+        object(
+            "BackupPolicy",
+            Map.of("name", "b-secret-policy", "tenant", b),
+            Map.of("schedule", "0 2 * * *")));
     aToken = token(Map.of("name", unique("a"), "role", "tenant", "tenant", a));
     readonlyToken = token(Map.of("name", unique("ro"), "role", "readonly"));
-    bSecrets = new ArrayList<>(List.of(b, "b-secret-pod", "b-secret-set"));
+    bSecrets =
+        new ArrayList<>(
+            List.of(b, "b-secret-pod", "b-secret-set", "b-secret-backup", "b-secret-policy"));
     for (String path :
         List.of(
             "/api/v1/tenants/" + b,
             "/api/v1/tenants/" + b + "/cloudpods/b-secret-pod",
-            "/api/v1/tenants/" + b + "/podsets/b-secret-set")) {
+            "/api/v1/tenants/" + b + "/podsets/b-secret-set",
+            "/api/v1/tenants/" + b + "/backups/b-secret-backup",
+            "/api/v1/tenants/" + b + "/backuppolicies/b-secret-policy")) {
       bSecrets.add(admin().get(path).then().statusCode(200).extract().path("metadata.uid"));
     }
   }
@@ -218,6 +232,62 @@ class CrossTenantIsolationTest {
           List.of(
               new Probe(
                   "PUT", "/api/v1/tenants/" + b + "/podsets/b-secret-set", bSetBody, forbidden));
+      case "GET /api/v1/tenants/{tenant}/backups",
+          "GET /api/v1/tenants/{tenant}/backuppolicies",
+          "GET /api/v1/tenants/{tenant}/restores" ->
+          List.of(
+              new Probe("GET", route.substring(4).replace("{tenant}", b), null, forbidden),
+              new Probe("GET", route.substring(4).replace("{tenant}", a), null, List.of(200)));
+      case "GET /api/v1/tenants/{tenant}/backups/{name}",
+          "DELETE /api/v1/tenants/{tenant}/backups/{name}",
+          "GET /api/v1/tenants/{tenant}/backuppolicies/{name}",
+          "DELETE /api/v1/tenants/{tenant}/backuppolicies/{name}",
+          "GET /api/v1/tenants/{tenant}/restores/{name}",
+          "DELETE /api/v1/tenants/{tenant}/restores/{name}" -> {
+        String verb = route.split(" ")[0];
+        String collection = route.split("/")[5];
+        String name =
+            switch (collection) {
+              case "backups" -> "b-secret-backup";
+              case "backuppolicies" -> "b-secret-policy";
+              default -> "b-secret-restore"; // none exists: the path's tenant decides first
+            };
+        yield List.of(
+            new Probe(
+                verb, "/api/v1/tenants/" + b + "/" + collection + "/" + name, null, forbidden),
+            new Probe(
+                verb, "/api/v1/tenants/" + a + "/" + collection + "/" + name, null, notThere));
+      }
+      case "PUT /api/v1/tenants/{tenant}/backups/{name}" ->
+          List.of(
+              new Probe(
+                  "PUT",
+                  "/api/v1/tenants/" + b + "/backups/b-secret-backup",
+                  object(
+                      "Backup",
+                      Map.of("name", "b-secret-backup", "tenant", b),
+                      Map.of("pod", "b-secret-pod", "protected", true)),
+                  forbidden));
+      case "PUT /api/v1/tenants/{tenant}/backuppolicies/{name}" ->
+          List.of(
+              new Probe(
+                  "PUT",
+                  "/api/v1/tenants/" + b + "/backuppolicies/b-secret-policy",
+                  object(
+                      "BackupPolicy",
+                      Map.of("name", "b-secret-policy", "tenant", b),
+                      Map.of("schedule", "* * * * *", "suspend", true)),
+                  forbidden));
+      case "PUT /api/v1/tenants/{tenant}/restores/{name}" ->
+          List.of(
+              new Probe(
+                  "PUT",
+                  "/api/v1/tenants/" + b + "/restores/b-secret-restore",
+                  object(
+                      "Restore",
+                      Map.of("name", "b-secret-restore", "tenant", b),
+                      Map.of("backup", "b-secret-backup", "target", Map.of("inPlace", true))),
+                  forbidden));
       case "POST /api/v1/apply" ->
           List.of(
               new Probe("POST", "/api/v1/apply", List.of(bPodBody), forbidden),
@@ -286,7 +356,12 @@ class CrossTenantIsolationTest {
   void tenantAToken_onEveryRoute_neverSeesOrChangesTenantB() throws Exception {
     TreeSet<String> routes = routes();
     assertThat(routes)
-        .contains("GET /api/v1/tenants/{tenant}/cloudpods/{name}", "POST /api/v1/tokens");
+        .contains(
+            "GET /api/v1/tenants/{tenant}/cloudpods/{name}",
+            "POST /api/v1/tokens",
+            "DELETE /api/v1/tenants/{tenant}/backups/{name}",
+            "PUT /api/v1/tenants/{tenant}/backuppolicies/{name}",
+            "GET /api/v1/tenants/{tenant}/restores");
     List<String> uncovered = routes.stream().filter(r -> probes(r) == null).toList();
     assertThat(uncovered).as("routes without a cross-tenant probe: add them here").isEmpty();
     String bPodVersion =
@@ -351,6 +426,18 @@ class CrossTenantIsolationTest {
         .then()
         .body("metadata.deletionTimestamp", org.hamcrest.Matchers.nullValue());
     admin().get("/api/v1/tenants/" + b + "/podsets/b-secret-set").then().statusCode(200);
+    admin()
+        .get("/api/v1/tenants/" + b + "/backups/b-secret-backup")
+        .then()
+        .statusCode(200)
+        .body("spec.protected", org.hamcrest.Matchers.equalTo(false))
+        .body("metadata.deletionTimestamp", org.hamcrest.Matchers.nullValue());
+    admin()
+        .get("/api/v1/tenants/" + b + "/backuppolicies/b-secret-policy")
+        .then()
+        .statusCode(200)
+        .body("spec.suspend", org.hamcrest.Matchers.equalTo(false));
+    admin().get("/api/v1/tenants/" + b + "/restores/b-secret-restore").then().statusCode(404);
   }
 
   @Test

@@ -191,7 +191,7 @@ class ApplyCommandTest {
 
     assertThat(cli.err)
         .isEqualTo(
-            "error: x.yaml (document 2): unknown kind 'Widget' (known: Tenant, IpPool, CloudPod, PodSet)\n");
+            "error: x.yaml (document 2): unknown kind 'Widget' (known: Tenant, IpPool, CloudPod, PodSet, BackupPolicy, Backup, Restore)\n");
     assertThat(cli.server.getRequestCount()).isZero();
   }
 

@@ -34,6 +34,9 @@ class HelpAndUsageTest {
             "diff -f",
             "wait KIND/NAME",
             "events [--watch]",
+            "backup create POD",
+            "restore BACKUP",
+            "get backups|backuppolicies|restores",
             "completion bash");
   }
 
@@ -47,6 +50,8 @@ class HelpAndUsageTest {
         "diff",
         "wait",
         "events",
+        "backup",
+        "restore",
         "completion",
         "version"
       })
@@ -81,7 +86,8 @@ class HelpAndUsageTest {
         .contains(
             "complete -F _cloudpods cloudpods",
             "apply get describe delete diff wait events",
-            "tenants ippools cloudpods podsets");
+            "tenants ippools cloudpods podsets backuppolicies backups restores",
+            "backup restore");
   }
 
   @Test
