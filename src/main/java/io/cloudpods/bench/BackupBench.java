@@ -41,9 +41,7 @@ final class BackupBench {
             : Duration.ofMillis(Math.max(20, Math.round(1000 * scale)));
     List<String> jvm =
         new ArrayList<>(
-            o.controllerJvmOptions == null
-                ? BenchEnv.shippedJvmOptions()
-                : o.controllerJvmOptions);
+            o.controllerJvmOptions == null ? BenchEnv.shippedJvmOptions() : o.controllerJvmOptions);
     // the backup controller's task polls and waits, scaled like the simulator's durations
     jvm.add("-Dcloudpods.backups.poll-initial=" + Math.max(10, poll.toMillis() / 4) + "ms");
     jvm.add("-Dcloudpods.backups.poll-max=" + poll.toMillis() + "ms");
@@ -93,7 +91,8 @@ final class BackupBench {
       int[] counts = waitBackups(env, pods, Duration.ofMillis(Math.round(boundMs * 10) + 180_000));
       long t1 = System.nanoTime();
       long cpu1 = env.controllerCpuMillis();
-      long requests = env.sim.requestCountsSince(req0).values().stream().mapToLong(Long::longValue).sum();
+      long requests =
+          env.sim.requestCountsSince(req0).values().stream().mapToLong(Long::longValue).sum();
       double elapsedMs = (t1 - t0) / 1e6;
 
       Map<String, Object> figures = new LinkedHashMap<>();
@@ -123,12 +122,7 @@ final class BackupBench {
       simulator.put("timeScale", t.timeScale());
       simulator.put("vzdumpPerGiB", t.vzdumpPerGiB().toMillis() + "ms");
       List<Map<String, Object>> goals = new ArrayList<>();
-      goals.add(
-          goal(
-              "every backup completed",
-              "completed = pods",
-              counts[0],
-              counts[0] == pods));
+      goals.add(goal("every backup completed", "completed = pods", counts[0], counts[0] == pods));
       goals.add(
           goal(
               "one vzdump per node",

@@ -1479,8 +1479,7 @@ public final class FakeProxmoxClient implements ProxmoxClient {
             return "job errors";
           }
           if (g.lock() != null) {
-            t.log.add(
-                "ERROR: Backup of VM " + vmid + " failed - CT is locked (" + g.lock() + ")");
+            t.log.add("ERROR: Backup of VM " + vmid + " failed - CT is locked (" + g.lock() + ")");
             return "job errors";
           }
           Deque<String> faults = backupFaults.get(vmid);
@@ -1508,8 +1507,7 @@ public final class FakeProxmoxClient implements ProxmoxClient {
           }
           String notes = extra.get("notes-template");
           if (notes != null) {
-            notes =
-                notes.replace("{{guestname}}", g.config.getOrDefault("hostname", "CT" + vmid));
+            notes = notes.replace("{{guestname}}", g.config.getOrDefault("hostname", "CT" + vmid));
             t.log.add("INFO: adding notes to backup");
           }
           boolean prot = "1".equals(extra.get("protected"));
@@ -1621,7 +1619,9 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     enter("deleteVolume");
     Ctx c = new Ctx("DELETE", "/nodes/" + node + "/storage/" + storage + "/content/" + volid);
     FStorage st = storage(c, node(c, node), storage);
-    FTask t = startTask(node, "imgdel", volid);
+    FArchive owner = st.archives.get(volid);
+    // Proxmox's task id: <owner vmid>@<storage>
+    FTask t = startTask(node, "imgdel", (owner == null ? "" : owner.vmid() + "@") + storage);
     t.work =
         () -> {
           FArchive a = st.archives.get(volid);
@@ -1662,10 +1662,13 @@ public final class FakeProxmoxClient implements ProxmoxClient {
             a.size(),
             notes.orElse(a.notes()),
             protect.orElse(a.isProtected())));
-    journal.add(new Mutation("updateVolume", node, a.vmid(), Map.of("volume", volid), Optional.empty()));
+    journal.add(
+        new Mutation("updateVolume", node, a.vmid(), Map.of("volume", volid), Optional.empty()));
   }
 
-  /** Models {@code keep-last=N} and {@code keep-all=1} only; protected archives are never marked. */
+  /**
+   * Models {@code keep-last=N} and {@code keep-all=1} only; protected archives are never marked.
+   */
   @Override
   public synchronized List<io.cloudpods.proxmox.PruneMark> pruneDryRun(
       String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {

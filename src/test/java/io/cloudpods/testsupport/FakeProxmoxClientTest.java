@@ -18,7 +18,6 @@ import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.proxmox.ProxmoxLockTimeoutException;
 import io.cloudpods.proxmox.ProxmoxLockedException;
 import io.cloudpods.proxmox.ProxmoxNotFoundException;
-import io.cloudpods.proxmox.ProxmoxNotImplementedException;
 import io.cloudpods.proxmox.ProxmoxParameterException;
 import io.cloudpods.proxmox.ProxmoxPowerStateException;
 import io.cloudpods.proxmox.ProxmoxRejectedException;
@@ -940,7 +939,10 @@ class FakeProxmoxClientTest {
     assertThat(content.get(0).isProtected()).isTrue();
     assertThat(content.get(0).notes()).contains("web-9101 backup=b1");
     assertThat(fake.taskLog(u, 0, 100).lines())
-        .anyMatch(l -> l.text().contains("creating vzdump archive") && l.text().contains("vzdump-lxc-9101-"));
+        .anyMatch(
+            l ->
+                l.text().contains("creating vzdump archive")
+                    && l.text().contains("vzdump-lxc-9101-"));
     assertThat(fake.pruneDryRun(NODE, "local", Optional.of("keep-last=0"), Optional.of(9101)))
         .allMatch(m -> !m.removed());
     assertThat(fake.finishTask(fake.deleteVolume(NODE, "local", content.get(0).volid())).isOk())

@@ -53,8 +53,15 @@ class BackupPolicyReconcilerTest {
     pods.put(
         name,
         new BackupPods.Pod(
-            T, name, "u-" + name, Map.of("tier", tier), provisioned ? 9100 + pods.size() : null,
-            provisioned ? "pve" : null, false, clock.instant(), null));
+            T,
+            name,
+            "u-" + name,
+            Map.of("tier", tier),
+            provisioned ? 9100 + pods.size() : null,
+            provisioned ? "pve" : null,
+            false,
+            clock.instant(),
+            null));
   }
 
   private void policy(String catchUp, boolean suspend, Instant created) {
@@ -64,8 +71,15 @@ class BackupPolicyReconcilerTest {
             "BackupPolicy",
             new ObjectMeta("nightly", T, Map.of(), null, null, null, created, null, null),
             new BackupPolicySpec(
-                "0 2 * * *", "UTC", new LabelSelector(Map.of("tier", "db")), "vzdump-backups",
-                "snapshot", "zstd", new BackupRetention(7, 0, 0, 0, 0, 0), catchUp, suspend),
+                "0 2 * * *",
+                "UTC",
+                new LabelSelector(Map.of("tier", "db")),
+                "vzdump-backups",
+                "snapshot",
+                "zstd",
+                new BackupRetention(7, 0, 0, 0, 0, 0),
+                catchUp,
+                suspend),
             null));
   }
 
@@ -78,8 +92,22 @@ class BackupPolicyReconcilerTest {
     store.updateStatus(
         ResourceKey.of(T, b.metadata().name()),
         new BackupStatus(
-            phase, "vzdump-backups:backup/x", 1L, "pve", 9101, null, clock.instant(), clock.instant(),
-            null, 1, null, phase.equals("Failed") ? "tar failed" : null, "snapshot", null, null, 1L,
+            phase,
+            "vzdump-backups:backup/x",
+            1L,
+            "pve",
+            9101,
+            null,
+            clock.instant(),
+            clock.instant(),
+            null,
+            1,
+            null,
+            phase.equals("Failed") ? "tar failed" : null,
+            "snapshot",
+            null,
+            null,
+            1L,
             s.conditions()));
   }
 
@@ -106,7 +134,9 @@ class BackupPolicyReconcilerTest {
     reconciler.reconcile(key);
 
     List<Backup> made = store.listByPolicy(T, "nightly");
-    assertThat(made).extracting(b -> b.metadata().name()).containsExactly("db-0-nightly-202603010200");
+    assertThat(made)
+        .extracting(b -> b.metadata().name())
+        .containsExactly("db-0-nightly-202603010200");
     assertThat(made.get(0).spec().reason()).isEqualTo("Scheduled");
     assertThat(status().lastScheduleTime()).isEqualTo(Instant.parse("2026-03-01T02:00:00Z"));
     assertThat(status().nextScheduleTime()).isEqualTo(Instant.parse("2026-03-02T02:00:00Z"));
@@ -122,7 +152,8 @@ class BackupPolicyReconcilerTest {
     reconciler.reconcile(key);
     assertThat(status().lastRunResult().result()).isEqualTo("Succeeded");
     assertThat(status().lastSuccessfulTime()).isNotNull();
-    assertThat(Conditions.isTrue(status().conditions(), BackupConditions.LAST_RUN_SUCCEEDED)).isTrue();
+    assertThat(Conditions.isTrue(status().conditions(), BackupConditions.LAST_RUN_SUCCEEDED))
+        .isTrue();
   }
 
   @Test

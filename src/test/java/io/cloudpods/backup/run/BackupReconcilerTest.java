@@ -136,10 +136,12 @@ class BackupReconcilerTest {
                 .build()));
     pods.put(
         name,
-        new BackupPods.Pod(T, name, "uid-" + name, Map.of(), vmid, NODE, false, clock.instant(), null));
+        new BackupPods.Pod(
+            T, name, "uid-" + name, Map.of(), vmid, NODE, false, clock.instant(), null));
   }
 
-  private ResourceKey backup(String name, String pod, String reason, boolean protect, String policy) {
+  private ResourceKey backup(
+      String name, String pod, String reason, boolean protect, String policy) {
     store.create(
         Backup.of(
             ObjectMeta.named(T, name),
@@ -171,9 +173,17 @@ class BackupReconcilerTest {
     assertThat(running.phase()).isEqualTo("Running");
     assertThat(running.node()).isEqualTo(NODE);
     assertThat(running.taskRef()).contains(":vzdump:9101:");
-    var wire = fake.mutations().stream().filter(m -> m.method().equals("vzdump")).findFirst().orElseThrow();
-    assertThat(wire.params()).containsEntry("storage", "vzdump-backups").containsEntry("mode", "snapshot");
-    assertThat(wire.params().get("notes-template")).contains("backup=web-0-1").contains("tenant=acme");
+    var wire =
+        fake.mutations().stream()
+            .filter(m -> m.method().equals("vzdump"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(wire.params())
+        .containsEntry("storage", "vzdump-backups")
+        .containsEntry("mode", "snapshot");
+    assertThat(wire.params().get("notes-template"))
+        .contains("backup=web-0-1")
+        .contains("tenant=acme");
 
     finish(k);
     BackupStatus done = status(k);
@@ -194,7 +204,8 @@ class BackupReconcilerTest {
     assertThat(fake.storageContent(NODE, "vzdump-backups", Optional.of("backup"), Optional.empty()))
         .singleElement()
         .satisfies(c -> assertThat(c.isProtected()).isTrue());
-    assertThat(status(k).expiresAt()).isEqualTo(status(k).completionTime().plus(Duration.ofDays(30)));
+    assertThat(status(k).expiresAt())
+        .isEqualTo(status(k).completionTime().plus(Duration.ofDays(30)));
 
     clock.advance(Duration.ofDays(31));
     pass(k); // expire: marked for deletion
@@ -215,7 +226,9 @@ class BackupReconcilerTest {
     pass(a);
     ReconcileResult waiting = pass(b);
     assertThat(status(b).phase()).isEqualTo("Pending");
-    assertThat(Conditions.hasReason(status(b).conditions(), BackupConditions.SUCCEEDED, "WaitingForNode"))
+    assertThat(
+            Conditions.hasReason(
+                status(b).conditions(), BackupConditions.SUCCEEDED, "WaitingForNode"))
         .isTrue();
     assertThat(status(b).message()).contains("a-1");
     assertThat(waiting.requeueAfter()).isPresent();
@@ -237,7 +250,8 @@ class BackupReconcilerTest {
     BackupStatus s = status(k);
     assertThat(s.phase()).isEqualTo("Pending");
     assertThat(s.attempts()).isZero();
-    assertThat(Conditions.hasReason(s.conditions(), BackupConditions.SUCCEEDED, "GuestLocked")).isTrue();
+    assertThat(Conditions.hasReason(s.conditions(), BackupConditions.SUCCEEDED, "GuestLocked"))
+        .isTrue();
     assertThat(events.reasons()).doesNotContain("BackupAttemptFailed");
   }
 
@@ -264,7 +278,8 @@ class BackupReconcilerTest {
     assertThat(s.phase()).isEqualTo("Failed");
     assertThat(s.attempts()).isEqualTo(3);
     assertThat(s.message()).contains("tar: write error (injected)");
-    assertThat(Conditions.hasReason(s.conditions(), BackupConditions.SUCCEEDED, "BackupFailed")).isTrue();
+    assertThat(Conditions.hasReason(s.conditions(), BackupConditions.SUCCEEDED, "BackupFailed"))
+        .isTrue();
     assertThat(events.events())
         .anySatisfy(
             e -> {
@@ -294,7 +309,8 @@ class BackupReconcilerTest {
   }
 
   @Test
-  void scheduledBackup_prunesTheGuestWithThePolicysRetention_sparingProtected_andPrunedShowMissing() {
+  void
+      scheduledBackup_prunesTheGuestWithThePolicysRetention_sparingProtected_andPrunedShowMissing() {
     pod("web-0", 9101);
     store.putPolicy(
         new BackupPolicy(
@@ -302,8 +318,15 @@ class BackupReconcilerTest {
             "BackupPolicy",
             ObjectMeta.named(T, "nightly"),
             new BackupPolicySpec(
-                "0 2 * * *", "UTC", new LabelSelector(Map.of()), "vzdump-backups", "snapshot",
-                "zstd", new BackupRetention(1, 0, 0, 0, 0, 0), "Skip", false),
+                "0 2 * * *",
+                "UTC",
+                new LabelSelector(Map.of()),
+                "vzdump-backups",
+                "snapshot",
+                "zstd",
+                new BackupRetention(1, 0, 0, 0, 0, 0),
+                "Skip",
+                false),
             null));
     ResourceKey kept = backup("kept", "web-0", "Manual", true, null);
     pass(kept);
@@ -325,7 +348,9 @@ class BackupReconcilerTest {
     clock.advance(Duration.ofSeconds(20));
     pass(first);
     assertThat(status(first).phase()).isEqualTo("Missing");
-    assertThat(Conditions.hasReason(status(first).conditions(), BackupConditions.ARCHIVE_AVAILABLE, "Pruned"))
+    assertThat(
+            Conditions.hasReason(
+                status(first).conditions(), BackupConditions.ARCHIVE_AVAILABLE, "Pruned"))
         .isTrue();
     pass(kept);
     assertThat(status(kept).phase()).isEqualTo("Completed");
@@ -341,7 +366,9 @@ class BackupReconcilerTest {
     clock.advance(Duration.ofSeconds(20));
     pass(k);
     assertThat(status(k).phase()).isEqualTo("Missing");
-    assertThat(Conditions.hasReason(status(k).conditions(), BackupConditions.ARCHIVE_AVAILABLE, "ArchiveGone"))
+    assertThat(
+            Conditions.hasReason(
+                status(k).conditions(), BackupConditions.ARCHIVE_AVAILABLE, "ArchiveGone"))
         .isTrue();
     assertThat(events.reasons()).contains("ArchiveMissing");
   }
@@ -356,7 +383,9 @@ class BackupReconcilerTest {
 
     assertThat(store.delete(k)).isFalse(); // marked: it has an archive
     pass(k);
-    assertThat(Conditions.hasReason(status(k).conditions(), BackupConditions.DELETION_BLOCKED, "Protected"))
+    assertThat(
+            Conditions.hasReason(
+                status(k).conditions(), BackupConditions.DELETION_BLOCKED, "Protected"))
         .isTrue();
     assertThat(events.reasons()).contains("DeletionRefused");
     assertThat(fake.archives(NODE, "vzdump-backups")).contains(volid);
@@ -371,17 +400,23 @@ class BackupReconcilerTest {
 
   @Test
   void podNotProvisioned_waitsPending_podGone_fails() {
-    pods.put("new", new BackupPods.Pod(T, "new", "u", Map.of(), null, null, false, clock.instant(), null));
+    pods.put(
+        "new",
+        new BackupPods.Pod(T, "new", "u", Map.of(), null, null, false, clock.instant(), null));
     ResourceKey waiting = backup("new-1", "new", "Manual", false, null);
     pass(waiting);
     assertThat(status(waiting).phase()).isEqualTo("Pending");
-    assertThat(Conditions.hasReason(status(waiting).conditions(), BackupConditions.SUCCEEDED, "PodNotProvisioned"))
+    assertThat(
+            Conditions.hasReason(
+                status(waiting).conditions(), BackupConditions.SUCCEEDED, "PodNotProvisioned"))
         .isTrue();
 
     ResourceKey gone = backup("gone-1", "gone", "Manual", false, null);
     pass(gone);
     assertThat(status(gone).phase()).isEqualTo("Failed");
-    assertThat(Conditions.hasReason(status(gone).conditions(), BackupConditions.SUCCEEDED, "PodNotFound"))
+    assertThat(
+            Conditions.hasReason(
+                status(gone).conditions(), BackupConditions.SUCCEEDED, "PodNotFound"))
         .isTrue();
   }
 
@@ -397,8 +432,22 @@ class BackupReconcilerTest {
     store.updateStatus(
         k,
         new BackupStatus(
-            s.phase(), null, null, s.node(), s.vmid(), s.podUid(), s.startTime(), null, null,
-            s.attempts(), null, s.message(), null, null, null, s.observedGeneration(),
+            s.phase(),
+            null,
+            null,
+            s.node(),
+            s.vmid(),
+            s.podUid(),
+            s.startTime(),
+            null,
+            null,
+            s.attempts(),
+            null,
+            s.message(),
+            null,
+            null,
+            null,
+            s.observedGeneration(),
             s.conditions()));
     pass(k);
     assertThat(status(k).phase()).isEqualTo("Completed");

@@ -114,7 +114,8 @@ final class InMemoryBackups implements BackupRecords {
     if (b == null) {
       return false;
     }
-    backups.put(key, new Backup(b.apiVersion(), b.kind(), bump(b.metadata(), null), b.spec(), status));
+    backups.put(
+        key, new Backup(b.apiVersion(), b.kind(), bump(b.metadata(), null), b.spec(), status));
     return true;
   }
 
@@ -134,7 +135,9 @@ final class InMemoryBackups implements BackupRecords {
       return Optional.empty();
     }
     if (b.metadata().deletionTimestamp() == null) {
-      b = new Backup(b.apiVersion(), b.kind(), bump(b.metadata(), clock.instant()), b.spec(), b.status());
+      b =
+          new Backup(
+              b.apiVersion(), b.kind(), bump(b.metadata(), clock.instant()), b.spec(), b.status());
       backups.put(key, b);
     }
     return Optional.of(b);
@@ -144,7 +147,8 @@ final class InMemoryBackups implements BackupRecords {
   synchronized boolean delete(ResourceKey key) {
     Backup b = backups.get(key);
     BackupStatus s = status(b);
-    if ("Failed".equals(s.phase()) || "Missing".equals(s.phase())
+    if ("Failed".equals(s.phase())
+        || "Missing".equals(s.phase())
         || (s.volid() == null && s.taskRef() == null)) {
       backups.remove(key);
       return true;
@@ -214,7 +218,9 @@ final class InMemoryBackups implements BackupRecords {
     if (p == null) {
       return false;
     }
-    policies.put(key, new BackupPolicy(p.apiVersion(), p.kind(), bump(p.metadata(), null), p.spec(), status));
+    policies.put(
+        key,
+        new BackupPolicy(p.apiVersion(), p.kind(), bump(p.metadata(), null), p.spec(), status));
     return true;
   }
 
