@@ -33,7 +33,7 @@ public sealed interface TaskOutcome {
    * @param attempts the attempts made so far, this one included
    * @param baseBackoff the wait after the first failure; doubled per further failure
    */
-  static TaskOutcome of(
+  public static TaskOutcome of(
       TaskStatus status,
       VzdumpLog log,
       String storage,
@@ -58,7 +58,7 @@ public sealed interface TaskOutcome {
   }
 
   /** {@code base * 2^(attempts-1)}, at most {@code max}. */
-  static Duration backoff(int attempts, Duration base, Duration max) {
+  public static Duration backoff(int attempts, Duration base, Duration max) {
     long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
     Duration d = base.multipliedBy(factor);
     return d.compareTo(max) > 0 ? max : d;

@@ -43,6 +43,8 @@ final class BenchOptions {
                      about that pod: p50/p90/p99/max
           api        POST /api/v1/apply of N objects, GET /api/v1/status latency with many pods,
                      CLI 'get' start-to-exit wall time (controller off)
+          backup     N pods (100) on 3 nodes, one BackupPolicy run: elapsed vs the bound of one
+                     vzdump per node, controller CPU per backup
           all        the four above with their defaults (options apply to each)
           help       this text
         options:
@@ -77,10 +79,10 @@ final class BenchOptions {
     BenchOptions o = new BenchOptions();
     if (args.isEmpty()) {
       throw new IllegalArgumentException(
-          "missing scenario (converge, steady, reaction, api, all, help)");
+          "missing scenario (converge, steady, reaction, api, backup, all, help)");
     }
     o.scenario = args.get(0);
-    if (!List.of("converge", "steady", "reaction", "api", "all", "help", "--help", "-h")
+    if (!List.of("converge", "steady", "reaction", "api", "backup", "all", "help", "--help", "-h")
         .contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario '" + o.scenario + "'");
     }

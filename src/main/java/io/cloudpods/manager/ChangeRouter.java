@@ -17,6 +17,7 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
   private final Consumer<ResourceKey> wakePodSet;
   private final Supplier<List<ResourceKey>> allPods;
   private final Consumer<ResourceKey> enqueueTenant;
+  private final Consumer<ChangeListener.Change> backups;
 
   /**
    * @param enqueueTenant wakes the tenant reconcile: on a change of the tenant, and when a pod or
@@ -28,6 +29,20 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
       Consumer<ResourceKey> wakePodSet,
       Supplier<List<ResourceKey>> allPods,
       Consumer<ResourceKey> enqueueTenant) {
+    this(pods, enqueuePod, wakePodSet, allPods, enqueueTenant, c -> {});
+  }
+
+  /**
+   * @param backups wakes the backup controller on a change of a Backup or BackupPolicy
+   */
+  ChangeRouter(
+      ConvergenceCache pods,
+      Consumer<ResourceKey> enqueuePod,
+      Consumer<ResourceKey> wakePodSet,
+      Supplier<List<ResourceKey>> allPods,
+      Consumer<ResourceKey> enqueueTenant,
+      Consumer<ChangeListener.Change> backups) {
+    this.backups = backups;
     this.pods = pods;
     this.enqueuePod = enqueuePod;
     this.wakePodSet = wakePodSet;
@@ -49,6 +64,10 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
       }
       case "PodSet" -> {
         wakePodSet.accept(ResourceKey.of(change.tenant(), change.name()));
+        wakeTenantOnRemoval(change);
+      }
+      case "Backup", "BackupPolicy" -> {
+        backups.accept(change);
         wakeTenantOnRemoval(change);
       }
       case "IpPool" -> everyPod();

@@ -1,5 +1,7 @@
 package io.cloudpods.manager;
 
+import io.cloudpods.backup.run.BackupController;
+import io.cloudpods.backup.run.BackupPods;
 import io.cloudpods.cloudpod.CloudPodPorts;
 import io.cloudpods.cloudpod.CloudPodReconciler;
 import io.cloudpods.cloudpod.CloudPodSettings;
@@ -43,6 +45,7 @@ final class Controller {
   private final ControllerRunner<ResourceKey> setRunner;
   private final ControllerRunner<ResourceKey> tenantRunner;
   private final ChangeListener changes;
+  final BackupController backups;
 
   Controller(
       ReconcileConfig config,
@@ -134,13 +137,26 @@ final class Controller {
             orphans,
             stores.controllerState(),
             clock);
+    backups =
+        new BackupController(
+            stores.backupConfig(),
+            backoff.base(),
+            backoff.max(),
+            client,
+            stores.backups(),
+            stores.policies(),
+            BackupPods.of(stores.pods()::get, stores.pods()::list),
+            stores.events(),
+            metrics,
+            clock);
     ChangeRouter router =
         new ChangeRouter(
             podReconciler.convergence(),
             podQueue::add,
             this::wakePodSet,
             stores.pods()::listKeys,
-            tenantQueue::add);
+            tenantQueue::add,
+            change -> backups.onChange(change.kind(), change.tenant(), change.name()));
     changes =
         new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
@@ -154,6 +170,7 @@ final class Controller {
     podRunner.start();
     setRunner.start();
     tenantRunner.start();
+    backups.start();
     changes.start();
   }
 
@@ -162,6 +179,7 @@ final class Controller {
     podRunner.stop(Duration.ofSeconds(10));
     setRunner.stop(Duration.ofSeconds(10));
     tenantRunner.stop(Duration.ofSeconds(10));
+    backups.stop();
   }
 
   /** The change listener: connected or not, since when, its last failure. */

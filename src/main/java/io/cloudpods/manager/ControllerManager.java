@@ -1,10 +1,13 @@
 package io.cloudpods.manager;
 
+import io.cloudpods.backup.BackupConfig;
 import io.cloudpods.cloudpod.ReconcileConfig;
 import io.cloudpods.events.EventRecorder;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxConfig;
 import io.cloudpods.store.AllocationStore;
+import io.cloudpods.store.BackupPolicyStore;
+import io.cloudpods.store.BackupStore;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerStateStore;
 import io.cloudpods.store.Defaults;
@@ -67,6 +70,9 @@ public class ControllerManager {
       OrphanStore orphans,
       MeterRegistry metrics,
       TenantStore tenants,
+      BackupStore backups,
+      BackupPolicyStore policies,
+      BackupConfig backupConfig,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.username") String jdbcUser,
       @ConfigProperty(name = "quarkus.datasource.password") String jdbcPassword) {
@@ -75,7 +81,18 @@ public class ControllerManager {
     this.proxmoxConfig = proxmoxConfig;
     this.stores =
         new Stores(
-            pods, sets, allocations, pools, defaults, events, controllerState, orphans, tenants);
+            pods,
+            sets,
+            allocations,
+            pools,
+            defaults,
+            events,
+            controllerState,
+            orphans,
+            tenants,
+            backups,
+            policies,
+            backupConfig);
     this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
     this.metrics = metrics;
   }
@@ -209,7 +226,8 @@ public class ControllerManager {
         : c.podQueue.readyCount()
             + c.podQueue.processingCount()
             + c.setQueue.readyCount()
-            + c.setQueue.processingCount();
+            + c.setQueue.processingCount()
+            + c.backups.backlog();
   }
 
   /**

@@ -1,7 +1,10 @@
 package io.cloudpods.manager;
 
+import io.cloudpods.backup.BackupConfig;
 import io.cloudpods.events.EventRecorder;
 import io.cloudpods.store.AllocationStore;
+import io.cloudpods.store.BackupPolicyStore;
+import io.cloudpods.store.BackupStore;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerStateStore;
 import io.cloudpods.store.Defaults;
@@ -20,4 +23,7 @@ record Stores(
     EventRecorder events,
     ControllerStateStore controllerState,
     OrphanStore orphans,
-    TenantStore tenants) {}
+    TenantStore tenants,
+    BackupStore backups,
+    BackupPolicyStore policies,
+    BackupConfig backupConfig) {}

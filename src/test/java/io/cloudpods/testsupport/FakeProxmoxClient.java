@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -173,6 +174,8 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   private final String user;
   private final Map<String, FNode> nodes = new ConcurrentHashMap<>();
   private final Map<Integer, FGuest> guests = new ConcurrentHashMap<>();
+  private final Map<Integer, Deque<String>> backupFaults = new java.util.HashMap<>();
+  private final Set<Integer> snapshotUnsupported = new java.util.HashSet<>();
   private final Map<String, FPool> pools = new ConcurrentHashMap<>();
 
   /** {@code /etc/pve/firewall/<vmid>.fw} by VMID, as the simulator keeps it. */
@@ -1442,14 +1445,112 @@ public final class FakeProxmoxClient implements ProxmoxClient {
   // ------------------------------------------------------------
 
   /**
-   * Not modelled: throws {@code ProxmoxNotImplementedException} (HTTP 501), never pretends to back
-   * up.
+   * One guest per vzdump (the controller's way): a task {@code vzdump} that, when it ends, writes
+   * {@code <storage>:backup/vzdump-lxc-<vmid>-<stamp>.tar.zst} with the notes and protection asked,
+   * logging as Proxmox does ({@code creating vzdump archive '...'}, {@code ERROR: Backup of VM
+   * <vmid> failed - CT is locked (<lock>)}, the snapshot-to-suspend fall-back). Faults: {@link
+   * #failNextBackups}, {@link #snapshotUnsupported}; a guest lock is checked when the task runs.
+   * Prune inside the job ({@code remove=1}) is not modelled; {@link #pruneBackups} is.
    */
   @Override
   public synchronized VzdumpResult vzdump(String node, VzdumpRequest request) {
     enter("vzdump");
     Ctx c = new Ctx("POST", "/nodes/" + node + "/vzdump");
-    throw c.error(501, "vzdump is not modelled by FakeProxmoxClient", Map.of());
+    FNode n = node(c, node);
+    if (request.vmids().size() != 1) {
+      throw param(c, "vmid", "FakeProxmoxClient models one guest per vzdump");
+    }
+    int vmid = request.vmids().get(0);
+    String sid = request.storage().orElse("local");
+    FStorage st = storage(c, n, sid);
+    FGuest g = guests.get(vmid);
+    if (g == null || !g.node.equals(node)) {
+      return VzdumpResult.nothingToDo();
+    }
+    String mode = request.mode().orElse("snapshot");
+    Map<String, String> extra = request.extra();
+    FTask t = startTask(node, "vzdump", Integer.toString(vmid));
+    t.work =
+        () -> {
+          t.log.add("INFO: starting new backup job: vzdump " + vmid + " --storage " + sid);
+          t.log.add("INFO: Starting Backup of VM " + vmid + " (lxc)");
+          if (guests.get(vmid) != g) {
+            t.log.add("ERROR: Backup of VM " + vmid + " failed - guest " + vmid + " is gone");
+            return "job errors";
+          }
+          if (g.lock() != null) {
+            t.log.add("ERROR: Backup of VM " + vmid + " failed - CT is locked (" + g.lock() + ")");
+            return "job errors";
+          }
+          Deque<String> faults = backupFaults.get(vmid);
+          String fault = faults == null ? null : faults.pollFirst();
+          String used = mode;
+          if ("snapshot".equals(mode) && snapshotUnsupported.contains(vmid)) {
+            t.log.add("INFO: mode failure - some volumes do not support snapshots");
+            t.log.add("INFO: trying 'suspend' mode instead");
+            used = "suspend";
+          }
+          t.log.add("INFO: backup mode: " + used);
+          String stamp =
+              java.time.format.DateTimeFormatter.ofPattern("yyyy_MM_dd-HH_mm_ss")
+                  .format(
+                      java.time.Instant.ofEpochMilli(clock.millis())
+                          .atZone(java.time.ZoneOffset.UTC));
+          String file = "vzdump-lxc-" + vmid + "-" + stamp + ".tar.zst";
+          for (int i = 1; st.archives.containsKey(sid + ":backup/" + file); i++) {
+            file = "vzdump-lxc-" + vmid + "-" + stamp + "-" + i + ".tar.zst";
+          }
+          t.log.add("INFO: creating vzdump archive '/var/lib/vz/dump/" + file + "'");
+          if (fault != null) {
+            t.log.add("ERROR: Backup of VM " + vmid + " failed - " + fault);
+            return "job errors";
+          }
+          String notes = extra.get("notes-template");
+          if (notes != null) {
+            notes = notes.replace("{{guestname}}", g.config.getOrDefault("hostname", "CT" + vmid));
+            t.log.add("INFO: adding notes to backup");
+          }
+          boolean prot = "1".equals(extra.get("protected"));
+          if (prot) {
+            t.log.add("INFO: marking backup as protected");
+          }
+          String volid = sid + ":backup/" + file;
+          st.archives.put(
+              volid, new FArchive(volid, vmid, clock.millis() / 1000, 300 * MIB, notes, prot));
+          t.log.add("INFO: Finished Backup of VM " + vmid + " (00:00:01)");
+          t.log.add("INFO: Backup job finished successfully");
+          return null;
+        };
+    Map<String, String> wire = new LinkedHashMap<>(extra);
+    wire.put("vmid", Integer.toString(vmid));
+    wire.put("storage", sid);
+    wire.put("mode", mode);
+    return VzdumpResult.started(accepted("vzdump", node, vmid, wire, t, c));
+  }
+
+  /** The next {@code count} vzdumps of {@code vmid} fail with {@code message} (0 clears). */
+  public synchronized void failNextBackups(int vmid, int count, String message) {
+    Deque<String> q = new ArrayDeque<>();
+    for (int i = 0; i < count; i++) {
+      q.add(message);
+    }
+    backupFaults.put(vmid, q);
+  }
+
+  /** {@code vmid}'s volumes cannot snapshot: snapshot mode falls back to suspend. */
+  public synchronized void snapshotUnsupported(int vmid) {
+    snapshotUnsupported.add(vmid);
+  }
+
+  /** The backup archives on a node's storage, as an operator would list them. */
+  public synchronized List<String> archives(String node, String storage) {
+    FStorage st = nodes.get(node).storages.get(storage);
+    return st == null ? List.of() : List.copyOf(st.archives.keySet());
+  }
+
+  /** An operator removes an archive by hand (rm on the storage). */
+  public synchronized void removeArchiveByHand(String node, String storage, String volid) {
+    nodes.get(node).storages.get(storage).archives.remove(volid);
   }
 
   @Override
@@ -1491,14 +1592,51 @@ public final class FakeProxmoxClient implements ProxmoxClient {
               Optional.empty(),
               false));
     }
+    if (content.map("backup"::equals).orElse(true)) {
+      for (FArchive a : st.archives.values()) {
+        if (vmid.map(x -> x != a.vmid()).orElse(false)) {
+          continue;
+        }
+        out.add(
+            new StorageContent(
+                a.volid(),
+                "backup",
+                "tar.zst",
+                a.size(),
+                a.ctime(),
+                OptionalInt.of(a.vmid()),
+                Optional.of("lxc"),
+                Optional.ofNullable(a.notes()),
+                a.isProtected()));
+      }
+    }
     return out;
   }
 
+  /** Task {@code imgdel}: a protected archive fails the task, a missing one ends OK. */
   @Override
   public synchronized Upid deleteVolume(String node, String storage, String volid) {
     enter("deleteVolume");
     Ctx c = new Ctx("DELETE", "/nodes/" + node + "/storage/" + storage + "/content/" + volid);
-    throw c.error(501, "backup volumes are not modelled by FakeProxmoxClient", Map.of());
+    FStorage st = storage(c, node(c, node), storage);
+    FArchive owner = st.archives.get(volid);
+    // Proxmox's task id: <owner vmid>@<storage>
+    FTask t = startTask(node, "imgdel", (owner == null ? "" : owner.vmid() + "@") + storage);
+    t.work =
+        () -> {
+          FArchive a = st.archives.get(volid);
+          if (a == null) {
+            t.log.add("WARN: volume '" + volid + "' does not exist");
+            return null;
+          }
+          if (a.isProtected()) {
+            return "cannot remove protected volume '" + volid + "'";
+          }
+          st.archives.remove(volid);
+          t.log.add("Removed volume '" + volid + "'");
+          return null;
+        };
+    return accepted("deleteVolume", node, 0, Map.of("volume", volid), t, c);
   }
 
   @Override
@@ -1510,15 +1648,33 @@ public final class FakeProxmoxClient implements ProxmoxClient {
       Optional<Boolean> protect) {
     enter("updateVolume");
     Ctx c = new Ctx("PUT", "/nodes/" + node + "/storage/" + storage + "/content/" + volid);
-    throw c.error(501, "backup volumes are not modelled by FakeProxmoxClient", Map.of());
+    FStorage st = storage(c, node(c, node), storage);
+    FArchive a = st.archives.get(volid);
+    if (a == null) {
+      throw fail(c, "volume '" + volid + "' does not exist");
+    }
+    st.archives.put(
+        volid,
+        new FArchive(
+            a.volid(),
+            a.vmid(),
+            a.ctime(),
+            a.size(),
+            notes.orElse(a.notes()),
+            protect.orElse(a.isProtected())));
+    journal.add(
+        new Mutation("updateVolume", node, a.vmid(), Map.of("volume", volid), Optional.empty()));
   }
 
+  /**
+   * Models {@code keep-last=N} and {@code keep-all=1} only; protected archives are never marked.
+   */
   @Override
   public synchronized List<io.cloudpods.proxmox.PruneMark> pruneDryRun(
       String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {
     enter("pruneDryRun");
     Ctx c = new Ctx("GET", "/nodes/" + node + "/storage/" + storage + "/prunebackups");
-    throw c.error(501, "prune is not modelled by FakeProxmoxClient", Map.of());
+    return pruneMarks(c, storage(c, node(c, node), storage), pruneBackups, vmid);
   }
 
   @Override
@@ -1526,7 +1682,58 @@ public final class FakeProxmoxClient implements ProxmoxClient {
       String node, String storage, Optional<String> pruneBackups, Optional<Integer> vmid) {
     enter("pruneBackups");
     Ctx c = new Ctx("DELETE", "/nodes/" + node + "/storage/" + storage + "/prunebackups");
-    throw c.error(501, "prune is not modelled by FakeProxmoxClient", Map.of());
+    FStorage st = storage(c, node(c, node), storage);
+    List<io.cloudpods.proxmox.PruneMark> marks = pruneMarks(c, st, pruneBackups, vmid);
+    FTask t = startTask(node, "prunebackups", storage);
+    t.work =
+        () -> {
+          for (io.cloudpods.proxmox.PruneMark m : marks) {
+            if (m.removed()) {
+              st.archives.remove(m.volid());
+              t.log.add("removing backup '" + m.volid() + "'");
+            }
+          }
+          return null;
+        };
+    return accepted("pruneBackups", node, vmid.orElse(0), Map.of(), t, c);
+  }
+
+  private List<io.cloudpods.proxmox.PruneMark> pruneMarks(
+      Ctx c, FStorage st, Optional<String> pruneBackups, Optional<Integer> vmid) {
+    String opts = pruneBackups.orElse("keep-all=1");
+    int keepLast = Integer.MAX_VALUE;
+    for (String part : opts.split(",")) {
+      String[] kv = part.split("=", 2);
+      if (kv[0].equals("keep-last")) {
+        keepLast = Integer.parseInt(kv[1]);
+      } else if (!kv[0].equals("keep-all")) {
+        throw param(c, "prune-backups", "FakeProxmoxClient models keep-last and keep-all only");
+      }
+    }
+    Map<Integer, List<FArchive>> byGuest = new LinkedHashMap<>();
+    st.archives.values().stream()
+        .filter(a -> vmid.map(v -> v == a.vmid()).orElse(true))
+        .sorted(java.util.Comparator.comparingLong(FArchive::ctime).reversed())
+        .forEach(a -> byGuest.computeIfAbsent(a.vmid(), k -> new ArrayList<>()).add(a));
+    List<io.cloudpods.proxmox.PruneMark> out = new ArrayList<>();
+    for (List<FArchive> list : byGuest.values()) {
+      int kept = 0;
+      for (FArchive a : list) {
+        String mark;
+        if (a.isProtected()) {
+          mark = "protected";
+        } else if (kept < keepLast) {
+          mark = "keep";
+          kept++;
+        } else {
+          mark = "remove";
+        }
+        out.add(
+            new io.cloudpods.proxmox.PruneMark(
+                a.volid(), a.ctime(), mark, "lxc", OptionalInt.of(a.vmid())));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -2744,6 +2951,9 @@ public final class FakeProxmoxClient implements ProxmoxClient {
 
   private record Volume(String volname, long size, int vmid, String content) {}
 
+  private record FArchive(
+      String volid, int vmid, long ctime, long size, String notes, boolean isProtected) {}
+
   private static final class FStorage {
     final String id;
     final String node;
@@ -2752,6 +2962,7 @@ public final class FakeProxmoxClient implements ProxmoxClient {
     final Set<String> content;
     final Map<String, Volume> volumes = new LinkedHashMap<>();
     final List<String> templates = new ArrayList<>();
+    final Map<String, FArchive> archives = new LinkedHashMap<>();
 
     FStorage(String id, String node, String type, long total, Set<String> content) {
       this.id = id;

@@ -18,7 +18,6 @@ import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.proxmox.ProxmoxLockTimeoutException;
 import io.cloudpods.proxmox.ProxmoxLockedException;
 import io.cloudpods.proxmox.ProxmoxNotFoundException;
-import io.cloudpods.proxmox.ProxmoxNotImplementedException;
 import io.cloudpods.proxmox.ProxmoxParameterException;
 import io.cloudpods.proxmox.ProxmoxPowerStateException;
 import io.cloudpods.proxmox.ProxmoxRejectedException;
@@ -921,9 +920,33 @@ class FakeProxmoxClientTest {
   // ---- the rest ---------------------------------------------------------------------------------
 
   @Test
-  void vzdump_isNotModelled_andSaysSo() {
-    assertThatThrownBy(() -> fake.vzdump(NODE, VzdumpRequest.of(9000, "local")))
-        .isInstanceOf(ProxmoxNotImplementedException.class);
+  void vzdump_writesTheArchiveItsLogNames_withNotesAndProtection_andPruneSparesProtected() {
+    provisioned(9101);
+    Upid u =
+        fake.vzdump(
+                NODE,
+                new VzdumpRequest(
+                    List.of(9101),
+                    Optional.of("local"),
+                    Optional.of("snapshot"),
+                    Optional.of("zstd"),
+                    Map.of("notes-template", "{{guestname}} backup=b1", "protected", "1")))
+            .task()
+            .orElseThrow();
+    assertThat(fake.finishTask(u).isOk()).isTrue();
+    var content = fake.storageContent(NODE, "local", Optional.of("backup"), Optional.of(9101));
+    assertThat(content).hasSize(1);
+    assertThat(content.get(0).isProtected()).isTrue();
+    assertThat(content.get(0).notes()).contains("web-9101 backup=b1");
+    assertThat(fake.taskLog(u, 0, 100).lines())
+        .anyMatch(
+            l ->
+                l.text().contains("creating vzdump archive")
+                    && l.text().contains("vzdump-lxc-9101-"));
+    assertThat(fake.pruneDryRun(NODE, "local", Optional.of("keep-last=0"), Optional.of(9101)))
+        .allMatch(m -> !m.removed());
+    assertThat(fake.finishTask(fake.deleteVolume(NODE, "local", content.get(0).volid())).isOk())
+        .isFalse();
   }
 
   @Test
