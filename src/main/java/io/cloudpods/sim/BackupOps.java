@@ -66,11 +66,6 @@ final class BackupOps {
         selected.remove(Integer.parseInt(id));
       }
     }
-    String sid = c.str("storage", "local");
-    SimStorage st = s.storage(node, sid);
-    if (!st.supports("backup")) {
-      throw ApiException.fail("storage '" + sid + "' does not support backups");
-    }
     List<Integer> local = new ArrayList<>();
     List<Integer> skipped = new ArrayList<>();
     for (int id : selected) {
@@ -85,6 +80,12 @@ final class BackupOps {
     // "silent exit if specified VMs run on other nodes"
     if (local.isEmpty() && !all) {
       return "OK";
+    }
+    // the storage is only looked at once there is something to back up here (VZDump->new)
+    String sid = c.str("storage", "local");
+    SimStorage st = s.storage(node, sid);
+    if (!st.supports("backup")) {
+      throw ApiException.fail("storage '" + sid + "' does not support backups");
     }
     Map<String, Integer> keep =
         c.has("prune-backups")
