@@ -326,6 +326,10 @@ class PruneSelectionPropertyTest {
     private static final Pattern ARCHIVE =
         Pattern.compile("^(vzdump-(lxc|openvz|qemu)-.+" + EXT + ")$");
 
+    /** The name pattern archive_info builds per type and extension, compiled once. */
+    private static final Map<String, Pattern> STD_NAMES =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     private PerlReading() {}
 
     /** {@code Plugin.pm prune_backups} in dry-run: volid to mark. */
@@ -333,10 +337,11 @@ class PruneSelectionPropertyTest {
       String storeid = "vzdump-backups";
       List<Map<String, Object>> pruneList = new ArrayList<>();
       Map<String, List<Map<String, Object>>> backupGroups = new LinkedHashMap<>();
+      Pattern ofVmid = h.vmid() == null ? null : Pattern.compile("\\S+-" + h.vmid() + "-\\S+");
       for (Archive backup : h.archives()) {
         String fn = backup.volname().substring("backup/".length());
         // get_subdir_files: only match for VMID
-        if (h.vmid() != null && !Pattern.compile("\\S+-" + h.vmid() + "-\\S+").matcher(fn).find()) {
+        if (ofVmid != null && !ofVmid.matcher(fn).find()) {
           continue;
         }
         Map<String, Object> archiveInfo = archiveInfo(fn, h.zone());
@@ -396,12 +401,16 @@ class PruneSelectionPropertyTest {
       String extension = m.group(3);
       info.put("type", type);
       Matcher std =
-          Pattern.compile(
-                  "^(vzdump-"
-                      + type
-                      + "-([1-9][0-9]{2,8})-(\\d{4})_(\\d{2})_(\\d{2})-(\\d{2})_(\\d{2})_(\\d{2}))\\."
-                      + Pattern.quote(extension)
-                      + "$")
+          STD_NAMES
+              .computeIfAbsent(
+                  type + "/" + extension,
+                  k ->
+                      Pattern.compile(
+                          "^(vzdump-"
+                              + type
+                              + "-([1-9][0-9]{2,8})-(\\d{4})_(\\d{2})_(\\d{2})-(\\d{2})_(\\d{2})_(\\d{2}))\\."
+                              + Pattern.quote(extension)
+                              + "$"))
               .matcher(volid);
       if (std.matches()) {
         info.put("vmid", Integer.parseInt(std.group(2)));
