@@ -10,9 +10,33 @@
 #   /storage/clients-main   ClientPodsStore: allocate pod disks, see the storage's usage
 #   /sdn/zones/localnetwork/<bridge>  PVESDNUser: attach pods to the bridge (VLAN tags below it)
 #   /nodes                  NodeAudit: node CPU/memory in /cluster/resources, for placement
+#   /storage/vzdump-backups ClientPodsBackupStore: backups, retention and restore (WITH_BACKUPS=1,
+#                           the default), see below
 # Privileges the controller does not use are not granted: no snapshots, no Pool.Allocate, no
-# Datastore.Allocate, no Sys.Modify, no VM.Console/Migrate. WITH_BACKUPS=1 adds VM.Backup and the
-# backup storage, for operators who run vzdump with this token.
+# Sys.Modify, no VM.Console/Migrate, and Datastore.Allocate only on the backup storage.
+#
+# Backups (WITH_BACKUPS=1; set WITH_BACKUPS=0 for a controller that never backs up). What Proxmox
+# checks, and so what is granted:
+#   vzdump (pve-manager API2/VZDump.pm)     Datastore.AllocateSpace on the target storage; VM.Backup
+#                                           on each guest, checked inside the task (VZDump.pm);
+#                                           Datastore.Allocate for the prune-backups option (the
+#                                           policy's retention) and for more than 5 protected
+#                                           backups per guest (max-protected-backups)
+#   storage content list / PUT notes,       check_volume_access: Datastore.Allocate on the storage,
+#   protected (pve-storage Content.pm)      else Datastore.AllocateSpace + VM.Backup on the owner -
+#                                           which a destroyed pod no longer has through the pool, so
+#                                           without Datastore.Allocate its final backup would vanish
+#                                           from the list and could not be restored
+#   content DELETE, prune of one guest      Datastore.AllocateSpace + VM.Backup on the owner guest
+#   (Content.pm, PruneBackups.pm)           (Datastore.Allocate alone does not do for backups)
+#   restore (pve-container API2/LXC.pm      VM.Allocate on the new VMID via the pool, the archive by
+#   create_vm restore=1)                    check_volume_access (above), Datastore.AllocateSpace on
+#                                           the target storage
+# So VM.Backup joins the pool role, and the backup storage gets ClientPodsBackupStore. Note that
+# Datastore.Allocate on the backup storage also lets the token see, restore from and unprotect
+# every backup on it (also those of MigraTeck_Production guests) and edit that storage's
+# definition: give CloudPods a backup storage of its own. Deleting a backup of a guest that no
+# longer exists needs VM.Backup on /vms/<vmid>, which this script does not grant.
 #
 # Every grant goes to the user AND the token: with privsep=1 the token keeps, path by path, only
 # what both have. MigraTeck_Production guests stay out of reach of the token; also set
@@ -27,7 +51,7 @@ TEMPLATE_VMIDS="${TEMPLATE_VMIDS:-9000}"
 STORAGE="${STORAGE:-clients-main}"
 BRIDGE="${BRIDGE:-vmbr0}"
 BACKUP_STORAGE="${BACKUP_STORAGE:-vzdump-backups}"
-WITH_BACKUPS="${WITH_BACKUPS:-0}"
+WITH_BACKUPS="${WITH_BACKUPS:-1}"
 
 CT_PRIVS="VM.Audit VM.Allocate VM.Config.CPU VM.Config.Memory VM.Config.Network VM.Config.Options VM.Config.Disk VM.PowerMgmt Pool.Audit"
 if [ "$WITH_BACKUPS" = "1" ]; then
@@ -41,6 +65,9 @@ pvesh create /pools --poolid "$POOL" --comment "Customer CloudPods (tenant workl
 pveum role add ClientPodsCT --privs "$CT_PRIVS"
 pveum role add ClientPodsStore --privs "Datastore.Audit Datastore.AllocateSpace"
 pveum role add NodeAudit --privs "Sys.Audit"
+if [ "$WITH_BACKUPS" = "1" ]; then
+  pveum role add ClientPodsBackupStore --privs "Datastore.Audit Datastore.AllocateSpace Datastore.Allocate"
+fi
 pveum user add "$USER_ID" --comment "CloudPods controller"
 pveum user token add "$USER_ID" "$TOKEN_NAME" --privsep 1
 
@@ -51,7 +78,7 @@ for vmid in $TEMPLATE_VMIDS; do
 done
 pveum acl modify "/storage/$STORAGE" --roles ClientPodsStore --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
 if [ "$WITH_BACKUPS" = "1" ]; then
-  pveum acl modify "/storage/$BACKUP_STORAGE" --roles ClientPodsStore --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
+  pveum acl modify "/storage/$BACKUP_STORAGE" --roles ClientPodsBackupStore --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 0
 fi
 pveum acl modify "/sdn/zones/localnetwork/$BRIDGE" --roles PVESDNUser --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 1
 pveum acl modify /nodes --roles NodeAudit --users "$USER_ID" --tokens "$TOKEN_ID" --propagate 1

@@ -34,6 +34,11 @@ public final class ProxmoxErrorMapper {
       Pattern.compile("can't lock file '([^']+)' - got timeout");
   private static final Pattern CFS_LOCK_TIMEOUT =
       Pattern.compile("cfs-lock '([^']+)' error: got lock request timeout");
+
+  /** {@code VZDump.pm getlock}: the node-wide vzdump lock ({@code lockwait} ran out). */
+  private static final Pattern VZDUMP_LOCK_TIMEOUT =
+      Pattern.compile("can't acquire lock '([^']+)' - got timeout");
+
   private static final Pattern MIGRATION_LOCK =
       Pattern.compile("Failed to obtain guest migration lock");
   private static final Pattern GENERIC_LOCK_TIMEOUT =
@@ -47,11 +52,24 @@ public final class ProxmoxErrorMapper {
   private static final Pattern ALREADY_EXISTS =
       Pattern.compile("already exists|is already a pool member|name '[^']*' already used");
   private static final Pattern OTHER_POOL = Pattern.compile("belongs already to pool");
+
+  /**
+   * {@code raise_perm_exc} inside a task: vzdump checks VM.Backup per guest in its worker, so a
+   * missing privilege shows as the task's exit status, not as a 403.
+   */
+  private static final Pattern PERMISSION = Pattern.compile("^Permission check failed \\(");
+
+  /** {@code API2/LXC.pm create_vm}: a forced restore over a running container. */
+  private static final Pattern RESTORE_OVER_RUNNING =
+      Pattern.compile("can't overwrite running container");
+
   private static final Pattern NOT_RUNNING = Pattern.compile("\\bnot running\\b");
   private static final Pattern RUNNING = Pattern.compile("\\balready running\\b|\\bis running\\b");
   private static final Pattern NOT_FOUND =
       Pattern.compile(
-          "does not exist|no such task|is not a pool member|no such (?:VM|CT|pool|snapshot|IPSet)\\b");
+          "does not exist|no such task|is not a pool member|no such (?:VM|CT|pool|snapshot|IPSet)\\b"
+              // Content.pm GET of a backup or disk that is not there (file_size_info finds none)
+              + "|volume_size_info on '[^']*' failed - no format");
   private static final Pattern POOL_MISSING = Pattern.compile("pool '[^']*' does not exist");
   private static final Pattern REJECTED =
       Pattern.compile(
@@ -60,7 +78,9 @@ public final class ProxmoxErrorMapper {
               + "|unable to shrink disk size|only possible from a snapshot|unable to use snapshot name"
               + "|snapshot feature is not available|unable to create template|still in use by linked clones"
               + "|unable to delete required option|read-only option|can't clone"
-              + "|IPSet '[^']*' is not empty");
+              + "|IPSet '[^']*' is not empty"
+              // Plugin.pm free_image and the protected-backup limits of Storage.pm / VZDump.pm
+              + "|cannot remove protected volume|number of protected backups per guest is limited");
   private static final Pattern TASK_ERROR_PREFIX = Pattern.compile("^TASK ERROR: ");
 
   private ProxmoxErrorMapper() {}
@@ -205,6 +225,10 @@ public final class ProxmoxErrorMapper {
     if (m.find()) {
       return new ProxmoxLockTimeoutException(ctx, message, m.group(1), null);
     }
+    m = VZDUMP_LOCK_TIMEOUT.matcher(message);
+    if (m.find()) {
+      return new ProxmoxLockTimeoutException(ctx, message, m.group(1), null);
+    }
     if (MIGRATION_LOCK.matcher(message).find()) {
       return new ProxmoxLockTimeoutException(ctx, message, "guest-migration", null);
     }
@@ -226,6 +250,12 @@ public final class ProxmoxErrorMapper {
     }
     if (OTHER_POOL.matcher(message).find()) {
       return new ProxmoxConflictException(ctx, message, null);
+    }
+    if (PERMISSION.matcher(message).find()) {
+      return new ProxmoxPermissionException(ctx, message, null);
+    }
+    if (RESTORE_OVER_RUNNING.matcher(message).find()) {
+      return new ProxmoxPowerStateException(ctx, message, PowerState.RUNNING, null);
     }
     if (NOT_RUNNING.matcher(message).find()) {
       return new ProxmoxPowerStateException(ctx, message, PowerState.STOPPED, null);

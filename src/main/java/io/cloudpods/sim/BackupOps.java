@@ -66,11 +66,6 @@ final class BackupOps {
         selected.remove(Integer.parseInt(id));
       }
     }
-    String sid = c.str("storage", "local");
-    SimStorage st = s.storage(node, sid);
-    if (!st.supports("backup")) {
-      throw ApiException.fail("storage '" + sid + "' does not support backups");
-    }
     List<Integer> local = new ArrayList<>();
     List<Integer> skipped = new ArrayList<>();
     for (int id : selected) {
@@ -85,6 +80,12 @@ final class BackupOps {
     // "silent exit if specified VMs run on other nodes"
     if (local.isEmpty() && !all) {
       return "OK";
+    }
+    // the storage is only looked at once there is something to back up here (VZDump->new)
+    String sid = c.str("storage", "local");
+    SimStorage st = s.storage(node, sid);
+    if (!st.supports("backup")) {
+      throw ApiException.fail("storage '" + sid + "' does not support backups");
     }
     Map<String, Integer> keep =
         c.has("prune-backups")
@@ -487,7 +488,9 @@ final class BackupOps {
                 + format;
         ctime++;
       } while (job.storage.backup(volname) != null);
-      ctime--;
+      // Proxmox lists a backup with the time read back from its name (archive_info's timelocal),
+      // which in the hour a DST change repeats is the earlier of the two instants
+      ctime = nameTime(volname, job.node.zone, ctime - 1);
       String path = job.storage.path + "/dump/" + volname.substring("backup/".length());
       t.log("INFO: creating vzdump archive '" + path + "'");
       long size =
@@ -650,13 +653,46 @@ final class BackupOps {
       items.add(
           new PruneSelection.Item(
               st.id + ":" + b.volname(),
-              b.ctime(),
+              // Plugin.pm prune_backups takes the ctime from the name, in the node's zone now
+              nameTime(b.volname(), zone, b.ctime()),
               b.type(),
               b.vmid(),
               standardName(b.volname()),
               b.isProtected()));
     }
     return PruneSelection.select(items, keep, zone);
+  }
+
+  private static final java.util.regex.Pattern NAME_TIME =
+      java.util.regex.Pattern.compile(
+          "-(\\d{4})_(\\d{2})_(\\d{2})-(\\d{2})_(\\d{2})_(\\d{2})\\.[^/]+$");
+
+  /**
+   * {@code archive_info}'s ctime: the time in a standard name read as local time of {@code zone}
+   * ({@code timelocal}); {@code fallback} for other names.
+   */
+  static long nameTime(String volname, ZoneId zone, long fallback) {
+    if (!standardName(volname)) {
+      return fallback;
+    }
+    java.util.regex.Matcher m = NAME_TIME.matcher(volname);
+    if (!m.find()) {
+      return fallback;
+    }
+    try {
+      return java.time.LocalDateTime.of(
+              Integer.parseInt(m.group(1)),
+              Integer.parseInt(m.group(2)),
+              Integer.parseInt(m.group(3)),
+              Integer.parseInt(m.group(4)),
+              Integer.parseInt(m.group(5)),
+              Integer.parseInt(m.group(6)))
+          .atZone(zone)
+          .toEpochSecond();
+    } catch (java.time.DateTimeException e) {
+      // timelocal dies on a date like 2024_13_45; Proxmox then has no ctime from the name
+      return fallback;
+    }
   }
 
   static boolean standardName(String volname) {
