@@ -91,6 +91,7 @@ public final class BenchMain {
           case "steady" -> Scenarios.steady(o);
           case "reaction" -> Scenarios.reaction(o);
           case "api" -> Scenarios.api(o);
+          case "scrape" -> ScrapeScenario.run(o);
           default -> throw new IllegalArgumentException(scenario);
         };
     doc.put("parameters", r.parameters());

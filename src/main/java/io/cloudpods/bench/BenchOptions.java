@@ -43,6 +43,8 @@ final class BenchOptions {
                      about that pod: p50/p90/p99/max
           api        POST /api/v1/apply of N objects, GET /api/v1/status latency with many pods,
                      CLI 'get' start-to-exit wall time (controller off)
+          scrape     N pods stored by SQL (50 per tenant); --samples scrapes of /q/metrics: p50/p99, bytes
+                     (--pods default 10000, --samples default 1000; controller off)
           all        the four above with their defaults (options apply to each)
           help       this text
         options:
@@ -80,7 +82,7 @@ final class BenchOptions {
           "missing scenario (converge, steady, reaction, api, all, help)");
     }
     o.scenario = args.get(0);
-    if (!List.of("converge", "steady", "reaction", "api", "all", "help", "--help", "-h")
+    if (!List.of("converge", "steady", "reaction", "api", "scrape", "all", "help", "--help", "-h")
         .contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario '" + o.scenario + "'");
     }
