@@ -92,6 +92,7 @@ public final class BenchMain {
           case "reaction" -> Scenarios.reaction(o);
           case "api" -> Scenarios.api(o);
           case "backup" -> BackupBench.run(o);
+          case "scrape" -> ScrapeScenario.run(o);
           default -> throw new IllegalArgumentException(scenario);
         };
     doc.put("parameters", r.parameters());

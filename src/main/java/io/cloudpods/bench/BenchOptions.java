@@ -45,7 +45,9 @@ final class BenchOptions {
                      CLI 'get' start-to-exit wall time (controller off)
           backup     N pods (100) on 3 nodes, one BackupPolicy run: elapsed vs the bound of one
                      vzdump per node, controller CPU per backup
-          all        the four above with their defaults (options apply to each)
+          scrape     N pods stored by SQL (50 per tenant); --samples scrapes of /q/metrics: p50/p99, bytes
+                     (--pods default 10000, --samples default 1000; controller off)
+          all        converge, steady, reaction and api with their defaults (options apply to each)
           help       this text
         options:
           --pods N                 converge 200, steady 10000, reaction 10 (converged beforehand)
@@ -79,10 +81,20 @@ final class BenchOptions {
     BenchOptions o = new BenchOptions();
     if (args.isEmpty()) {
       throw new IllegalArgumentException(
-          "missing scenario (converge, steady, reaction, api, backup, all, help)");
+          "missing scenario (converge, steady, reaction, api, backup, scrape, all, help)");
     }
     o.scenario = args.get(0);
-    if (!List.of("converge", "steady", "reaction", "api", "backup", "all", "help", "--help", "-h")
+    if (!List.of(
+            "converge",
+            "steady",
+            "reaction",
+            "api",
+            "backup",
+            "scrape",
+            "all",
+            "help",
+            "--help",
+            "-h")
         .contains(o.scenario)) {
       throw new IllegalArgumentException("unknown scenario '" + o.scenario + "'");
     }

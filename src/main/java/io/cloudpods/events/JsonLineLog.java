@@ -44,7 +44,17 @@ public final class JsonLineLog {
 
   /** Formats one event as the line written to the file (without the newline). */
   public static String format(Event e, OffsetDateTime ts) {
-    StringWriter w = new StringWriter(256);
+    return format(e, EventContext.NONE.withUpid(upidOf(e)), ts);
+  }
+
+  /**
+   * Formats one event with what its object's row adds: the seed's fields ({@code ts, level,
+   * message, vmid, hostname, ip, tenant, cores, memory_mb}), then {@code reason, kind, name, uid,
+   * generation, upid, region, actor} and {@code count} for a repeat. Absent values are left out,
+   * except {@code region}.
+   */
+  public static String format(Event e, EventContext c, OffsetDateTime ts) {
+    StringWriter w = new StringWriter(320);
     try (JsonGenerator g = JSON.createGenerator(w)) {
       g.writeStartObject();
       g.writeStringField(
@@ -54,25 +64,25 @@ public final class JsonLineLog {
       if (e.vmid() != null) {
         g.writeNumberField("vmid", e.vmid());
       }
-      if (e.hostname() != null) {
-        g.writeStringField("hostname", e.hostname());
+      string(g, "hostname", e.hostname());
+      string(g, "ip", e.ip());
+      string(g, "tenant", e.tenant());
+      if (c.cores() != null) {
+        g.writeNumberField("cores", c.cores());
       }
-      if (e.ip() != null) {
-        g.writeStringField("ip", e.ip());
-      }
-      if (e.tenant() != null) {
-        g.writeStringField("tenant", e.tenant());
+      if (c.memoryMb() != null) {
+        g.writeNumberField("memory_mb", c.memoryMb());
       }
       g.writeStringField("reason", e.reason());
-      if (e.kind() != null) {
-        g.writeStringField("kind", e.kind());
+      string(g, "kind", e.kind());
+      string(g, "name", e.name());
+      string(g, "uid", c.uid());
+      if (c.generation() != null) {
+        g.writeNumberField("generation", c.generation());
       }
-      if (e.name() != null) {
-        g.writeStringField("name", e.name());
-      }
-      if (e.actor() != null) {
-        g.writeStringField("actor", e.actor());
-      }
+      string(g, "upid", c.upid());
+      g.writeStringField("region", c.region() == null ? EventContext.DEFAULT_REGION : c.region());
+      string(g, "actor", e.actor());
       if (e.count() != null && e.count() > 1) {
         g.writeNumberField("count", e.count());
       }
@@ -83,8 +93,36 @@ public final class JsonLineLog {
     return w.toString();
   }
 
-  public synchronized void append(Event e) {
-    String line = format(e, OffsetDateTime.now(ZoneOffset.UTC)) + "\n";
+  /** The task an event names in {@code extra.upid}, or null. */
+  static String upidOf(Event e) {
+    Object u = e.extra() == null ? null : e.extra().get(UPID);
+    return u == null ? null : u.toString();
+  }
+
+  /** The {@code extra} key of the Proxmox task an event is about. */
+  public static final String UPID = "upid";
+
+  private static void string(JsonGenerator g, String field, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(field, value);
+    }
+  }
+
+  /** Appends {@code e} as it is, without its object's context. */
+  public void append(Event e) {
+    append(e, EventContext.NONE.withUpid(upidOf(e)));
+  }
+
+  /**
+   * Appends one line for {@code e}, timed at its latest occurrence ({@code lastSeen}), or now for
+   * an event not stored.
+   */
+  public synchronized void append(Event e, EventContext c) {
+    OffsetDateTime ts =
+        e.lastSeen() != null
+            ? e.lastSeen().atOffset(ZoneOffset.UTC)
+            : OffsetDateTime.now(ZoneOffset.UTC);
+    String line = format(e, c, ts) + "\n";
     try {
       Files.writeString(
           file,

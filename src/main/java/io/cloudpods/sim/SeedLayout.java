@@ -60,6 +60,18 @@ final class SeedLayout {
               null,
               o.clientStorageBytes(),
               null));
+      // a dir storage with no 'nodes' list: every node has one, each its own directory, so a
+      // guest's backup lands on its own node (the seed's cloudpod-backup.sh, keep-last=7)
+      n.storages.put(
+          "vzdump-backups",
+          new SimStorage(
+              "vzdump-backups",
+              name,
+              "dir",
+              List.of("backup"),
+              "/mnt/vzdump-backups",
+              4 * TIB,
+              "keep-last=7"));
       if (i == 1) {
         n.storages.put(
             "clients-backup",
@@ -71,16 +83,6 @@ final class SeedLayout {
                 null,
                 2 * TIB,
                 null));
-        n.storages.put(
-            "vzdump-backups",
-            new SimStorage(
-                "vzdump-backups",
-                name,
-                "dir",
-                List.of("backup"),
-                "/mnt/vzdump-backups",
-                4 * TIB,
-                "keep-last=7"));
         n.storages.put(
             "t7-backup",
             new SimStorage(

@@ -1,6 +1,7 @@
 package io.cloudpods.store;
 
 import io.cloudpods.api.v1alpha1.Event;
+import io.cloudpods.events.EventStored;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
@@ -90,6 +91,7 @@ public class EventStore {
 
   private final EntityManager em;
   private final long windowMillis;
+  private final jakarta.enterprise.event.Event<EventStored> stored;
 
   /**
    * @param window {@code cloudpods.events.series.window} (validated with the rest of {@code
@@ -99,9 +101,11 @@ public class EventStore {
   public EventStore(
       EntityManager em,
       @ConfigProperty(name = "cloudpods.events.series.window", defaultValue = "10m")
-          java.time.Duration window) {
+          java.time.Duration window,
+      jakarta.enterprise.event.Event<EventStored> stored) {
     this.em = em;
     this.windowMillis = window.toMillis();
+    this.stored = stored;
   }
 
   /** Appends an event about an object ({@code kind}/{@code tenant}/{@code name} may be null). */
@@ -150,23 +154,26 @@ public class EventStore {
       if (!rows.isEmpty()) {
         Object[] r = (Object[]) rows.get(0);
         Instant first = instant(r[2]);
-        return new Event(
-            ((Number) r[0]).longValue(),
-            first,
-            e.level(),
-            e.reason(),
-            message,
-            e.kind(),
-            e.tenant(),
-            e.name(),
-            e.vmid(),
-            e.hostname(),
-            e.ip(),
-            e.extra(),
-            ((Number) r[1]).intValue(),
-            first,
-            instant(r[3]),
-            e.actor());
+        Event result =
+            new Event(
+                ((Number) r[0]).longValue(),
+                first,
+                e.level(),
+                e.reason(),
+                message,
+                e.kind(),
+                e.tenant(),
+                e.name(),
+                e.vmid(),
+                e.hostname(),
+                e.ip(),
+                e.extra(),
+                ((Number) r[1]).intValue(),
+                first,
+                instant(r[3]),
+                e.actor());
+        stored.fire(new EventStored(result)); // the JSON event log writes it once committed
+        return result;
       }
       if (attempt == 2) {
         // cannot happen: the series was closed, and a concurrent writer's new one is this event

@@ -25,8 +25,8 @@ class SeedLayoutTest {
           .containsExactly(
               "local",
               "clients-main",
-              "clients-backup",
               "vzdump-backups",
+              "clients-backup",
               "t7-backup",
               "iso-store");
       assertThat(texts(storages, "content"))
@@ -77,7 +77,7 @@ class SeedLayoutTest {
       SimClient c = new SimClient(sim);
       assertThat(texts(c.get("/nodes").data(), "node")).containsExactly("pve", "pve-02", "pve-03");
       assertThat(texts(c.get("/nodes/pve-02/storage").data(), "storage"))
-          .containsExactly("local", "clients-main");
+          .containsExactly("local", "clients-main", "vzdump-backups");
       assertThat(c.get("/nodes/pve-03/lxc/8903/config").data().get("rootfs").asText())
           .isEqualTo("clients-main:basevol-8903-disk-0,size=8G");
       String upid = c.upid(c.post("/nodes/pve-02/lxc/8902/clone", "newid", "9101"));
@@ -85,10 +85,13 @@ class SeedLayoutTest {
       assertThat(c.await(upid).get("exitstatus").asText()).isEqualTo("OK");
       assertThat(c.get("/nodes/pve/lxc/9101/config").code()).isEqualTo(500);
       JsonNode cfg = c.get("/storage").data();
+      // the backup dir storage is on every node (no 'nodes' list), the seed's extras on pve only
+      assertThat(cfg)
+          .anyMatch(n -> n.get("storage").asText().equals("vzdump-backups") && !n.has("nodes"));
       assertThat(cfg)
           .anyMatch(
               n ->
-                  n.get("storage").asText().equals("vzdump-backups")
+                  n.get("storage").asText().equals("t7-backup")
                       && n.get("nodes").asText().equals("pve"));
     }
   }

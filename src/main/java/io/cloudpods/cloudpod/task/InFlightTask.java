@@ -15,6 +15,7 @@ import io.cloudpods.proxmox.Upid;
 import io.cloudpods.store.AllocationLedger;
 import io.cloudpods.store.ResourceKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,14 +83,18 @@ public final class InFlightTask {
     clear(p);
     cache.unverify(p.key);
     if (task.isOk()) {
-      events.record(p.event("info", "TaskSucceeded", upid.type() + " finished" + warnings(task)));
+      events.record(
+          p.event("info", "TaskSucceeded", upid.type() + " finished" + warnings(task))
+              .withExtra(Map.of("upid", upid.toString())));
       if ("vzshutdown".equals(upid.type())) {
         p.status.condition(POWER_STATE_SYNCED, false, CloudPodConditions.STOPPING, "shut down");
       }
       return Optional.empty();
     }
     String exit = task.exitStatus().orElse("unexpected status");
-    events.record(p.event("warn", "TaskFailed", upid.type() + ": " + exit));
+    events.record(
+        p.event("warn", "TaskFailed", upid.type() + ": " + exit)
+            .withExtra(Map.of("upid", upid.toString())));
     if ("vzshutdown".equals(upid.type())) {
       p.status.condition(
           POWER_STATE_SYNCED,
