@@ -1,6 +1,7 @@
 package io.cloudpods.events;
 
 import io.cloudpods.api.v1alpha1.Event;
+import io.cloudpods.store.EventStored;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;

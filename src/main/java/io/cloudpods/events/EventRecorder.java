@@ -2,6 +2,7 @@ package io.cloudpods.events;
 
 import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.store.EventStore;
+import io.cloudpods.store.EventStored;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

@@ -1,7 +1,6 @@
 package io.cloudpods.store;
 
 import io.cloudpods.api.v1alpha1.Event;
-import io.cloudpods.events.EventStored;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;

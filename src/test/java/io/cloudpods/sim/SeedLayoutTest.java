@@ -31,7 +31,7 @@ class SeedLayoutTest {
               "iso-store");
       assertThat(texts(storages, "content"))
           .containsExactly(
-              "vztmpl,iso", "rootdir,images", "rootdir,images", "backup", "backup", "iso,vztmpl");
+              "vztmpl,iso", "rootdir,images", "backup", "rootdir,images", "backup", "iso,vztmpl");
       JsonNode cfg = c.get("/storage").data();
       assertThat(cfg)
           .anyMatch(
