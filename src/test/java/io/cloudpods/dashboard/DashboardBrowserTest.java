@@ -92,6 +92,14 @@ class DashboardBrowserTest {
     return "http://127.0.0.1:" + port + path;
   }
 
+  /** Waits until {@code holds} is true of the page, reading again when a live update swapped it. */
+  void onThePage(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> holds) {
+    waiting(Duration.ofSeconds(10))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .until(holds::apply);
+  }
+
   WebDriverWait waiting(Duration d) {
     WebDriverWait w = new WebDriverWait(browser, d);
     w.pollingEvery(Duration.ofMillis(50));
@@ -224,12 +232,16 @@ class DashboardBrowserTest {
     browser.findElement(By.cssSelector("tr[data-name=web-1] a.pod-link")).click();
     waiting(Duration.ofSeconds(10))
         .until(d -> d.getCurrentUrl().equals(url("/pods/" + a + "/web-1")));
-    assertThat(browser.findElement(By.id("pod-phase")).getText()).isEqualTo("Running");
-    assertThat(browser.findElement(By.id("pod-ready")).getText()).isEqualTo("True");
-    assertThat(browser.findElement(By.id("pod-spec")).getText()).contains("\"cores\" : 2");
-    assertThat(browser.findElements(By.cssSelector("#conditions tr.condition")))
-        .extracting(r -> r.getAttribute("data-type"))
-        .contains("Ready", "Provisioned");
+    // the page's parts are swapped in place by live updates, so each is read until it holds
+    onThePage(d -> d.findElement(By.id("pod-phase")).getText().equals("Running"));
+    onThePage(d -> d.findElement(By.id("pod-ready")).getText().equals("True"));
+    onThePage(d -> d.findElement(By.id("pod-spec")).getText().contains("\"cores\" : 2"));
+    onThePage(
+        d ->
+            d.findElements(By.cssSelector("#conditions tr.condition")).stream()
+                .map(r -> r.getAttribute("data-type"))
+                .toList()
+                .containsAll(java.util.List.of("Ready", "Provisioned")));
     assertThat(browser.findElements(By.cssSelector("#events li.event"))).isNotEmpty();
     Chromium.screenshot(browser, "pod");
   }
