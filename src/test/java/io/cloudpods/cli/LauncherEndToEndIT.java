@@ -240,7 +240,7 @@ class LauncherEndToEndIT {
         .allMatch(
             l ->
                 l.matches(
-                    "(tenant|ippool|cloudpod|podset)\\.cloudpods\\.io/\\S+ (created|configured|unchanged)"));
+                    "(tenant|ippool|cloudpod|podset|backuppolicy)\\.cloudpods\\.io/\\S+ (created|configured|unchanged)"));
 
     Run ready = cli("wait", "-f", EXAMPLES.toString(), "--for=condition=Ready", "--timeout=5m");
     assertThat(ready.exit()).as(ready.err()).isZero();

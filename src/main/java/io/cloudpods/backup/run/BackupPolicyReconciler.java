@@ -415,6 +415,16 @@ public final class BackupPolicyReconciler implements Reconciler<ResourceKey> {
 
     void condition(
         String type, String status, String reason, String message, long gen, Instant now) {
+      if (type.equals(SCHEDULED)) {
+        // Ready (what `cloudpods wait --for=condition=Ready` and dashboards read) says the same
+        // as Scheduled: the policy's schedule is valid and it plans its runs
+        set("Ready", status, reason, message, gen, now);
+      }
+      set(type, status, reason, message, gen, now);
+    }
+
+    private void set(
+        String type, String status, String reason, String message, long gen, Instant now) {
       Optional<Condition> old = Conditions.find(conditions, type);
       if (old.isPresent()
           && Objects.equals(old.get().status(), status)
