@@ -39,7 +39,7 @@ import java.util.Set;
 public class SeedResource {
   private static final Set<String> CREATE_FIELDS =
       Set.of("tenantId", "vmid", "hostname", "ip", "cores", "memoryMb", "swapMb");
-  private static final Set<String> DESTROY_FIELDS = Set.of("tenantId", "vmid");
+  private static final Set<String> DESTROY_FIELDS = Set.of("tenantId", "vmid", "skipFinalBackup");
   private static final Map<String, String> FIELD_NAMES =
       Map.of(
           "metadata.name", "hostname",
@@ -112,7 +112,12 @@ public class SeedResource {
     }
   }
 
-  /** Body: {@code {"tenantId","vmid"}}; answers 202 with the CloudPod, now marked for deletion. */
+  /**
+   * Body: {@code {"tenantId","vmid"}}, optionally {@code "skipFinalBackup": true}; answers 202 with
+   * the CloudPod, now marked for deletion. The controller takes the pod's Final backup before it
+   * destroys the container, as for {@code DELETE /cloudpods/{name}}, unless {@code skipFinalBackup}
+   * (which may also be sent later, to a pod held by a failed Final backup).
+   */
   @POST
   @Path("/destroy")
   @Transactional
@@ -123,6 +128,11 @@ public class SeedResource {
     if (vmid == null || !vmid.isIntegralNumber() || !vmid.canConvertToInt()) {
       throw ApiException.invalid("vmid", "required integer");
     }
+    JsonNode skip = in.get("skipFinalBackup");
+    if (skip != null && !skip.isNull() && !skip.isBoolean()) {
+      throw ApiException.invalid("skipFinalBackup", "must be true or false");
+    }
+    boolean skipFinalBackup = skip != null && skip.asBoolean(false);
     req.requireWrite(Kind.CloudPod, tenant);
     CloudPod pod =
         pods.findByVmid(tenant, vmid.intValue())
@@ -130,11 +140,15 @@ public class SeedResource {
                 () ->
                     ApiException.notFound(
                         "CloudPod with vmid " + vmid.intValue() + " in tenant " + tenant));
-    CloudPod marked = pods.markDeleted(ResourceKey.of(tenant, pod.metadata().name())).orElseThrow();
+    CloudPod marked =
+        pods.markDeleted(ResourceKey.of(tenant, pod.metadata().name()), skipFinalBackup)
+            .orElseThrow();
     events.append(
         Event.info(
                 "DestroyRequested",
-                "CloudPod destroy requested",
+                skipFinalBackup
+                    ? "CloudPod destroy requested without its Final backup (skipFinalBackup)"
+                    : "CloudPod destroy requested",
                 "CloudPod",
                 tenant,
                 pod.metadata().name())

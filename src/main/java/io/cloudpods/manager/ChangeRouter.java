@@ -17,6 +17,8 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
   private final Consumer<ResourceKey> wakePodSet;
   private final Supplier<List<ResourceKey>> allPods;
   private final Consumer<ResourceKey> enqueueTenant;
+  private final java.util.Map<String, Consumer<ResourceKey>> byKind =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Consumer<ChangeListener.Change> backups;
 
   /**
@@ -50,6 +52,12 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
     this.enqueueTenant = enqueueTenant;
   }
 
+  /** Also wakes {@code enqueue} with the key of every change of {@code kind} (a tenant kind). */
+  ChangeRouter route(String kind, Consumer<ResourceKey> enqueue) {
+    byKind.put(kind, enqueue);
+    return this;
+  }
+
   @Override
   public void accept(ChangeListener.Change change) {
     switch (change.kind()) {
@@ -75,7 +83,14 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
         enqueueTenant.accept(ResourceKey.cluster(change.name()));
         everyPod();
       }
-      default -> LOG.debugf("ignoring change of kind %s", change.kind());
+      default -> {
+        Consumer<ResourceKey> other = byKind.get(change.kind());
+        if (other != null && change.tenant() != null) {
+          other.accept(ResourceKey.of(change.tenant(), change.name()));
+        } else {
+          LOG.debugf("ignoring change of kind %s", change.kind());
+        }
+      }
     }
   }
 

@@ -6,6 +6,8 @@ import io.cloudpods.cloudpod.CloudPodPorts;
 import io.cloudpods.cloudpod.CloudPodReconciler;
 import io.cloudpods.cloudpod.CloudPodSettings;
 import io.cloudpods.cloudpod.ReconcileConfig;
+import io.cloudpods.cloudpod.backup.SharedStorages;
+import io.cloudpods.cloudpod.backup.StoredPodBackups;
 import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.OrphanTracker;
@@ -19,6 +21,8 @@ import io.cloudpods.metrics.EngineMetrics;
 import io.cloudpods.podset.PodSetReconciler;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxException;
+import io.cloudpods.restore.RestoreReconciler;
+import io.cloudpods.restore.StoredRestorePods;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.tenant.TenantReconciler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +41,7 @@ final class Controller {
   final WorkQueue<ResourceKey> podQueue;
   final WorkQueue<ResourceKey> setQueue;
   final WorkQueue<ResourceKey> tenantQueue;
+  final WorkQueue<ResourceKey> restoreQueue;
   final ClusterObserver cluster;
   final Resync resync;
   private final CloudPodReconciler podReconciler;
@@ -44,6 +49,8 @@ final class Controller {
   private final ControllerRunner<ResourceKey> podRunner;
   private final ControllerRunner<ResourceKey> setRunner;
   private final ControllerRunner<ResourceKey> tenantRunner;
+  private final ControllerRunner<ResourceKey> restoreRunner;
+  private final Stores stores;
   private final ChangeListener changes;
   final BackupController backups;
 
@@ -69,6 +76,11 @@ final class Controller {
         new WorkQueue<>(
             new BackoffRateLimiter<>(backoff.base(), backoff.max()),
             EngineMetrics.queue(metrics, "tenant"));
+    restoreQueue =
+        new WorkQueue<>(
+            new BackoffRateLimiter<>(backoff.base(), backoff.max()),
+            EngineMetrics.queue(metrics, "restore"));
+    this.stores = stores;
     ConcurrencyGate<ResourceKey> gate =
         new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
     cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
@@ -76,6 +88,12 @@ final class Controller {
         config.addressProbe()
             ? new PingProbe(config.addressProbeTimeout())
             : AddressProbe.disabled();
+    StoredPodBackups podBackups =
+        new StoredPodBackups(
+            stores.backups(),
+            stores.restores(),
+            stores.pods()::skipsFinalBackup,
+            new SharedStorages(client::storages, clock, config.resync().interval()));
     CloudPodPorts ports =
         new CloudPodPorts(
             stores.pods(),
@@ -83,7 +101,8 @@ final class Controller {
             stores.pools(),
             stores.defaults(),
             stores.events(),
-            probe);
+            probe,
+            podBackups);
     podReconciler =
         new CloudPodReconciler(
             ports, client, cluster, gate, CloudPodSettings.from(config, clientPool), clock);
@@ -114,6 +133,21 @@ final class Controller {
                 stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock),
             1,
             EngineMetrics.reconciles(metrics, "tenant"));
+    restoreRunner =
+        new ControllerRunner<>(
+            "restore",
+            restoreQueue,
+            new RestoreReconciler(
+                stores.restores(),
+                stores.backups(),
+                podBackups,
+                new StoredRestorePods(stores.pods()),
+                client,
+                stores.events(),
+                config.tasks().pollInterval(),
+                clock),
+            1,
+            EngineMetrics.reconciles(metrics, "restore"));
     EngineMetrics.bind(metrics, podRunner);
     EngineMetrics.bind(metrics, setRunner);
     EngineMetrics.bind(metrics, tenantRunner);
@@ -151,12 +185,13 @@ final class Controller {
             clock);
     ChangeRouter router =
         new ChangeRouter(
-            podReconciler.convergence(),
-            podQueue::add,
-            this::wakePodSet,
-            stores.pods()::listKeys,
-            tenantQueue::add,
-            change -> backups.onChange(change.kind(), change.tenant(), change.name()));
+                podReconciler.convergence(),
+                podQueue::add,
+                this::wakePodSet,
+                stores.pods()::listKeys,
+                tenantQueue::add,
+                change -> backups.onChange(change.kind(), change.tenant(), change.name()))
+            .route("Restore", restoreQueue::add);
     changes =
         new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
@@ -170,6 +205,7 @@ final class Controller {
     podRunner.start();
     setRunner.start();
     tenantRunner.start();
+    restoreRunner.start();
     backups.start();
     changes.start();
   }
@@ -179,7 +215,15 @@ final class Controller {
     podRunner.stop(Duration.ofSeconds(10));
     setRunner.stop(Duration.ofSeconds(10));
     tenantRunner.stop(Duration.ofSeconds(10));
+    restoreRunner.stop(Duration.ofSeconds(10));
     backups.stop();
+  }
+
+  /** Enqueues every Restore still in progress (with the resync: a missed change is caught up). */
+  void resyncRestores() {
+    stores.restores().listActive().stream()
+        .map(r -> ResourceKey.of(r.metadata().tenant(), r.metadata().name()))
+        .forEach(restoreQueue::addUnlessBackingOff);
   }
 
   /** The change listener: connected or not, since when, its last failure. */

@@ -14,6 +14,7 @@ import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.RestoreStore;
 import io.cloudpods.store.TenantStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +72,7 @@ public class ControllerManager {
       MeterRegistry metrics,
       TenantStore tenants,
       BackupStore backups,
+      RestoreStore restores,
       BackupPolicyStore policies,
       BackupConfig backupConfig,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
@@ -91,6 +93,7 @@ public class ControllerManager {
             orphans,
             tenants,
             backups,
+            restores,
             policies,
             backupConfig);
     this.database = new Controller.Database(jdbcUrl, jdbcUser, jdbcPassword);
@@ -187,6 +190,7 @@ public class ControllerManager {
     Controller c = controller;
     if (c != null) {
       c.resync.run();
+      c.resyncRestores();
     }
   }
 

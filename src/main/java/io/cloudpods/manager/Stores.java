@@ -11,6 +11,7 @@ import io.cloudpods.store.Defaults;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.RestoreStore;
 import io.cloudpods.store.TenantStore;
 
 /** The CDI beans a controller is built from: the stores and the event recorder. */
@@ -25,5 +26,6 @@ record Stores(
     OrphanStore orphans,
     TenantStore tenants,
     BackupStore backups,
+    RestoreStore restores,
     BackupPolicyStore policies,
     BackupConfig backupConfig) {}

@@ -153,6 +153,26 @@ public final class TestApi {
     }
   }
 
+  /**
+   * The single number a query returns from the application's own database: for test classes with a
+   * database of their own ({@link IsolatedDatabaseResource}), which {@link #count(String,
+   * Object...)} does not see.
+   */
+  public static long count(javax.sql.DataSource db, String sql, Object... params) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static long pods(String tenant) {
     return count("SELECT count(*) FROM cloud_pod WHERE tenant = ?", tenant);
   }
