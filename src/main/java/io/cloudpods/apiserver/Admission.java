@@ -10,6 +10,7 @@ import io.cloudpods.api.v1alpha1.IpPoolSpec;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.Restore;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
 import io.cloudpods.api.v1alpha1.TenantSpec;
@@ -39,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -336,7 +338,8 @@ public class Admission {
           case IpPool -> writePool(item);
           case PodSet -> writePodSet(item, batch);
           case CloudPod -> writeCloudPod(item, batch);
-          case BackupPolicy, Backup, Restore ->
+          case Restore -> writeRestore(item, batch);
+          case BackupPolicy, Backup ->
               backups.write(
                   item.kind(),
                   item.key(),
@@ -482,6 +485,22 @@ public class Admission {
     TenantUsage after = before.minus(old).plus(usage.claim(set.spec()));
     checkQuota(tenant, before, after);
     Written<PodSet> w = podSets.put(set, item.resourceVersion());
+    batch.usage.put(item.key().tenant(), after);
+    return w;
+  }
+
+  /**
+   * A Restore as a new pod counts against the tenant's quota like the CloudPod it will create (the
+   * backed-up pod's spec), checked when the Restore is created.
+   */
+  private Written<?> writeRestore(Item item, Batch batch) {
+    Tenant tenant = lockTenant(item.key().tenant(), batch);
+    Optional<CloudPodSpec> newPod = backups.newPodOf(item.key(), (Restore) item.object());
+    TenantUsage before = usageOf(item.key().tenant(), batch);
+    TenantUsage after = newPod.map(s -> before.plus(TenantUsage.of(1, s))).orElse(before);
+    checkQuota(tenant, before, after);
+    Written<?> w =
+        backups.write(item.kind(), item.key(), item.object(), item.resourceVersion(), tenant);
     batch.usage.put(item.key().tenant(), after);
     return w;
   }

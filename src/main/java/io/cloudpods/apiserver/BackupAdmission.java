@@ -187,6 +187,29 @@ public class BackupAdmission {
   }
 
   /**
+   * The spec of the pod a new Restore will create (the live backed-up pod's, else the one the
+   * Backup recorded); empty for an in-place Restore, an update of a stored one, or a Restore
+   * refused anyway (its write names why).
+   */
+  Optional<CloudPodSpec> newPodOf(ResourceKey key, Restore restore) {
+    RestoreSpec spec = restore.spec();
+    if (restores.get(key).isPresent()
+        || spec == null
+        || spec.target() == null
+        || spec.target().isInPlace()
+        || spec.backup() == null) {
+      return Optional.empty();
+    }
+    return backups
+        .get(ResourceKey.of(key.tenant(), spec.backup()))
+        .flatMap(
+            b ->
+                pods.stored(ResourceKey.of(key.tenant(), b.spec().pod()))
+                    .map(CloudPodStore.StoredPod::spec)
+                    .or(() -> Optional.ofNullable(b.status()).map(BackupStatus::podSpec)));
+  }
+
+  /**
    * {@code spec.restoreFrom} of a CloudPod write: immutable once the pod is stored, and naming a
    * Completed Backup of the tenant when the pod is created.
    */

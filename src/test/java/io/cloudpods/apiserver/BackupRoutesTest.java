@@ -328,6 +328,34 @@ class BackupRoutesTest {
   }
 
   @Test
+  void restoreAsANewPod_beyondTheTenantsPodQuota_answers403NamingIt_storesNothing() {
+    String[] tp = tenantWithPool(Map.of("maxPods", 1));
+    t = tp[0];
+    base = "/api/v1/tenants/" + t;
+    applyAsAdmin(pod(t, "only", Map.of("ipPool", tp[1])));
+    applyAsAdmin(backup(t, "only-b", Map.of("pod", "only")));
+    completed("only-b");
+    long before = totalRows();
+
+    admin()
+        .body(restore(t, "only-copy", Map.of("backup", "only-b")))
+        .put(base + "/restores/only-copy")
+        .then()
+        .statusCode(403)
+        .body("reason", equalTo("QuotaExceeded"))
+        .body("details[0].field", equalTo("quota.maxPods"));
+    assertThat(totalRows()).isEqualTo(before);
+
+    // in place adds no pod: within the quota
+    admin()
+        .body(
+            restore(t, "only-back", Map.of("backup", "only-b", "target", Map.of("inPlace", true))))
+        .put(base + "/restores/only-back")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
   void restorePut_bothPodNameAndInPlace_answers422NamingSpecTarget() {
     applyAsAdmin(backup(t, "src", Map.of("pod", "web")));
     completed("src");
