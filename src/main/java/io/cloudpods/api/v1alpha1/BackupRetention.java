@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * Proxmox's prune options ({@code prune-backups}), applied by Proxmox per pod and storage, so
  * manual, scheduled and final backups of a pod count together; protected backups never count and
- * never go. 0 leaves an option out; all 0 keeps everything ({@code keep-all}).
+ * never go. 0 leaves an option out; all 0 keeps everything ({@code keep-all}). The property string
+ * itself is built by {@code io.cloudpods.backup.PruneOptions}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupRetention(
@@ -26,31 +27,7 @@ public record BackupRetention(
         && zero(keepYearly);
   }
 
-  /**
-   * The value of Proxmox's {@code prune-backups} option: {@code keep-last=7,keep-daily=3}, or
-   * {@code keep-all=1} when nothing is set.
-   */
-  public String pruneBackups() {
-    if (keepsAll()) {
-      return "keep-all=1";
-    }
-    StringBuilder b = new StringBuilder();
-    append(b, "keep-last", keepLast);
-    append(b, "keep-hourly", keepHourly);
-    append(b, "keep-daily", keepDaily);
-    append(b, "keep-weekly", keepWeekly);
-    append(b, "keep-monthly", keepMonthly);
-    append(b, "keep-yearly", keepYearly);
-    return b.toString();
-  }
-
   private static boolean zero(Integer v) {
     return v == null || v == 0;
-  }
-
-  private static void append(StringBuilder b, String key, Integer v) {
-    if (!zero(v)) {
-      b.append(b.length() == 0 ? "" : ",").append(key).append('=').append(v);
-    }
   }
 }

@@ -201,10 +201,10 @@ class SchedulePlannerTest {
   }
 
   @Test
-  void catchUp_parse_acceptsTheTwoValuesAndNamesTheFieldOtherwise() {
+  void catchUp_parse_acceptsTheTwoValues_defaultsToSkipLikeTheSchema_andNamesTheFieldOtherwise() {
     assertThat(CatchUp.parse("Once")).isEqualTo(CatchUp.ONCE);
     assertThat(CatchUp.parse("skip")).isEqualTo(CatchUp.SKIP);
-    assertThat(CatchUp.parse(null)).isEqualTo(CatchUp.ONCE);
+    assertThat(CatchUp.parse(null)).isEqualTo(CatchUp.SKIP);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> CatchUp.parse("Always"))
         .hasMessageStartingWith("spec.catchUp:");
   }
