@@ -100,6 +100,9 @@ final class BackupBench {
       figures.put("podsByNode", byNode);
       figures.put("backupsCompleted", counts[0]);
       figures.put("backupsFailed", counts[1]);
+      if (counts[1] > 0) {
+        figures.put("failureMessages", failureMessages(env));
+      }
       figures.put("elapsedMs", round(elapsedMs, 1));
       figures.put("perBackupSimulatedMs", round(perBackupMs, 1));
       figures.put("boundByNodeMs", boundByNode);
@@ -220,6 +223,26 @@ final class BackupBench {
       }
     }
     throw new IllegalStateException("not all " + n + " backups finished within " + max);
+  }
+
+  /** Failed Backups by their message (the first 200 characters), most frequent first. */
+  private static Map<String, Integer> failureMessages(BenchEnv env) throws Exception {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    try (Connection c = env.sql();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT left(coalesce(status->>'message', ''), 200), count(*) FROM backup"
+                    + " WHERE tenant = ? AND spec->>'policy' = ? AND status->>'phase' = 'Failed'"
+                    + " GROUP BY 1 ORDER BY 2 DESC LIMIT 10")) {
+      ps.setString(1, BenchEnv.TENANT);
+      ps.setString(2, POLICY);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          m.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    return m;
   }
 
   /**
