@@ -10,6 +10,7 @@ import java.util.Set;
  * @param type {@code lxc} or {@code qemu}
  * @param node the node it is on, null when the cluster lists it on no node
  * @param diskGb the root disk's size in GiB, rounded up
+ * @param status {@code running} or {@code stopped} as the cluster list shows it
  */
 public record ClusterGuest(
     int vmid,
@@ -24,7 +25,8 @@ public record ClusterGuest(
     Integer memoryMb,
     Integer swapMb,
     Integer diskGb,
-    String digest) {
+    String digest,
+    String status) {
 
   public ClusterGuest {
     Objects.requireNonNull(type, "type");

@@ -37,7 +37,20 @@ class ImportPlannerTest {
   /** A container as cloudpod-create.sh leaves it. */
   static ClusterGuest script(int vmid, String host) {
     return new ClusterGuest(
-        vmid, "lxc", "pve", false, "ClientPods", Set.of(), host, MANUAL, 2, 2048, 512, 8, "d");
+        vmid,
+        "lxc",
+        "pve",
+        false,
+        "ClientPods",
+        Set.of(),
+        host,
+        MANUAL,
+        2,
+        2048,
+        512,
+        8,
+        "d",
+        "running");
   }
 
   static LogPod created(int vmid, String host, String ip, String tenant) {
@@ -127,7 +140,8 @@ class ImportPlannerTest {
         g.memoryMb(),
         g.swapMb(),
         g.diskGb(),
-        g.digest());
+        g.digest(),
+        g.status());
   }
 
   static Stream<Arguments> skips() {
@@ -217,7 +231,8 @@ class ImportPlannerTest {
                             512,
                             0,
                             4,
-                            "d")),
+                            "d",
+                            "running")),
             "address 10.1.10.91 (IPAM file line 1) is configured on guest 9300"),
         Arguments.of(
             "static address differs from the log",

@@ -93,7 +93,8 @@ public final class Pass {
    * The label naming the orphan an adopting pod was created for ({@code cloudpods orphans adopt}):
    * the uid in the orphan's marker.
    */
-  public static final String ADOPT_ORPHAN_LABEL = "cloudpods-adopt-orphan";
+  public static final String ADOPT_ORPHAN_LABEL =
+      io.cloudpods.cloudpod.plan.Ownership.ADOPT_ORPHAN_LABEL;
 
   /**
    * The uid of the orphan this pod may take over, when it adopts one and that uid is confirmed to
