@@ -203,8 +203,9 @@ public class ImportResource {
                       .withLabels(Map.of(ImportPlanner.DERIVED_LABEL, ImportPlanner.DERIVED_VALUE)),
                   new TenantSpec(
                       "imported from the seed scripts' log",
-                      new TenantQuota(
-                          t.maxPods(), t.maxCores(), t.maxMemoryMb(), t.maxDiskGb())))));
+                      new TenantQuota(t.maxPods(), t.maxCores(), t.maxMemoryMb(), t.maxDiskGb()),
+                      new io.cloudpods.api.v1alpha1.TenantAllowed(
+                          null, null, t.ipPools(), null)))));
     }
     for (Decision d : plan.containers()) {
       if (d.verdict() != ImportPlan.Verdict.ADOPT) {

@@ -56,9 +56,21 @@ public record ImportPlan(
     }
   }
 
-  /** A tenant the import creates, with the quota of its pods' sums (memory counts with swap). */
+  /**
+   * A tenant the import creates, with the quota of its pods' sums (memory counts with swap) and the
+   * IP pools its pods' addresses come from as the pools it may use.
+   */
   public record TenantToCreate(
-      String name, int maxPods, int maxCores, int maxMemoryMb, int maxDiskGb) {}
+      String name,
+      int maxPods,
+      int maxCores,
+      int maxMemoryMb,
+      int maxDiskGb,
+      List<String> ipPools) {
+    public TenantToCreate {
+      ipPools = List.copyOf(ipPools);
+    }
+  }
 
   /**
    * An IPAM-file address that no adopted pod takes.

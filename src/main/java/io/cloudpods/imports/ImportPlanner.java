@@ -130,8 +130,10 @@ public final class ImportPlanner {
 
     List<String> notes = new ArrayList<>();
     Map<String, int[]> sums = new TreeMap<>();
+    Map<String, java.util.TreeSet<String>> tenantPools = new TreeMap<>();
     for (Decision d : out) {
       if (d.verdict() == Verdict.ADOPT && !in.tenants().contains(d.tenant())) {
+        tenantPools.computeIfAbsent(d.tenant(), t -> new java.util.TreeSet<>()).add(d.ipPool());
         int[] s = sums.computeIfAbsent(d.tenant(), t -> new int[4]);
         s[0] += 1;
         s[1] += d.size().cores();
@@ -140,7 +142,11 @@ public final class ImportPlanner {
       }
     }
     List<TenantToCreate> tenants = new ArrayList<>();
-    sums.forEach((t, s) -> tenants.add(new TenantToCreate(t, s[0], s[1], s[2], s[3])));
+    sums.forEach(
+        (t, s) ->
+            tenants.add(
+                new TenantToCreate(
+                    t, s[0], s[1], s[2], s[3], new ArrayList<>(tenantPools.get(t)))));
     return new ImportPlan(out, tenants, reservations(in, out), notes);
   }
 

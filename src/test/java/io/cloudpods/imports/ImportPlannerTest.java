@@ -390,7 +390,8 @@ class ImportPlannerTest {
     ImportPlan plan = w.plan();
 
     assertThat(plan.tenants())
-        .containsExactly(new ImportPlan.TenantToCreate("acme", 2, 5, 2 * (2048 + 512), 16));
+        .containsExactly(
+            new ImportPlan.TenantToCreate("acme", 2, 5, 2 * (2048 + 512), 16, List.of("default")));
   }
 
   @Test
