@@ -257,7 +257,10 @@ public class Admission {
     }
     object = withDefaults(kind, object);
     switch (kind) {
-      case CloudPod -> errors.addAll(SpecRules.pod(((CloudPod) object).spec(), podsConfig));
+      case CloudPod -> {
+        errors.addAll(SpecRules.pod(((CloudPod) object).spec(), podsConfig));
+        errors.addAll(SpecRules.adoption(((CloudPod) object).spec()));
+      }
       case PodSet ->
           errors.addAll(
               SpecRules.pod(((PodSet) object).spec().template().spec(), podsConfig).stream()
@@ -425,6 +428,13 @@ public class Admission {
           new FieldError(
               "spec.node",
               "only an admin may pin a pod to a node; leave it out and the controller places it"));
+    }
+    if (!caller.isAdmin() && spec.adopts() && (old == null || !old.adopts())) {
+      refused.add(
+          new FieldError(
+              "spec.adopt",
+              "only an admin may have a pod take over an existing container (cloudpods import"
+                  + " seed, cloudpods orphans adopt)"));
     }
     TenantSpec ts = tenant.spec();
     refused.addAll(SpecRules.allowed(spec, old, ts == null ? null : ts.allowed(), podsConfig));

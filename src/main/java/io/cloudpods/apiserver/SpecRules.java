@@ -62,6 +62,32 @@ public final class SpecRules {
   }
 
   /**
+   * Rules of {@code spec.adopt} (nothing for a pod that does not adopt): the container taken over
+   * is found by VMID and verified by address, so both must be named.
+   */
+  public static List<FieldError> adoption(CloudPodSpec spec) {
+    List<FieldError> errors = new ArrayList<>();
+    if (!spec.adopts()) {
+      return errors;
+    }
+    if (spec.vmid() == null) {
+      errors.add(
+          new FieldError(
+              "spec.vmid", "required with spec.adopt: the VMID of the container to adopt"));
+    }
+    if (spec.ip() == null) {
+      errors.add(
+          new FieldError("spec.ip", "required with spec.adopt: the address the container has"));
+    }
+    if (spec.restoreFrom() != null) {
+      errors.add(
+          new FieldError(
+              "spec.restoreFrom", "an adopted pod is never restored into a new container"));
+    }
+    return errors;
+  }
+
+  /**
    * Geometry of a pool: range, gateway and reserved addresses inside the CIDR; start before end.
    */
   public static List<FieldError> pool(IpPoolSpec spec) {

@@ -36,7 +36,11 @@ final class Args {
           Map.entry("mode", "mode"),
           Map.entry("notes", "notes"),
           Map.entry("name", "name"),
-          Map.entry("as", "as"));
+          Map.entry("as", "as"),
+          Map.entry("ipam", "ipam"),
+          Map.entry("log", "log"),
+          Map.entry("tenant-default", "tenant-default"),
+          Map.entry("ip-pool", "ip-pool"));
 
   /** Flags without a value. */
   private static final Map<String, String> BOOLEAN_FLAGS =
@@ -54,7 +58,8 @@ final class Args {
           Map.entry("ignore-not-found", "ignore-not-found"),
           Map.entry("protected", "protected"),
           Map.entry("in-place", "in-place"),
-          Map.entry("skip-final-backup", "skip-final-backup"));
+          Map.entry("skip-final-backup", "skip-final-backup"),
+          Map.entry("yes", "yes"));
 
   /** Accepted by every command. */
   static final Set<String> GLOBAL = Set.of("server", "token-file", "ca-cert", "insecure", "help");

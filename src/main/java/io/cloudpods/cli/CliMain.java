@@ -178,6 +178,17 @@ public final class CliMain {
             command,
             java.util.Set.of("role", "tenant", "expires-at", "expires-in", "output", "no-headers"));
         return new Tokens(this).token(args);
+      case "import":
+        args.allowOnly(
+            command,
+            java.util.Set.of("ipam", "log", "tenant-default", "ip-pool", "dry-run", "output"));
+        return new Imports(this).run(args);
+      case "orphans":
+        args.allowOnly(
+            command,
+            java.util.Set.of(
+                "tenant", "ip-pool", "yes", "skip-final-backup", "output", "no-headers"));
+        return new Orphans(this).run(args);
       case "completion":
         args.allowOnly(command, java.util.Set.of());
         return completion(args.operands());

@@ -467,6 +467,20 @@ final class Get {
               + "/"
               + m.path("ownerReference").path("name").asText());
     }
+    if (kind.kind().equals("CloudPod")) {
+      JsonNode spec = o.path("spec");
+      boolean guest = "Guest".equals(spec.path("network").asText());
+      field(
+          out,
+          "Network",
+          guest
+              ? "Guest (the address lives inside the guest: net0, nameserver and firewall are left"
+                  + " as they are)"
+              : "Managed (net0, nameserver and firewall written from the pool)");
+      if (spec.path("adopt").asBoolean(false)) {
+        field(out, "Adopt", "true (takes over the existing container at its VMID when it matches)");
+      }
+    }
     out.println("Spec:");
     tree(out, o.path("spec"), "  ");
     out.println("Status:");

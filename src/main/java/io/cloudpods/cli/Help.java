@@ -45,6 +45,10 @@ final class Help {
         restore BACKUP           restore a backup as a new pod (--as NAME) or in place (--in-place)
         get backups|backuppolicies|restores   follow them; delete backup NAME removes one
 
+      Coming from the scripts:
+        import seed --ipam F --log F   adopt the pods cloudpod-create.sh made (--dry-run first)
+        orphans list|adopt|delete      containers with our marker whose pod is not stored
+
       Other:
         completion bash          print a bash completion script
         version                  print the CLI version
@@ -227,6 +231,48 @@ final class Help {
           Example: cloudpods restore web-1-manual-20261202150000 -n tenant-123 --as web-1-copy
           """
               + GLOBAL;
+      case "import" ->
+          """
+          Usage: cloudpods import seed --ipam FILE --log FILE [--tenant-default T] [--ip-pool P]
+                                       [--dry-run] [-o yaml|json]
+
+          Reads the seed scripts' IPAM file (/etc/migra/ipam-cloudpods.txt) and JSON log
+          (/var/log/migra-cloudpods.log) here, and the cluster's guests (all nodes) on the server,
+          and prints per container what it found and what it does: adopt as CloudPod <hostname>
+          of tenant X (spec.adopt: true, network: Guest), skip (infrastructure, template, pool
+          MigraTeck_Production, VMIDs 100-499, already ours, not in the log), or conflict (the
+          address is configured on another guest, tenant unknown, hostname not a valid name,
+          container on no node, the log disagrees with the container). Without --dry-run it
+          creates the tenants that do not exist (quota = their pods' sums, labelled
+          cloudpods-import=quota-derived), the CloudPods, and reserves the IPAM-file addresses no
+          adopted pod takes. One transaction; a re-run changes nothing. Needs an admin token.
+
+            --ipam FILE          the scripts' IPAM file (one IPv4 per line)
+            --log FILE           the scripts' JSON log (streamed; any size)
+            --tenant-default T   tenant of pods the log names none for (the scripts log 'unknown')
+            --ip-pool P          take addresses only from IpPool P (default: the pool holding each)
+            --dry-run            print the plan, change nothing
+            -o yaml|json         print the server's full answer
+
+          Lines of the files that are not used are printed as warnings naming file:line.
+          Example: cloudpods import seed --ipam ipam-cloudpods.txt --log migra-cloudpods.log --dry-run
+          """
+              + GLOBAL;
+      case "orphans" ->
+          """
+          Usage: cloudpods orphans list [-o json|yaml] [--no-headers]
+                 cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P]
+                 cloudpods orphans delete NAME|VMID --yes --skip-final-backup
+
+          Orphans are containers carrying the CloudPods marker of a pod that is not stored (a
+          row deleted by hand, a database restored from an older backup). The controller never
+          touches them. list shows them (a tenant token: those tagged with its tenant). adopt
+          creates CloudPod <hostname> in tenant T with spec.adopt: true; the controller takes the
+          container over once its VMID, hostname and address match. delete destroys the
+          container in Proxmox (admin): it asks for --yes, and since an orphan's final backup is
+          not taken, for --skip-final-backup too (take a vzdump by hand first if it matters).
+          """
+              + GLOBAL;
       case "completion" ->
           """
           Usage: cloudpods completion bash
@@ -256,7 +302,7 @@ final class Help {
           COMPREPLY=(); cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"
           words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
         fi
-        local commands="apply get describe delete diff wait events token backup restore completion version help serve sim"
+        local commands="apply get describe delete diff wait events token backup restore import orphans completion version help serve sim"
         local kinds="tenants ippools cloudpods podsets backuppolicies backups restores"
         local cmd="" kind="" i
         for ((i = 1; i < cword; i++)); do

@@ -246,6 +246,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       return ReconcileResult.done();
     }
     Optional<ObservedContainer> observed = observer.observe(p, vmid, node);
+    confirmOrphan(p);
     DesiredPod want =
         desired.of(
             p, vmid, observed.map(ObservedContainer::node).orElse(node), p.alloc.ip(), false);
@@ -263,7 +264,51 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       markConverged(p, observed.orElseThrow(), want);
       return ReconcileResult.done();
     }
-    return runner.run(p, plan, observed);
+    boolean adopting =
+        want.adoption().isPresent()
+            && observed.isPresent()
+            && !observed.get().ownedBy(p.pod.metadata().uid())
+            && plan.stream()
+                .anyMatch(a -> a instanceof Action.UpdateConfig u && u.set().containsKey("tags"));
+    ReconcileResult r = runner.run(p, plan, observed);
+    if (adopting) {
+      ObservedContainer o = observed.get();
+      ports
+          .events()
+          .record(
+              p.event(
+                  Event.INFO,
+                  CloudPodConditions.ADOPTED,
+                  "took over CT "
+                      + o.vmid()
+                      + " on node "
+                      + o.node()
+                      + ": hostname, VMID and address match; our marker was written"
+                      + (want.guestNetwork() ? " (network: Guest, net0 left as it is)" : "")));
+    }
+    return r;
+  }
+
+  /**
+   * An adopting pod created for an orphan may take over the orphan's marker only if that uid holds
+   * no stored pod's allocation (so a label cannot point at a live pod's container).
+   */
+  private void confirmOrphan(Pass p) {
+    p.orphanConfirmed = false;
+    if (!p.spec.adopts() || p.pod.metadata().labels() == null) {
+      return;
+    }
+    String uid = p.pod.metadata().labels().get(Pass.ADOPT_ORPHAN_LABEL);
+    if (uid == null) {
+      return;
+    }
+    try {
+      java.util.UUID u = java.util.UUID.fromString(uid);
+      p.orphanConfirmed =
+          !u.equals(p.uid) && ports.ledger().vmidsHeld(java.util.Set.of(u)).isEmpty();
+    } catch (IllegalArgumentException e) {
+      p.orphanConfirmed = false;
+    }
   }
 
   private void markConverged(Pass p, ObservedContainer o, DesiredPod want) {

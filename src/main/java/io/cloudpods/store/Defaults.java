@@ -40,7 +40,9 @@ public class Defaults {
         or(s.cloneMode(), pods.cloneMode()),
         or(s.allowRestart(), Boolean.FALSE),
         or(s.finalBackup(), Boolean.TRUE),
-        s.restoreFrom());
+        s.restoreFrom(),
+        s.adopt(),
+        s.network());
   }
 
   public IpPoolSpec pool(IpPoolSpec s) {

@@ -173,6 +173,7 @@ class CrossTenantIsolationTest {
       case "GET /api/v1/cloudpods",
           "GET /api/v1/tenants",
           "GET /api/v1/status",
+          "GET /api/v1/orphans",
           "GET /api/v1/events",
           "GET /api/v1/ippools" ->
           List.of(new Probe("GET", route.substring(4), null, List.of(200)));
@@ -307,6 +308,28 @@ class CrossTenantIsolationTest {
       case "GET /api/v1/tokens/{name}", "DELETE /api/v1/tokens/{name}" ->
           List.of(
               new Probe(route.split(" ")[0], "/api/v1/tokens/bootstrap-admin", null, forbidden));
+      case "POST /api/v1/imports/seed" ->
+          List.of(
+              new Probe(
+                  "POST",
+                  "/api/v1/imports/seed",
+                  Map.of("ipam", List.of(), "log", List.of(), "tenantDefault", b),
+                  forbidden),
+              new Probe(
+                  "POST",
+                  "/api/v1/imports/seed?dryRun=true",
+                  Map.of("ipam", List.of(), "log", List.of(), "tenantDefault", a),
+                  forbidden));
+      case "POST /api/v1/orphans/{name}/adopt" ->
+          List.of(
+              new Probe(
+                  "POST", "/api/v1/orphans/" + bVmid + "/adopt", Map.of("tenant", a), forbidden),
+              new Probe(
+                  "POST", "/api/v1/orphans/b-secret-pod/adopt", Map.of("tenant", b), forbidden));
+      case "DELETE /api/v1/orphans/{name}" ->
+          List.of(
+              new Probe(
+                  "DELETE", "/api/v1/orphans/" + bVmid + "?skipFinalBackup=true", null, forbidden));
       case "POST /internal/cloudpods/create" ->
           List.of(
               new Probe(

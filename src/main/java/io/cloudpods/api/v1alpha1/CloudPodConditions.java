@@ -77,6 +77,15 @@ public final class CloudPodConditions {
   /** The pod's address is configured on a container that is not this pod's. */
   public static final String IP_CONFLICT = "IpConflict";
 
+  /**
+   * The container at an adopting pod's VMID does not match its spec (the message names the field),
+   * is infrastructure, or is missing: nothing was changed on it.
+   */
+  public static final String ADOPTION_MISMATCH = "AdoptionMismatch";
+
+  /** Event: an adopting pod took over its container (our marker was written on it). */
+  public static final String ADOPTED = "Adopted";
+
   /** No VMID, address or node could be reserved (range or pool exhausted, no node fits). */
   public static final String ALLOCATION_FAILED = "AllocationFailed";
 

@@ -63,7 +63,8 @@ public final class PlanRunner {
     for (Action action : plan) {
       if (action instanceof Action.Blocked b) {
         blocked(p, b);
-        if (b.reason() != Action.BlockReason.DISK_SHRINK_REFUSED) {
+        if (b.reason() != Action.BlockReason.DISK_SHRINK_REFUSED
+            && b.reason() != Action.BlockReason.NETWORK_SWITCH_AT_RESTART) {
           return ReconcileResult.done();
         }
         continue;
@@ -139,6 +140,23 @@ public final class PlanRunner {
       case DISK_SHRINK_REFUSED ->
           p.status.condition(
               CONFIG_SYNCED, false, CloudPodConditions.DISK_SHRINK_REFUSED, b.message());
+      case ADOPTION_MISMATCH -> {
+        boolean known =
+            Conditions.find(
+                    p.pod.status() == null ? null : p.pod.status().conditions(), PROVISIONED)
+                .filter(c -> CloudPodConditions.ADOPTION_MISMATCH.equals(c.reason()))
+                .filter(c -> b.message().equals(c.message()))
+                .isPresent();
+        p.status
+            .condition(PROVISIONED, false, CloudPodConditions.ADOPTION_MISMATCH, b.message())
+            .phase(CloudPodConditions.PHASE_FAILED);
+        if (!known) {
+          events.record(p.event("error", CloudPodConditions.ADOPTION_MISMATCH, b.message()));
+        }
+      }
+      case NETWORK_SWITCH_AT_RESTART ->
+          p.status.condition(
+              CONFIG_SYNCED, false, CloudPodConditions.RESTART_REQUIRED, b.message());
     }
   }
 

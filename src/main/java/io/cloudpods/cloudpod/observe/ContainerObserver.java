@@ -126,7 +126,9 @@ public final class ContainerObserver {
             config.lock(),
             config.template(),
             Set.copyOf(config.tags()),
-            Optional.of(oc));
+            Optional.of(oc),
+            Optional.empty(),
+            listed.flatMap(Guest::pool));
     // the firewall of a container without this pod's marker is never read, let alone changed
     if (withFirewall && o.ownedBy(p.pod.metadata().uid()) && o.lock().isEmpty() && !o.template()) {
       o =
@@ -139,7 +141,8 @@ public final class ContainerObserver {
               o.template(),
               o.tags(),
               o.config(),
-              Optional.of(firewall(node, vmid)));
+              Optional.of(firewall(node, vmid)),
+              o.pool());
     }
     return Optional.of(o);
   }
@@ -186,7 +189,9 @@ public final class ContainerObserver {
         g.lock(),
         g.template(),
         Set.copyOf(g.tags()),
-        Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        g.pool());
   }
 
   /** A restart-only change is applied once the container has been down since it was written. */

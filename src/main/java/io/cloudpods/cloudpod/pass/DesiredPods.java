@@ -62,6 +62,11 @@ public final class DesiredPods {
         .deleting(deleting)
         .forceStopNext(shutdownFailed)
         .restartPending(restartPending)
+        .adoption(
+            p.spec.adopts()
+                ? java.util.Optional.of(new DesiredPod.Adoption(p.orphanToAdopt()))
+                : java.util.Optional.empty())
+        .guestNetwork(p.spec.guestNetwork())
         .build();
   }
 

@@ -89,6 +89,27 @@ public final class Pass {
     return null;
   }
 
+  /**
+   * The label naming the orphan an adopting pod was created for ({@code cloudpods orphans adopt}):
+   * the uid in the orphan's marker.
+   */
+  public static final String ADOPT_ORPHAN_LABEL =
+      io.cloudpods.cloudpod.plan.Ownership.ADOPT_ORPHAN_LABEL;
+
+  /**
+   * The uid of the orphan this pod may take over, when it adopts one and that uid is confirmed to
+   * belong to no stored pod ({@link #orphanConfirmed}).
+   */
+  public Optional<String> orphanToAdopt() {
+    if (!orphanConfirmed || pod.metadata().labels() == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(pod.metadata().labels().get(ADOPT_ORPHAN_LABEL));
+  }
+
+  /** Set by the reconciler once it checked that the orphan's uid holds no pod's allocation. */
+  public boolean orphanConfirmed;
+
   /** An event about this pod, with its VMID and address when reserved. */
   public Event event(String level, String reason, String message) {
     return Event.of(level, reason, message, KIND, key.tenant(), key.name())

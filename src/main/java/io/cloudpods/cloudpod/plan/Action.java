@@ -208,6 +208,16 @@ public sealed interface Action {
     /** The spec asks for a smaller disk than the container has; disks never shrink. */
     DISK_SHRINK_REFUSED,
     /** The VMID holds a template or a non-LXC guest. */
-    NOT_A_CONTAINER
+    NOT_A_CONTAINER,
+    /**
+     * An adopting pod's container does not match its spec (VMID, hostname, address), is
+     * infrastructure, or does not exist: nothing is changed.
+     */
+    ADOPTION_MISMATCH,
+    /**
+     * {@code spec.network} went from Guest to Managed on a running container: written only while it
+     * is stopped, at its next restart (made by the controller only with {@code allowRestart}).
+     */
+    NETWORK_SWITCH_AT_RESTART
   }
 }

@@ -59,6 +59,13 @@ public final class CloudPodPlanner {
     if (observed.isEmpty() && d.restoreVolid().isPresent()) {
       return List.of(restore(d, d.restoreVolid().get()));
     }
+    if (observed.isEmpty() && d.adoption().isPresent()) {
+      // an adopting pod takes over what exists; it never creates a container of its own
+      return List.of(
+          new Action.Blocked(
+              BlockReason.ADOPTION_MISMATCH,
+              "vmid: no container at VMID " + d.vmid() + " to adopt; nothing is created"));
+    }
     if (observed.isEmpty()) {
       return List.of(
           new Action.CloneContainer(
@@ -82,7 +89,22 @@ public final class CloudPodPlanner {
                   + (o.template() ? "template" : o.type())
                   + ", not a container of this pod"));
     }
-    if (!o.ownedBy(d.uid())) {
+    if (!o.ownedBy(d.uid()) && d.adoption().isPresent()) {
+      if (o.lock().isPresent()) {
+        return List.of(locked(o));
+      }
+      if (o.config().isEmpty()) {
+        return List.of(
+            new Action.Wait(
+                WaitReason.STATE_UNKNOWN, "CT " + o.vmid() + " is read in full before adoption"));
+      }
+      Optional<String> mismatch = AdoptionCheck.mismatch(d, o);
+      if (mismatch.isPresent()) {
+        return List.of(new Action.Blocked(BlockReason.ADOPTION_MISMATCH, mismatch.get()));
+      }
+      // it matches: from here on it is planned like the pod's own container, starting with the
+      // marker (the tags below), and nothing else unless the spec differs
+    } else if (!o.ownedBy(d.uid())) {
       String owner =
           Ownership.ownerUid(o.tags())
               .map(u -> "another CloudPod (uid " + u + ")")
@@ -113,16 +135,28 @@ public final class CloudPodPlanner {
 
     Optional<Integer> shrinkFrom = Optional.empty();
     boolean grow = false;
+    boolean networkSwitch = false;
     if (o.config().isPresent()) {
       ObservedContainer.ObservedConfig c = o.config().get();
       differs(set, "hostname", d.hostname(), c.hostname());
       differs(set, "cores", Integer.toString(d.cores()), c.cores().map(String::valueOf));
       differs(set, "memory", Integer.toString(d.memoryMb()), c.memoryMb().map(String::valueOf));
       differs(set, "swap", Integer.toString(d.swapMb()), c.swapMb().map(String::valueOf));
-      if (c.net0().map(n -> !NetConfig.matches(d.network(), n)).orElse(true)) {
-        set.put("net0", NetConfig.desired(d.network(), c.net0()));
+      if (!d.guestNetwork()) {
+        boolean netDiffers = c.net0().map(n -> !NetConfig.matches(d.network(), n)).orElse(true);
+        boolean fromGuest =
+            c.net0().map(n -> "manual".equals(NetConfig.parse(n).get("ip"))).orElse(false);
+        if (netDiffers && fromGuest && o.running()) {
+          // Guest -> Managed: a live net0 write would re-address the running guest against its
+          // own netplan; the switch is made while it is stopped, i.e. at its next restart
+          networkSwitch = true;
+        } else {
+          if (netDiffers) {
+            set.put("net0", NetConfig.desired(d.network(), c.net0()));
+          }
+          differs(set, "nameserver", String.join(" ", d.nameservers()), c.nameserver());
+        }
       }
-      differs(set, "nameserver", String.join(" ", d.nameservers()), c.nameserver());
       if (c.rootfsSizeGb().isPresent()) {
         int have = c.rootfsSizeGb().get();
         grow = have < d.diskGb();
@@ -147,7 +181,7 @@ public final class CloudPodPlanner {
     // the firewall comes right after the config, before any task: a new container is filtered
     // before its first start, and a running one gets it live (no restart needed)
     o.firewall()
-        .filter(fw -> o.config().isPresent())
+        .filter(fw -> o.config().isPresent() && !d.guestNetwork())
         .ifPresent(fw -> plan.addAll(PodFirewall.plan(o.node(), o.vmid(), d.network().ip(), fw)));
     shrinkFrom.ifPresent(
         have ->
@@ -162,8 +196,19 @@ public final class CloudPodPlanner {
     if (grow) {
       plan.add(new Action.ResizeDisk(o.node(), o.vmid(), "rootfs", d.diskGb()));
     }
+    if (networkSwitch) {
+      plan.add(
+          new Action.Blocked(
+              BlockReason.NETWORK_SWITCH_AT_RESTART,
+              "spec.network: Managed takes effect at the next restart (net0 and nameserver are"
+                  + " written while the container is stopped); "
+                  + (d.allowRestart()
+                      ? "restarting it (allowRestart)"
+                      : "set spec.allowRestart: true to let the controller restart it")));
+    }
 
-    boolean restartNeeded = o.running() && (d.restartPending() || !restartRequired.isEmpty());
+    boolean restartNeeded =
+        o.running() && (d.restartPending() || !restartRequired.isEmpty() || networkSwitch);
     if (d.running()) {
       if (o.stopped()) {
         plan.add(new Action.Start(o.node(), o.vmid()));

@@ -15,6 +15,10 @@ import java.util.Optional;
  *     container earlier and it has not restarted since
  * @param restoreVolid the backup archive a missing container is restored from ({@code
  *     spec.restoreFrom}, resolved to its volume) instead of being cloned from the template
+ * @param adoption present when the pod takes over an existing container ({@code spec.adopt}): it is
+ *     never cloned, and a container without our marker becomes its own only when it matches
+ * @param guestNetwork the guest owns its network config ({@code spec.network: Guest}): {@code
+ *     net0}, {@code nameserver} and the firewall are never written
  */
 public record DesiredPod(
     String uid,
@@ -40,10 +44,13 @@ public record DesiredPod(
     boolean deleting,
     boolean forceStopNext,
     boolean restartPending,
-    Optional<String> restoreVolid) {
+    Optional<String> restoreVolid,
+    Optional<Adoption> adoption,
+    boolean guestNetwork) {
 
   public DesiredPod {
     restoreVolid = restoreVolid == null ? Optional.empty() : restoreVolid;
+    adoption = adoption == null ? Optional.empty() : adoption;
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(podSet, "podSet");
     nameservers = List.copyOf(nameservers);
@@ -75,6 +82,8 @@ public record DesiredPod(
     b.forceStopNext = forceStopNext;
     b.restartPending = restartPending;
     b.restoreVolid = restoreVolid;
+    b.adoption = adoption;
+    b.guestNetwork = guestNetwork;
     return b;
   }
 
@@ -108,6 +117,18 @@ public record DesiredPod(
     private boolean forceStopNext;
     private boolean restartPending;
     private Optional<String> restoreVolid = Optional.empty();
+    private Optional<Adoption> adoption = Optional.empty();
+    private boolean guestNetwork;
+
+    public Builder adoption(Optional<Adoption> adoption) {
+      this.adoption = adoption;
+      return this;
+    }
+
+    public Builder guestNetwork(boolean guestNetwork) {
+      this.guestNetwork = guestNetwork;
+      return this;
+    }
 
     public Builder uid(String uid) {
       this.uid = uid;
@@ -254,7 +275,21 @@ public record DesiredPod(
           deleting,
           forceStopNext,
           restartPending,
-          restoreVolid);
+          restoreVolid,
+          adoption,
+          guestNetwork);
+    }
+  }
+
+  /**
+   * What an adopting pod may take over besides a container without any marker.
+   *
+   * @param orphanUid the uid in the marker of an orphan ({@code cloudpods orphans adopt}): a
+   *     container carrying exactly that marker, whose pod is not stored, may be taken over too
+   */
+  public record Adoption(Optional<String> orphanUid) {
+    public static Adoption unmarked() {
+      return new Adoption(Optional.empty());
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param config the container's config, when it was read in this pass
  * @param firewall the container's firewall, when it was read in this pass (only for a container
  *     with the pod's marker)
+ * @param pool the Proxmox pool the cluster list shows it in, when known
  */
 public record ObservedContainer(
     int vmid,
@@ -23,13 +24,35 @@ public record ObservedContainer(
     boolean template,
     Set<String> tags,
     Optional<ObservedConfig> config,
-    Optional<ObservedFirewall> firewall) {
+    Optional<ObservedFirewall> firewall,
+    Optional<String> pool) {
 
   public ObservedContainer {
+    pool = pool == null ? Optional.empty() : pool;
     Objects.requireNonNull(lock, "lock");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(firewall, "firewall");
     tags = Set.copyOf(tags);
+  }
+
+  /** Without the pool (not listed yet, or not asked for). */
+  public ObservedContainer(
+      int vmid,
+      String node,
+      String type,
+      String status,
+      Optional<String> lock,
+      boolean template,
+      Set<String> tags,
+      Optional<ObservedConfig> config,
+      Optional<ObservedFirewall> firewall) {
+    this(vmid, node, type, status, lock, template, tags, config, firewall, Optional.empty());
+  }
+
+  /** The same observation with the pool the cluster list shows. */
+  public ObservedContainer withPool(Optional<String> newPool) {
+    return new ObservedContainer(
+        vmid, node, type, status, lock, template, tags, config, firewall, newPool);
   }
 
   /** Without the firewall: not read (a list entry, or a container that is not the pod's). */
@@ -42,7 +65,8 @@ public record ObservedContainer(
       boolean template,
       Set<String> tags,
       Optional<ObservedConfig> config) {
-    this(vmid, node, type, status, lock, template, tags, config, Optional.empty());
+    this(
+        vmid, node, type, status, lock, template, tags, config, Optional.empty(), Optional.empty());
   }
 
   public boolean running() {

@@ -16,6 +16,12 @@ public final class Ownership {
 
   private static final String UID_PREFIX = "cp-";
 
+  /**
+   * The label of a pod created to adopt an orphan ({@code cloudpods orphans adopt}): the uid in the
+   * orphan's marker, which that pod may take over.
+   */
+  public static final String ADOPT_ORPHAN_LABEL = "cloudpods-adopt-orphan";
+
   private Ownership() {}
 
   public static String uidTag(String uid) {

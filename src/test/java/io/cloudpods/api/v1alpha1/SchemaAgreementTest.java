@@ -72,6 +72,9 @@ class SchemaAgreementTest {
           "PodSet.spec.template.spec.vmid is in the record but not in the schema",
           // a PodSet's pods are provisioned from the template, never from a backup
           "PodSet.spec.template.spec.restoreFrom is in the record but not in the schema",
+          // a PodSet's pods are new containers: never adopted, their network always managed
+          "PodSet.spec.template.spec.adopt is in the record but not in the schema",
+          "PodSet.spec.template.spec.network is in the record but not in the schema",
           // nothing owns a BackupPolicy, Backup or Restore
           "BackupPolicy.metadata.ownerReference is in the record but not in the schema",
           "Backup.metadata.ownerReference is in the record but not in the schema",

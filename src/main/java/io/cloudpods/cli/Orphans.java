@@ -1,0 +1,146 @@
+package io.cloudpods.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.RequestBody;
+
+/**
+ * {@code cloudpods orphans list|adopt|delete}: containers with our marker whose pod is not stored,
+ * through {@code /api/v1/orphans}.
+ */
+final class Orphans {
+
+  private final CliMain cli;
+
+  Orphans(CliMain cli) {
+    this.cli = cli;
+  }
+
+  int run(Args a) {
+    List<String> ops = a.operands();
+    if (ops.isEmpty()) {
+      throw CliException.usage(
+          "usage: cloudpods orphans list|adopt|delete (see 'cloudpods help orphans')");
+    }
+    List<String> rest = ops.subList(1, ops.size());
+    return switch (ops.get(0)) {
+      case "list", "ls" -> list(a, rest);
+      case "adopt" -> adopt(a, rest);
+      case "delete", "rm" -> delete(a, rest);
+      default ->
+          throw CliException.usage(
+              "unknown orphans command '" + ops.get(0) + "' (expected list, adopt or delete)");
+    };
+  }
+
+  private int list(Args a, List<String> rest) {
+    if (!rest.isEmpty()) {
+      throw CliException.usage("usage: cloudpods orphans list [-o json|yaml]");
+    }
+    String output = a.value("output");
+    if (output != null && !output.equals("json") && !output.equals("yaml")) {
+      throw CliException.usage(
+          "-o/--output for orphans list is json or yaml, not '" + output + "'");
+    }
+    JsonNode list = cli.http().get("/api/v1/orphans");
+    if ("json".equals(output)) {
+      cli.out.println(Json.pretty(list));
+      return 0;
+    }
+    if ("yaml".equals(output)) {
+      cli.out.print(Json.yaml(list));
+      return 0;
+    }
+    Table t =
+        new Table(List.of("VMID", "NODE", "NAME", "STATUS", "OWNER UID", "TENANT TAG", "SINCE"));
+    for (JsonNode o : list.path("items")) {
+      String tenant = "<none>";
+      for (JsonNode tag : o.path("tags")) {
+        if (tag.asText().startsWith("tenant-")) {
+          tenant = tag.asText();
+        }
+      }
+      t.row(
+          List.of(
+              o.path("vmid").asText(),
+              o.path("node").asText(),
+              o.path("name").asText(""),
+              o.path("status").asText(""),
+              o.path("ownerUid").asText(""),
+              tenant,
+              o.path("since").asText("")));
+    }
+    if (list.path("items").isEmpty()) {
+      cli.err.println("no orphans");
+      return 0;
+    }
+    t.print(cli.out, !a.bool("no-headers"));
+    return 0;
+  }
+
+  private int adopt(Args a, List<String> rest) {
+    if (rest.size() != 1) {
+      throw CliException.usage("usage: cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P]");
+    }
+    String tenant = a.value("tenant");
+    if (tenant == null || tenant.isBlank()) {
+      throw CliException.usage("--tenant T is required: the tenant the adopted pod belongs to");
+    }
+    ObjectNode body = Json.NODES.objectNode();
+    body.put("tenant", tenant);
+    if (a.value("ip-pool") != null) {
+      body.put("ipPool", a.value("ip-pool"));
+    }
+    JsonNode pod =
+        cli.http()
+            .call(
+                "POST",
+                "/api/v1/orphans/" + Http.segment(rest.get(0)) + "/adopt",
+                RequestBody.create(Json.compact(body), Http.JSON));
+    cli.out.println(
+        "cloudpod/"
+            + pod.path("metadata").path("name").asText()
+            + " created in tenant "
+            + tenant
+            + " with spec.adopt: true (VMID "
+            + pod.path("spec").path("vmid").asText()
+            + ", address "
+            + pod.path("spec").path("ip").asText()
+            + "); the controller takes the container over once it matches");
+    return 0;
+  }
+
+  private int delete(Args a, List<String> rest) {
+    if (rest.size() != 1) {
+      throw CliException.usage(
+          "usage: cloudpods orphans delete NAME|VMID --yes [--skip-final-backup]");
+    }
+    if (!a.bool("yes")) {
+      throw CliException.usage(
+          "orphans delete destroys container " + rest.get(0) + " in Proxmox; confirm with --yes");
+    }
+    List<String> q = new ArrayList<>();
+    if (a.bool("skip-final-backup")) {
+      q.add("skipFinalBackup=true");
+    }
+    JsonNode r =
+        cli.http()
+            .call(
+                "DELETE",
+                "/api/v1/orphans/"
+                    + Http.segment(rest.get(0))
+                    + (q.isEmpty() ? "" : "?" + String.join("&", q)),
+                null);
+    cli.out.println(
+        "orphan "
+            + r.path("vmid").asText()
+            + " on "
+            + r.path("node").asText()
+            + " is being destroyed (task "
+            + r.path("task").asText()
+            + ")");
+    return 0;
+  }
+}
