@@ -48,7 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * controller found them at its last resync). Listed for every reader (a tenant sees those tagged
  * with its name); adopted (a new CloudPod with {@code spec.adopt: true} that takes the container
  * over once the controller verified it) or deleted by an admin only. A delete re-checks the marker
- * first and needs {@code skipFinalBackup=true}: an orphan has no pod to hang a Final backup on.
+ * first and takes a protected final archive ({@link OrphanFinalBackup}) unless asked not to.
  */
 @Path("/api/v1/orphans")
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,8 +57,21 @@ public class OrphanResource {
   /** A list answer. */
   public record OrphanList(String kind, List<StatusResource.Orphan> items, int total) {}
 
-  /** The answer of a delete: the Proxmox task that destroys the container. */
-  public record Deleted(int vmid, String node, String task) {}
+  /**
+   * The answer of a delete: {@code phase} {@value #PHASE_DESTROYING} with the Proxmox task that
+   * destroys the container (and the final archive's volid, when one was taken), or {@value
+   * #PHASE_FINAL_BACKUP_RUNNING} with the vzdump task to pass back as {@code finalBackupTask}.
+   */
+  public record Deleted(
+      int vmid,
+      String node,
+      String phase,
+      String task,
+      String finalBackup,
+      String finalBackupTask) {}
+
+  static final String PHASE_DESTROYING = "Destroying";
+  static final String PHASE_FINAL_BACKUP_RUNNING = "FinalBackupRunning";
 
   private static final Set<String> ADOPT_FIELDS = Set.of("tenant", "ipPool");
 
@@ -69,6 +82,7 @@ public class OrphanResource {
   private final IpPoolStore pools;
   private final AllocationStore allocations;
   private final EventStore events;
+  private final OrphanFinalBackup finalBackup;
 
   public OrphanResource(
       OrphanStore orphans,
@@ -77,7 +91,8 @@ public class OrphanResource {
       Admission admission,
       IpPoolStore pools,
       AllocationStore allocations,
-      EventStore events) {
+      EventStore events,
+      OrphanFinalBackup finalBackup) {
     this.orphans = orphans;
     this.req = req;
     this.proxmox = proxmox;
@@ -85,6 +100,7 @@ public class OrphanResource {
     this.pools = pools;
     this.allocations = allocations;
     this.events = events;
+    this.finalBackup = finalBackup;
   }
 
   @GET
@@ -124,10 +140,17 @@ public class OrphanResource {
       throw ApiException.invalid("tenant", "required: the tenant the adopted pod belongs to");
     }
     LxcConfig c = config(o);
-    String podName = in.path("name").asText(c.hostname().orElse(o.name()));
+    // adoption verifies the hostname against the pod's name: the pod is named after it
+    String podName = c.hostname().orElse(o.name());
     if (!ImportPlanner.validName(podName)) {
-      throw ApiException.invalid(
-          "name", "'" + podName + "' is not a valid object name; give one with name (--name)");
+      throw ApiException.conflict(
+          "name",
+          "CT "
+              + o.vmid()
+              + " has hostname '"
+              + podName
+              + "', which is not a valid object name; a pod adopts only a container whose"
+              + " hostname is its name");
     }
     String net0 = c.nets().get(0) == null ? "" : c.nets().get(0);
     boolean manual = "manual".equals(NetConfig.parse(net0).get("ip"));
@@ -187,22 +210,17 @@ public class OrphanResource {
       summary = "Delete an orphan",
       description =
           "Admin only. Destroys the orphan's container (stopping it first), after checking it"
-              + " still carries the marker of a pod that is not stored. Requires"
-              + " skipFinalBackup=true: an orphan's final backup is not taken.")
+              + " still carries the marker of a pod that is not stored. Without"
+              + " skipFinalBackup=true a protected final vzdump archive is taken first: each call"
+              + " does one step and answers at once. phase FinalBackupRunning names the vzdump"
+              + " task; call again with finalBackupTask=<it> until phase is Destroying. A failed"
+              + " final backup answers 409 FinalBackupFailed and the container stays.")
   public Response delete(
       @PathParam("name") String name,
-      @QueryParam("skipFinalBackup") @DefaultValue("false") boolean skipFinalBackup) {
+      @QueryParam("skipFinalBackup") @DefaultValue("false") boolean skipFinalBackup,
+      @QueryParam("finalBackupTask") String finalBackupTask) {
     Caller caller = requireAdmin("delete orphans");
     OrphanContainer o = find(name);
-    if (!skipFinalBackup) {
-      throw new ApiException(
-          409,
-          "FinalBackupRequired",
-          "an orphan's container is destroyed without a final backup only when asked:"
-              + " skipFinalBackup=true (cloudpods orphans delete --skip-final-backup); take a"
-              + " backup by hand first if it matters",
-          List.of(new FieldError("skipFinalBackup", "must be true to delete an orphan")));
-    }
     LxcConfig c = config(o);
     String owner = Ownership.ownerUid(c.tags()).orElse(null);
     if (owner == null || !owner.equals(o.ownerUid())) {
@@ -222,23 +240,91 @@ public class OrphanResource {
     } catch (IllegalArgumentException e) {
       // a marker that is no uid belongs to no pod
     }
+    String finalVolid = null;
+    if (!skipFinalBackup) {
+      OrphanFinalBackup.State st =
+          finalBackup.step(o, c, java.util.Optional.ofNullable(finalBackupTask));
+      if (st instanceof OrphanFinalBackup.Running r) {
+        if (finalBackupTask == null) {
+          events.append(
+              orphanEvent(
+                      Event.info(
+                          "OrphanFinalBackupStarted",
+                          "final backup of container "
+                              + o.vmid()
+                              + " on "
+                              + o.node()
+                              + " started (task "
+                              + r.task()
+                              + ")",
+                          "Container",
+                          o.tenant().orElse(null),
+                          Integer.toString(o.vmid())),
+                      o)
+                  .by(caller.tokenName()));
+        }
+        return Response.accepted(
+                new Deleted(o.vmid(), o.node(), PHASE_FINAL_BACKUP_RUNNING, null, null, r.task()))
+            .build();
+      }
+      if (st instanceof OrphanFinalBackup.Failed f) {
+        events.append(
+            orphanEvent(
+                    Event.of(
+                        Event.WARN,
+                        "OrphanFinalBackupFailed",
+                        "final backup of container "
+                            + o.vmid()
+                            + " on "
+                            + o.node()
+                            + " failed: "
+                            + f.message()
+                            + "; the container is not deleted",
+                        "Container",
+                        o.tenant().orElse(null),
+                        Integer.toString(o.vmid())),
+                    o)
+                .by(caller.tokenName()));
+        throw new ApiException(
+            409,
+            "FinalBackupFailed",
+            "the final backup of CT "
+                + o.vmid()
+                + " failed ("
+                + f.message()
+                + "); the container is not deleted. Delete again to retry, or with"
+                + " skipFinalBackup=true (--skip-final-backup) to destroy it without one",
+            List.of(new FieldError("skipFinalBackup", "the final backup failed: " + f.message())));
+      }
+      finalVolid = ((OrphanFinalBackup.Taken) st).volid();
+    }
     Upid task = proxmox.delete(o.node(), o.vmid(), new DeleteOptions(true, true, true));
     events.append(
-        Event.info(
-                "OrphanDeleted",
-                "container "
-                    + o.vmid()
-                    + " on "
-                    + o.node()
-                    + " destroyed (orphan of pod "
-                    + owner
-                    + ")",
-                "Container",
-                o.tenant().orElse(null),
-                Integer.toString(o.vmid()))
-            .about(o.vmid(), o.name(), null)
+        orphanEvent(
+                Event.info(
+                    "OrphanDeleted",
+                    "container "
+                        + o.vmid()
+                        + " on "
+                        + o.node()
+                        + " destroyed (orphan of pod "
+                        + owner
+                        + ")"
+                        + (finalVolid == null
+                            ? " without a final backup"
+                            : " after its final backup " + finalVolid),
+                    "Container",
+                    o.tenant().orElse(null),
+                    Integer.toString(o.vmid())),
+                o)
             .by(caller.tokenName()));
-    return Response.accepted(new Deleted(o.vmid(), o.node(), task.toString())).build();
+    return Response.accepted(
+            new Deleted(o.vmid(), o.node(), PHASE_DESTROYING, task.toString(), finalVolid, null))
+        .build();
+  }
+
+  private static Event orphanEvent(Event e, OrphanContainer o) {
+    return e.about(o.vmid(), o.name(), null);
   }
 
   private Caller requireAdmin(String what) {

@@ -187,7 +187,13 @@ public final class CliMain {
         args.allowOnly(
             command,
             java.util.Set.of(
-                "tenant", "ip-pool", "yes", "skip-final-backup", "output", "no-headers"));
+                "tenant",
+                "ip-pool",
+                "yes",
+                "skip-final-backup",
+                "timeout",
+                "output",
+                "no-headers"));
         return new Orphans(this).run(args);
       case "completion":
         args.allowOnly(command, java.util.Set.of());

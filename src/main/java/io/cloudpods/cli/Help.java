@@ -262,15 +262,16 @@ final class Help {
           """
           Usage: cloudpods orphans list [-o json|yaml] [--no-headers]
                  cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P]
-                 cloudpods orphans delete NAME|VMID --yes --skip-final-backup
+                 cloudpods orphans delete NAME|VMID --yes [--skip-final-backup] [--timeout 30m]
 
           Orphans are containers carrying the CloudPods marker of a pod that is not stored (a
           row deleted by hand, a database restored from an older backup). The controller never
           touches them. list shows them (a tenant token: those tagged with its tenant). adopt
           creates CloudPod <hostname> in tenant T with spec.adopt: true; the controller takes the
           container over once its VMID, hostname and address match. delete destroys the
-          container in Proxmox (admin): it asks for --yes, and since an orphan's final backup is
-          not taken, for --skip-final-backup too (take a vzdump by hand first if it matters).
+          container in Proxmox (admin, asks for --yes) after a protected final vzdump archive
+          (kept until removed by hand); if that backup fails the container stays and the
+          reason is printed. --skip-final-backup destroys it without one.
           """
               + GLOBAL;
       case "completion" ->

@@ -115,24 +115,55 @@ final class Orphans {
   private int delete(Args a, List<String> rest) {
     if (rest.size() != 1) {
       throw CliException.usage(
-          "usage: cloudpods orphans delete NAME|VMID --yes [--skip-final-backup]");
+          "usage: cloudpods orphans delete NAME|VMID --yes [--skip-final-backup] [--timeout 30m]");
     }
     if (!a.bool("yes")) {
       throw CliException.usage(
           "orphans delete destroys container " + rest.get(0) + " in Proxmox; confirm with --yes");
     }
-    List<String> q = new ArrayList<>();
-    if (a.bool("skip-final-backup")) {
-      q.add("skipFinalBackup=true");
+    String wait = a.value("timeout");
+    java.time.Duration timeout =
+        wait == null ? java.time.Duration.ofMinutes(30) : CliMain.parseDuration(wait, "--timeout");
+    String path = "/api/v1/orphans/" + Http.segment(rest.get(0));
+    boolean skip = a.bool("skip-final-backup");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String task = null;
+    JsonNode r;
+    while (true) {
+      List<String> q = new ArrayList<>();
+      if (skip) {
+        q.add("skipFinalBackup=true");
+      }
+      if (task != null) {
+        q.add("finalBackupTask=" + Http.segment(task));
+      }
+      r = cli.http().call("DELETE", path + (q.isEmpty() ? "" : "?" + String.join("&", q)), null);
+      if (!"FinalBackupRunning".equals(r.path("phase").asText())) {
+        break;
+      }
+      if (task == null) {
+        task = r.path("finalBackupTask").asText();
+        cli.err.println(
+            "final backup of orphan " + r.path("vmid").asText() + " running (task " + task + ")");
+      }
+      if (System.nanoTime() > deadline) {
+        throw CliException.failure(
+            "the final backup of orphan "
+                + r.path("vmid").asText()
+                + " is still running after --timeout "
+                + (wait == null ? "30m" : wait)
+                + " (task "
+                + task
+                + "); the container is not deleted yet: run the delete again later");
+      }
+      try {
+        Thread.sleep(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw CliException.failure("interrupted; the final backup task " + task + " runs on");
+      }
     }
-    JsonNode r =
-        cli.http()
-            .call(
-                "DELETE",
-                "/api/v1/orphans/"
-                    + Http.segment(rest.get(0))
-                    + (q.isEmpty() ? "" : "?" + String.join("&", q)),
-                null);
+    String backup = r.path("finalBackup").asText("");
     cli.out.println(
         "orphan "
             + r.path("vmid").asText()
@@ -140,7 +171,10 @@ final class Orphans {
             + r.path("node").asText()
             + " is being destroyed (task "
             + r.path("task").asText()
-            + ")");
+            + ")"
+            + (backup.isEmpty()
+                ? " without a final backup"
+                : "; its final backup " + backup + " is kept protected"));
     return 0;
   }
 }

@@ -204,4 +204,34 @@ class ImportOrphansCommandTest {
     assertThat(r.getPath()).isEqualTo("/api/v1/orphans/9301?skipFinalBackup=true");
     assertThat(cli.out).contains("orphan 9301 on pve is being destroyed (task UPID:pve:1)");
   }
+
+  @Test
+  void orphansDelete_withoutSkip_followsTheFinalBackupTaskUntilTheContainerIsDestroyed()
+      throws Exception {
+    String vzdump = "UPID:pve:00001234:00000001:6560A1B2:vzdump:9301:root@pam!ctl:";
+    cli.server.enqueue(
+        CliHarness.json(
+            202,
+            "{\"vmid\":9301,\"node\":\"pve\",\"phase\":\"FinalBackupRunning\","
+                + "\"finalBackupTask\":\""
+                + vzdump
+                + "\"}"));
+    cli.server.enqueue(
+        CliHarness.json(
+            202,
+            "{\"vmid\":9301,\"node\":\"pve\",\"phase\":\"Destroying\",\"task\":\"UPID:pve:2\","
+                + "\"finalBackup\":\"vzdump-backups:backup/vzdump-lxc-9301.tar.zst\"}"));
+
+    assertThat(cli.run("orphans", "delete", "9301", "--yes")).isZero();
+
+    assertThat(cli.take().getPath()).isEqualTo("/api/v1/orphans/9301");
+    assertThat(cli.take().getPath())
+        .as("the second call passes the vzdump task back")
+        .isEqualTo("/api/v1/orphans/9301?finalBackupTask=" + Http.segment(vzdump));
+    assertThat(cli.err).contains("final backup of orphan 9301 running (task " + vzdump + ")");
+    assertThat(cli.out)
+        .contains(
+            "orphan 9301 on pve is being destroyed (task UPID:pve:2); its final backup"
+                + " vzdump-backups:backup/vzdump-lxc-9301.tar.zst is kept protected");
+  }
 }
