@@ -270,27 +270,35 @@ public class EventStore {
    * not null.
    */
   public List<Event> query(long sinceId, int limit, String tenant, String kind, String name) {
+    // named parameters: any subset of the filters may be given, ordinal ones must not have gaps
     String filter =
-        (tenant == null ? "" : " AND tenant = ?3")
-            + (kind == null ? "" : " AND kind = ?4")
-            + (name == null ? "" : " AND name = ?5");
+        (tenant == null ? "" : " AND tenant = :tenant")
+            + (kind == null ? "" : " AND kind = :kind")
+            + (name == null ? "" : " AND name = :name");
     String sql =
         sinceId < 0
             ? "SELECT * FROM (SELECT "
                 + COLUMNS
-                + " FROM events WHERE id > ?1"
+                + " FROM events WHERE id > :since"
                 + filter
-                + " ORDER BY id DESC LIMIT ?2) x ORDER BY id"
-            : "SELECT " + COLUMNS + " FROM events WHERE id > ?1" + filter + " ORDER BY id LIMIT ?2";
-    var q = em.createNativeQuery(sql).setParameter(1, Math.max(sinceId, 0L)).setParameter(2, limit);
+                + " ORDER BY id DESC LIMIT :limit) x ORDER BY id"
+            : "SELECT "
+                + COLUMNS
+                + " FROM events WHERE id > :since"
+                + filter
+                + " ORDER BY id LIMIT :limit";
+    var q =
+        em.createNativeQuery(sql)
+            .setParameter("since", Math.max(sinceId, 0L))
+            .setParameter("limit", limit);
     if (tenant != null) {
-      q.setParameter(3, tenant);
+      q.setParameter("tenant", tenant);
     }
     if (kind != null) {
-      q.setParameter(4, kind);
+      q.setParameter("kind", kind);
     }
     if (name != null) {
-      q.setParameter(5, name);
+      q.setParameter("name", name);
     }
     @SuppressWarnings("unchecked")
     List<Object[]> rows = q.getResultList();
