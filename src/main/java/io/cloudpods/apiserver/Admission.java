@@ -10,6 +10,7 @@ import io.cloudpods.api.v1alpha1.IpPoolSpec;
 import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.api.v1alpha1.Restore;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
@@ -24,6 +25,7 @@ import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.Json;
 import io.cloudpods.store.PodSetStore;
 import io.cloudpods.store.PodsConfig;
+import io.cloudpods.store.ProxmoxClusterStore;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.StoreConflictException;
 import io.cloudpods.store.TenantStore;
@@ -69,6 +71,7 @@ public class Admission {
   private final SchemaRegistry schemas = new SchemaRegistry();
   private final TenantStore tenants;
   private final IpPoolStore pools;
+  private final ProxmoxClusterStore clusters;
   private final CloudPodStore pods;
   private final PodSetStore podSets;
   private final AllocationStore allocations;
@@ -92,8 +95,10 @@ public class Admission {
       PodsConfig podsConfig,
       ApiConfig apiConfig,
       TransactionManager tm,
-      BackupAdmission backups) {
+      BackupAdmission backups,
+      ProxmoxClusterStore clusters) {
     this.tenants = tenants;
+    this.clusters = clusters;
     this.pools = pools;
     this.pods = pods;
     this.podSets = podSets;
@@ -271,6 +276,8 @@ public class Admission {
                               e.message()))
                   .toList());
       case IpPool -> errors.addAll(SpecRules.pool(((IpPool) object).spec()));
+      case ProxmoxCluster ->
+          errors.addAll(ClusterSpecRules.check(((ProxmoxCluster) object).spec()));
       case Tenant -> {}
       case BackupPolicy, Backup, Restore -> {
         errors.addAll(BackupAdmission.rules(kind, object));
@@ -286,6 +293,7 @@ public class Admission {
     return switch (kind) {
       case Tenant -> Tenant.class;
       case IpPool -> IpPool.class;
+      case ProxmoxCluster -> ProxmoxCluster.class;
       case CloudPod -> CloudPod.class;
       case PodSet -> PodSet.class;
       case BackupPolicy, Backup, Restore -> BackupAdmission.recordType(kind);
@@ -307,7 +315,7 @@ public class Admission {
         IpPool p = (IpPool) o;
         yield new IpPool(p.apiVersion(), p.kind(), p.metadata(), defaults.pool(p.spec()), null);
       }
-      case Tenant -> o;
+      case Tenant, ProxmoxCluster -> o;
       case BackupPolicy, Backup, Restore -> backups.withDefaults(kind, o);
     };
   }
@@ -339,6 +347,8 @@ public class Admission {
             yield tenants.put((Tenant) item.object(), item.resourceVersion());
           }
           case IpPool -> writePool(item);
+          case ProxmoxCluster ->
+              clusters.put((ProxmoxCluster) item.object(), item.resourceVersion());
           case PodSet -> writePodSet(item, batch);
           case CloudPod -> writeCloudPod(item, batch);
           case Restore -> writeRestore(item, batch);

@@ -48,7 +48,7 @@ abstract class ClusterResourceRoutes<T> extends ResourceRoutes<T> {
     Caller c = req.caller();
     return ObjectList.of(
         kind.name(),
-        store.list(null).stream()
+        java.util.stream.Stream.concat(builtIn().stream(), store.list(null).stream())
             .filter(o -> c.canRead(kind, readTenant(metadata.apply(o).name())))
             .toList());
   }
@@ -57,7 +57,10 @@ abstract class ClusterResourceRoutes<T> extends ResourceRoutes<T> {
   @Path("/{name}")
   public T get(@PathParam("name") String name) {
     req.requireRead(kind, readTenant(name));
-    return found(ResourceKey.cluster(name));
+    return builtIn().stream()
+        .filter(o -> metadata.apply(o).name().equals(name))
+        .findFirst()
+        .orElseGet(() -> found(ResourceKey.cluster(name)));
   }
 
   @DELETE
@@ -68,6 +71,11 @@ abstract class ClusterResourceRoutes<T> extends ResourceRoutes<T> {
     req.requireWrite(kind, null);
     ResourceKey key = ResourceKey.cluster(name);
     return deleted(remove.apply(key, resourceVersion), key, "Deleted", " deleted");
+  }
+
+  /** Objects of the kind that are not stored (listed first, read-only). */
+  protected java.util.List<T> builtIn() {
+    return java.util.List.of();
   }
 
   /**

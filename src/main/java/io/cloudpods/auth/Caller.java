@@ -18,6 +18,7 @@ public record Caller(String tokenName, Role role, String tenant) {
     }
     return switch (kind) {
       case IpPool -> true;
+      case ProxmoxCluster -> false; // where the infrastructure is: operators only
       case Tenant, CloudPod, PodSet, BackupPolicy, Backup, Restore -> tenant.equals(objectTenant);
     };
   }

@@ -188,6 +188,53 @@ final class Get {
           t.row(r);
         }
       }
+      case PROXMOXCLUSTER -> {
+        List<String> h =
+            new ArrayList<>(
+                List.of("NAME", "REGION", "REACHABLE", "NODES", "VERSION", "LAST-CONTACT", "AGE"));
+        if (wide) {
+          h.addAll(List.of("URL", "TOKEN-ID", "ZONES", "REASON"));
+        }
+        t = new Table(h);
+        for (JsonNode o : items) {
+          JsonNode spec = o.path("spec");
+          JsonNode st = o.path("status");
+          JsonNode reachable = condition(o, "Reachable");
+          int online = 0;
+          for (JsonNode n : st.path("nodes")) {
+            online += n.path("online").asBoolean(false) ? 1 : 0;
+          }
+          List<String> r =
+              new ArrayList<>(
+                  List.of(
+                      name(o),
+                      Table.text(spec.get("region")),
+                      reachable == null ? "Unknown" : reachable.path("status").asText("Unknown"),
+                      st.has("nodes") ? online + "/" + st.path("nodes").size() : "<none>",
+                      Table.text(st.get("version")),
+                      st.hasNonNull("lastContact")
+                          ? Table.age(st.get("lastContact"), now) + " ago"
+                          : "never",
+                      o.path("metadata").hasNonNull("creationTimestamp")
+                          ? Table.age(o.path("metadata").path("creationTimestamp"), now)
+                          : "<config>"));
+          if (wide) {
+            List<String> zones = new ArrayList<>();
+            for (JsonNode z : spec.path("zones")) {
+              zones.add(z.path("name").asText() + "(" + z.path("nodes").size() + ")");
+            }
+            r.addAll(
+                List.of(
+                    Table.text(spec.get("url")),
+                    Table.text(spec.get("tokenId")),
+                    zones.isEmpty() ? "<none>" : String.join(",", zones),
+                    reachable == null || "True".equals(reachable.path("status").asText())
+                        ? "<none>"
+                        : reachable.path("reason").asText("<none>")));
+          }
+          t.row(r);
+        }
+      }
       case BACKUP -> {
         List<String> h =
             new ArrayList<>(

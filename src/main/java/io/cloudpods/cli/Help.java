@@ -54,9 +54,10 @@ final class Help {
         version                  print the CLI version
         help [COMMAND]           help for a command
 
-      Kinds: tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps),
-      backuppolicies (bp), backups (bk), restores (rs); any case, singular or plural. All but
-      tenants and ippools belong to a tenant: --tenant T, -n T or CLOUDPODS_TENANT.
+      Kinds: clusters (proxmoxclusters, pxc), tenants (tn), ippools (pool, ipp), cloudpods (cp,
+      pod), podsets (ps), backuppolicies (bp), backups (bk), restores (rs); any case, singular or
+      plural. All but clusters, tenants and ippools belong to a tenant: --tenant T, -n T or
+      CLOUDPODS_TENANT.
 
       Exit codes: 0 success, 1 failure (server refusal, invalid manifest, timeout, diff found
       differences), 2 wrong command line.
@@ -73,12 +74,16 @@ final class Help {
           Lists objects of a kind, or shows the named ones. Without a tenant, 'get cloudpods' lists
           the CloudPods of every tenant; the other tenant-scoped kinds need --tenant.
 
+          Columns of clusters: NAME REGION REACHABLE NODES (online/all) VERSION LAST-CONTACT AGE
+          (the cluster 'default' is the cloudpods.proxmox.* settings: AGE <config>).
+
           Columns of the backup kinds:
             backups          NAME POD REASON PHASE VOLID SIZE NODE AGE
             backuppolicies   NAME SCHEDULE TIMEZONE SUSPEND LAST NEXT
             restores         NAME BACKUP TARGET PHASE AGE
 
             -o wide          more columns (CloudPods: CORES MEMORY DISK POWER TEMPLATE REASON;
+                             clusters: URL TOKEN-ID ZONES REASON;
                              backups: STORAGE MODE PROTECTED MESSAGE; backuppolicies: SELECTOR
                              STORAGE RETENTION LAST-RESULT AGE; restores: POD BEFORE-RESTORE MESSAGE)
             -o json|yaml     the server's objects exactly; a list as {"apiVersion","kind":"<Kind>List","items"}
@@ -304,7 +309,7 @@ final class Help {
           words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
         fi
         local commands="apply get describe delete diff wait events token backup restore import orphans completion version help serve sim"
-        local kinds="tenants ippools cloudpods podsets backuppolicies backups restores"
+        local kinds="clusters tenants ippools cloudpods podsets backuppolicies backups restores"
         local cmd="" kind="" i
         for ((i = 1; i < cword; i++)); do
           case "${words[i]}" in

@@ -8,6 +8,15 @@ import java.util.Optional;
  * admission order (owners before what they own; {@code delete -f} deletes in reverse).
  */
 enum ResourceKind {
+  PROXMOXCLUSTER(
+      "ProxmoxCluster",
+      "proxmoxclusters",
+      false,
+      "proxmoxcluster",
+      "proxmoxclusters",
+      "cluster",
+      "clusters",
+      "pxc"),
   TENANT("Tenant", "tenants", false, "tenant", "tenants", "tn"),
   IPPOOL("IpPool", "ippools", false, "ippool", "ippools", "pool", "pools", "ipp"),
   PODSET("PodSet", "podsets", true, "podset", "podsets", "ps"),
@@ -19,7 +28,7 @@ enum ResourceKind {
 
   /** Every accepted spelling, for help texts and shell completion. */
   static final String ALL_NAMES =
-      "tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps), backuppolicies (bp),"
+      "clusters (proxmoxclusters, pxc), tenants (tn), ippools (pool, ipp), cloudpods (cp, pod), podsets (ps), backuppolicies (bp),"
           + " backups (bk), restores (rs)";
 
   private final String kind;

@@ -34,6 +34,23 @@ public record ClusterRow(
         state == null ? null : state.message());
   }
 
+  /** The row of an added ProxmoxCluster, from its last probe. */
+  public static ClusterRow of(io.cloudpods.api.v1alpha1.ProxmoxCluster c) {
+    var st = c.status();
+    var reachable =
+        st == null
+            ? java.util.Optional.<io.cloudpods.api.v1alpha1.Condition>empty()
+            : io.cloudpods.api.v1alpha1.Conditions.find(
+                st.conditions(), io.cloudpods.api.v1alpha1.ProxmoxClusterStatus.REACHABLE);
+    return new ClusterRow(
+        c.metadata().name(),
+        c.spec().region(),
+        endpoint(c.spec().url()),
+        reachable.map(r -> "True".equals(r.status()) ? "yes" : "no").orElse("unknown"),
+        st == null ? null : st.lastProbe(),
+        reachable.filter(r -> !"True".equals(r.status())).map(r -> r.message()).orElse(null));
+  }
+
   /** Scheme, host and port of the API address: nothing else of it (no path, no user info). */
   static String endpoint(String url) {
     try {

@@ -6,6 +6,7 @@ import io.cloudpods.api.v1alpha1.CloudPodConditions;
 import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.api.v1alpha1.PodSet;
+import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.auth.Caller;
 import io.cloudpods.dashboard.Views.FilterForm;
@@ -20,6 +21,7 @@ import io.cloudpods.store.ControllerStateStore;
 import io.cloudpods.store.EventStore;
 import io.cloudpods.store.Json;
 import io.cloudpods.store.PodSetStore;
+import io.cloudpods.store.ProxmoxClusterStore;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.store.TenantStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +46,7 @@ public class DashboardViews {
   private final EventStore events;
   private final ControllerStateStore controller;
   private final ProxmoxConfig proxmox;
+  private final ProxmoxClusterStore clusters;
   private final DashboardConfig config;
   private final Optional<String> region;
 
@@ -55,7 +58,9 @@ public class DashboardViews {
       ControllerStateStore controller,
       ProxmoxConfig proxmox,
       DashboardConfig config,
-      @ConfigProperty(name = "cloudpods.region") Optional<String> region) {
+      @ConfigProperty(name = "cloudpods.region") Optional<String> region,
+      ProxmoxClusterStore clusters) {
+    this.clusters = clusters;
     this.pods = pods;
     this.tenants = tenants;
     this.podSets = podSets;
@@ -83,15 +88,24 @@ public class DashboardViews {
     CloudPodStore.UnconvergedPage unconverged = pods.unconverged(tenant, 10);
     int tenantCount = tenant == null ? tenants.list(null).size() : 1;
     return new Overview(
-        List.of(
-            ClusterRow.of(
-                ClusterRow.DEFAULT, region.orElse(null), proxmox.url(), controller.get())),
+        clusterRows(),
         total,
         ready,
         Views.ordered(byPhase),
         tenantCount,
         unconverged.pods(),
         unconverged.total());
+  }
+
+  /** The cluster {@code default}, then every added ProxmoxCluster with its last probe. */
+  private List<ClusterRow> clusterRows() {
+    List<ClusterRow> rows = new java.util.ArrayList<>();
+    rows.add(
+        ClusterRow.of(ClusterRow.DEFAULT, region.orElse(null), proxmox.url(), controller.get()));
+    for (ProxmoxCluster c : clusters.list(null)) {
+      rows.add(ClusterRow.of(c));
+    }
+    return rows;
   }
 
   @Transactional

@@ -184,6 +184,25 @@ class CrossTenantIsolationTest {
       case "PUT /api/v1/tenants/{name}" ->
           List.of(
               new Probe("PUT", "/api/v1/tenants/" + b, tenant(b, Map.of("maxPods", 0)), forbidden));
+      case "GET /api/v1/proxmoxclusters" ->
+          // listed, but a tenant token sees no cluster
+          List.of(new Probe("GET", "/api/v1/proxmoxclusters", null, List.of(200)));
+      case "GET /api/v1/proxmoxclusters/{name}", "DELETE /api/v1/proxmoxclusters/{name}" ->
+          List.of(
+              new Probe(route.split(" ")[0], "/api/v1/proxmoxclusters/default", null, forbidden));
+      case "PUT /api/v1/proxmoxclusters/{name}" ->
+          List.of(
+              new Probe(
+                  "PUT",
+                  "/api/v1/proxmoxclusters/west",
+                  Map.of(
+                      "spec",
+                      Map.of(
+                          "region", "west",
+                          "url", "https://127.0.0.1:1/api2/json",
+                          "tokenId", "a@pve!b",
+                          "tokenSecretEnv", "X")),
+                  forbidden));
       case "GET /api/v1/ippools/{name}" ->
           // IP pools are shared infrastructure, readable by every tenant (counts only)
           List.of(new Probe("GET", "/api/v1/ippools/" + bPool, null, List.of(200)));

@@ -58,6 +58,74 @@ class GetCommandTest {
   }
 
   @Test
+  void get_clusters_showsRegionReachabilityNodesVersionAndLastContact() throws Exception {
+    String west =
+        "{\"kind\":\"ProxmoxCluster\",\"metadata\":{\"name\":\"west\",\"creationTimestamp\":\""
+            + Fixtures.ago(600)
+            + "\"},\"spec\":{\"region\":\"migra-us-west-1\",\"url\":\"https://pve-w:8006/api2/json\","
+            + "\"tokenId\":\"cloudpods@pve!controller\",\"tokenSecretEnv\":\"WEST\"},"
+            + "\"status\":{\"conditions\":[{\"type\":\"Reachable\",\"status\":\"False\","
+            + "\"reason\":\"Unreachable\"}],\"lastContact\":\""
+            + Fixtures.ago(120)
+            + "\",\"version\":\"8.2.4\",\"nodes\":[{\"name\":\"pve\",\"online\":true},"
+            + "{\"name\":\"pve-02\",\"online\":false}]}}";
+    String dflt =
+        "{\"kind\":\"ProxmoxCluster\",\"metadata\":{\"name\":\"default\"},"
+            + "\"spec\":{\"region\":\"migra-us-east-1\"},\"status\":{\"conditions\":"
+            + "[{\"type\":\"Reachable\",\"status\":\"True\",\"reason\":\"Answered\"}],"
+            + "\"lastContact\":\""
+            + Fixtures.ago(3)
+            + "\",\"version\":\"8.2.4\",\"nodes\":[{\"name\":\"pve\",\"online\":true}]}}";
+    cli.enqueue(list("ProxmoxCluster", dflt, west));
+
+    assertThat(cli.run("get", "clusters", "-o", "wide")).isZero();
+
+    assertThat(cli.take().getPath()).isEqualTo("/api/v1/proxmoxclusters");
+    String[] lines = cli.out.split("\n");
+    assertThat(lines[0].split("\\s+"))
+        .containsExactly(
+            "NAME",
+            "REGION",
+            "REACHABLE",
+            "NODES",
+            "VERSION",
+            "LAST-CONTACT",
+            "AGE",
+            "URL",
+            "TOKEN-ID",
+            "ZONES",
+            "REASON");
+    assertThat(lines[1].split("\\s+"))
+        .containsExactly(
+            "default",
+            "migra-us-east-1",
+            "True",
+            "1/1",
+            "8.2.4",
+            "3s",
+            "ago",
+            "<config>",
+            "<none>",
+            "<none>",
+            "<none>",
+            "<none>");
+    assertThat(lines[2].split("\\s+"))
+        .containsExactly(
+            "west",
+            "migra-us-west-1",
+            "False",
+            "1/2",
+            "8.2.4",
+            "2m",
+            "ago",
+            "10m",
+            "https://pve-w:8006/api2/json",
+            "cloudpods@pve!controller",
+            "<none>",
+            "Unreachable");
+  }
+
+  @Test
   void get_cloudpodsWithTenantFlag_listsThatTenantOnly() throws Exception {
     cli.enqueue(list("CloudPod"));
 

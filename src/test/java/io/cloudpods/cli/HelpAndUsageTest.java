@@ -86,7 +86,7 @@ class HelpAndUsageTest {
         .contains(
             "complete -F _cloudpods cloudpods",
             "apply get describe delete diff wait events",
-            "tenants ippools cloudpods podsets backuppolicies backups restores",
+            "clusters tenants ippools cloudpods podsets backuppolicies backups restores",
             "backup restore");
   }
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 /** The resource kinds, in the order a batch is admitted (owners before what they own). */
 public enum Kind {
+  ProxmoxCluster(false, "proxmoxcluster"),
   Tenant(false, "tenant"),
   IpPool(false, "ippool"),
   PodSet(true, "podset"),

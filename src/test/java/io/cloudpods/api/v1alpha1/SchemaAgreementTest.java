@@ -48,6 +48,7 @@ class SchemaAgreementTest {
     return switch (kind) {
       case Tenant -> Tenant.class;
       case IpPool -> IpPool.class;
+      case ProxmoxCluster -> ProxmoxCluster.class;
       case CloudPod -> CloudPod.class;
       case PodSet -> PodSet.class;
       case BackupPolicy -> BackupPolicy.class;
@@ -67,6 +68,8 @@ class SchemaAgreementTest {
           "Tenant.metadata.ownerReference is in the record but not in the schema",
           "IpPool.metadata.tenant is in the record but not in the schema",
           "IpPool.metadata.ownerReference is in the record but not in the schema",
+          "ProxmoxCluster.metadata.tenant is in the record but not in the schema",
+          "ProxmoxCluster.metadata.ownerReference is in the record but not in the schema",
           // every pod of a PodSet gets its own address and VMID
           "PodSet.spec.template.spec.ip is in the record but not in the schema",
           "PodSet.spec.template.spec.vmid is in the record but not in the schema",
