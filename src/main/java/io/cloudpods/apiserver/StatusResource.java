@@ -153,13 +153,7 @@ public class StatusResource {
     if (p.deleting() && p.readyReason() != null && p.readyReason().startsWith("FinalBackup")) {
       // held by its Final backup (running, or failed and kept): say which, not just "Deleting"
       return new NotConverged(
-          p.tenant(),
-          p.name(),
-          p.phase(),
-          p.readyReason(),
-          p.readyMessage(),
-          generation,
-          observed);
+          p.tenant(), p.name(), p.phase(), p.readyReason(), p.readyMessage(), generation, observed);
     }
     if (p.deleting()) {
       return new NotConverged(

@@ -32,6 +32,13 @@ public final class BackupConditions {
   public static final String REASON_POD_NOT_FOUND = "PodNotFound";
   public static final String REASON_GUEST_LOCKED = "GuestLocked";
   public static final String REASON_NODE_BUSY = "NodeBusy";
+
+  /**
+   * The vzdump could not be asked for because Proxmox did not answer or answered 5xx: a wait, not a
+   * failed attempt.
+   */
+  public static final String REASON_PROXMOX_UNAVAILABLE = "ProxmoxUnavailable";
+
   public static final String REASON_RETRY_SCHEDULED = "RetryScheduled";
   public static final String REASON_BACKUP_FAILED = "BackupFailed";
   public static final String REASON_ARCHIVE_GONE = "ArchiveGone";

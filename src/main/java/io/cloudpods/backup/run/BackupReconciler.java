@@ -25,6 +25,8 @@ import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxException;
 import io.cloudpods.proxmox.ProxmoxLockedException;
 import io.cloudpods.proxmox.ProxmoxNotFoundException;
+import io.cloudpods.proxmox.ProxmoxServerException;
+import io.cloudpods.proxmox.ProxmoxUnavailableException;
 import io.cloudpods.proxmox.PruneMark;
 import io.cloudpods.proxmox.StorageContent;
 import io.cloudpods.proxmox.TaskLog;
@@ -239,6 +241,10 @@ public final class BackupReconciler implements Reconciler<ResourceKey> {
       result = client.vzdump(node, request(key, b, pod));
     } catch (ProxmoxLockedException e) {
       return lockWait(key, b, s, REASON_GUEST_LOCKED, e.getMessage());
+    } catch (ProxmoxUnavailableException | ProxmoxServerException e) {
+      // no answer, or the API proxy could not reach the node: nothing was refused, ask again
+      // (if the vzdump did start, the next ask meets its backup lock and waits for it)
+      return unavailableWait(key, b, s, e.getMessage());
     } catch (ProxmoxException e) {
       return attemptFailed(key, b, s, "vzdump refused: " + e.getMessage());
     }
@@ -474,6 +480,26 @@ public final class BackupReconciler implements Reconciler<ResourceKey> {
     slots.release(key);
     events.record(event(Event.INFO, reason, s.message, key));
     return ReconcileResult.requeueAfter(config.lockedRecheck());
+  }
+
+  /**
+   * Proxmox did not take the request (no answer or 5xx): back to Pending, no attempt counted, asked
+   * again after {@code retry-base}. The condition says why for as long as it lasts.
+   */
+  private ReconcileResult unavailableWait(
+      ResourceKey key, Backup b, BackupStatusBuilder s, String message) {
+    Instant now = now();
+    s.phase = BackupPhase.PENDING;
+    s.taskRef = null;
+    s.attempts = Math.max(0, s.attempts() - 1);
+    s.retryAfter = now.plus(config.retryBase());
+    s.message = "Proxmox did not take the vzdump request (" + message + "); asking again";
+    s.condition(
+        SUCCEEDED, Conditions.UNKNOWN, REASON_PROXMOX_UNAVAILABLE, s.message, generation(b), now);
+    backups.updateStatus(key, s.build());
+    slots.release(key);
+    events.record(event(Event.WARN, REASON_PROXMOX_UNAVAILABLE, s.message, key));
+    return ReconcileResult.requeueAfter(config.retryBase());
   }
 
   private ReconcileResult attemptFailed(

@@ -256,6 +256,33 @@ class BackupReconcilerTest {
   }
 
   @Test
+  void proxmoxNotAnsweringTheVzdumpRequest_isAWait_notAFailedAttempt() {
+    pod("web-0", 9101);
+    ResourceKey k = backup("web-0-1", "web-0", "Final", false, null);
+    for (int i = 0; i < 4; i++) { // more times than max-attempts: none of them counts
+      fake.failNext(
+          "vzdump",
+          i % 2 == 0
+              ? FakeProxmoxClient.unavailable()
+              : FakeProxmoxClient.httpError(
+                  595, "Errors during connection establishment, proxy handshake"));
+      assertThat(pass(k).requeueAfter()).contains(Duration.ofSeconds(30));
+      BackupStatus s = status(k);
+      assertThat(s.phase()).isEqualTo("Pending");
+      assertThat(s.attempts()).isZero();
+      assertThat(
+              Conditions.hasReason(
+                  s.conditions(), BackupConditions.SUCCEEDED, "ProxmoxUnavailable"))
+          .isTrue();
+      clock.advance(Duration.ofSeconds(30));
+    }
+    pass(k);
+    finish(k);
+    assertThat(status(k).phase()).isEqualTo("Completed");
+    assertThat(events.reasons()).contains("ProxmoxUnavailable").doesNotContain("BackupFailed");
+  }
+
+  @Test
   void failedAttempts_areRetriedWithBackoff_thenFailed_visibleOnBackupAndPod() {
     pod("web-0", 9101);
     fake.failNextBackups(9101, 3, "tar: write error (injected)");
