@@ -1,16 +1,22 @@
 package io.cloudpods.sim;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Fault injection, deterministic for a given seed and request order. Rates are probabilities in
  * [0,1]. {@code errorRate}: the request is refused with a 5xx before anything happens. {@code
  * lostResponseRate}: the action happens but the caller gets a 5xx or a dropped connection. {@code
  * taskFailureRate}: a started task fails at its end (its effects are rolled back). {@code
- * latencyMs}: extra response delay, uniformly drawn from [min,max].
+ * latencyMs}: extra response delay, uniformly drawn from [min,max]. {@code blackHole}: API requests
+ * are read and never answered (held) until it is lifted, then their connections are closed without
+ * an answer; a held request is not executed and draws nothing from the random sequence.
  */
 final class Faults {
   record Settings(
@@ -19,7 +25,8 @@ final class Faults {
       double taskFailureRate,
       long latencyMin,
       long latencyMax,
-      long seed) {
+      long seed,
+      boolean blackHole) {
     Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("errorRate", errorRate);
@@ -27,6 +34,7 @@ final class Faults {
       m.put("taskFailureRate", taskFailureRate);
       m.put("latencyMs", List.of(latencyMin, latencyMax));
       m.put("seed", seed);
+      m.put("blackHole", blackHole);
       return m;
     }
   }
@@ -39,20 +47,124 @@ final class Faults {
     LOST_DROP
   }
 
+  /** At most this many requests are held by the black hole; beyond it the oldest is closed. */
+  static final int MAX_HELD = 10_000;
+
   private Settings settings;
   private Random random;
 
+  /** {@code settings.blackHole()}, readable without the monitor on every request. */
+  private volatile boolean blackHoleOn;
+
+  /** Closers of the requests held by the black hole, oldest first. */
+  private final Set<Runnable> held = new LinkedHashSet<>();
+
   Faults(long seed) {
-    set(new Settings(0, 0, 0, 0, 0, seed));
+    set(new Settings(0, 0, 0, 0, 0, seed, false));
   }
 
   synchronized Settings settings() {
     return settings;
   }
 
-  synchronized void set(Settings s) {
+  /** Replaces the settings and restarts the random sequence from the seed. */
+  void set(Settings s) {
+    List<Runnable> released;
+    synchronized (this) {
+      released = install(s, true);
+    }
+    released.forEach(Runnable::run);
+  }
+
+  /**
+   * Applies a {@code PUT /_sim/faults} patch atomically. The random sequence restarts from the seed
+   * unless the patch sets {@code blackHole} alone, so a black-hole episode leaves the outcomes of
+   * the requests around it as they would have been without it.
+   */
+  Settings update(Map<String, Object> json) {
+    List<Runnable> released;
+    Settings now;
+    synchronized (this) {
+      now = merge(settings, json);
+      boolean blackHoleOnly = json.size() == 1 && json.containsKey("blackHole");
+      released = install(now, !blackHoleOnly);
+    }
+    released.forEach(Runnable::run);
+    return now;
+  }
+
+  /** Sets or lifts the black hole, leaving the other settings and the random sequence alone. */
+  void blackHole(boolean on) {
+    List<Runnable> released;
+    synchronized (this) {
+      Settings c = settings;
+      released =
+          install(
+              new Settings(
+                  c.errorRate(),
+                  c.lostResponseRate(),
+                  c.taskFailureRate(),
+                  c.latencyMin(),
+                  c.latencyMax(),
+                  c.seed(),
+                  on),
+              false);
+    }
+    released.forEach(Runnable::run);
+  }
+
+  /** Returns the closers of the held requests to run (outside the monitor) when lifted. */
+  private List<Runnable> install(Settings s, boolean resetRandom) {
+    blackHoleOn = s.blackHole();
     settings = s;
-    random = new Random(s.seed());
+    if (resetRandom || random == null) {
+      random = new Random(s.seed());
+    }
+    if (s.blackHole() || held.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> released = new ArrayList<>(held);
+    held.clear();
+    return released;
+  }
+
+  /**
+   * While the black hole is on, keeps {@code close} (which must close the request's connection
+   * without an answer) until the black hole is lifted and returns true; otherwise returns false and
+   * the request proceeds. Beyond {@link #MAX_HELD} the oldest held request is closed at once.
+   */
+  boolean holdIfBlackHole(Runnable close) {
+    Runnable evicted = null;
+    synchronized (this) {
+      if (!settings.blackHole()) {
+        return false;
+      }
+      held.add(close);
+      if (held.size() > MAX_HELD) {
+        Iterator<Runnable> oldest = held.iterator();
+        evicted = oldest.next();
+        oldest.remove();
+      }
+    }
+    if (evicted != null) {
+      evicted.run();
+    }
+    return true;
+  }
+
+  /** Whether the black hole is on; a hint for the hot path ({@link #holdIfBlackHole} decides). */
+  boolean blackHoleOn() {
+    return blackHoleOn;
+  }
+
+  /** Forgets a held request whose client went away. */
+  synchronized void forget(Runnable close) {
+    held.remove(close);
+  }
+
+  /** How many requests the black hole holds right now. */
+  synchronized int heldRequests() {
+    return held.size();
   }
 
   /** Decides the outcome and the extra latency of one request, in arrival order. */
@@ -86,6 +198,7 @@ final class Faults {
     long min = base.latencyMin();
     long max = base.latencyMax();
     long seed = base.seed();
+    boolean blackHole = base.blackHole();
     for (Map.Entry<String, Object> e : json.entrySet()) {
       String k = e.getKey();
       Object v = e.getValue();
@@ -98,6 +211,12 @@ final class Faults {
             throw ApiException.param(k, "must be an integer");
           }
           seed = n.longValue();
+        }
+        case "blackHole" -> {
+          if (!(v instanceof Boolean b)) {
+            throw ApiException.param(k, "must be true or false");
+          }
+          blackHole = b;
         }
         case "latencyMs" -> {
           if (!(v instanceof List<?> l)
@@ -115,7 +234,7 @@ final class Faults {
         default -> throw ApiException.param(k, PropertyStrings.NOT_IN_SCHEMA);
       }
     }
-    return new Settings(error, lost, taskFail, min, max, seed);
+    return new Settings(error, lost, taskFail, min, max, seed, blackHole);
   }
 
   private static double rate(String k, Object v) {

@@ -2,11 +2,13 @@ package io.cloudpods.sim;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -90,10 +92,16 @@ final class HttpFrontend {
     try {
       path = percentDecode(req.path());
     } catch (IllegalArgumentException e) {
+      path = null;
+    }
+    boolean sim = path != null && (path.equals("/_sim") || path.startsWith("/_sim/"));
+    if (!sim && holdIfBlackHole(req)) {
+      return; // before authentication and before any random draw: an unreachable cluster
+    }
+    if (path == null) {
       sendError(req, ApiException.notImplemented("no such uri"));
       return;
     }
-    boolean sim = path.equals("/_sim") || path.startsWith("/_sim/");
     if (!sim && !path.startsWith(API_PREFIX + "/") && !path.equals(API_PREFIX)) {
       sendError(req, ApiException.notImplemented("no such uri"));
       return;
@@ -103,7 +111,13 @@ final class HttpFrontend {
       long delay = authFailureDelay.toMillis();
       ApiException e = new ApiException(401, who.failure(), null);
       if (delay > 0) {
-        vertx.setTimer(delay, id -> sendError(req, e));
+        vertx.setTimer(
+            delay,
+            id -> {
+              if (sim || !holdIfBlackHole(req)) {
+                sendError(req, e);
+              }
+            });
       } else {
         sendError(req, e);
       }
@@ -143,6 +157,9 @@ final class HttpFrontend {
       String authId,
       Faults.Outcome outcome,
       long received) {
+    if (holdIfBlackHole(req)) {
+      return; // black hole set while the request waited out its latency
+    }
     String method = req.method().name();
     Router.Match match;
     try {
@@ -186,6 +203,58 @@ final class HttpFrontend {
       return;
     }
     attempt(req, match.route(), call, outcome, -1);
+  }
+
+  /**
+   * While {@code blackHole} is set, keeps the request unanswered (no status line, no bytes) and
+   * returns true. When the black hole is lifted, or when more than {@link Faults#MAX_HELD} are held
+   * and this is the oldest, the request is reset (for HTTP/1.x its connection is closed) without an
+   * answer and without being executed. A client that gives up is forgotten.
+   */
+  private boolean holdIfBlackHole(HttpServerRequest req) {
+    if (!state.faults.blackHoleOn()) {
+      return false; // the usual case: no allocation, no lock
+    }
+    HttpServerResponse resp = req.response();
+    Context ctx = vertx.getOrCreateContext();
+    Runnable release =
+        () ->
+            ctx.runOnContext(
+                v -> {
+                  if (!resp.ended() && !resp.closed()) {
+                    resp.reset();
+                  }
+                });
+    if (!state.faults.holdIfBlackHole(release)) {
+      return false;
+    }
+    resp.closeHandler(v -> state.faults.forget(release));
+    if (resp.closed()) {
+      state.faults.forget(release); // the client went away before the handler was set
+      return true;
+    }
+    keepOpenWhileHeld(req);
+    return true;
+  }
+
+  /**
+   * A held HTTP/1.x connection is exempt from the server's idle timeout, which would otherwise
+   * close it after 60 s of silence: a black hole never closes anything by itself. The connection is
+   * closed when the request is released, so the exemption ends with it.
+   */
+  private static void keepOpenWhileHeld(HttpServerRequest req) {
+    if (req.version() == HttpVersion.HTTP_2
+        || !(req.connection() instanceof io.vertx.core.net.impl.ConnectionBase conn)) {
+      return;
+    }
+    io.netty.channel.ChannelPipeline pipeline = conn.channel().pipeline();
+    try {
+      if (pipeline.get("idle") != null) {
+        pipeline.remove("idle");
+      }
+    } catch (java.util.NoSuchElementException raced) {
+      // already removed
+    }
   }
 
   /** The route's declared permission check, before schema validation; refusals are recorded. */
@@ -238,7 +307,12 @@ final class HttpFrontend {
         sendError(req, ApiException.fail(busy.getMessage()));
       } else {
         vertx.setTimer(
-            ClusterState.FLOCK_POLL_MILLIS, id -> attempt(req, route, call, outcome, until));
+            ClusterState.FLOCK_POLL_MILLIS,
+            id -> {
+              if (!holdIfBlackHole(req)) {
+                attempt(req, route, call, outcome, until);
+              }
+            });
       }
       return;
     } catch (ApiException e) {

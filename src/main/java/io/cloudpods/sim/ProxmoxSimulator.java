@@ -267,7 +267,25 @@ public final class ProxmoxSimulator implements AutoCloseable {
     state.setTiming(timing);
   }
 
-  /** Sets fault injection; see {@code PUT /_sim/faults}. */
+  /**
+   * Sets ({@code true}) or lifts the black hole, as {@code PUT /_sim/faults {"blackHole": ...}}:
+   * while set, every request outside {@code /_sim/} is read and never answered; lifting it closes
+   * the held requests unanswered and unexecuted. The other fault settings and the random sequence
+   * are left as they are.
+   */
+  public void setBlackHole(boolean on) {
+    state.faults.blackHole(on);
+  }
+
+  /** How many requests the black hole holds right now (0 when it is lifted). */
+  public int blackHoledRequests() {
+    return state.faults.heldRequests();
+  }
+
+  /**
+   * Sets fault injection; see {@code PUT /_sim/faults}. The black hole ({@link #setBlackHole}) is
+   * left as it is.
+   */
   public void setFaults(
       double errorRate,
       double lostResponseRate,

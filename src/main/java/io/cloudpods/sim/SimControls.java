@@ -32,8 +32,7 @@ final class SimControls {
       case "GET /_sim/faults":
         return s.faults.settings().toJson();
       case "PUT /_sim/faults":
-        s.faults.set(Faults.merge(s.faults.settings(), body));
-        return s.faults.settings().toJson();
+        return s.faults.update(body).toJson();
       case "GET /_sim/stats":
         return statsJson();
       case "DELETE /_sim/stats":
