@@ -1,6 +1,7 @@
 package io.cloudpods.apiserver;
 
 import io.cloudpods.api.v1alpha1.ProxmoxClusterSpec;
+import io.cloudpods.cluster.ClusterSettings;
 import io.cloudpods.proxmox.http.InvalidProxmoxSettingsException;
 import io.cloudpods.proxmox.http.ProxmoxClientSettings;
 import java.io.ByteArrayInputStream;
@@ -25,14 +26,6 @@ import java.util.Set;
  * {@code caCert} is PEM certificates; zones do not share nodes; the VMID range is ordered.
  */
 final class ClusterSpecRules {
-
-  private static final Map<String, String> FIELDS =
-      Map.of(
-          ProxmoxClientSettings.P_URL, "spec.url",
-          ProxmoxClientSettings.P_TOKEN_ID, "spec.tokenId",
-          ProxmoxClientSettings.P_VERIFY_TLS, "spec.verifyTls",
-          ProxmoxClientSettings.P_CA_CERT, "spec.caCert",
-          ProxmoxClientSettings.P_FINGERPRINT, "spec.fingerprint");
 
   private ClusterSpecRules() {}
 
@@ -83,7 +76,7 @@ final class ClusterSpecRules {
           Duration.ofSeconds(1),
           Duration.ofSeconds(1));
     } catch (InvalidProxmoxSettingsException e) {
-      String field = FIELDS.getOrDefault(e.property(), "spec");
+      String field = ClusterSettings.specField(e.property()).map(f -> "spec." + f).orElse("spec");
       errors.add(new FieldError(field, e.getMessage().substring(e.property().length() + 2)));
       return;
     }

@@ -69,10 +69,18 @@ public final class ClusterSettings {
           timeout,
           timeout);
     } catch (InvalidProxmoxSettingsException e) {
-      String field = FIELDS.getOrDefault(e.property(), e.property());
+      String field = specField(e.property()).orElse(e.property());
       String problem = e.getMessage().substring(e.property().length() + 2);
       throw new ClusterSettingsException(field, INVALID_SETTINGS, problem);
     }
+  }
+
+  /**
+   * The ProxmoxCluster spec field ({@code tokenId}) a {@code cloudpods.proxmox.*} property the
+   * client settings name in their errors stands for.
+   */
+  public static Optional<String> specField(String property) {
+    return Optional.ofNullable(FIELDS.get(property));
   }
 
   /** The token secret the spec points at. */
