@@ -266,6 +266,8 @@ class DashboardBrowserTest {
     // and a deletion through the API shows too
     admin().delete("/api/v1/tenants/" + a + "/cloudpods/" + name).then().statusCode(200);
     waiting(LIVE_BOUND)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .ignoring(org.openqa.selenium.NoSuchElementException.class)
         .until(
             d ->
                 d.findElements(By.cssSelector("tr[data-name='" + name + "']")).isEmpty()

@@ -290,9 +290,18 @@ class FinalBackupAndRestoreFlowTest {
     ProxmoxSimulatorResource.simulator().failNextBackups(vmid, 0, "cleared");
     assertThat(restoreDump("careful-back")).contains("BeforeRestoreFailed");
     assertThat(cluster.guest(vmid).orElseThrow().status()).isEqualTo("running");
-    JsonPath p = pod("careful");
-    assertThat(condition(p, "Ready", "status")).isEqualTo("True");
-    assertThat(p.getInt("status.vmid")).isEqualTo(vmid);
+    // while vzdump held the backup lock the pod reported Ready=False (Locked); once the lock is
+    // gone its next look finds the same container, untouched, and reports it Ready again
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath p = pod("careful");
+              assertThat(condition(p, "Ready", "status")).as(p.prettify()).isEqualTo("True");
+              assertThat(p.getInt("status.vmid")).isEqualTo(vmid);
+            });
+    assertThat(cluster.guest(vmid).orElseThrow().status()).isEqualTo("running");
   }
 
   /** The Restore as stored (its REST routes belong to another part). */
