@@ -17,6 +17,7 @@ import io.cloudpods.api.v1alpha1.TenantQuota;
 import io.cloudpods.api.v1alpha1.TenantSpec;
 import io.cloudpods.api.v1alpha1.TenantUsage;
 import io.cloudpods.auth.Caller;
+import io.cloudpods.cluster.Regions;
 import io.cloudpods.store.AllocationStore;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.Defaults;
@@ -82,6 +83,8 @@ public class Admission {
   private final ApiConfig apiConfig;
   private final TransactionManager tm;
   private final BackupAdmission backups;
+  private final PodPlacement placement;
+  private final Regions regions;
 
   public Admission(
       TenantStore tenants,
@@ -96,7 +99,10 @@ public class Admission {
       ApiConfig apiConfig,
       TransactionManager tm,
       BackupAdmission backups,
-      ProxmoxClusterStore clusters) {
+      ProxmoxClusterStore clusters,
+      Regions regions) {
+    this.placement = new PodPlacement(regions);
+    this.regions = regions;
     this.tenants = tenants;
     this.clusters = clusters;
     this.pools = pools;
@@ -344,11 +350,11 @@ public class Admission {
               throw terminating("metadata.name", item.key().name());
             }
             batch.tenants.remove(item.key().name()); // quota may change: lock and read it again
+            checkDefaultRegion((Tenant) item.object());
             yield tenants.put((Tenant) item.object(), item.resourceVersion());
           }
           case IpPool -> writePool(item);
-          case ProxmoxCluster ->
-              clusters.put((ProxmoxCluster) item.object(), item.resourceVersion());
+          case ProxmoxCluster -> writeCluster(item);
           case PodSet -> writePodSet(item, batch);
           case CloudPod -> writeCloudPod(item, batch);
           case Restore -> writeRestore(item, batch);
@@ -480,6 +486,21 @@ public class Admission {
   private Written<IpPool> writePool(Item item) {
     IpPool pool = (IpPool) item.object();
     String name = item.key().name();
+    String cluster = pool.spec().clusterOrDefault();
+    if (regions.named(cluster).isEmpty()) {
+      throw ApiException.invalid("spec.cluster", "no Proxmox cluster '" + cluster + "'");
+    }
+    pools
+        .spec(name)
+        .filter(old -> !old.clusterOrDefault().equals(cluster))
+        .ifPresent(
+            old -> {
+              throw ApiException.invalid(
+                  "spec.cluster",
+                  "is immutable (the pool is on the network of cluster "
+                      + old.clusterOrDefault()
+                      + ")");
+            });
     for (String ip : allocations.addressesInUse(name)) {
       String problem = SpecRules.ipProblem(ip, name, pool.spec());
       if (problem != null) {
@@ -489,11 +510,85 @@ public class Admission {
     return pools.put(pool, item.resourceVersion());
   }
 
+  /** A tenant's default region must be served by a cluster. */
+  private void checkDefaultRegion(Tenant t) {
+    String region = t.spec() == null ? null : t.spec().defaultRegion();
+    if (region != null && regions.ofRegion(region).isEmpty()) {
+      throw ApiException.invalid(
+          "spec.defaultRegion",
+          "no Proxmox cluster serves region '" + region + "' (regions: " + regions.known() + ")");
+    }
+  }
+
+  /** One cluster per region; a cluster's region never changes. */
+  private Written<ProxmoxCluster> writeCluster(Item item) {
+    ProxmoxCluster c = (ProxmoxCluster) item.object();
+    String region = c.spec().region();
+    String name = item.key().name();
+    clusters
+        .get(item.key())
+        .filter(old -> !old.spec().region().equals(region))
+        .ifPresent(
+            old -> {
+              throw ApiException.invalid(
+                  "spec.region",
+                  "is immutable (cluster " + name + " serves region " + old.spec().region() + ")");
+            });
+    regions
+        .ofRegion(region)
+        .filter(other -> !other.metadata().name().equals(name))
+        .ifPresent(
+            other -> {
+              throw ApiException.conflict(
+                  "spec.region",
+                  "region "
+                      + region
+                      + " is served by cluster "
+                      + other.metadata().name()
+                      + "; one cluster per region");
+            });
+    return clusters.put(c, item.resourceVersion());
+  }
+
   private Written<PodSet> writePodSet(Item item, Batch batch) {
     PodSet set = (PodSet) item.object();
     Tenant tenant = lockTenant(item.key().tenant(), batch);
     PodSet stored = podSets.get(item.key()).orElse(null);
-    pool(set.spec().template().spec().ipPool(), "spec.template.spec.ipPool");
+    String poolName = set.spec().template().spec().ipPool();
+    IpPoolSpec poolSpec = pool(poolName, "spec.template.spec.ipPool");
+    CloudPodSpec placedSpec =
+        placement
+            .admit(
+                set.spec().template().spec(),
+                stored == null ? null : stored.spec().template().spec(),
+                null,
+                tenant,
+                poolName,
+                poolSpec,
+                "spec.template.spec.")
+            .spec();
+    if (set.spec().spreadsOverZones()) {
+      if (set.spec().template().spec().zone() != null) {
+        throw ApiException.invalid(
+            "spec.template.spec.zone",
+            "must be left out with spread: zone (the PodSet chooses each pod's zone)");
+      }
+      List<?> zones = regions.ofRegion(placedSpec.region()).map(c -> c.spec().zones()).orElse(null);
+      if (zones == null || zones.isEmpty()) {
+        throw ApiException.invalid(
+            "spec.spread",
+            "region "
+                + placedSpec.region()
+                + " has no zones to spread over (ProxmoxCluster spec.zones)");
+      }
+    }
+    set =
+        new PodSet(
+            set.apiVersion(),
+            set.kind(),
+            set.metadata(),
+            set.spec().withTemplateSpec(placedSpec),
+            set.status());
     checkAllowed(
         tenant,
         set.spec().template().spec(),
@@ -544,6 +639,17 @@ public class Admission {
     }
     // a pool that does not exist is named as such (422) before what the tenant may use (403)
     IpPoolSpec poolSpec = pool(spec.ipPool(), "spec.ipPool");
+    PodPlacement.Placed placed =
+        placement.admit(
+            spec,
+            existing == null ? null : existing.spec(),
+            existing == null ? null : existing.cluster(),
+            tenant,
+            spec.ipPool(),
+            poolSpec,
+            "spec.");
+    spec = placed.spec();
+    pod = new CloudPod(pod.apiVersion(), pod.kind(), pod.metadata(), spec, pod.status());
     checkAllowed(tenant, spec, existing == null ? null : existing.spec(), batch.caller, "spec.");
     backups.checkRestoreFrom(item.key(), spec, existing == null ? null : existing.spec());
     UUID self = existing == null ? new UUID(0, 0) : existing.uid();
@@ -557,8 +663,10 @@ public class Admission {
             "spec.ip", spec.ip() + " is already taken in pool " + spec.ipPool());
       }
     }
-    if (spec.vmid() != null && allocations.vmidTaken(spec.vmid(), self)) {
-      throw ApiException.invalid("spec.vmid", "VMID " + spec.vmid() + " is already taken");
+    if (spec.vmid() != null && allocations.vmidTaken(spec.vmid(), self, placed.clusterName())) {
+      throw ApiException.invalid(
+          "spec.vmid",
+          "VMID " + spec.vmid() + " is already taken in cluster " + placed.clusterName());
     }
     TenantUsage old = existing == null ? TenantUsage.ZERO : TenantUsage.of(1, existing.spec());
     TenantUsage before = usageOf(item.key().tenant(), batch);

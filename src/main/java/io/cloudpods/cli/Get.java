@@ -99,7 +99,8 @@ final class Get {
             new ArrayList<>(
                 List.of("NAME", "TENANT", "PHASE", "READY", "VMID", "NODE", "IP", "AGE"));
         if (wide) {
-          h.addAll(List.of("CORES", "MEMORY", "DISK", "POWER", "TEMPLATE", "REASON"));
+          h.addAll(
+              List.of("CORES", "MEMORY", "DISK", "POWER", "TEMPLATE", "REGION", "ZONE", "REASON"));
         }
         t = new Table(h);
         for (JsonNode o : items) {
@@ -124,6 +125,8 @@ final class Get {
                     spec.hasNonNull("diskGb") ? spec.get("diskGb").asText() + "Gi" : "<none>",
                     Table.text(spec.get("powerState")),
                     Table.text(spec.get("template")),
+                    observed(st, spec, "region"),
+                    observed(st, spec, "zone"),
                     notReadyReason(o)));
           }
           t.row(r);

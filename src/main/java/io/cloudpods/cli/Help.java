@@ -82,8 +82,8 @@ final class Help {
             backuppolicies   NAME SCHEDULE TIMEZONE SUSPEND LAST NEXT
             restores         NAME BACKUP TARGET PHASE AGE
 
-            -o wide          more columns (CloudPods: CORES MEMORY DISK POWER TEMPLATE REASON;
-                             clusters: URL TOKEN-ID ZONES REASON;
+            -o wide          more columns (CloudPods: CORES MEMORY DISK POWER TEMPLATE REGION ZONE
+                             REASON; clusters: URL TOKEN-ID ZONES REASON;
                              backups: STORAGE MODE PROTECTED MESSAGE; backuppolicies: SELECTOR
                              STORAGE RETENTION LAST-RESULT AGE; restores: POD BEFORE-RESTORE MESSAGE)
             -o json|yaml     the server's objects exactly; a list as {"apiVersion","kind":"<Kind>List","items"}

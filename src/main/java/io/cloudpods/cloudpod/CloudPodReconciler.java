@@ -71,6 +71,7 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
   private final ConcurrencyGate<ResourceKey> gate;
   private final TaskPoll poll;
   private final Clock clock;
+  private final ClusterIdentity identity;
 
   public CloudPodReconciler(
       CloudPodPorts ports,
@@ -79,10 +80,32 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
       ConcurrencyGate<ResourceKey> gate,
       CloudPodSettings settings,
       Clock clock) {
+    this(
+        ports,
+        client,
+        cluster,
+        gate,
+        settings,
+        clock,
+        new ConvergenceCache(settings.deepVerifyInterval()));
+  }
+
+  /**
+   * @param cache what this process knows of pods' convergence; shared by the reconcilers of all
+   *     clusters (it is keyed by pod), so a change of desired state invalidates it in one place
+   */
+  public CloudPodReconciler(
+      CloudPodPorts ports,
+      ProxmoxClient client,
+      ClusterObserver cluster,
+      ConcurrencyGate<ResourceKey> gate,
+      CloudPodSettings settings,
+      Clock clock,
+      ConvergenceCache cache) {
     this.ports = ports;
     this.gate = gate;
     this.clock = clock;
-    this.cache = new ConvergenceCache(settings.deepVerifyInterval());
+    this.cache = cache;
     this.poll = new TaskPoll(settings.taskPollInitial(), settings.taskPollInterval(), clock);
     this.inFlightTask = new InFlightTask(client, ports.ledger(), gate, ports.events(), cache, poll);
     this.observer = new ContainerObserver(client, cluster, cache, clock);
@@ -114,7 +137,9 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
                 ports.events(),
                 settings.taskPollInterval(),
                 settings.resyncInterval()));
-    this.placer = new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck());
+    this.placer =
+        new NodePlacer(ports.ledger(), cluster, settings.capacityRecheck(), settings.cluster());
+    this.identity = settings.cluster();
     this.reservation =
         new Reservation(
             ports.ledger(),
@@ -157,6 +182,11 @@ public final class CloudPodReconciler implements Reconciler<ResourceKey> {
     }
     Pass p = load(key, found.get());
     p.alloc = ports.ledger().find(p.uid).orElse(null);
+    String node = p.alloc == null ? null : p.alloc.node();
+    p.status.placement(
+        identity.name(),
+        identity.region(),
+        p.spec.zone() != null ? p.spec.zone() : identity.zoneOf().apply(node).orElse(null));
     try {
       ReconcileResult r = converge(p);
       p.status.noFailure();

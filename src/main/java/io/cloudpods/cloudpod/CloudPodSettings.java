@@ -9,6 +9,7 @@ import java.time.Duration;
  * @param clientPool the Proxmox pool every pod is cloned into
  * @param resyncInterval a snapshot older than this is read again before a VMID or address is handed
  *     out
+ * @param cluster the cluster the pods reconciled with these settings live in
  */
 public record CloudPodSettings(
     String clientPool,
@@ -18,9 +19,33 @@ public record CloudPodSettings(
     Duration taskPollInterval,
     Duration lockedRecheck,
     Duration capacityRecheck,
-    int shutdownTimeoutSeconds) {
+    int shutdownTimeoutSeconds,
+    ClusterIdentity cluster) {
 
-  public static CloudPodSettings from(ReconcileConfig config, String clientPool) {
+  /** Settings for the cluster {@code default} in region {@code default}. */
+  public CloudPodSettings(
+      String clientPool,
+      Duration resyncInterval,
+      Duration deepVerifyInterval,
+      Duration taskPollInitial,
+      Duration taskPollInterval,
+      Duration lockedRecheck,
+      Duration capacityRecheck,
+      int shutdownTimeoutSeconds) {
+    this(
+        clientPool,
+        resyncInterval,
+        deepVerifyInterval,
+        taskPollInitial,
+        taskPollInterval,
+        lockedRecheck,
+        capacityRecheck,
+        shutdownTimeoutSeconds,
+        ClusterIdentity.DEFAULT);
+  }
+
+  public static CloudPodSettings from(
+      ReconcileConfig config, String clientPool, ClusterIdentity cluster) {
     return new CloudPodSettings(
         clientPool,
         config.resync().interval(),
@@ -29,6 +54,7 @@ public record CloudPodSettings(
         config.tasks().pollInterval(),
         config.tasks().lockedRecheck(),
         config.tasks().capacityRecheck(),
-        config.tasks().shutdownTimeoutSeconds());
+        config.tasks().shutdownTimeoutSeconds(),
+        cluster);
   }
 }

@@ -19,10 +19,8 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -202,7 +200,7 @@ public class ClusterProber {
     if (current != null && current.specJson().equals(specJson)) {
       return current;
     }
-    Optional<Path> ca = caFile(name, spec);
+    Optional<Path> ca = ClusterSettings.caCertFile(name, spec);
     Connection next =
         new Connection(
             specJson,
@@ -213,27 +211,6 @@ public class ClusterProber {
       close(replaced);
     }
     return next;
-  }
-
-  private static Optional<Path> caFile(String name, ProxmoxClusterSpec spec) {
-    if (spec.caCert() == null) {
-      return Optional.empty();
-    }
-    try {
-      Path f =
-          Files.createTempFile(
-              "cloudpods-ca-" + name + "-",
-              ".pem",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(f, spec.caCert(), StandardCharsets.US_ASCII);
-      f.toFile().deleteOnExit();
-      return Optional.of(f);
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new ClusterSettingsException(
-          "caCert",
-          ClusterSettings.INVALID_SETTINGS,
-          "cannot be written to a temporary file: " + e.getMessage());
-    }
   }
 
   private Map<String, Integer> gauge(String name) {

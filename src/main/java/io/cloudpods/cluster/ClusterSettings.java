@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -50,12 +51,45 @@ public final class ClusterSettings {
   }
 
   /**
+   * Writes the spec's {@code caCert} PEM to a temporary file only this process may read (the HTTP
+   * client reads a CA from a file); empty when the spec has none.
+   */
+  public static Optional<Path> caCertFile(String name, ProxmoxClusterSpec spec) {
+    if (spec.caCert() == null) {
+      return Optional.empty();
+    }
+    try {
+      Path f =
+          Files.createTempFile(
+              "cloudpods-ca-" + name + "-",
+              ".pem",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(f, spec.caCert(), StandardCharsets.US_ASCII);
+      f.toFile().deleteOnExit();
+      return Optional.of(f);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new ClusterSettingsException(
+          "caCert", INVALID_SETTINGS, "cannot be written to a temporary file: " + e.getMessage());
+    }
+  }
+
+  /**
    * The client settings of a cluster, with {@code timeout} as connect, request and call timeout.
    *
    * @param caCertFile where the spec's {@code caCert} PEM has been written, if it has one
    */
   public ProxmoxClientSettings settings(
       ProxmoxClusterSpec spec, Optional<Path> caCertFile, Duration timeout) {
+    return settings(spec, caCertFile, timeout, timeout, timeout);
+  }
+
+  /** The client settings of a cluster, with the timeouts of the configured cluster's client. */
+  public ProxmoxClientSettings settings(
+      ProxmoxClusterSpec spec,
+      Optional<Path> caCertFile,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Duration callTimeout) {
     String secret = secret(spec);
     try {
       return new ProxmoxClientSettings(
@@ -65,9 +99,9 @@ public final class ClusterSettings {
           spec.verifiesTls(),
           caCertFile,
           Optional.ofNullable(spec.fingerprint()),
-          timeout,
-          timeout,
-          timeout);
+          connectTimeout,
+          requestTimeout,
+          callTimeout);
     } catch (InvalidProxmoxSettingsException e) {
       String field = specField(e.property()).orElse(e.property());
       String problem = e.getMessage().substring(e.property().length() + 2);

@@ -11,9 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The cluster {@code default} as an object: the {@code cloudpods.proxmox.*} settings (without the
- * secret, which stays in the configuration) in the region {@code
- * cloudpods.clusters.default-region}, with the status of its last probe. It has no row and cannot
- * be written or deleted.
+ * secret, which stays in the configuration) in the region {@code cloudpods.region}, with the status
+ * of its last probe. It has no row and cannot be written or deleted.
  */
 @ApplicationScoped
 public class DefaultCluster {
@@ -28,6 +27,11 @@ public class DefaultCluster {
     this.proxmox = proxmox;
     this.region = region;
     this.prober = prober;
+  }
+
+  /** {@code cloudpods.region}. */
+  public String region() {
+    return region;
   }
 
   public ProxmoxCluster get() {

@@ -52,6 +52,14 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
     this.enqueueTenant = enqueueTenant;
   }
 
+  private volatile Runnable clusters = () -> {};
+
+  /** Runs {@code changed} on every change of a ProxmoxCluster row. */
+  ChangeRouter onClusterChange(Runnable changed) {
+    this.clusters = changed;
+    return this;
+  }
+
   /** Also wakes {@code enqueue} with the key of every change of {@code kind} (a tenant kind). */
   ChangeRouter route(String kind, Consumer<ResourceKey> enqueue) {
     byKind.put(kind, enqueue);
@@ -79,6 +87,7 @@ final class ChangeRouter implements Consumer<ChangeListener.Change> {
         wakeTenantOnRemoval(change);
       }
       case "IpPool" -> everyPod();
+      case "ProxmoxCluster" -> clusters.run();
       case "Tenant" -> {
         enqueueTenant.accept(ResourceKey.cluster(change.name()));
         everyPod();

@@ -1,26 +1,23 @@
 package io.cloudpods.manager;
 
+import io.cloudpods.api.v1alpha1.ProxmoxCluster;
+import io.cloudpods.api.v1alpha1.ProxmoxClusterSpec;
 import io.cloudpods.backup.run.BackupController;
 import io.cloudpods.backup.run.BackupPods;
-import io.cloudpods.cloudpod.CloudPodPorts;
-import io.cloudpods.cloudpod.CloudPodReconciler;
-import io.cloudpods.cloudpod.CloudPodSettings;
+import io.cloudpods.cloudpod.ClusterIdentity;
 import io.cloudpods.cloudpod.ReconcileConfig;
 import io.cloudpods.cloudpod.backup.SharedStorages;
 import io.cloudpods.cloudpod.backup.StoredPodBackups;
-import io.cloudpods.cloudpod.gate.ConcurrencyGate;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
+import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.observe.OrphanTracker;
 import io.cloudpods.controller.BackoffRateLimiter;
 import io.cloudpods.controller.ControllerRunner;
-import io.cloudpods.controller.ReconcileListener;
 import io.cloudpods.controller.WorkQueue;
-import io.cloudpods.ipam.AddressProbe;
-import io.cloudpods.ipam.PingProbe;
 import io.cloudpods.metrics.EngineMetrics;
 import io.cloudpods.podset.PodSetReconciler;
 import io.cloudpods.proxmox.ProxmoxClient;
-import io.cloudpods.proxmox.ProxmoxException;
+import io.cloudpods.proxmox.http.HttpProxmoxClient;
 import io.cloudpods.restore.RestoreReconciler;
 import io.cloudpods.restore.StoredRestorePods;
 import io.cloudpods.store.ResourceKey;
@@ -28,11 +25,20 @@ import io.cloudpods.tenant.TenantReconciler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
  * One running controller: the queues, runners and reconcilers built from plain classes, the change
- * listener feeding them, and the resync. Built and started by {@link ControllerManager}.
+ * listener feeding them, and the resync. Pods are reconciled by one {@link ClusterEngine} per
+ * Proxmox cluster (the configured {@code default} and every stored ProxmoxCluster, followed as they
+ * are added, changed and removed); PodSets, tenants, Backups and Restores by one runner each. Built
+ * and started by {@link ControllerManager}.
  */
 final class Controller {
 
@@ -44,15 +50,63 @@ final class Controller {
   final WorkQueue<ResourceKey> restoreQueue;
   final ClusterObserver cluster;
   final Resync resync;
-  private final CloudPodReconciler podReconciler;
+  private final ClusterEngine home;
+  private final Map<String, ClusterEngine> engines = new ConcurrentHashMap<>();
+  private final Map<String, String> engineSpecs = new ConcurrentHashMap<>();
   private final PodSetReconciler setReconciler;
-  private final ControllerRunner<ResourceKey> podRunner;
   private final ControllerRunner<ResourceKey> setRunner;
   private final ControllerRunner<ResourceKey> tenantRunner;
   private final ControllerRunner<ResourceKey> restoreRunner;
   private final Stores stores;
   private final ChangeListener changes;
+  private final ReconcileConfig config;
+  private final MeterRegistry metrics;
+  private final Clock clock;
+  private final ConvergenceCache convergence;
+  private final Clusters clusters;
+  private final String clientPool;
+  private final ExecutorService clusterSync =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "cloudpods-cluster-engines");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile java.util.function.BiConsumer<java.util.UUID, Long> readyListener;
   final BackupController backups;
+
+  /**
+   * What the controller needs to know of the clusters besides {@code default}: the stored ones, and
+   * how to build a client for one (which may fail: a missing secret file).
+   */
+  interface Clusters {
+    List<ProxmoxCluster> stored();
+
+    /** A client for the cluster; the caller closes it when done. */
+    HttpProxmoxClient client(ProxmoxCluster cluster);
+
+    /** The cluster {@code default}, as an object (its region and zones). */
+    ProxmoxCluster configured();
+
+    /** No cluster besides the configured one (unit tests). */
+    Clusters NONE =
+        new Clusters() {
+          @Override
+          public List<ProxmoxCluster> stored() {
+            return List.of();
+          }
+
+          @Override
+          public HttpProxmoxClient client(ProxmoxCluster cluster) {
+            throw new IllegalStateException("no clusters");
+          }
+
+          @Override
+          public ProxmoxCluster configured() {
+            return null;
+          }
+        };
+  }
 
   Controller(
       ReconcileConfig config,
@@ -61,13 +115,14 @@ final class Controller {
       Stores stores,
       Database db,
       MeterRegistry metrics,
-      Clock clock) {
+      Clock clock,
+      Clusters clusters) {
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.clusters = clusters;
+    this.clientPool = clientPool;
     ReconcileConfig.Backoff backoff = config.backoff();
-    podQueue =
-        new WorkQueue<>(
-            new BackoffRateLimiter<>(
-                backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime),
-            EngineMetrics.queue(metrics, "cloudpod"));
     setQueue =
         new WorkQueue<>(
             new BackoffRateLimiter<>(backoff.base(), backoff.max()),
@@ -81,31 +136,13 @@ final class Controller {
             new BackoffRateLimiter<>(backoff.base(), backoff.max()),
             EngineMetrics.queue(metrics, "restore"));
     this.stores = stores;
-    ConcurrencyGate<ResourceKey> gate =
-        new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
-    cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
-    AddressProbe probe =
-        config.addressProbe()
-            ? new PingProbe(config.addressProbeTimeout())
-            : AddressProbe.disabled();
+    this.convergence = new ConvergenceCache(config.resync().deepVerifyInterval());
     StoredPodBackups podBackups =
         new StoredPodBackups(
             stores.backups(),
             stores.restores(),
             stores.pods()::skipsFinalBackup,
             new SharedStorages(client::storages, clock, config.resync().interval()));
-    CloudPodPorts ports =
-        new CloudPodPorts(
-            stores.pods(),
-            stores.allocations(),
-            stores.pools(),
-            stores.defaults(),
-            stores.events(),
-            probe,
-            podBackups);
-    podReconciler =
-        new CloudPodReconciler(
-            ports, client, cluster, gate, CloudPodSettings.from(config, clientPool), clock);
     setReconciler =
         new PodSetReconciler(
             stores.sets(),
@@ -113,15 +150,27 @@ final class Controller {
             stores.pods(),
             stores.events(),
             config.tasks().lockedRecheck(),
-            clock);
-    podReconciler.wakeOwnersWith(this::wakePodSet);
-    podRunner =
-        new ControllerRunner<>(
+            clock,
+            this::zonesOfRegion);
+    home =
+        new ClusterEngine(
+            identity(clusters.configured(), ProxmoxCluster.DEFAULT),
             "cloudpod",
-            podQueue,
-            podReconciler,
-            config.workers(),
-            ReconcileListener.both(podFailures(), EngineMetrics.reconciles(metrics, "cloudpod")));
+            config,
+            client,
+            clientPool,
+            stores,
+            podBackups,
+            convergence,
+            metrics,
+            clock,
+            stores.pods()::clusterOf,
+            this::forward,
+            null);
+    home.podReconciler.wakeOwnersWith(this::wakePodSet);
+    engines.put(ProxmoxCluster.DEFAULT, home);
+    podQueue = home.podQueue;
+    cluster = home.cluster;
     setRunner =
         new ControllerRunner<>(
             "podset", setQueue, setReconciler, 1, EngineMetrics.reconciles(metrics, "podset"));
@@ -148,29 +197,10 @@ final class Controller {
                 clock),
             1,
             EngineMetrics.reconciles(metrics, "restore"));
-    EngineMetrics.bind(metrics, podRunner);
     EngineMetrics.bind(metrics, setRunner);
     EngineMetrics.bind(metrics, tenantRunner);
-    OrphanReporter orphans =
-        new OrphanReporter(
-            new OrphanTracker(config.resync().orphanGrace()),
-            stores.orphans(),
-            cluster,
-            stores.events());
-    resync =
-        new Resync(
-            cluster,
-            stores.pods(),
-            stores.sets(),
-            podReconciler.convergence(),
-            setReconciler,
-            podQueue::addUnlessBackingOff,
-            setQueue::addUnlessBackingOff,
-            stores.tenants()::deleting,
-            tenantQueue::addUnlessBackingOff,
-            orphans,
-            stores.controllerState(),
-            clock);
+    resync = resyncOf(home, true);
+    home.resyncWith(resync);
     backups =
         new BackupController(
             stores.backupConfig(),
@@ -179,44 +209,98 @@ final class Controller {
             client,
             stores.backups(),
             stores.policies(),
-            BackupPods.of(stores.pods()::get, stores.pods()::list),
+            BackupPods.of(
+                key -> stores.pods().get(key).filter(p -> onCluster(key, ProxmoxCluster.DEFAULT)),
+                tenant ->
+                    stores.pods().list(tenant).stream()
+                        .filter(
+                            p ->
+                                onCluster(
+                                    ResourceKey.of(p.metadata().tenant(), p.metadata().name()),
+                                    ProxmoxCluster.DEFAULT))
+                        .toList()),
             stores.events(),
             metrics,
             clock);
     ChangeRouter router =
         new ChangeRouter(
-                podReconciler.convergence(),
-                podQueue::add,
+                convergence,
+                this::enqueuePod,
                 this::wakePodSet,
                 stores.pods()::listKeys,
                 tenantQueue::add,
                 change -> backups.onChange(change.kind(), change.tenant(), change.name()))
-            .route("Restore", restoreQueue::add);
+            .route("Restore", restoreQueue::add)
+            .onClusterChange(this::clustersChanged);
     changes =
         new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
   }
 
+  private Resync resyncOf(ClusterEngine engine, boolean global) {
+    OrphanReporter orphans =
+        global
+            ? new OrphanReporter(
+                new OrphanTracker(config.resync().orphanGrace()),
+                stores.orphans(),
+                engine.cluster,
+                stores.events())
+            : null;
+    return new Resync(
+        engine.cluster,
+        stores.pods(),
+        stores.sets(),
+        convergence,
+        setReconciler,
+        engine.podQueue::addUnlessBackingOff,
+        setQueue::addUnlessBackingOff,
+        stores.tenants()::deleting,
+        tenantQueue::addUnlessBackingOff,
+        orphans,
+        stores.controllerState(),
+        clock,
+        engine.name,
+        global);
+  }
+
   /** Called with a pod's uid and generation when Ready=True is written for that generation. */
   void onReadyWritten(java.util.function.BiConsumer<java.util.UUID, Long> listener) {
-    podReconciler.onReadyWritten(listener);
+    this.readyListener = listener;
+    engines.values().forEach(e -> e.onReadyWritten(listener));
   }
 
   void start() {
-    podRunner.start();
+    home.start();
     setRunner.start();
     tenantRunner.start();
     restoreRunner.start();
     backups.start();
     changes.start();
+    syncClusters();
   }
 
   void stop() {
     changes.close();
-    podRunner.stop(Duration.ofSeconds(10));
+    clusterSync.shutdownNow();
+    for (ClusterEngine e : engines.values()) {
+      e.stop();
+    }
     setRunner.stop(Duration.ofSeconds(10));
     tenantRunner.stop(Duration.ofSeconds(10));
     restoreRunner.stop(Duration.ofSeconds(10));
     backups.stop();
+  }
+
+  /**
+   * The resync of every cluster besides {@code default}, each on its own thread (one that does not
+   * answer holds up only its own); then the one of {@code default}, on the caller's.
+   */
+  void resyncAll() {
+    for (ClusterEngine e : engines.values()) {
+      if (e != home) {
+        e.resyncInBackground();
+      }
+    }
+    resync.run();
   }
 
   /** Enqueues every Restore still in progress (with the resync: a missed change is caught up). */
@@ -232,44 +316,171 @@ final class Controller {
   }
 
   long podReconciles() {
-    return podRunner.reconcileCount();
+    return engines.values().stream().mapToLong(ClusterEngine::podReconciles).sum();
+  }
+
+  /** Pod keys waiting or being processed, over every cluster. */
+  int podBacklog() {
+    return engines.values().stream().mapToInt(ClusterEngine::backlog).sum();
+  }
+
+  /** The clusters this controller reconciles pods of, by name ({@code default} included). */
+  java.util.Set<String> clusterNames() {
+    return java.util.Set.copyOf(engines.keySet());
+  }
+
+  /** A ProxmoxCluster was written or deleted: the engines follow, off the listener's thread. */
+  void clustersChanged() {
+    try {
+      clusterSync.execute(this::syncClusters);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // stopped
+    }
+  }
+
+  /**
+   * One engine per stored cluster, built again when its spec changed and stopped when it is gone. A
+   * cluster whose client cannot be built (its secret file is missing) gets no engine; its probe
+   * says why on the ProxmoxCluster, and the next sync tries again.
+   */
+  synchronized void syncClusters() {
+    List<ProxmoxCluster> stored;
+    try {
+      stored = clusters.stored();
+    } catch (RuntimeException e) {
+      LOG.warnf("could not list the Proxmox clusters: %s", e.getMessage());
+      return;
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (ProxmoxCluster c : stored) {
+      String name = c.metadata().name();
+      seen.add(name);
+      String spec = io.cloudpods.store.Json.write(c.spec());
+      if (spec.equals(engineSpecs.get(name))) {
+        continue;
+      }
+      HttpProxmoxClient client;
+      try {
+        client = clusters.client(c);
+      } catch (RuntimeException e) {
+        LOG.warnf("cluster %s: no engine yet: %s", name, e.getMessage());
+        continue;
+      }
+      ClusterEngine engine =
+          new ClusterEngine(
+              identity(c, name),
+              "cloudpod-" + name,
+              config,
+              client,
+              c.spec().defaults() != null && c.spec().defaults().pool() != null
+                  ? c.spec().defaults().pool()
+                  : clientPool,
+              stores,
+              ClusterEngine.withoutFinalBackups(
+                  new StoredPodBackups(
+                      stores.backups(),
+                      stores.restores(),
+                      stores.pods()::skipsFinalBackup,
+                      new SharedStorages(client::storages, clock, config.resync().interval())),
+                  name,
+                  c.spec().region()),
+              convergence,
+              metrics,
+              clock,
+              stores.pods()::clusterOf,
+              this::forward,
+              client);
+      engine.podReconciler.wakeOwnersWith(this::wakePodSet);
+      if (readyListener != null) {
+        engine.onReadyWritten(readyListener);
+      }
+      engine.resyncWith(resyncOf(engine, false));
+      ClusterEngine replaced = engines.put(name, engine);
+      engineSpecs.put(name, spec);
+      if (replaced != null) {
+        replaced.stop();
+      }
+      engine.start();
+      LOG.infof(
+          "cluster %s (region %s): engine started, Proxmox at %s",
+          name, c.spec().region(), c.spec().url());
+      engine.resyncInBackground();
+    }
+    for (String name : List.copyOf(engines.keySet())) {
+      if (!ProxmoxCluster.DEFAULT.equals(name) && !seen.contains(name)) {
+        ClusterEngine gone = engines.remove(name);
+        engineSpecs.remove(name);
+        if (gone != null) {
+          gone.stop();
+          LOG.infof("cluster %s: removed, engine stopped", name);
+        }
+      }
+    }
+  }
+
+  private void enqueuePod(ResourceKey key) {
+    Optional<String> lives;
+    try {
+      lives = stores.pods().clusterOf(key);
+    } catch (RuntimeException e) {
+      lives = Optional.empty();
+    }
+    if (lives.isEmpty()) {
+      // gone: every engine forgets what it knew of it
+      engines.values().forEach(e -> e.podQueue.add(key));
+      return;
+    }
+    forward(lives.get(), key);
+  }
+
+  private void forward(String clusterName, ResourceKey key) {
+    ClusterEngine e = engines.get(clusterName);
+    if (e != null) {
+      e.podQueue.add(key);
+    }
+    // no engine (yet): the engine's first resync enqueues the cluster's pods
+  }
+
+  private boolean onCluster(ResourceKey key, String clusterName) {
+    return stores.pods().clusterOf(key).map(clusterName::equals).orElse(false);
+  }
+
+  private List<String> zonesOfRegion(String region) {
+    List<ProxmoxCluster> all = new java.util.ArrayList<>();
+    ProxmoxCluster configured = clusters.configured();
+    if (configured != null) {
+      all.add(configured);
+    }
+    all.addAll(clusters.stored());
+    return all.stream()
+        .filter(c -> region != null && region.equals(c.spec().region()))
+        .findFirst()
+        .map(
+            c ->
+                c.spec().zones() == null
+                    ? List.<String>of()
+                    : c.spec().zones().stream()
+                        .map(ProxmoxClusterSpec.Zone::name)
+                        .sorted()
+                        .toList())
+        .orElse(List.of());
+  }
+
+  private static ClusterIdentity identity(ProxmoxCluster c, String name) {
+    if (c == null) {
+      return ClusterIdentity.withoutZones(name, "default");
+    }
+    ProxmoxClusterSpec spec = c.spec();
+    return new ClusterIdentity(
+        name,
+        spec.region(),
+        zone -> io.cloudpods.cluster.Regions.nodesOf(spec, zone),
+        node -> io.cloudpods.cluster.Regions.zoneOf(spec, node));
   }
 
   private void wakePodSet(ResourceKey key) {
     setReconciler.invalidate(key);
     setQueue.add(key);
-  }
-
-  private static int slotLimit(ReconcileConfig.Limits limits, String slot) {
-    if (slot.startsWith("clone-source:")) {
-      return limits.clonesPerSource();
-    }
-    if (slot.startsWith("storage:")) {
-      return limits.tasksPerStorage();
-    }
-    return limits.tasksPerNode();
-  }
-
-  /**
-   * Makes every failed pass visible on its pod; logs the first attempt and non-retryable errors.
-   */
-  private ReconcileListener<ResourceKey> podFailures() {
-    return new ReconcileListener<>() {
-      @Override
-      public void failed(
-          ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
-        if (attempt == 1 || !(error instanceof ProxmoxException pe && pe.isRetryable())) {
-          LOG.infof(
-              "CloudPod %s: %s (attempt %d, retry in %s)",
-              key, error.getMessage(), attempt, retryIn);
-        }
-        try {
-          podReconciler.recordFailure(key, error, attempt, retryIn);
-        } catch (RuntimeException e) {
-          LOG.debugf("could not record failure of %s: %s", key, e.getMessage());
-        }
-      }
-    };
   }
 
   /** The JDBC settings of the change listener's own connection. */

@@ -1,10 +1,13 @@
 package io.cloudpods.manager;
 
+import io.cloudpods.api.v1alpha1.ProxmoxCluster;
+import io.cloudpods.api.v1alpha1.ProxmoxClusterSpec;
 import io.cloudpods.backup.BackupConfig;
 import io.cloudpods.cloudpod.ReconcileConfig;
 import io.cloudpods.events.EventRecorder;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxConfig;
+import io.cloudpods.proxmox.http.HttpProxmoxClient;
 import io.cloudpods.store.AllocationStore;
 import io.cloudpods.store.BackupPolicyStore;
 import io.cloudpods.store.BackupStore;
@@ -53,6 +56,8 @@ public class ControllerManager {
   private final MeterRegistry metrics;
   private volatile Controller controller;
   @Inject io.cloudpods.metrics.ConvergenceMetrics convergence;
+  @Inject io.cloudpods.store.ProxmoxClusterStore clusterStore;
+  @Inject io.cloudpods.cluster.DefaultCluster defaultCluster;
   private volatile Instant startedAt;
   private volatile StartupCheck startup;
   private ScheduledExecutorService startupThread;
@@ -155,7 +160,14 @@ public class ControllerManager {
       }
       Controller c =
           new Controller(
-              config, client, proxmoxConfig.pool(), stores, database, metrics, Clock.systemUTC());
+              config,
+              client,
+              proxmoxConfig.pool(),
+              stores,
+              database,
+              metrics,
+              Clock.systemUTC(),
+              clusters());
       c.onReadyWritten(convergence::ready);
       try {
         c.start();
@@ -189,7 +201,8 @@ public class ControllerManager {
   public void resync() {
     Controller c = controller;
     if (c != null) {
-      c.resync.run();
+      c.syncClusters();
+      c.resyncAll();
       c.resyncRestores();
     }
   }
@@ -211,6 +224,40 @@ public class ControllerManager {
     LOG.info("controller stopped");
   }
 
+  /** The stored clusters, and clients for them with the configured cluster's timeouts. */
+  private Controller.Clusters clusters() {
+    io.cloudpods.cluster.ClusterSettings settings = new io.cloudpods.cluster.ClusterSettings();
+    return new Controller.Clusters() {
+      @Override
+      public java.util.List<ProxmoxCluster> stored() {
+        return clusterStore.list(null);
+      }
+
+      @Override
+      public HttpProxmoxClient client(ProxmoxCluster cluster) {
+        ProxmoxClusterSpec spec = cluster.spec();
+        return new HttpProxmoxClient(
+            settings.settings(
+                spec,
+                io.cloudpods.cluster.ClusterSettings.caCertFile(cluster.metadata().name(), spec),
+                proxmoxConfig.connectTimeout(),
+                proxmoxConfig.requestTimeout(),
+                proxmoxConfig.callTimeout()));
+      }
+
+      @Override
+      public ProxmoxCluster configured() {
+        return defaultCluster.get();
+      }
+    };
+  }
+
+  /** The clusters whose pods the controller reconciles ({@code default} included), by name. */
+  public java.util.Set<String> reconciledClusters() {
+    Controller c = controller;
+    return c == null ? java.util.Set.of() : c.clusterNames();
+  }
+
   /**
    * True once every pod known at start has been reconciled at least once by this process, so that
    * statuses written by an earlier process are no longer all there is to see.
@@ -227,8 +274,7 @@ public class ControllerManager {
     Controller c = controller;
     return c == null
         ? 0
-        : c.podQueue.readyCount()
-            + c.podQueue.processingCount()
+        : c.podBacklog()
             + c.setQueue.readyCount()
             + c.setQueue.processingCount()
             + c.backups.backlog();

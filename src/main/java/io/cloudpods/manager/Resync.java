@@ -26,6 +26,10 @@ import org.jboss.logging.Logger;
  * one query rather than a pass per pod. A key that failed and waits out its backoff is left to its
  * retry (the enqueue predicate answers false), so the resync never shortens a backoff. Proxmox's
  * reachability and the time of the resync are recorded for the status endpoint.
+ *
+ * <p>Each cluster has its own resync, looking at the pods that live in it; the one of the cluster
+ * {@code default} ({@code global}) also looks at PodSets and tenants, reports orphans and writes
+ * the controller state.
  */
 final class Resync implements Runnable {
 
@@ -48,6 +52,8 @@ final class Resync implements Runnable {
   private volatile int lastBackingOff = -1;
   private volatile Instant lastCompleted;
   private volatile ProxmoxContact proxmox;
+  private final String clusterName;
+  private final boolean global;
 
   /** The outcome of the last resync's cluster list call. */
   record ProxmoxContact(boolean reachable, String message, Instant at) {}
@@ -64,7 +70,11 @@ final class Resync implements Runnable {
       Predicate<ResourceKey> enqueueTenant,
       OrphanReporter orphans,
       ControllerStateStore state,
-      Clock clock) {
+      Clock clock,
+      String clusterName,
+      boolean global) {
+    this.clusterName = clusterName;
+    this.global = global;
     this.cluster = cluster;
     this.pods = pods;
     this.sets = sets;
@@ -101,14 +111,15 @@ final class Resync implements Runnable {
     int backingOff = 0;
     // a tenant being deleted is looked at on every resync, so a deletion interrupted by a restart
     // (tenant marked, its pods not yet, or its last pod gone but the tenant not removed) finishes
-    for (String tenant : deletingTenants.get()) {
+    for (String tenant : global ? deletingTenants.get() : List.<String>of()) {
       if (enqueueTenant.test(ResourceKey.cluster(tenant))) {
         enqueued++;
       } else {
         backingOff++;
       }
     }
-    for (io.cloudpods.store.PodSetSource.ResyncRow row : sets.resyncRows()) {
+    for (io.cloudpods.store.PodSetSource.ResyncRow row :
+        global ? sets.resyncRows() : List.<io.cloudpods.store.PodSetSource.ResyncRow>of()) {
       if (setReconciler.needsPass(row)) {
         if (enqueueSet.test(row.key())) {
           enqueued++;
@@ -117,7 +128,8 @@ final class Resync implements Runnable {
         }
       }
     }
-    List<PodResyncRow> rows = pods.resyncRows();
+    List<PodResyncRow> rows =
+        pods.resyncRows().stream().filter(r -> clusterName.equals(r.cluster())).toList();
     ClusterSnapshot snap = cluster.current();
     Map<String, Integer> foreign = cluster.foreignAddresses();
     for (PodResyncRow row : rows) {
@@ -131,7 +143,7 @@ final class Resync implements Runnable {
     }
     lastEnqueued = enqueued;
     lastBackingOff = backingOff;
-    if (refreshed) {
+    if (refreshed && orphans != null) {
       try {
         orphans.update(snap, rows, at);
       } catch (RuntimeException e) {
@@ -142,6 +154,9 @@ final class Resync implements Runnable {
       firstResyncKeys = rows.size();
     }
     lastCompleted = at;
+    if (!global) {
+      return;
+    }
     try {
       state.recordFullResync(at);
     } catch (RuntimeException e) {
@@ -157,11 +172,14 @@ final class Resync implements Runnable {
       reachable = true;
       message = null;
     } catch (ProxmoxException e) {
-      LOG.warnf("Proxmox not reachable during resync: %s", e.getMessage());
+      LOG.warnf("Proxmox cluster %s not reachable during resync: %s", clusterName, e.getMessage());
       reachable = false;
       message = e.getMessage();
     }
     proxmox = new ProxmoxContact(reachable, message, at);
+    if (!global) {
+      return reachable;
+    }
     try {
       state.recordProxmoxReachable(reachable, message, at);
     } catch (RuntimeException ignored) {

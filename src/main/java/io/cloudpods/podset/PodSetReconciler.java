@@ -1,6 +1,7 @@
 package io.cloudpods.podset;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.api.v1alpha1.CloudPodSpec;
 import io.cloudpods.api.v1alpha1.Condition;
 import io.cloudpods.api.v1alpha1.Conditions;
 import io.cloudpods.api.v1alpha1.Event;
@@ -56,6 +57,21 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
       EventSink events,
       Duration recheck,
       Clock clock) {
+    this(sets, setWriter, pods, events, recheck, clock, region -> List.of());
+  }
+
+  /**
+   * @param zones the zone names of a region's cluster, sorted (for {@code spread: zone})
+   */
+  public PodSetReconciler(
+      PodSetSource sets,
+      PodSetWriter setWriter,
+      OwnedPods pods,
+      EventSink events,
+      Duration recheck,
+      Clock clock,
+      java.util.function.Function<String, List<String>> zones) {
+    this.zones = zones;
     this.sets = sets;
     this.setWriter = setWriter;
     this.pods = pods;
@@ -63,6 +79,8 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     this.recheck = recheck;
     this.clock = clock;
   }
+
+  private final java.util.function.Function<String, List<String>> zones;
 
   /** PodSets whose last pass found every pod ready, by generation. */
   private final Map<ResourceKey, Long> settled = new ConcurrentHashMap<>();
@@ -149,7 +167,7 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
         }
         WriteOutcome outcome;
         try {
-          outcome = pods.upsertOwned(key, uid, i, spec.template().spec(), labels).outcome();
+          outcome = pods.upsertOwned(key, uid, i, podSpec(spec, i), labels).outcome();
         } catch (StoreConflictException e) {
           if (existing != null) {
             throw e; // our own pod changed under us: the next pass looks again
@@ -298,5 +316,15 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     } catch (NumberFormatException e) {
       return Integer.MAX_VALUE;
     }
+  }
+
+  /** Pod {@code i}'s spec: the template's, in the {@code i mod n}-th zone when spread. */
+  private CloudPodSpec podSpec(PodSetSpec spec, int i) {
+    CloudPodSpec template = spec.template().spec();
+    if (!spec.spreadsOverZones()) {
+      return template;
+    }
+    List<String> names = zones.apply(template.region());
+    return names.isEmpty() ? template : template.withZone(names.get(i % names.size()));
   }
 }

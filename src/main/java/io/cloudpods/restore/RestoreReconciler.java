@@ -301,7 +301,11 @@ public final class RestoreReconciler implements Reconciler<ResourceKey> {
         base.cloneMode(),
         base.allowRestart(),
         base.finalBackup(),
-        b.metadata().name());
+        b.metadata().name(),
+        null,
+        null,
+        base.region(), // a backup is restored in the region it was taken in
+        base.zone());
   }
 
   private static RestorePlanner.Pod podView(CloudPod p) {

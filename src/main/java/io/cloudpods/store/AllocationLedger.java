@@ -32,8 +32,11 @@ public interface AllocationLedger {
    */
   String allocateIp(UUID podUid, String pool, Predicate<String> usedElsewhere);
 
-  /** What placement needs: memory promised per node, and pods of {@code ownerUid} per node. */
-  PlacementLoad placementLoad(UUID ownerUid);
+  /**
+   * What placement needs: memory promised per node of the cluster {@code podUid} lives in, and pods
+   * of {@code ownerUid} per node.
+   */
+  PlacementLoad placementLoad(UUID podUid, UUID ownerUid);
 
   /**
    * Of {@code podUids}, the pods that hold a VMID, and which. Tells a stored pod's container from

@@ -101,14 +101,15 @@ public class AllocationStore implements AllocationLedger {
     }
     CloudPodSpec spec = podSpec(podUid);
     int vmid;
+    String cluster = clusterOf(podUid);
     if (spec.vmid() != null) {
       vmid = spec.vmid();
-      if (vmidTaken(vmid, podUid)) {
+      if (vmidTaken(vmid, podUid, cluster)) {
         throw new StoreConflictException(
             "spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
       }
     } else {
-      vmid = lowestFreeVmid(usedElsewhere);
+      vmid = lowestFreeVmid(usedElsewhere, cluster);
     }
     upsert(podUid, "vmid", vmid);
     return vmid;
@@ -171,7 +172,7 @@ public class AllocationStore implements AllocationLedger {
   }
 
   @Override
-  public PlacementLoad placementLoad(UUID ownerUid) {
+  public PlacementLoad placementLoad(UUID podUid, UUID ownerUid) {
     em.flush();
     java.util.Map<String, Long> memory = new java.util.HashMap<>();
     java.util.Map<String, Integer> owned = new java.util.HashMap<>();
@@ -181,9 +182,11 @@ public class AllocationStore implements AllocationLedger {
                 "SELECT a.node, COALESCE(SUM(COALESCE(CAST(p.spec->>'memoryMb' AS bigint), ?1)), 0),"
                     + " COUNT(*) FILTER (WHERE p.owner_uid = CAST(?2 AS uuid))"
                     + " FROM pod_allocation a JOIN cloud_pod p ON p.uid = a.pod_uid"
-                    + " WHERE a.node IS NOT NULL GROUP BY a.node")
+                    + " WHERE a.node IS NOT NULL AND a.cluster = (SELECT q.cluster FROM cloud_pod q WHERE q.uid = ?3)"
+                    + " GROUP BY a.node")
             .setParameter(1, (long) config.memoryMb())
             .setParameter(2, ownerUid == null ? null : ownerUid.toString())
+            .setParameter(3, podUid)
             .getResultList();
     for (Object[] r : rows) {
       memory.put((String) r[0], ((Number) r[1]).longValue());
@@ -253,7 +256,7 @@ public class AllocationStore implements AllocationLedger {
             "spec.vmid",
             "VMID cannot change once allocated (allocated: " + existing.get().vmid() + ")");
       }
-      if (vmidTaken(vmid, podUid)) {
+      if (vmidTaken(vmid, podUid, clusterOf(podUid))) {
         throw new StoreConflictException(
             "spec.vmid", "VMID " + vmid + " is already used by another CloudPod");
       }
@@ -283,17 +286,21 @@ public class AllocationStore implements AllocationLedger {
     return rows.stream().map(String.class::cast).sorted().toList();
   }
 
-  /** True if another pod has {@code vmid} allocated or requested, or it is a template in use. */
-  public boolean vmidTaken(int vmid, UUID exceptPod) {
+  /**
+   * True if another pod of {@code cluster} has {@code vmid} allocated or requested, or it is a
+   * template in use (VMIDs are unique per cluster).
+   */
+  public boolean vmidTaken(int vmid, UUID exceptPod, String cluster) {
     em.flush();
     Number n =
         (Number)
             em.createNativeQuery(
-                    "SELECT (SELECT count(*) FROM pod_allocation WHERE vmid = ?1 AND pod_uid <> ?2)"
-                        + " + (SELECT count(*) FROM cloud_pod WHERE spec->>'vmid' = ?3 AND uid <> ?2)")
+                    "SELECT (SELECT count(*) FROM pod_allocation WHERE vmid = ?1 AND cluster = ?4 AND pod_uid <> ?2)"
+                        + " + (SELECT count(*) FROM cloud_pod WHERE spec->>'vmid' = ?3 AND cluster = ?4 AND uid <> ?2)")
                 .setParameter(1, vmid)
                 .setParameter(2, exceptPod)
                 .setParameter(3, Integer.toString(vmid))
+                .setParameter(4, cluster)
                 .getSingleResult();
     return n.longValue() > 0 || vmid == config.templateVmid();
   }
@@ -314,27 +321,53 @@ public class AllocationStore implements AllocationLedger {
     return n.longValue() > 0;
   }
 
-  private int lowestFreeVmid(java.util.function.IntPredicate usedElsewhere) {
+  /** The cluster the pod lives in (the database chose it when the pod was stored). */
+  private String clusterOf(UUID podUid) {
+    @SuppressWarnings("unchecked")
+    List<Object> c =
+        em.createNativeQuery("SELECT cluster FROM cloud_pod WHERE uid = ?1")
+            .setParameter(1, podUid)
+            .getResultList();
+    return c.isEmpty() ? "default" : (String) c.get(0);
+  }
+
+  private int lowestFreeVmid(java.util.function.IntPredicate usedElsewhere, String cluster) {
     @SuppressWarnings("unchecked")
     List<Object> used =
         em.createNativeQuery(
-                "SELECT vmid FROM pod_allocation WHERE vmid IS NOT NULL"
-                    + " UNION SELECT CAST(spec->>'vmid' AS integer) FROM cloud_pod WHERE spec->>'vmid' IS NOT NULL"
-                    + " UNION SELECT CAST(spec->>'template' AS integer) FROM cloud_pod WHERE spec->>'template' IS NOT NULL")
+                "SELECT vmid FROM pod_allocation WHERE vmid IS NOT NULL AND cluster = ?1"
+                    + " UNION SELECT CAST(spec->>'vmid' AS integer) FROM cloud_pod WHERE spec->>'vmid' IS NOT NULL AND cluster = ?1"
+                    + " UNION SELECT CAST(spec->>'template' AS integer) FROM cloud_pod WHERE spec->>'template' IS NOT NULL AND cluster = ?1")
+            .setParameter(1, cluster)
             .getResultList();
     TreeSet<Integer> taken = new TreeSet<>();
     for (Object o : used) {
       taken.add(((Number) o).intValue());
     }
     taken.add(config.templateVmid());
-    for (long v = config.vmidRangeStart(); v <= config.vmidRangeEnd(); v++) {
+    long start = config.vmidRangeStart();
+    long last = config.vmidRangeEnd();
+    @SuppressWarnings("unchecked")
+    List<Object[]> range =
+        em.createNativeQuery(
+                "SELECT CAST(spec->'vmidRange'->>'start' AS bigint), CAST(spec->'vmidRange'->>'end' AS bigint)"
+                    + " FROM proxmox_cluster WHERE name = ?1")
+            .setParameter(1, cluster)
+            .getResultList();
+    if (!range.isEmpty()) {
+      Object[] r = range.get(0);
+      start = r[0] == null ? start : ((Number) r[0]).longValue();
+      last = r[1] == null ? last : ((Number) r[1]).longValue();
+    }
+    for (long v = start; v <= last; v++) {
       if (!taken.contains((int) v)
           && (v < config.infraVmidStart() || v > config.infraVmidEnd())
           && !usedElsewhere.test((int) v)) {
         return (int) v;
       }
     }
-    throw new StoreConflictException("spec.vmid", "no free VMID left in the client range");
+    throw new StoreConflictException(
+        "spec.vmid", "no free VMID left in the client range of cluster " + cluster);
   }
 
   private Set<Long> blockedAddresses(String pool, IpPoolSpec spec, UUID exceptPod) {

@@ -22,6 +22,10 @@ public class CloudPodEntity extends ResourceEntity {
   @Column(name = "owner_uid")
   public UUID ownerUid;
 
+  /** The cluster the pod lives in, chosen by the database when the row is inserted (V13). */
+  @Column(insertable = false, updatable = false)
+  public String cluster;
+
   @Override
   public String tenantName() {
     return tenant;

@@ -159,7 +159,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
    * A stored pod as a write to it is checked: its uid, the PodSet that owns it (both null for a pod
    * of its own) and its spec with defaults, as the API shows it.
    */
-  public record StoredPod(UUID uid, UUID ownerUid, String ownerName, CloudPodSpec spec) {}
+  public record StoredPod(
+      UUID uid, UUID ownerUid, String ownerName, CloudPodSpec spec, String cluster) {}
 
   /** The stored pod at {@code key}, without handing out its entity. */
   public Optional<StoredPod> stored(ResourceKey key) {
@@ -170,7 +171,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
                     e.uid,
                     e.ownerUid,
                     e.ownerName,
-                    defaults.pod(Json.read(e.spec, CloudPodSpec.class))));
+                    defaults.pod(Json.read(e.spec, CloudPodSpec.class)),
+                    e.cluster));
   }
 
   /**
@@ -251,7 +253,7 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
     List<Object[]> rows =
         em.createNativeQuery(
                 "SELECT p.tenant, p.name, CAST(p.uid AS text), p.generation, p.deletion_timestamp IS NOT NULL,"
-                    + " CAST(p.spec AS text), p.owner_name, a.vmid, a.node, a.ip, a.task_upid"
+                    + " CAST(p.spec AS text), p.owner_name, a.vmid, a.node, a.ip, a.task_upid, p.cluster"
                     + " FROM cloud_pod p LEFT JOIN pod_allocation a ON a.pod_uid = p.uid ORDER BY p.tenant, p.name")
             .getResultList();
     List<PodResyncRow> out = new java.util.ArrayList<>(rows.size());
@@ -276,7 +278,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
               r[7] == null ? null : ((Number) r[7]).intValue(),
               (String) r[8],
               (String) r[9],
-              (String) r[10]));
+              (String) r[10],
+              (String) r[11]));
     }
     specCache = seen; // forget pods that are gone
     return out;
@@ -465,6 +468,17 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
    * again.
    */
   private volatile Map<UUID, ParsedSpec> specCache = Map.of();
+
+  /** The cluster the pod at {@code key} lives in, if it exists. */
+  public Optional<String> clusterOf(ResourceKey key) {
+    @SuppressWarnings("unchecked")
+    List<Object> c =
+        em.createNativeQuery("SELECT cluster FROM cloud_pod WHERE tenant = ?1 AND name = ?2")
+            .setParameter(1, key.tenant())
+            .setParameter(2, key.name())
+            .getResultList();
+    return c.isEmpty() ? Optional.empty() : Optional.of((String) c.get(0));
+  }
 
   /** The tenant's pod whose spec or allocation carries {@code vmid}. */
   public Optional<CloudPod> findByVmid(String tenant, int vmid) {

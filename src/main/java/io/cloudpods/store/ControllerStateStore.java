@@ -46,4 +46,14 @@ public class ControllerStateStore {
         .setParameter(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
         .executeUpdate();
   }
+
+  /**
+   * Records the region of the configured cluster {@code default}, which the database needs to place
+   * a pod naming that region (migration V13).
+   */
+  public void recordDefaultRegion(String region) {
+    em.createNativeQuery("UPDATE controller_state SET default_region = ?1 WHERE id = 1")
+        .setParameter(1, region)
+        .executeUpdate();
+  }
 }

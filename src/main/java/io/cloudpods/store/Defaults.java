@@ -42,7 +42,9 @@ public class Defaults {
         or(s.finalBackup(), Boolean.TRUE),
         s.restoreFrom(),
         s.adopt(),
-        s.network());
+        s.network(),
+        s.region(),
+        s.zone());
   }
 
   public IpPoolSpec pool(IpPoolSpec s) {
@@ -53,7 +55,8 @@ public class Defaults {
         s.rangeEnd(),
         or(s.bridge(), pools.bridge()),
         s.nameservers() == null ? List.copyOf(pools.nameservers()) : s.nameservers(),
-        s.reserved() == null ? List.of() : s.reserved());
+        s.reserved() == null ? List.of() : s.reserved(),
+        s.cluster());
   }
 
   private static <T> T or(T value, T fallback) {

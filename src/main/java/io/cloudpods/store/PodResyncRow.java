@@ -5,8 +5,9 @@ import java.util.UUID;
 
 /**
  * What the periodic resync needs to know about one pod to decide whether it needs a pass: its spec
- * (defaults applied), generation, deletion mark, owner and allocation. Read for all pods in one
- * query, so a resync costs one round trip to PostgreSQL whatever the number of pods.
+ * (defaults applied), generation, deletion mark, owner, allocation and the cluster it lives in.
+ * Read for all pods in one query, so a resync costs one round trip to PostgreSQL whatever the
+ * number of pods.
  */
 public record PodResyncRow(
     ResourceKey key,
@@ -18,4 +19,5 @@ public record PodResyncRow(
     Integer vmid,
     String node,
     String ip,
-    String taskUpid) {}
+    String taskUpid,
+    String cluster) {}

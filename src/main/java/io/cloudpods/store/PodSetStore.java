@@ -65,7 +65,7 @@ public class PodSetStore extends ResourceStore<PodSetEntity, PodSet>
     PodTemplate t = spec.template();
     CloudPodSpec podSpec = defaults.pod(t == null ? null : t.spec());
     return new PodSetSpec(
-        spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec));
+        spec.replicas(), new PodTemplate(t == null ? null : t.metadata(), podSpec), spec.spread());
   }
 
   public Written<PodSet> put(PodSet set, String expectedVersion) {

@@ -68,7 +68,7 @@ public class ProxmoxClusterStore extends ResourceStore<ProxmoxClusterEntity, Pro
   /** Pods placed on the cluster {@code name}. */
   public long podsOn(String name) {
     return ((Number)
-            em.createNativeQuery("SELECT count(*) FROM cloud_pod WHERE status->>'cluster' = ?1")
+            em.createNativeQuery("SELECT count(*) FROM cloud_pod WHERE cluster = ?1")
                 .setParameter(1, name)
                 .getSingleResult())
         .longValue();

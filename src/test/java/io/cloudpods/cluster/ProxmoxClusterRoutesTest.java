@@ -16,6 +16,7 @@ import io.cloudpods.auth.TokenStore;
 import io.cloudpods.sim.ProxmoxSimulator;
 import io.cloudpods.sim.SimulatorOptions;
 import io.cloudpods.testsupport.PostgresResource;
+import io.cloudpods.testsupport.TestApi;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -113,7 +114,7 @@ class ProxmoxClusterRoutesTest {
 
   Map<String, Object> westSpec() {
     Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("region", "migra-us-west-1");
+    spec.put("region", unique("migra-us-west")); // one cluster per region
     spec.put("url", west.baseUrl());
     spec.put("tokenId", WEST_TOKEN);
     spec.put("tokenSecretFile", secretFile.toString());
@@ -150,7 +151,7 @@ class ProxmoxClusterRoutesTest {
         .put("/api/v1/proxmoxclusters/" + name)
         .then()
         .statusCode(201)
-        .body("spec.region", equalTo("migra-us-west-1"));
+        .body("spec.region", org.hamcrest.Matchers.startsWith("migra-us-west-"));
 
     JsonPath c = awaitReachable(name, "True");
     assertThat(c.getString("status.version")).isEqualTo(west.options().pveVersion());
@@ -360,28 +361,30 @@ class ProxmoxClusterRoutesTest {
   @Test
   void clusterWithPods_cannotBeRemoved_untilTheyAreGone() throws Exception {
     String name = unique("west");
-    admin()
-        .body(cluster(name, westSpec()))
-        .put("/api/v1/proxmoxclusters/" + name)
-        .then()
-        .statusCode(201);
-    String[] tp = tenantWithPool(Map.of("maxPods", 2));
+    Map<String, Object> spec = westSpec();
+    admin().body(cluster(name, spec)).put("/api/v1/proxmoxclusters/" + name).then().statusCode(201);
+    String[] tp = {unique("t")};
+    String westPool = unique("wp");
+    Map<String, Object> pool = TestApi.pool(westPool);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> poolSpec = new LinkedHashMap<>((Map<String, Object>) pool.get("spec"));
+    poolSpec.put("cluster", name);
+    pool.put("spec", poolSpec);
+    TestApi.applyAsAdmin(TestApi.tenant(tp[0], Map.of("maxPods", 2), List.of(westPool)), pool);
     String podName = unique("p");
     admin()
-        .body(pod(tp[0], podName, Map.of("ipPool", tp[1])))
+        .body(pod(tp[0], podName, Map.of("ipPool", westPool, "region", spec.get("region"))))
         .put("/api/v1/tenants/" + tp[0] + "/cloudpods/" + podName)
         .then()
-        .statusCode(201);
-    try (Connection db = jdbc();
-        PreparedStatement u =
-            db.prepareStatement(
-                "UPDATE cloud_pod SET status = jsonb_set(coalesce(status, '{}'), '{cluster}',"
-                    + " to_jsonb(?::text)) WHERE tenant = ? AND name = ?")) {
-      u.setString(1, name);
-      u.setString(2, tp[0]);
-      u.setString(3, podName);
-      assertThat(u.executeUpdate()).isEqualTo(1);
-    }
+        .statusCode(201)
+        .body("spec.region", equalTo(spec.get("region")));
+    assertThat(
+            TestApi.count(
+                "SELECT count(*) FROM cloud_pod WHERE tenant = ? AND name = ? AND cluster = ?",
+                tp[0],
+                podName,
+                name))
+        .isEqualTo(1);
     String refused =
         admin()
             .delete("/api/v1/proxmoxclusters/" + name)

@@ -167,7 +167,7 @@ public final class InMemoryAllocations implements AllocationLedger {
   }
 
   @Override
-  public PlacementLoad placementLoad(UUID ownerUid) {
+  public PlacementLoad placementLoad(UUID podUid, UUID ownerUid) {
     Map<String, Long> memory = new HashMap<>();
     Map<String, Integer> owned = new HashMap<>();
     rows.forEach(

@@ -17,6 +17,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     writes {@code net0} and {@code nameserver} from the pool) or {@code Guest} (the address lives
  *     inside the guest, as the seed scripts' netplan has it; {@code net0 ip=manual} and no
  *     nameserver are kept as they are)
+ * @param region the region, and with it the Proxmox cluster, the pod lives in (admission fills it:
+ *     the tenant's {@code defaultRegion}, else the region of the configured cluster {@code
+ *     default}); immutable
+ * @param zone the zone of that cluster (a set of its nodes) the pod is placed in; absent: any node
+ *     of the cluster; immutable
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CloudPodSpec(
@@ -36,13 +41,56 @@ public record CloudPodSpec(
     Boolean finalBackup,
     String restoreFrom,
     Boolean adopt,
-    String network) {
+    String network,
+    String region,
+    String zone) {
 
   /** {@code spec.network} value: the controller writes the container's network config. */
   public static final String NETWORK_MANAGED = "Managed";
 
   /** {@code spec.network} value: the guest owns its address (netplan); net0 is left as it is. */
   public static final String NETWORK_GUEST = "Guest";
+
+  /** A spec without placement ({@code region} filled at admission, any zone). */
+  public CloudPodSpec(
+      Integer cores,
+      Integer memoryMb,
+      Integer swapMb,
+      Integer diskGb,
+      Integer template,
+      String storage,
+      String ipPool,
+      String ip,
+      Integer vmid,
+      String node,
+      String powerState,
+      String cloneMode,
+      Boolean allowRestart,
+      Boolean finalBackup,
+      String restoreFrom,
+      Boolean adopt,
+      String network) {
+    this(
+        cores,
+        memoryMb,
+        swapMb,
+        diskGb,
+        template,
+        storage,
+        ipPool,
+        ip,
+        vmid,
+        node,
+        powerState,
+        cloneMode,
+        allowRestart,
+        finalBackup,
+        restoreFrom,
+        adopt,
+        network,
+        null,
+        null);
+  }
 
   /** A spec without the adoption fields (not adopted, network {@code Managed}). */
   public CloudPodSpec(
@@ -145,7 +193,9 @@ public record CloudPodSpec(
         finalBackup,
         restoreFrom,
         adopt,
-        newNetwork);
+        newNetwork,
+        region,
+        zone);
   }
 
   /** Does deleting this pod first take a protected {@code Final} backup? (default true) */
@@ -171,6 +221,56 @@ public record CloudPodSpec(
         finalBackup,
         restoreFrom,
         adopt,
-        network);
+        network,
+        region,
+        zone);
+  }
+
+  /** The same spec with {@code region} set (admission's default). */
+  public CloudPodSpec withRegion(String newRegion) {
+    return new CloudPodSpec(
+        cores,
+        memoryMb,
+        swapMb,
+        diskGb,
+        template,
+        storage,
+        ipPool,
+        ip,
+        vmid,
+        node,
+        powerState,
+        cloneMode,
+        allowRestart,
+        finalBackup,
+        restoreFrom,
+        adopt,
+        network,
+        newRegion,
+        zone);
+  }
+
+  /** The same spec with {@code zone} set. */
+  public CloudPodSpec withZone(String newZone) {
+    return new CloudPodSpec(
+        cores,
+        memoryMb,
+        swapMb,
+        diskGb,
+        template,
+        storage,
+        ipPool,
+        ip,
+        vmid,
+        node,
+        powerState,
+        cloneMode,
+        allowRestart,
+        finalBackup,
+        restoreFrom,
+        adopt,
+        network,
+        region,
+        newZone);
   }
 }

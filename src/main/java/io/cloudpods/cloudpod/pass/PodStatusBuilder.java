@@ -35,6 +35,9 @@ public final class PodStatusBuilder {
   private String message;
   private String readyReason;
   private String readyMessage;
+  private String cluster;
+  private String region;
+  private String zone;
 
   public PodStatusBuilder(CloudPodStatus before, long generation, Instant now) {
     this.before = before;
@@ -50,6 +53,17 @@ public final class PodStatusBuilder {
     this.retryAfter = b.retryAfter();
     this.attempts = b.attempts();
     this.message = b.message();
+    this.cluster = b.cluster();
+    this.region = b.region();
+    this.zone = b.zone();
+  }
+
+  /** Where the pod lives: its cluster, that cluster's region and the zone of its node. */
+  public PodStatusBuilder placement(String clusterName, String regionName, String zoneName) {
+    this.cluster = clusterName;
+    this.region = regionName;
+    this.zone = zoneName;
+    return this;
   }
 
   private static CloudPodStatus emptyStatus() {
@@ -139,7 +153,19 @@ public final class PodStatusBuilder {
           Conditions.set(conditions, READY, FALSE, reason, msg == null ? "" : msg, generation, now);
     }
     return new CloudPodStatus(
-        phase, vmid, node, ip, generation, conditions, taskRef, retryAfter, attempts, message);
+        phase,
+        vmid,
+        node,
+        ip,
+        generation,
+        conditions,
+        taskRef,
+        retryAfter,
+        attempts,
+        message,
+        cluster,
+        region,
+        zone);
   }
 
   /** True when {@code built} differs from what was stored (so unchanged pods cost no write). */

@@ -3,6 +3,7 @@ package io.cloudpods.cloudpod.placement;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
+import io.cloudpods.cloudpod.ClusterIdentity;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.cloudpod.pass.Pass;
@@ -39,7 +40,14 @@ public final class NodePlacer {
   /** Serialises placement decisions, so pods placed at the same moment see each other. */
   private final Object placementLock = new Object();
 
-  public NodePlacer(AllocationLedger ledger, ClusterObserver cluster, Duration capacityRecheck) {
+  private final ClusterIdentity identity;
+
+  public NodePlacer(
+      AllocationLedger ledger,
+      ClusterObserver cluster,
+      Duration capacityRecheck,
+      ClusterIdentity identity) {
+    this.identity = identity;
     this.ledger = ledger;
     this.cluster = cluster;
     this.capacityRecheck = capacityRecheck;
@@ -79,6 +87,22 @@ public final class NodePlacer {
           .phase(CloudPodConditions.PHASE_PENDING);
       throw new RequeueException(capacityRecheck, why);
     }
+    Optional<List<String>> zoneNodes =
+        p.spec.zone() == null ? Optional.empty() : identity.zones().apply(p.spec.zone());
+    if (p.spec.zone() != null && zoneNodes.isEmpty()) {
+      String why = "cluster " + identity.name() + " has no zone " + p.spec.zone() + " (spec.zone)";
+      p.status
+          .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, why)
+          .phase(CloudPodConditions.PHASE_PENDING);
+      throw new RequeueException(capacityRecheck, why);
+    }
+    if (pinned != null && zoneNodes.isPresent() && !zoneNodes.get().contains(pinned)) {
+      String why = "node " + pinned + " is not in zone " + p.spec.zone() + " (spec.zone)";
+      p.status
+          .condition(PROVISIONED, false, CloudPodConditions.ALLOCATION_FAILED, why)
+          .phase(CloudPodConditions.PHASE_PENDING);
+      throw new RequeueException(capacityRecheck, why);
+    }
     Optional<String> templateName = Templates.name(snap, p.spec.template());
     Map<String, Long> foreignMem = new HashMap<>();
     for (Guest g : snap.guests().values()) {
@@ -91,11 +115,14 @@ public final class NodePlacer {
     }
     UUID owner = p.ownerUid();
     synchronized (placementLock) {
-      AllocationLedger.PlacementLoad load = ledger.placementLoad(owner);
+      AllocationLedger.PlacementLoad load = ledger.placementLoad(p.uid, owner);
       List<NodeCandidate> candidates = new ArrayList<>();
       for (ClusterResource.Node n : snap.nodes().values()) {
         if (pinned != null && !pinned.equals(n.node())) {
           continue;
+        }
+        if (zoneNodes.isPresent() && !zoneNodes.get().contains(n.node())) {
+          continue; // the pod stays in its zone
         }
         OptionalInt template = Templates.on(snap, n.node(), p.spec.template(), templateName);
         if (pinned != null && template.isEmpty()) {

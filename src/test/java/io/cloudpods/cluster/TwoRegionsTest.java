@@ -1,0 +1,332 @@
+package io.cloudpods.cluster;
+
+import static io.cloudpods.testsupport.TestApi.admin;
+import static io.cloudpods.testsupport.TestApi.object;
+import static io.cloudpods.testsupport.TestApi.pod;
+import static io.cloudpods.testsupport.TestApi.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cloudpods.sim.ProxmoxSimulator;
+import io.cloudpods.sim.SimulatorOptions;
+import io.cloudpods.testsupport.IsolatedDatabaseResource;
+import io.cloudpods.testsupport.ProxmoxSimulatorResource;
+import io.cloudpods.testsupport.SimCluster;
+import io.cloudpods.testsupport.TestApi;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One controller, two Proxmox clusters: the configured one (region {@code migra-us-east-1}) and a
+ * second simulator added at run time as a ProxmoxCluster (region {@code migra-us-west-1}). Pods are
+ * placed by region and zone, each cluster's pods are reconciled by its own engine, VMIDs are unique
+ * per cluster, and a cluster that stops answering marks its own pods ProxmoxUnreachable while the
+ * other region's pods keep converging; when it answers again its backlog converges.
+ */
+@QuarkusTest
+@TestProfile(TwoRegionsTest.Profile.class)
+@WithTestResource(IsolatedDatabaseResource.class)
+@WithTestResource(ProxmoxSimulatorResource.class)
+class TwoRegionsTest {
+
+  /** The controller in region migra-us-east-1, with requests that give up after 3 s. */
+  public static class Profile extends io.cloudpods.e2e.ControllerProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Map<String, String> m = new HashMap<>(super.getConfigOverrides());
+      m.put("cloudpods.region", EAST);
+      m.put("cloudpods.proxmox.request-timeout", "3s");
+      m.put("cloudpods.proxmox.call-timeout", "4s");
+      m.put("cloudpods.clusters.probe-interval", "1s");
+      m.put("cloudpods.clusters.probe-timeout", "1s");
+      return m;
+    }
+  }
+
+  static final String EAST = "migra-us-east-1";
+  static final String WEST = "migra-us-west-1";
+  static final String WEST_TOKEN = "cloudpods@pve!west";
+  static final String WEST_SECRET = "5b2f8c61-0e4a-4d7b-9c3e-a18f6d2e4b70";
+  static final Duration CONVERGE = Duration.ofSeconds(90);
+
+  @jakarta.inject.Inject javax.sql.DataSource db;
+
+  static ProxmoxSimulator west;
+  static Path secretFile;
+  static String tenant;
+  static String eastPool;
+  static String westPool;
+
+  @BeforeAll
+  static void addWest() throws Exception {
+    west =
+        ProxmoxSimulator.start(
+            SimulatorOptions.builder()
+                .bindHost("127.0.0.1")
+                .port(0)
+                .http(true)
+                .token(WEST_TOKEN, WEST_SECRET)
+                .nodes(1)
+                .timeScale(0.02)
+                .authFailureDelay(Duration.ZERO)
+                .build());
+    secretFile = Files.createTempFile("west-secret", ".txt");
+    Files.writeString(secretFile, WEST_SECRET + "\n");
+  }
+
+  @AfterAll
+  static void stopWest() throws Exception {
+    if (west != null) {
+      west.setBlackHole(false);
+      west.close();
+    }
+    Files.deleteIfExists(secretFile);
+  }
+
+  /** The west cluster, its pool and a tenant allowed both pools; once per class. */
+  void setUpRegions() {
+    if (tenant != null) {
+      return;
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("region", WEST);
+    spec.put("url", west.baseUrl());
+    spec.put("tokenId", WEST_TOKEN);
+    spec.put("tokenSecretFile", secretFile.toString());
+    spec.put("verifyTls", false);
+    spec.put("zones", List.of(Map.of("name", "west-a", "nodes", List.of("pve"))));
+    admin()
+        .body(object("ProxmoxCluster", Map.of("name", "west"), spec))
+        .put("/api/v1/proxmoxclusters/west")
+        .then()
+        .statusCode(201);
+    eastPool = unique("east");
+    westPool = unique("west");
+    Map<String, Object> wp = TestApi.pool(westPool);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> wpSpec = new LinkedHashMap<>((Map<String, Object>) wp.get("spec"));
+    wpSpec.put("cluster", "west");
+    wp.put("spec", wpSpec);
+    tenant = unique("t");
+    TestApi.applyAsAdmin(
+        TestApi.tenant(
+            tenant,
+            Map.of("maxPods", 20, "maxCores", 40, "maxMemoryMb", 40_000, "maxDiskGb", 400),
+            List.of(eastPool, westPool)),
+        TestApi.pool(eastPool),
+        wp);
+  }
+
+  Map<String, Object> size(String pool) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("cores", 1);
+    s.put("memoryMb", 512);
+    s.put("swapMb", 0);
+    s.put("diskGb", 8);
+    s.put("ipPool", pool);
+    return s;
+  }
+
+  JsonPath read(String name) {
+    return admin()
+        .get("/api/v1/tenants/" + tenant + "/cloudpods/" + name)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  static String ready(JsonPath p) {
+    return p.getString("status.conditions.find { it.type == 'Ready' }.status");
+  }
+
+  static String readyReason(JsonPath p) {
+    return p.getString("status.conditions.find { it.type == 'Ready' }.reason");
+  }
+
+  void awaitReady(String name) {
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath p = read(name);
+              assertThat(ready(p)).as(p.prettify()).isEqualTo("True");
+            });
+  }
+
+  void put(String name, Map<String, Object> spec, int status) {
+    admin()
+        .body(pod(tenant, name, spec))
+        .put("/api/v1/tenants/" + tenant + "/cloudpods/" + name)
+        .then()
+        .statusCode(status);
+  }
+
+  static SimCluster eastSim() {
+    return new SimCluster(ProxmoxSimulatorResource.simulator());
+  }
+
+  static SimCluster westSim() {
+    return new SimCluster(west);
+  }
+
+  static boolean hasHostname(SimCluster c, String hostname) {
+    return c.guests().stream().anyMatch(g -> hostname.equals(g.get("hostname")));
+  }
+
+  @Test
+  void podsArePlacedByRegion_eachInItsOwnCluster_withVmidsUniquePerCluster() {
+    setUpRegions();
+    String e = unique("e");
+    String w = unique("w");
+    put(e, size(eastPool), 201);
+    Map<String, Object> ws = size(westPool);
+    ws.put("region", WEST);
+    put(w, ws, 201);
+    awaitReady(e);
+    awaitReady(w);
+
+    JsonPath ep = read(e);
+    assertThat(ep.getString("spec.region")).isEqualTo(EAST);
+    assertThat(ep.getString("status.cluster")).isEqualTo("default");
+    assertThat(ep.getString("status.region")).isEqualTo(EAST);
+    JsonPath wp = read(w);
+    assertThat(wp.getString("status.cluster")).isEqualTo("west");
+    assertThat(wp.getString("status.region")).isEqualTo(WEST);
+    assertThat(wp.getString("status.zone")).isEqualTo("west-a");
+    assertThat(hasHostname(westSim(), w)).isTrue();
+    assertThat(hasHostname(eastSim(), w)).isFalse();
+    assertThat(hasHostname(westSim(), e)).isFalse();
+    int westVmid = wp.getInt("status.vmid");
+    assertThat(westSim().guest(westVmid).orElseThrow().managed()).isTrue();
+
+    // the west cluster's first free VMID is free on its own: the same number may live in east
+    assertThat(
+            TestApi.count(
+                db,
+                "SELECT count(*) FROM pod_allocation WHERE cluster = 'west' AND vmid = ?",
+                westVmid))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void placementMistakes_areRefusedNamingTheField_andNothingIsStored() {
+    setUpRegions();
+    String w = unique("w");
+    Map<String, Object> unknown = size(westPool);
+    unknown.put("region", "mars-1");
+    assertRefused(w, unknown, "spec.region");
+    Map<String, Object> wrongPool = size(eastPool);
+    wrongPool.put("region", WEST);
+    assertRefused(w, wrongPool, "spec.ipPool");
+    Map<String, Object> noZone = size(westPool);
+    noZone.put("region", WEST);
+    noZone.put("zone", "west-z");
+    assertRefused(w, noZone, "spec.zone");
+    assertThat(
+            TestApi.count(
+                db, "SELECT count(*) FROM cloud_pod WHERE tenant = ? AND name = ?", tenant, w))
+        .isZero();
+
+    String e = unique("e");
+    put(e, size(eastPool), 201);
+    Map<String, Object> moved = size(westPool);
+    moved.put("region", WEST);
+    String body = assertRefused(e, moved, "spec.region");
+    assertThat(body).contains("immutable");
+    assertThat(read(e).getString("spec.region")).isEqualTo(EAST);
+  }
+
+  String assertRefused(String name, Map<String, Object> spec, String field) {
+    String body =
+        admin()
+            .body(pod(tenant, name, spec))
+            .put("/api/v1/tenants/" + tenant + "/cloudpods/" + name)
+            .then()
+            .statusCode(422)
+            .extract()
+            .asString();
+    assertThat(body).contains(field);
+    return body;
+  }
+
+  @Test
+  void aClusterThatStopsAnswering_holdsUpOnlyItsOwnPods_andCatchesUpWhenItAnswersAgain() {
+    setUpRegions();
+    String w = unique("w");
+    Map<String, Object> ws = size(westPool);
+    ws.put("region", WEST);
+    put(w, ws, 201);
+    awaitReady(w);
+    int westVmid = read(w).getInt("status.vmid");
+
+    west.setBlackHole(true);
+    try {
+      Map<String, Object> bigger = new LinkedHashMap<>(ws);
+      bigger.put("cores", 2);
+      put(w, bigger, 200);
+      String e = unique("e");
+      long started = System.nanoTime();
+      put(e, size(eastPool), 201);
+      awaitReady(e);
+      long eastMillis = (System.nanoTime() - started) / 1_000_000;
+      System.out.printf("east pod Ready in %d ms while west does not answer%n", eastMillis);
+
+      await()
+          .atMost(CONVERGE)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                JsonPath p = read(w);
+                assertThat(readyReason(p)).as(p.prettify()).isEqualTo("ProxmoxUnreachable");
+                assertThat(p.getString("status.phase")).isNotEqualTo("Failed");
+              });
+      await()
+          .atMost(CONVERGE)
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          admin()
+                              .get("/api/v1/proxmoxclusters/west")
+                              .then()
+                              .extract()
+                              .jsonPath()
+                              .getString(
+                                  "status.conditions.find { it.type == 'Reachable' }.status"))
+                      .isEqualTo("False"));
+      assertThat(
+              TestApi.count(
+                  db,
+                  "SELECT count(*) FROM cloud_pod WHERE tenant = ? AND name = ?"
+                      + " AND deletion_timestamp IS NULL",
+                  tenant,
+                  w))
+          .isEqualTo(1);
+    } finally {
+      west.setBlackHole(false);
+    }
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath p = read(w);
+              assertThat(ready(p)).as(p.prettify()).isEqualTo("True");
+              assertThat(westSim().guest(westVmid).orElseThrow().get("cores")).isEqualTo("2");
+            });
+  }
+}
