@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * The example manifests of {@code config/examples/} (packaged under {@code examples/}): an IP pool
- * with the seed defaults, a tenant, two CloudPods, a PodSet and a nightly BackupPolicy. The
- * embedded mode of {@code serve} applies them on first start through the normal admission path.
+ * with the seed defaults, a tenant, two CloudPods, a PodSet, a nightly BackupPolicy and a pool and
+ * pod in the second region ({@code migra-us-west-1}, the ProxmoxCluster {@code west}). The embedded
+ * mode of {@code serve} applies them on first start through the normal admission path.
  */
 @ApplicationScoped
 public class ExampleManifests {
@@ -24,7 +25,8 @@ public class ExampleManifests {
           "01-tenant-123.yaml",
           "02-cloudpods.yaml",
           "03-podset-workers.yaml",
-          "04-backuppolicy-nightly.yaml");
+          "04-backuppolicy-nightly.yaml",
+          "05-west.yaml");
 
   private final Admission admission;
 
@@ -49,6 +51,19 @@ public class ExampleManifests {
       }
     }
     return docs;
+  }
+
+  /** Applies the manifests of {@code file} as one batch (as admin). */
+  public List<Admission.Result> applyFile(java.nio.file.Path file) {
+    try {
+      return admission.admit(
+          ManifestParser.parseDocuments(java.nio.file.Files.readString(file)),
+          Caller.ANONYMOUS_ADMIN,
+          false,
+          true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Applies all examples as one batch (as admin); objects already present are left unchanged. */

@@ -308,13 +308,19 @@ public final class CloudPodsMain {
   /** The embedded PostgreSQL and simulated cluster of {@code serve --embedded}. */
   static final class EmbeddedCluster implements AutoCloseable {
     static final String SIM_TOKEN_ID = "cloudpods@pve!controller";
+    static final String WEST_TOKEN_ID = "cloudpods@pve!west";
+    static final String EAST_REGION = "migra-us-east-1";
+    static final String WEST_REGION = "migra-us-west-1";
 
     private final EmbeddedDatabase database;
     private final ProxmoxSimulator simulator;
+    private final ProxmoxSimulator west;
 
-    private EmbeddedCluster(EmbeddedDatabase database, ProxmoxSimulator simulator) {
+    private EmbeddedCluster(
+        EmbeddedDatabase database, ProxmoxSimulator simulator, ProxmoxSimulator west) {
       this.database = database;
       this.simulator = simulator;
+      this.west = west;
     }
 
     static EmbeddedCluster start(ServeOptions o, PrintStream out) throws IOException {
@@ -337,10 +343,24 @@ public final class CloudPodsMain {
           PrivateFiles.readOrCreateSecret(
               dir.resolve("sim-token"), () -> UUID.randomUUID().toString());
       try {
-        sim = startSimulator(o.simPort(), simSecret);
+        sim = startSimulator(o.simPort(), SIM_TOKEN_ID, simSecret, 3);
       } catch (RuntimeException e) {
-        sim = startSimulator(0, simSecret);
+        sim = startSimulator(0, SIM_TOKEN_ID, simSecret, 3);
       }
+      // the second region: a cluster of its own, with its own token and certificate
+      Path westSecretFile = dir.resolve("sim-west-token");
+      String westSecret =
+          PrivateFiles.readOrCreateSecret(westSecretFile, () -> UUID.randomUUID().toString());
+      ProxmoxSimulator westSim;
+      try {
+        westSim =
+            startSimulator(o.simPort() == 0 ? 0 : o.simPort() + 1, WEST_TOKEN_ID, westSecret, 1);
+      } catch (RuntimeException e) {
+        westSim = startSimulator(0, WEST_TOKEN_ID, westSecret, 1);
+      }
+      Path clustersFile = dir.resolve("clusters.yaml");
+      Files.writeString(
+          clustersFile, westCluster(westSim.baseUrl(), westSecretFile, westSim.fingerprint()));
       String adminToken =
           PrivateFiles.readOrCreateSecret(dir.resolve("admin-token"), CloudPodsMain::newToken);
       boolean firstStart = !Files.exists(dir.resolve("examples-applied"));
@@ -358,6 +378,8 @@ public final class CloudPodsMain {
       System.setProperty("cloudpods.events.log-file", dir.resolve("events.log").toString());
       System.setProperty("cloudpods.embedded.data-dir", dir.toString());
       System.setProperty("cloudpods.embedded.apply-examples", Boolean.toString(firstStart));
+      System.setProperty("cloudpods.embedded.clusters-file", clustersFile.toString());
+      System.setProperty("cloudpods.region", EAST_REGION);
 
       Files.writeString(dir.resolve("sim-url"), sim.baseUrl() + "\n");
       out.println("cloudpods: simulated Proxmox VE cluster (seed layout) at " + sim.baseUrl());
@@ -371,28 +393,86 @@ public final class CloudPodsMain {
               + "' "
               + sim.baseUrl()
               + "/cluster/resources");
+      Files.writeString(dir.resolve("sim-west-url"), westSim.baseUrl() + "\n");
+      out.println(
+          "cloudpods: region "
+              + EAST_REGION
+              + " is that cluster (nodes pve, pve-02, pve-03); region "
+              + WEST_REGION
+              + " is a second simulated cluster (node pve) at "
+              + westSim.baseUrl());
+      out.println(
+          "           certificate SHA-256 fingerprint "
+              + westSim.fingerprint()
+              + ", API token "
+              + WEST_TOKEN_ID
+              + " (secret in "
+              + westSecretFile
+              + ")");
       out.println(
           "cloudpods: admin token in "
               + dir.resolve("admin-token")
               + " (the CLI on this machine reads it)");
-      return new EmbeddedCluster(db, sim);
+      return new EmbeddedCluster(db, sim, westSim);
     }
 
-    private static ProxmoxSimulator startSimulator(int port, String secret) {
+    private static ProxmoxSimulator startSimulator(
+        int port, String tokenId, String secret, int nodes) {
       return ProxmoxSimulator.start(
           SimulatorOptions.builder()
               .bindHost("127.0.0.1")
               .port(port)
-              .token(SIM_TOKEN_ID, secret)
+              .token(tokenId, secret)
+              .nodes(nodes)
               .timeScale(0.1)
               .resourcesLag(Duration.ofSeconds(10))
               .build());
+    }
+
+    /**
+     * The second region's cluster as a manifest, written at every start (the simulator's address
+     * and certificate are new each time) and applied before anything else.
+     */
+    static String westCluster(String url, Path secretFile, String fingerprint) {
+      return "# Written by 'serve --embedded' at every start: the simulated cluster of region "
+          + WEST_REGION
+          + ".\n"
+          + "apiVersion: cloudpods.io/v1alpha1\n"
+          + "kind: ProxmoxCluster\n"
+          + "metadata:\n"
+          + "  name: west\n"
+          + "spec:\n"
+          + "  region: "
+          + WEST_REGION
+          + "\n"
+          + "  zones:\n"
+          + "    - name: "
+          + WEST_REGION
+          + "a\n"
+          + "      nodes: [pve]\n"
+          + "  url: "
+          + url
+          + "\n"
+          + "  tokenId: \""
+          + WEST_TOKEN_ID
+          + "\"\n"
+          + "  tokenSecretFile: "
+          + secretFile.toAbsolutePath()
+          + "\n"
+          + "  fingerprint: \""
+          + fingerprint
+          + "\"\n";
     }
 
     @Override
     public void close() {
       try {
         simulator.close();
+      } catch (RuntimeException ignored) {
+        // stopping anyway
+      }
+      try {
+        west.close();
       } catch (RuntimeException ignored) {
         // stopping anyway
       }

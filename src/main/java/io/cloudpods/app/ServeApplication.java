@@ -55,6 +55,19 @@ public class ServeApplication implements QuarkusApplication {
     }
     boolean embedded =
         config.getOptionalValue("cloudpods.embedded.data-dir", String.class).isPresent();
+    Optional<String> clustersFile =
+        config.getOptionalValue("cloudpods.embedded.clusters-file", String.class);
+    if (embedded && clustersFile.isPresent()) {
+      var written = examples.applyFile(Path.of(clustersFile.get()));
+      System.out.println(
+          "cloudpods: applied "
+              + clustersFile.get()
+              + " ("
+              + written.size()
+              + " cluster, "
+              + written.get(0).result()
+              + ")");
+    }
     if (embedded
         && config
             .getOptionalValue("cloudpods.embedded.apply-examples", Boolean.class)

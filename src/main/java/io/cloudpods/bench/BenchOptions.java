@@ -30,6 +30,8 @@ final class BenchOptions {
   String controllerXmx;
   java.util.List<String> controllerJvmOptions;
   boolean keepWorkDir;
+  Integer regions;
+  Duration outage;
 
   static final String USAGE =
       """
@@ -50,6 +52,10 @@ final class BenchOptions {
           all        converge, steady, reaction and api with their defaults (options apply to each)
           help       this text
         options:
+          --regions 1|2            converge, reaction: 2 adds a second simulated cluster (region west-1);
+                                   converge puts half the pods in each region, reaction measures the
+                                   default region with the west cluster answering, then black-holed
+          --outage D               reaction --regions 2: hold the west outage at least D (default 0)
           --pods N                 converge 200, steady 10000, reaction 10 (converged beforehand)
           --nodes N                simulated nodes (converge 1, steady 3, reaction 1)
           --clone full|linked      clone mode of the pods (converge full, others linked)
@@ -126,6 +132,13 @@ final class BenchOptions {
       }
       switch (flag) {
         case "--pods" -> o.pods = positive(flag, v);
+        case "--outage" -> o.outage = duration(flag, v);
+        case "--regions" -> {
+          o.regions = positive(flag, v);
+          if (o.regions > 2) {
+            throw new IllegalArgumentException("--regions: 1 or 2, got '" + v + "'");
+          }
+        }
         case "--nodes" -> o.nodes = positive(flag, v);
         case "--clone" -> {
           if (!v.equals("full") && !v.equals("linked")) {
@@ -161,6 +174,12 @@ final class BenchOptions {
         case "--out" -> o.out = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
+    }
+    if (o.regions != null
+        && o.regions == 2
+        && !List.of("converge", "reaction", "help").contains(o.scenario)) {
+      throw new IllegalArgumentException(
+          "--regions 2: only the converge and reaction scenarios have two regions");
     }
     return o;
   }
@@ -202,6 +221,8 @@ final class BenchOptions {
   Map<String, Object> given() {
     Map<String, Object> m = new LinkedHashMap<>();
     put(m, "pods", pods);
+    put(m, "regions", regions);
+    put(m, "outage", outage == null ? null : outage.toString());
     put(m, "nodes", nodes);
     put(m, "clone", clone);
     put(m, "timeScale", timeScale);

@@ -45,7 +45,7 @@ final class Scenarios {
    * 50 ms). The capacity recheck keeps the controller's default: a pod waiting for a clone slot is
    * woken when the slot frees, and a scaled recheck would have thousands of waiting pods polling.
    */
-  private static ControllerSettings settings(
+  static ControllerSettings settings(
       BenchOptions o,
       double scale,
       boolean enabled,
@@ -75,7 +75,7 @@ final class Scenarios {
     return Duration.ofMillis(Math.max(20, Math.round(d.toMillis() * scale)));
   }
 
-  private static SimulatorOptions.Builder simOptions(
+  static SimulatorOptions.Builder simOptions(
       int nodes, double scale, long nodeMemGiB, long storageGiB) {
     return SimulatorOptions.builder()
         .nodes(nodes)
@@ -84,7 +84,7 @@ final class Scenarios {
         .clientStorageGiB(storageGiB);
   }
 
-  private static Map<String, Object> simulator(BenchEnv env, long nodeMemGiB, long storageGiB) {
+  static Map<String, Object> simulator(BenchEnv env, long nodeMemGiB, long storageGiB) {
     TimingModel t = env.sim.timing();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("transport", "plain HTTP on 127.0.0.1 (in the bench process)");
@@ -105,7 +105,7 @@ final class Scenarios {
     return m;
   }
 
-  private static Map<String, Object> goal(String name, String goal, Object value, boolean met) {
+  static Map<String, Object> goal(String name, String goal, Object value, boolean met) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("goal", goal);
@@ -148,8 +148,13 @@ final class Scenarios {
   /** Template root volume size in GiB, from the simulator's view of the template's config. */
   @SuppressWarnings("unchecked")
   private static double templateSizeGiB(BenchEnv env, int vmid) {
+    return templateSizeGiB(env.sim, vmid);
+  }
+
+  @SuppressWarnings("unchecked")
+  static double templateSizeGiB(io.cloudpods.sim.ProxmoxSimulator sim, int vmid) {
     Map<String, Object> g =
-        env.sim.guest(vmid).orElseThrow(() -> new IllegalStateException("no template " + vmid));
+        sim.guest(vmid).orElseThrow(() -> new IllegalStateException("no template " + vmid));
     String rootfs = String.valueOf(((Map<String, Object>) g.get("config")).get("rootfs"));
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("size=(\\d+(?:\\.\\d+)?)([KMGT]?)").matcher(rootfs);
@@ -181,14 +186,19 @@ final class Scenarios {
    */
   private static Map<String, Object> lowerBound(
       BenchEnv env, Map<String, Integer> podsByNode, String clone) {
-    TimingModel t = env.sim.timing();
+    return lowerBound(env.sim, podsByNode, clone);
+  }
+
+  static Map<String, Object> lowerBound(
+      io.cloudpods.sim.ProxmoxSimulator sim, Map<String, Integer> podsByNode, String clone) {
+    TimingModel t = sim.timing();
     Map<String, Object> m = new LinkedHashMap<>();
     double worst = 0;
     Map<String, Object> perNode = new LinkedHashMap<>();
-    for (int i = 1; i <= env.sim.options().nodes(); i++) {
+    for (int i = 1; i <= sim.options().nodes(); i++) {
       String node = nodeName(i);
       int n = podsByNode.getOrDefault(node, 0);
-      double sizeGiB = templateSizeGiB(env, templateVmid(i));
+      double sizeGiB = templateSizeGiB(sim, templateVmid(i));
       double cloneModelMs =
           t.storageAllocation().toMillis()
               + (clone.equals("full")
@@ -247,7 +257,7 @@ final class Scenarios {
   /**
    * Applies PodSets for {@code pods} pods and waits until all are Ready; the convergence figures.
    */
-  private static Map<String, Object> convergeFromEmpty(
+  static Map<String, Object> convergeFromEmpty(
       BenchEnv env, int pods, int memoryMb, String clone, Duration max) throws Exception {
     Map<String, Long> req0 = env.sim.requestCounts();
     long cpu0 = env.controllerCpuMillis();
@@ -287,6 +297,9 @@ final class Scenarios {
   // ---- converge ----
 
   static Result converge(BenchOptions o) throws Exception {
+    if (or(o.regions, 1) == 2) {
+      return RegionsBench.converge(o);
+    }
     int pods = or(o.pods, 200);
     int nodes = or(o.nodes, 1);
     String clone = or(o.clone, "full");
@@ -351,7 +364,7 @@ final class Scenarios {
     }
   }
 
-  private static Map<String, Object> parameters(
+  static Map<String, Object> parameters(
       String scenario,
       BenchOptions o,
       int pods,
@@ -534,6 +547,9 @@ final class Scenarios {
   // ---- reaction ----
 
   static Result reaction(BenchOptions o) throws Exception {
+    if (or(o.regions, 1) == 2) {
+      return RegionsBench.reaction(o);
+    }
     int pods = or(o.pods, 10);
     int nodes = or(o.nodes, 1);
     String clone = or(o.clone, "linked");
@@ -628,13 +644,26 @@ final class Scenarios {
       int memoryMb,
       String clone)
       throws Exception {
+    return sampleRest(env, samples, pause, first, memoryMb, clone, 0);
+  }
+
+  /** REST reaction samples; pod {@code offset + i} (VMID 600000 + offset + i) for sample i. */
+  static Map<String, Object> sampleRest(
+      BenchEnv env,
+      int samples,
+      Duration pause,
+      Map<Integer, SimRequest> first,
+      int memoryMb,
+      String clone,
+      int offset)
+      throws Exception {
     progress("reaction over REST: " + samples + " samples");
     List<Double> fromAccepted = new ArrayList<>();
     List<Double> fromSent = new ArrayList<>();
     Map<String, Integer> firstRoutes = new TreeMap<>();
     int missing = 0;
     try (Connection c = env.sql()) {
-      for (int i = 0; i < samples; i++) {
+      for (int i = offset; i < offset + samples; i++) {
         int vmid = 600_000 + i;
         String name = "react-rest-" + i;
         long sent = System.nanoTime();

@@ -23,6 +23,7 @@ import io.cloudpods.cloudpod.observe.ConvergenceCache;
 import io.cloudpods.cloudpod.pass.DesiredPods;
 import io.cloudpods.cloudpod.pass.Pass;
 import io.cloudpods.cloudpod.pass.StatusWriter;
+import io.cloudpods.cloudpod.placement.ClusterIdentity;
 import io.cloudpods.cloudpod.placement.NodePlacer;
 import io.cloudpods.cloudpod.plan.Action;
 import io.cloudpods.cloudpod.plan.CloudPodPlanner;

@@ -1,5 +1,6 @@
 package io.cloudpods.cloudpod;
 
+import io.cloudpods.cloudpod.placement.ClusterIdentity;
 import java.time.Duration;
 
 /**

@@ -2,6 +2,7 @@ package io.cloudpods.apiserver;
 
 import static io.cloudpods.testsupport.TestApi.admin;
 import static io.cloudpods.testsupport.TestApi.applyAsAdmin;
+import static io.cloudpods.testsupport.TestApi.object;
 import static io.cloudpods.testsupport.TestApi.pod;
 import static io.cloudpods.testsupport.TestApi.podSet;
 import static io.cloudpods.testsupport.TestApi.pods;
@@ -442,9 +443,28 @@ class ApplyTest {
                   .toList())
           .isEqualTo(ExampleManifests.FILES);
     }
+    // the second region's cluster, which 'serve --embedded' writes before the examples
+    admin()
+        .body(
+            object(
+                "ProxmoxCluster",
+                Map.of("name", "west"),
+                Map.of(
+                    "region", "migra-us-west-1",
+                    "url", "http://127.0.0.1:9/api2/json",
+                    "tokenId", "cloudpods@pve!west",
+                    "tokenSecretEnv", "CLOUDPODS_WEST_TOKEN_SECRET")))
+        .put("/api/v1/proxmoxclusters/west")
+        .then()
+        .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
     examples.apply();
     assertThat(examples.apply()).extracting(r -> r.result().name()).containsOnly("unchanged");
-    admin().get("/api/v1/tenants/tenant-123").then().body("status.usage.pods", equalTo(5));
+    admin().get("/api/v1/tenants/tenant-123").then().body("status.usage.pods", equalTo(6));
+    admin()
+        .get("/api/v1/tenants/tenant-123/cloudpods/web-west-1")
+        .then()
+        .statusCode(200)
+        .body("spec.region", equalTo("migra-us-west-1"));
     admin()
         .get("/api/v1/tenants/tenant-123/cloudpods/cloudpod-9101")
         .then()

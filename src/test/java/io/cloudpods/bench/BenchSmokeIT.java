@@ -89,6 +89,17 @@ class BenchSmokeIT {
   }
 
   @Test
+  void convergeInTwoRegions() throws Exception {
+    JsonNode d = bench("converge", "--regions", "2", "--pods", "4", "--time-scale", "0.005");
+    assertThat(d.path("parameters").path("regions").asInt()).isEqualTo(2);
+    JsonNode f = d.path("figures");
+    assertThat(f.path("byRegion").path("default").path("pods").asInt()).isEqualTo(2);
+    assertThat(f.path("byRegion").path("west-1").path("pods").asInt()).isEqualTo(2);
+    assertThat(f.path("byRegion").path("west-1").path("proxmoxRequests").asLong()).isPositive();
+    assertThat(f.path("ratioElapsedToBound").asDouble()).isPositive();
+  }
+
+  @Test
   void steady() throws Exception {
     JsonNode d = bench("steady", "--pods", "20", "--cycles", "2", "--resync-interval", "1s");
     assertThat(d.path("parameters").path("pods").asInt()).isEqualTo(20);

@@ -147,7 +147,7 @@ class GetCommandTest {
   }
 
   @Test
-  void get_wide_addsSizePowerTemplateAndReason() throws Exception {
+  void get_wide_addsSizePowerTemplateRegionZoneAndReason() throws Exception {
     cli.enqueue(
         list("CloudPod", pod("t", "web-1", "Provisioning", "False", 9101, "pve1", null, 610)));
 
@@ -169,6 +169,8 @@ class GetCommandTest {
             "DISK",
             "POWER",
             "TEMPLATE",
+            "REGION",
+            "ZONE",
             "REASON");
     assertThat(lines[1].split("\\s+"))
         .containsExactly(
@@ -185,6 +187,8 @@ class GetCommandTest {
             "8Gi",
             "Running",
             "9000",
+            "<none>",
+            "<none>",
             "Creating");
   }
 

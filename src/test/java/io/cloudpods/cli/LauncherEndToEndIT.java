@@ -255,6 +255,9 @@ class LauncherEndToEndIT {
     assertThat(pods.get("cloudpod-9101").path("status").path("vmid").asInt()).isEqualTo(9101);
     assertThat(pods.get("cloudpod-9101").path("status").path("ip").asText())
         .isEqualTo("10.1.10.91");
+    // the second region's pod lives in its own simulator and is not deleted below
+    assertThat(pods.get("web-west-1").path("status").path("cluster").asText()).isEqualTo("west");
+    pods.remove("web-west-1");
     List<Integer> vmids = new ArrayList<>();
     for (JsonNode p : pods.values()) {
       assertThat(p.path("status").path("vmid").isInt()).as(p.toString()).isTrue();

@@ -78,7 +78,7 @@ class TwoRegionsTest {
                 .port(0)
                 .http(true)
                 .token(WEST_TOKEN, WEST_SECRET)
-                .nodes(1)
+                .nodes(2)
                 .timeScale(0.02)
                 .authFailureDelay(Duration.ZERO)
                 .build());
@@ -106,7 +106,11 @@ class TwoRegionsTest {
     spec.put("tokenId", WEST_TOKEN);
     spec.put("tokenSecretFile", secretFile.toString());
     spec.put("verifyTls", false);
-    spec.put("zones", List.of(Map.of("name", "west-a", "nodes", List.of("pve"))));
+    spec.put(
+        "zones",
+        List.of(
+            Map.of("name", "west-a", "nodes", List.of("pve")),
+            Map.of("name", "west-b", "nodes", List.of("pve-02"))));
     admin()
         .body(object("ProxmoxCluster", Map.of("name", "west"), spec))
         .put("/api/v1/proxmoxclusters/west")
@@ -206,7 +210,8 @@ class TwoRegionsTest {
     JsonPath wp = read(w);
     assertThat(wp.getString("status.cluster")).isEqualTo("west");
     assertThat(wp.getString("status.region")).isEqualTo(WEST);
-    assertThat(wp.getString("status.zone")).isEqualTo("west-a");
+    assertThat(wp.getString("status.zone"))
+        .isEqualTo("pve".equals(wp.getString("status.node")) ? "west-a" : "west-b");
     assertThat(hasHostname(westSim(), w)).isTrue();
     assertThat(hasHostname(eastSim(), w)).isFalse();
     assertThat(hasHostname(westSim(), e)).isFalse();
@@ -220,6 +225,43 @@ class TwoRegionsTest {
                 "SELECT count(*) FROM pod_allocation WHERE cluster = 'west' AND vmid = ?",
                 westVmid))
         .isEqualTo(1);
+  }
+
+  @Test
+  void aPodSetSpreadOverZones_putsEachPodOnANodeOfItsZone() {
+    setUpRegions();
+    String set = unique("spread");
+    Map<String, Object> template = size(westPool);
+    template.put("region", WEST);
+    Map<String, Object> ps = TestApi.podSet(tenant, set, 2, template);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> psSpec = new LinkedHashMap<>((Map<String, Object>) ps.get("spec"));
+    psSpec.put("spread", "zone");
+    ps.put("spec", psSpec);
+    TestApi.applyAsAdmin(ps);
+    awaitReady(set + "-0");
+    awaitReady(set + "-1");
+    JsonPath first = read(set + "-0");
+    JsonPath second = read(set + "-1");
+    assertThat(first.getString("spec.zone")).isEqualTo("west-a");
+    assertThat(first.getString("status.node")).isEqualTo("pve");
+    assertThat(first.getString("status.zone")).isEqualTo("west-a");
+    assertThat(second.getString("spec.zone")).isEqualTo("west-b");
+    assertThat(second.getString("status.node")).isEqualTo("pve-02");
+    assertThat(second.getString("status.cluster")).isEqualTo("west");
+
+    // the east region has no zones to spread over
+    Map<String, Object> east = TestApi.podSet(tenant, unique("flat"), 2, size(eastPool));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> eastSpec = new LinkedHashMap<>((Map<String, Object>) east.get("spec"));
+    eastSpec.put("spread", "zone");
+    east.put("spec", eastSpec);
+    admin()
+        .body(List.of(east))
+        .post("/api/v1/apply")
+        .then()
+        .statusCode(422)
+        .body(org.hamcrest.Matchers.containsString("spec.spread"));
   }
 
   @Test

@@ -79,7 +79,7 @@ class EmbeddedServeSecurityIT {
     }
     Path state = work.resolve(".cloudpods");
     assertThat(mode(state)).isEqualTo("rwx------");
-    for (String secret : List.of("admin-token", "sim-token", "db-password")) {
+    for (String secret : List.of("admin-token", "sim-token", "sim-west-token", "db-password")) {
       assertThat(mode(state.resolve(secret))).as(secret).isEqualTo("rw-------");
     }
     assertThat(Files.readString(state.resolve("pgdata/pg_hba.conf")))

@@ -143,7 +143,7 @@ class GrafanaDashboardsIT {
           files.sorted().map(GrafanaDashboardsIT::read).collect(Collectors.joining("\n---\n"));
     }
     send("POST", api + "/api/v1/apply", "application/yaml", examples, 200);
-    waitUntil("the examples are Ready", Duration.ofMinutes(3), () -> readyPods() == 5, serveLog);
+    waitUntil("the examples are Ready", Duration.ofMinutes(3), () -> readyPods() == 6, serveLog);
     send(
         "POST",
         api + "/api/v1/apply",
@@ -154,14 +154,14 @@ class GrafanaDashboardsIT {
     waitUntil(
         "the resize is Ready and the deleted pod gone",
         Duration.ofMinutes(2),
-        () -> readyPods() == 4 && generationReady("web-1", 2),
+        () -> readyPods() == 5 && generationReady("web-1", 2),
         serveLog);
     waitUntil(
         "Prometheus saw the resize and the deletion",
         Duration.ofMinutes(1),
         () ->
             finite(query("cloudpods_convergence_seconds_count{action=\"resize\"} > 0"))
-                && finite(query("sum(cloudpods_pods) == 4")),
+                && finite(query("sum(cloudpods_pods) == 5")),
         promLog);
   }
 

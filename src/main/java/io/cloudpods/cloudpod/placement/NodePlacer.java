@@ -3,7 +3,6 @@ package io.cloudpods.cloudpod.placement;
 import static io.cloudpods.api.v1alpha1.CloudPodConditions.PROVISIONED;
 
 import io.cloudpods.api.v1alpha1.CloudPodConditions;
-import io.cloudpods.cloudpod.ClusterIdentity;
 import io.cloudpods.cloudpod.observe.ClusterObserver;
 import io.cloudpods.cloudpod.observe.ClusterSnapshot;
 import io.cloudpods.cloudpod.pass.Pass;

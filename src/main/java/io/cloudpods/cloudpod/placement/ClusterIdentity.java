@@ -1,4 +1,4 @@
-package io.cloudpods.cloudpod;
+package io.cloudpods.cloudpod.placement;
 
 import java.util.List;
 import java.util.Optional;
