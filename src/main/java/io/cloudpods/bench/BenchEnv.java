@@ -437,12 +437,19 @@ final class BenchEnv implements AutoCloseable {
 
   HttpResponse<String> send(String method, String path, String contentType, String body)
       throws IOException, InterruptedException {
-    HttpRequest r =
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(apiUrl() + path))
             .timeout(Duration.ofSeconds(120))
-            .header("Authorization", "Bearer " + adminToken)
-            .header("Content-Type", contentType)
-            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .header("Authorization", "Bearer " + adminToken);
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    HttpRequest r =
+        b.method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .build();
     return http.send(r, HttpResponse.BodyHandlers.ofString());
   }
