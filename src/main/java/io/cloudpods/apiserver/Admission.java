@@ -11,6 +11,7 @@ import io.cloudpods.api.v1alpha1.Kind;
 import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.api.v1alpha1.ProxmoxCluster;
+import io.cloudpods.api.v1alpha1.ProxmoxClusterSpec;
 import io.cloudpods.api.v1alpha1.Restore;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
@@ -67,7 +68,14 @@ public class Admission {
       Kind kind,
       ResourceKey key,
       String resourceVersion,
-      Object object) {}
+      Object object,
+      Object raw) {
+
+    /** The object with its defaults again, now that the batch's clusters are stored. */
+    Item withObject(Object o) {
+      return new Item(index, prefix, kind, key, resourceVersion, o, raw);
+    }
+  }
 
   private final SchemaRegistry schemas = new SchemaRegistry();
   private final TenantStore tenants;
@@ -266,6 +274,7 @@ public class Admission {
               + kind
               + (tenant == null ? "" : " in tenant " + tenant));
     }
+    Object raw = object;
     object = withDefaults(kind, object);
     switch (kind) {
       case CloudPod -> {
@@ -292,7 +301,13 @@ public class Admission {
       }
     }
     return new Item(
-        index, prefix, kind, new ResourceKey(tenant, meta.name()), meta.resourceVersion(), object);
+        index,
+        prefix,
+        kind,
+        new ResourceKey(tenant, meta.name()),
+        meta.resourceVersion(),
+        object,
+        raw);
   }
 
   private static Class<?> recordType(Kind kind) {
@@ -304,6 +319,114 @@ public class Admission {
       case PodSet -> PodSet.class;
       case BackupPolicy, Backup, Restore -> BackupAdmission.recordType(kind);
     };
+  }
+
+  /**
+   * A pod spec's template and storage, when it names none, from the defaults of the cluster it will
+   * live in ({@code ProxmoxCluster.spec.defaults}), and a pool's bridge from its cluster's; the
+   * {@code cloudpods.pods.*} and {@code cloudpods.pools.*} defaults fill the rest afterwards. The
+   * cluster is the stored pod's, else that of the spec's region, else of the tenant's {@code
+   * defaultRegion}, else {@code default}.
+   */
+  private Object withClusterDefaults(Kind kind, Object o, ResourceKey key) {
+    switch (kind) {
+      case CloudPod -> {
+        CloudPod p = (CloudPod) o;
+        CloudPodSpec stored = pods.stored(key).map(CloudPodStore.StoredPod::spec).orElse(null);
+        return new CloudPod(
+            p.apiVersion(),
+            p.kind(),
+            p.metadata(),
+            clusterDefaults(p.spec(), stored, key.tenant()),
+            p.status());
+      }
+      case PodSet -> {
+        PodSet s = (PodSet) o;
+        if (s.spec() == null || s.spec().template() == null) {
+          return o;
+        }
+        CloudPodSpec stored = podSets.get(key).map(x -> x.spec().template().spec()).orElse(null);
+        return new PodSet(
+            s.apiVersion(),
+            s.kind(),
+            s.metadata(),
+            s.spec()
+                .withTemplateSpec(
+                    clusterDefaults(s.spec().template().spec(), stored, key.tenant())),
+            s.status());
+      }
+      case IpPool -> {
+        IpPool p = (IpPool) o;
+        IpPoolSpec ps = p.spec();
+        if (ps == null || ps.bridge() != null) {
+          return o;
+        }
+        String bridge =
+            regions
+                .named(ps.clusterOrDefault())
+                .map(c -> c.spec().defaults())
+                .map(ProxmoxClusterSpec.ClusterDefaults::bridge)
+                .orElse(null);
+        if (bridge == null) {
+          return o;
+        }
+        return new IpPool(
+            p.apiVersion(),
+            p.kind(),
+            p.metadata(),
+            new IpPoolSpec(
+                ps.cidr(),
+                ps.gateway(),
+                ps.rangeStart(),
+                ps.rangeEnd(),
+                bridge,
+                ps.nameservers(),
+                ps.reserved(),
+                ps.cluster()),
+            p.status());
+      }
+      default -> {
+        return o;
+      }
+    }
+  }
+
+  private CloudPodSpec clusterDefaults(CloudPodSpec spec, CloudPodSpec stored, String tenant) {
+    if (spec == null || (spec.template() != null && spec.storage() != null)) {
+      return spec;
+    }
+    if (stored != null) {
+      // a stored pod keeps what it has (its defaults were applied when it was created)
+      spec =
+          spec.withTemplateAndStorage(
+              spec.template() != null ? spec.template() : stored.template(),
+              spec.storage() != null ? spec.storage() : stored.storage());
+      if (spec.template() != null && spec.storage() != null) {
+        return spec;
+      }
+    }
+    String region = spec.region();
+    if (region == null && stored != null) {
+      region = stored.region();
+    }
+    if (region == null && tenant != null) {
+      region =
+          tenants
+              .get(ResourceKey.cluster(tenant))
+              .map(t -> t.spec() == null ? null : t.spec().defaultRegion())
+              .orElse(null);
+    }
+    ProxmoxClusterSpec.ClusterDefaults d =
+        regions
+            .ofRegion(region == null ? regions.defaultRegion() : region)
+            .map(c -> c.spec().defaults())
+            .orElse(null);
+    if (d == null || (d.template() == null && d.storage() == null)) {
+      return spec;
+    }
+    return spec.withTemplateAndStorage(
+        spec.template() != null ? spec.template() : d.template(),
+        spec.storage() != null ? spec.storage() : d.storage());
   }
 
   private Object withDefaults(Kind kind, Object o) {
@@ -342,6 +465,12 @@ public class Admission {
   }
 
   private Result write(Item item, Caller caller, boolean dryRun, Batch batch) {
+    if (item.kind() == Kind.CloudPod || item.kind() == Kind.PodSet || item.kind() == Kind.IpPool) {
+      // the clusters' defaults, including those of clusters written earlier in this batch
+      item =
+          item.withObject(
+              withDefaults(item.kind(), withClusterDefaults(item.kind(), item.raw(), item.key())));
+    }
     Written<?> w =
         switch (item.kind()) {
           case Tenant -> {
@@ -453,7 +582,16 @@ public class Admission {
                   + " seed, cloudpods orphans adopt)"));
     }
     TenantSpec ts = tenant.spec();
-    refused.addAll(SpecRules.allowed(spec, old, ts == null ? null : ts.allowed(), podsConfig));
+    ProxmoxClusterSpec.ClusterDefaults d =
+        regions.ofRegion(spec.region()).map(c -> c.spec().defaults()).orElse(null);
+    refused.addAll(
+        SpecRules.allowed(
+            spec,
+            old,
+            ts == null ? null : ts.allowed(),
+            podsConfig,
+            d == null ? null : d.template(),
+            d == null ? null : d.storage()));
     if (refused.isEmpty()) {
       return;
     }

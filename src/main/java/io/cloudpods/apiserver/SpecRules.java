@@ -144,13 +144,30 @@ public final class SpecRules {
    */
   public static List<FieldError> allowed(
       CloudPodSpec spec, CloudPodSpec old, TenantAllowed allowed, PodsConfig cfg) {
+    return allowed(spec, old, allowed, cfg, null, null);
+  }
+
+  /**
+   * Like {@link #allowed(CloudPodSpec, CloudPodSpec, TenantAllowed, PodsConfig)}; without lists of
+   * its own a tenant may also use the template and storage its pod's cluster gives by default
+   * ({@code ProxmoxCluster.spec.defaults}, null when it gives none).
+   */
+  public static List<FieldError> allowed(
+      CloudPodSpec spec,
+      CloudPodSpec old,
+      TenantAllowed allowed,
+      PodsConfig cfg,
+      Integer clusterTemplate,
+      String clusterStorage) {
     List<FieldError> errors = new ArrayList<>();
     List<Integer> templates =
         allowed == null || allowed.templates() == null
-            ? List.of(cfg.templateVmid())
+            ? withOptional(cfg.templateVmid(), clusterTemplate)
             : allowed.templates();
     List<String> storages =
-        allowed == null || allowed.storages() == null ? List.of(cfg.storage()) : allowed.storages();
+        allowed == null || allowed.storages() == null
+            ? withOptional(cfg.storage(), clusterStorage)
+            : allowed.storages();
     List<String> pools =
         allowed == null || allowed.ipPools() == null ? List.of(cfg.ipPool()) : allowed.ipPools();
     check(
@@ -170,6 +187,10 @@ public final class SpecRules {
     check(
         errors, "spec.ipPool", spec.ipPool(), old == null ? null : old.ipPool(), pools, "ipPools");
     return errors;
+  }
+
+  private static <T> List<T> withOptional(T always, T extra) {
+    return extra == null || extra.equals(always) ? List.of(always) : List.of(always, extra);
   }
 
   private static <T> void check(

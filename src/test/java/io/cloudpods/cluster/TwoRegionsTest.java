@@ -265,6 +265,65 @@ class TwoRegionsTest {
   }
 
   @Test
+  void aClustersDefaults_giveItsPodsTemplateStorageAndBridge_andOnlyThere() {
+    setUpRegions();
+    Map<String, Object> south = new LinkedHashMap<>();
+    south.put("region", "south-1");
+    south.put("url", west.baseUrl());
+    south.put("tokenId", WEST_TOKEN);
+    south.put("tokenSecretFile", secretFile.toString());
+    south.put("verifyTls", false);
+    south.put("defaults", Map.of("template", 8902, "storage", "clients-south", "bridge", "vmbr7"));
+    Map<String, Object> pool = TestApi.pool("south-pool");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> poolSpec = new LinkedHashMap<>((Map<String, Object>) pool.get("spec"));
+    poolSpec.put("cluster", "south");
+    pool.put("spec", poolSpec);
+    Map<String, Object> t =
+        TestApi.tenant(unique("t"), Map.of("maxPods", 5), List.of("south-pool", eastPool));
+    String tn = (String) ((Map<?, ?>) t.get("metadata")).get("name");
+    Map<String, Object> podSpec = new LinkedHashMap<>();
+    podSpec.put("region", "south-1");
+    podSpec.put("ipPool", "south-pool");
+    // one dry run: nothing is stored, so no engine ever reconciles this cluster
+    JsonPath answer =
+        admin()
+            .body(
+                List.of(
+                    object("ProxmoxCluster", Map.of("name", "south"), south),
+                    pool,
+                    t,
+                    pod(tn, "s1", podSpec)))
+            .post("/api/v1/apply?dryRun=true")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(answer.getString("items.find { it.kind == 'CloudPod' }.object.spec.template"))
+        .isEqualTo("8902");
+    assertThat(answer.getString("items.find { it.kind == 'CloudPod' }.object.spec.storage"))
+        .isEqualTo("clients-south");
+    assertThat(answer.getString("items.find { it.kind == 'IpPool' }.object.spec.bridge"))
+        .isEqualTo("vmbr7");
+
+    // the cluster's template is allowed in its own region only
+    Map<String, Object> eastPod = size(eastPool);
+    eastPod.put("template", 8902);
+    admin()
+        .body(
+            List.of(
+                object("ProxmoxCluster", Map.of("name", "south"), south),
+                t,
+                pod(tn, "e1", eastPod)))
+        .post("/api/v1/apply?dryRun=true")
+        .then()
+        .statusCode(403)
+        .body(org.hamcrest.Matchers.containsString("spec.template"));
+    assertThat(TestApi.count(db, "SELECT count(*) FROM proxmox_cluster WHERE name = 'south'"))
+        .isZero();
+  }
+
+  @Test
   void placementMistakes_areRefusedNamingTheField_andNothingIsStored() {
     setUpRegions();
     String w = unique("w");

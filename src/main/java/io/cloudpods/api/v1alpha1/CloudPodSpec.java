@@ -273,4 +273,28 @@ public record CloudPodSpec(
         region,
         newZone);
   }
+
+  /** The same spec with {@code template} and {@code storage} set. */
+  public CloudPodSpec withTemplateAndStorage(Integer newTemplate, String newStorage) {
+    return new CloudPodSpec(
+        cores,
+        memoryMb,
+        swapMb,
+        diskGb,
+        newTemplate,
+        newStorage,
+        ipPool,
+        ip,
+        vmid,
+        node,
+        powerState,
+        cloneMode,
+        allowRestart,
+        finalBackup,
+        restoreFrom,
+        adopt,
+        network,
+        region,
+        zone);
+  }
 }
