@@ -155,6 +155,8 @@ class DashboardBrowserTest {
   @Test
   void signIn_badToken_showsMessageAndStaysOnSignIn() {
     signIn("certainly-not-a-token");
+    // the click submits a form: the answer is a new page, which may not have arrived yet
+    onThePage(d -> DashboardRoutes.BAD_TOKEN.equals(d.findElement(By.id("message")).getText()));
     assertThat(browser.findElement(By.id("message")).getText())
         .isEqualTo(DashboardRoutes.BAD_TOKEN);
     assertThat(browser.manage().getCookieNamed(SessionCookie.NAME)).isNull();
