@@ -102,6 +102,28 @@ class CloudPodReconcilerTest {
     assertThat(h.proxmox.mutations()).isEmpty();
   }
 
+  @Test
+  void convergedPod_whoseSnapshotPredatesItsMarker_staysReady_notAVmidConflict() throws Exception {
+    h.create("web-1");
+    h.pass("web-1"); // clone
+    h.proxmox.finishAllTasks();
+    h.cluster.refresh(); // the last list before the marker is written: no tags yet
+    for (int i = 0; i < 10 && !CloudPodConditions.CONVERGED.equals(h.reason("web-1", READY)); i++) {
+      try {
+        h.pass("web-1"); // config and firewall, start, then the full read that verifies it
+      } catch (io.cloudpods.controller.RequeueException e) {
+        // a lagging list: look again
+      }
+      h.proxmox.finishAllTasks();
+    }
+    assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.CONVERGED);
+
+    h.pass("web-1"); // verified converged, and the list is older than that verification
+
+    assertThat(h.reason("web-1", READY)).isEqualTo(CloudPodConditions.CONVERGED);
+    assertThat(h.status("web-1").phase()).isEqualTo(CloudPodConditions.PHASE_RUNNING);
+  }
+
   // ---- in-flight task
   // ----------------------------------------------------------------------------
 

@@ -94,10 +94,25 @@ class DashboardBrowserTest {
 
   /** Waits until {@code holds} is true of the page, reading again when a live update swapped it. */
   void onThePage(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> holds) {
-    waiting(Duration.ofSeconds(10))
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .ignoring(org.openqa.selenium.NoSuchElementException.class)
-        .until(holds::apply);
+    try {
+      waiting(Duration.ofSeconds(30))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .ignoring(org.openqa.selenium.NoSuchElementException.class)
+          .until(holds::apply);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      String shown;
+      try {
+        shown = browser.findElement(By.tagName("main")).getText();
+      } catch (RuntimeException unreadable) {
+        shown = "(unreadable: " + unreadable.getMessage() + ")";
+      }
+      throw new AssertionError(
+          "the page at "
+              + browser.getCurrentUrl()
+              + " never showed what was awaited; it shows:\n"
+              + shown,
+          e);
+    }
   }
 
   WebDriverWait waiting(Duration d) {
@@ -210,19 +225,23 @@ class DashboardBrowserTest {
     Chromium.screenshot(browser, "pods");
   }
 
-  /** Waits (reloading) until the pod shows Ready=True: the screenshots show a converged fleet. */
+  /**
+   * Waits until the pod is Running and Ready=True, then reloads: the screenshots show a converged
+   * fleet.
+   */
   void awaitConverged(String tenant, String name) {
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))
         .until(
-            () ->
-                "True"
-                    .equals(
-                        admin()
-                            .get("/api/v1/tenants/" + tenant + "/cloudpods/" + name)
-                            .jsonPath()
-                            .getString("status.conditions.find { it.type == 'Ready' }.status")));
+            () -> {
+              var status =
+                  admin().get("/api/v1/tenants/" + tenant + "/cloudpods/" + name).jsonPath();
+              return "Running".equals(status.getString("status.phase"))
+                  && "True"
+                      .equals(
+                          status.getString("status.conditions.find { it.type == 'Ready' }.status"));
+            });
     browser.navigate().refresh();
   }
 

@@ -163,21 +163,28 @@ public final class ContainerObserver {
     return new ObservedFirewall(options.options(), options.digest(), set);
   }
 
+  /**
+   * The container as the full read that verified it found it: a snapshot taken before that read is
+   * older news (it may even predate the marker written right after the clone), so only its node is
+   * used.
+   */
   private ObservedContainer fromGuestOrAssumeConverged(
       ClusterSnapshot snap, int vmid, String node, Pass p) {
-    return snap.guest(vmid)
-        .map(ContainerObserver::fromGuest)
-        .orElseGet(
-            () ->
-                new ObservedContainer(
-                    vmid,
-                    node,
-                    "lxc",
-                    p.wantsRunning() ? "running" : "stopped",
-                    Optional.empty(),
-                    false,
-                    Ownership.tagsFor(p.pod.metadata().uid(), p.key.tenant(), p.ownerPodSet()),
-                    Optional.empty()));
+    Optional<Guest> listed = snap.guest(vmid);
+    if (listed.isPresent()
+        && ConvergenceCache.looksConverged(
+            p.spec, p.key, p.pod.metadata().uid(), p.ownerPodSet(), listed.get())) {
+      return fromGuest(listed.get());
+    }
+    return new ObservedContainer(
+        vmid,
+        listed.map(Guest::node).orElse(node),
+        "lxc",
+        p.wantsRunning() ? "running" : "stopped",
+        Optional.empty(),
+        false,
+        Ownership.tagsFor(p.pod.metadata().uid(), p.key.tenant(), p.ownerPodSet()),
+        Optional.empty());
   }
 
   private static ObservedContainer fromGuest(Guest g) {
