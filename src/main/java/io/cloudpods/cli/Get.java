@@ -25,12 +25,17 @@ final class Get {
     List<String> ops = a.operands();
     if (ops.isEmpty()) {
       throw CliException.usage(
-          "get needs a kind: cloudpods get KIND [NAME] (kinds: " + ResourceKind.ALL_NAMES + ")");
+          "get needs a kind: cloudpods get KIND [NAME] (kinds: "
+              + ResourceKind.ALL_NAMES
+              + "; or cloudpods get controllers)");
     }
     String output = a.value("output") == null ? "" : a.value("output");
     if (!List.of("", "wide", "json", "yaml", "name").contains(output)) {
       throw CliException.usage(
           "unknown output format '" + output + "' (one of: wide, json, yaml, name)");
+    }
+    if (Controllers.named(ops.get(0))) {
+      return new Controllers(cli).get(ops.subList(1, ops.size()), output, !a.bool("no-headers"));
     }
     ResourceKind kind;
     List<String> names = new ArrayList<>();

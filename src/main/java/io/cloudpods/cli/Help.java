@@ -29,6 +29,7 @@ final class Help {
       Server:
         serve [--embedded]       run the API server and the controller
         sim [--port N]           run the Proxmox VE API simulator alone
+        get controllers          controller replicas and which one leads each cluster (admin)
 
       Objects:
         apply -f FILE|DIR|-      create or update every object in the manifests
@@ -70,6 +71,7 @@ final class Help {
           """
           Usage: cloudpods get KIND [NAME...] [-o wide|json|yaml|name] [--tenant T] [--no-headers]
                  cloudpods get KIND/NAME...
+                 cloudpods get controllers [-o json|yaml] [--no-headers]
 
           Lists objects of a kind, or shows the named ones. Without a tenant, 'get cloudpods' lists
           the CloudPods of every tenant; the other tenant-scoped kinds need --tenant.
@@ -91,6 +93,13 @@ final class Help {
             -n, --tenant T   the tenant (env CLOUDPODS_TENANT)
             -A, --all-tenants  ignore CLOUDPODS_TENANT
             --no-headers     tables without the header line
+
+          get controllers (or controller; admin token) shows the controller replicas sharing the
+          database and the lease of each Proxmox cluster, from GET /api/v1/status:
+            replicas         REPLICA HOST PID LIVE CLUSTERS (whose leases it holds) LAST-SEEN STARTED
+            leases           CLUSTER HOLDER GENERATION HELD EXPIRES-IN
+          The replica holding a cluster's lease reconciles that cluster; GENERATION grows on every
+          takeover. -o json|yaml prints the server's 'controllers' object. See docs/HA.md.
 
           Example: cloudpods get cp -n tenant-123 -o wide
           """
@@ -368,7 +377,13 @@ final class Help {
           help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
           get|describe|delete|wait)
             if [[ -z "$kind" ]]; then
-              COMPREPLY=($(compgen -W "$kinds" -- "$cur"))
+              if [[ "$cmd" == get ]]; then
+                COMPREPLY=($(compgen -W "$kinds controllers" -- "$cur"))
+              else
+                COMPREPLY=($(compgen -W "$kinds" -- "$cur"))
+              fi
+            elif [[ "$kind" == controller || "$kind" == controllers ]]; then
+              return
             else
               local tflag=() j
               for ((j = 1; j < cword; j++)); do

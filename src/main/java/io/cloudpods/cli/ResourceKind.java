@@ -61,6 +61,10 @@ enum ResourceKind {
   }
 
   static ResourceKind require(String text) {
+    if (Controllers.named(text)) {
+      throw CliException.usage(
+          "controllers are no object kind: see them with 'cloudpods get controllers'");
+    }
     return parse(text)
         .orElseThrow(
             () ->
