@@ -2,8 +2,16 @@ package io.cloudpods.sim;
 
 import java.util.Map;
 
-/** One validated API call: merged path/query/body parameters and the authenticated identity. */
-record Call(Map<String, String> params, String authId) {
+/**
+ * One validated API call: merged path/query/body parameters, the authenticated identity, and the
+ * controller lease it was made under ({@code X-CloudPods-Lease}, which Proxmox ignores; null when
+ * absent).
+ */
+record Call(Map<String, String> params, String authId, String lease) {
+  Call(Map<String, String> params, String authId) {
+    this(params, authId, null);
+  }
+
   String str(String k) {
     return params.get(k);
   }

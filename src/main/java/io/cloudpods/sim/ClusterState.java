@@ -90,9 +90,13 @@ final class ClusterState {
   }
 
   /** Journals a guest mutation at the moment its request is accepted. */
-  void journal(String node, int vmid, String type, String upid, String authId) {
+  void journal(String node, int vmid, String type, String upid, Call c) {
+    journal(node, vmid, type, upid, c.authId(), c.lease());
+  }
+
+  void journal(String node, int vmid, String type, String upid, String authId, String lease) {
     synchronized (journal) {
-      journal.addLast(new Mutation(now(), node, vmid, type, upid, authId));
+      journal.addLast(new Mutation(now(), node, vmid, type, upid, authId, lease));
       if (journal.size() > MAX_JOURNAL) {
         journal.removeFirst();
       }

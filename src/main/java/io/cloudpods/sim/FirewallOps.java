@@ -137,7 +137,7 @@ final class FirewallOps {
       s.firewalls.put(c.vmid(), fw);
     }
     Guest g = s.guests.get(c.vmid());
-    s.journal(g == null ? c.node() : g.node, c.vmid(), "firewall", null, c.authId());
+    s.journal(g == null ? c.node() : g.node, c.vmid(), "firewall", null, c);
   }
 
   private static void assertNotModified(String current, Call c) {

@@ -174,7 +174,7 @@ final class GuestOps {
     g.sample(s.now());
 
     Task t = s.startTask(node.name, "vzcreate", Integer.toString(vmid), c.authId());
-    s.journal(node.name, vmid, "create", t.upid, c.authId());
+    s.journal(node.name, vmid, "create", t.upid, c);
     String prefix = "unable to create CT " + vmid + " - ";
     String volname = st.freeVolname(st.type.equals("dir") ? "vm" : "subvol", vmid);
     String pool = c.str("pool");
@@ -257,7 +257,7 @@ final class GuestOps {
                               g.sample(s.now());
                               s.taskOk(t);
                               if (start) {
-                                startTask(g, c.authId());
+                                startTask(g, c);
                               }
                             });
                       }));
@@ -335,7 +335,7 @@ final class GuestOps {
     }
 
     Task t = s.startTask(node.name, "vzclone", Integer.toString(src.vmid), c.authId());
-    s.journal(node.name, newid, "clone", t.upid, c.authId());
+    s.journal(node.name, newid, "clone", t.upid, c);
     String prefix = "clone failed: ";
     long size = srcRoot.sizeBytes();
     String volname =
@@ -526,7 +526,7 @@ final class GuestOps {
     }
     g.config = next;
     g.sample(s.now());
-    s.journal(g.node, g.vmid, "config", null, c.authId());
+    s.journal(g.node, g.vmid, "config", null, c);
   }
 
   // ---- power ----
@@ -539,9 +539,9 @@ final class GuestOps {
   }
 
   /** Starts a vzstart task; also used by create/rollback with start=1. */
-  String startTask(Guest g, String authId) {
-    Task t = s.startTask(g.node, "vzstart", Integer.toString(g.vmid), authId);
-    s.journal(g.node, g.vmid, "start", t.upid, authId);
+  String startTask(Guest g, Call c) {
+    Task t = s.startTask(g.node, "vzstart", Integer.toString(g.vmid), c.authId());
+    s.journal(g.node, g.vmid, "start", t.upid, c);
     s.taskStep(
         t,
         Duration.ZERO,
@@ -598,7 +598,7 @@ final class GuestOps {
     if (g.running()) {
       throw ApiException.fail("CT " + g.vmid + " already running");
     }
-    return startTask(g, c.authId());
+    return startTask(g, c);
   }
 
   String stop(Call c, boolean shutdown) {
@@ -612,7 +612,7 @@ final class GuestOps {
     Task t =
         s.startTask(
             g.node, shutdown ? "vzshutdown" : "vzstop", Integer.toString(g.vmid), c.authId());
-    s.journal(g.node, g.vmid, shutdown ? "shutdown" : "stop", t.upid, c.authId());
+    s.journal(g.node, g.vmid, shutdown ? "shutdown" : "stop", t.upid, c);
     Duration d = shutdown ? s.timing().shutdown() : s.timing().stop();
     boolean fails = false;
     if (shutdown) {
@@ -684,7 +684,7 @@ final class GuestOps {
     }
     Map<String, String> original = g.config;
     Task t = s.startTask(g.node, "vzdestroy", Integer.toString(g.vmid), c.authId());
-    s.journal(g.node, g.vmid, "destroy", t.upid, c.authId());
+    s.journal(g.node, g.vmid, "destroy", t.upid, c);
     Duration stopFirst = g.running() ? s.timing().stop() : Duration.ZERO;
     g.config = new LinkedHashMap<>(Map.of("lock", "destroyed"));
     g.flockHolder = t;
@@ -817,7 +817,7 @@ final class GuestOps {
       throw ApiException.fail("disk is already at specified size");
     }
     Task t = s.startTask(g.node, "resize", Integer.toString(g.vmid), c.authId());
-    s.journal(g.node, g.vmid, "resize", t.upid, c.authId());
+    s.journal(g.node, g.vmid, "resize", t.upid, c);
     g.flockHolder = t;
     SimStorage st = s.nodes.get(g.node).storages.get(m.storage());
     s.taskStep(

@@ -197,7 +197,11 @@ final class HttpFrontend {
       }
       Map<String, String> params = extractParams(req, body, match.pathParams());
       authorize(match.route(), new Perm.Ctx(auth.access(), state, authId, params), apiPath);
-      call = new Call(match.route().schema().validate(params), authId);
+      call =
+          new Call(
+              match.route().schema().validate(params),
+              authId,
+              req.getHeader(io.cloudpods.proxmox.MutationFence.HEADER));
     } catch (ApiException e) {
       sendError(req, e);
       return;

@@ -14,9 +14,10 @@ import java.util.Map;
  *     shutdown}, {@code stop} or {@code destroy}
  * @param upid the task it started, or null for a synchronous change (config)
  * @param authId the token or user that asked for it
+ * @param lease the controller lease the request named ({@code cluster/generation/replica}), or null
  */
 public record Mutation(
-    long timeMillis, String node, int vmid, String type, String upid, String authId) {
+    long timeMillis, String node, int vmid, String type, String upid, String authId, String lease) {
 
   Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -26,6 +27,7 @@ public record Mutation(
     m.put("type", type);
     m.put("upid", upid);
     m.put("authId", authId);
+    m.put("lease", lease);
     return m;
   }
 }

@@ -118,7 +118,7 @@ final class RestoreOps {
       oldConfig = Map.of();
     }
     Task t = s.startTask(node.name, "vzrestore", Integer.toString(vmid), c.authId());
-    s.journal(node.name, vmid, "restore", t.upid, c.authId());
+    s.journal(node.name, vmid, "restore", t.upid, c);
     String prefix = "unable to restore CT " + vmid + " - ";
     boolean[] destroyConfigOnError = {!sameExists};
     String[] newVolume = new String[1];
@@ -300,7 +300,7 @@ final class RestoreOps {
           g.sample(s.now());
           s.taskOk(t);
           if (start) {
-            guests.startTask(g, c.authId());
+            guests.startTask(g, c);
           }
         });
   }

@@ -220,7 +220,7 @@ final class SnapshotOps {
                 g.sample(s.now());
                 s.taskOk(t);
                 if (startAfter) {
-                  guests.startTask(g, c.authId());
+                  guests.startTask(g, c);
                 }
               });
         });

@@ -14,7 +14,7 @@ class WriteAheadCheckTest {
   private static final Duration SLACK = Duration.ofMillis(5);
 
   private static Mutation m(long t, int vmid, String type) {
-    return new Mutation(t, "pve", vmid, type, null, "cloudpods@pve!controller");
+    return new Mutation(t, "pve", vmid, type, null, "cloudpods@pve!controller", null);
   }
 
   private static LoggedEvent e(long t, String reason, int vmid) {

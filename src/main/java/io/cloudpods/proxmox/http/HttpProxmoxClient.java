@@ -80,6 +80,7 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   private final OkHttpClient http;
   private final HttpUrl base;
   private final ProxmoxRequestObserver observer;
+  private final io.cloudpods.proxmox.MutationFence fence;
   private volatile VersionInfo cachedVersion;
   private volatile Boolean legacyPools;
 
@@ -91,6 +92,7 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
   public HttpProxmoxClient(ProxmoxClientSettings settings, ProxmoxRequestObserver observer) {
     this.settings = settings;
     this.observer = observer;
+    this.fence = io.cloudpods.proxmox.MutationFence.NONE;
     HttpUrl parsed = HttpUrl.parse(settings.baseUrl().toString());
     if (parsed == null) {
       throw new InvalidProxmoxSettingsException(
@@ -112,6 +114,47 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
             .connectionPool(new ConnectionPool(5, 2, TimeUnit.SECONDS));
     TlsSetup.apply(b, settings);
     this.http = b.build();
+  }
+
+  private HttpProxmoxClient(HttpProxmoxClient shared, io.cloudpods.proxmox.MutationFence fence) {
+    this.settings = shared.settings;
+    this.observer = shared.observer;
+    this.base = shared.base;
+    this.fence = fence;
+    this.http =
+        shared
+            .http
+            .newBuilder()
+            .addNetworkInterceptor(
+                chain -> {
+                  io.cloudpods.proxmox.MutationFence.Permit permit =
+                      chain.request().tag(io.cloudpods.proxmox.MutationFence.Permit.class);
+                  if (permit != null && !fence.stillValid(permit)) {
+                    // paused between the permit and this write: the lease may be another's now
+                    throw new FencedIOException(
+                        "the lease this change was permitted under ("
+                            + permit.token()
+                            + ") may have run out before the request was sent");
+                  }
+                  return chain.proceed(chain.request());
+                })
+            .build();
+  }
+
+  /**
+   * The same client (connections, settings, observer) asking {@code fence} before every request
+   * that changes something, and sending the lease it is made under ({@link
+   * io.cloudpods.proxmox.MutationFence#HEADER}). Closing it closes the shared connections too.
+   */
+  public HttpProxmoxClient withFence(io.cloudpods.proxmox.MutationFence fence) {
+    return new HttpProxmoxClient(this, fence);
+  }
+
+  /** Refused by the fence just before the write: nothing was sent. */
+  private static final class FencedIOException extends IOException {
+    FencedIOException(String message) {
+      super(message);
+    }
   }
 
   /** The settings this client was built from (secret masked in {@code toString}). */
@@ -636,17 +679,26 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
 
   private <T> T execute(
       String method, ApiPath path, Map<String, String> params, Function<JsonNode, T> mapper) {
-    Request request = buildRequest(method, path, params);
     String where = path.display();
+    io.cloudpods.proxmox.MutationFence.Permit permit =
+        method.equals("GET") ? null : fence.permit(method + " " + where);
+    Request request = buildRequest(method, path, params, permit);
     long started = System.nanoTime();
     String body;
     int code;
     String reason;
-    try (Response response = http.newCall(request).execute()) {
+    okhttp3.Call call = http.newCall(request);
+    if (permit != null) {
+      call.timeout().timeout(permit.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    try (Response response = executeFenced(call, permit)) {
       code = response.code();
       reason = response.message();
       ResponseBody rb = response.body();
       body = rb == null ? "" : new String(rb.bytes(), StandardCharsets.UTF_8);
+    } catch (FencedIOException e) {
+      throw new io.cloudpods.proxmox.FencedException(
+          "not sent: " + method + " " + where + ": " + e.getMessage());
     } catch (IOException e) {
       observe(
           method, path, e instanceof java.io.InterruptedIOException ? "timeout" : "io", started);
@@ -680,6 +732,21 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     }
   }
 
+  /** Executes the call; the fence learns when a permitted call has ended. */
+  private Response executeFenced(okhttp3.Call call, io.cloudpods.proxmox.MutationFence.Permit p)
+      throws IOException {
+    if (p == null) {
+      return call.execute();
+    }
+    try {
+      Response r = call.execute();
+      // the answer's head has arrived: Proxmox has accepted or refused the change
+      return r;
+    } finally {
+      fence.done(p);
+    }
+  }
+
   private void observe(String method, ApiPath path, String outcome, long started) {
     try {
       observer.observe(
@@ -689,7 +756,11 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     }
   }
 
-  private Request buildRequest(String method, ApiPath path, Map<String, String> params) {
+  private Request buildRequest(
+      String method,
+      ApiPath path,
+      Map<String, String> params,
+      io.cloudpods.proxmox.MutationFence.Permit permit) {
     HttpUrl.Builder url = base.newBuilder();
     for (String segment : path.segments()) {
       url.addEncodedPathSegment(encodeSegment(segment));
@@ -702,12 +773,17 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
       params.forEach(form::add);
       body = form.build();
     }
-    return new Request.Builder()
-        .url(url.build())
-        .header("Authorization", settings.authorizationHeader())
-        .header("Accept", "application/json")
-        .method(method, body)
-        .build();
+    Request.Builder b =
+        new Request.Builder()
+            .url(url.build())
+            .header("Authorization", settings.authorizationHeader())
+            .header("Accept", "application/json")
+            .method(method, body);
+    if (permit != null) {
+      b.header(io.cloudpods.proxmox.MutationFence.HEADER, permit.token())
+          .tag(io.cloudpods.proxmox.MutationFence.Permit.class, permit);
+    }
+    return b.build();
   }
 
   /** Percent-encodes everything except RFC 3986 unreserved characters. */
