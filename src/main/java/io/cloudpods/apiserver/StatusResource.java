@@ -1,8 +1,10 @@
 package io.cloudpods.apiserver;
 
+import io.cloudpods.replica.LeaseConfig;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.ControllerState;
 import io.cloudpods.store.ControllerStateStore;
+import io.cloudpods.store.LeaseStore;
 import io.cloudpods.store.OrphanContainer;
 import io.cloudpods.store.OrphanStore;
 import jakarta.transaction.Transactional;
@@ -60,7 +62,24 @@ public class StatusResource {
       String lastFullResync,
       String proxmoxReachable,
       String proxmoxCheckedAt,
-      String controllerMessage) {}
+      String controllerMessage,
+      Controllers controllers) {}
+
+  /**
+   * The controller replicas on this database and the clusters' leases (admin only: null for a
+   * tenant's token).
+   */
+  public record Controllers(List<ReplicaView> replicas, List<LeaseStore.Lease> leases) {}
+
+  public record ReplicaView(
+      String id,
+      String host,
+      long pid,
+      String startedAt,
+      String lastSeen,
+      double seenSecondsAgo,
+      boolean live,
+      List<String> clusters) {}
 
   static final String UNKNOWN = "unknown";
 
@@ -68,12 +87,18 @@ public class StatusResource {
   private final ControllerStateStore controller;
   private final OrphanStore orphans;
   private final RequestSupport req;
+  private final LeaseStore leases;
+  private final LeaseConfig leaseConfig;
 
   public StatusResource(
       CloudPodStore pods,
       ControllerStateStore controller,
       OrphanStore orphans,
-      RequestSupport req) {
+      RequestSupport req,
+      LeaseStore leases,
+      LeaseConfig leaseConfig) {
+    this.leases = leases;
+    this.leaseConfig = leaseConfig;
     this.pods = pods;
     this.controller = controller;
     this.orphans = orphans;
@@ -123,7 +148,32 @@ public class StatusResource {
         cs.lastFullResync() == null ? UNKNOWN : cs.lastFullResync().toString(),
         cs.proxmoxReachable() == null ? UNKNOWN : cs.proxmoxReachable().toString(),
         cs.proxmoxCheckedAt() == null ? null : cs.proxmoxCheckedAt().toString(),
-        cs.message());
+        cs.message(),
+        tenant == null ? controllers() : null);
+  }
+
+  /** Replicas (live: seen within a lease duration) with the clusters whose leases they hold. */
+  private Controllers controllers() {
+    List<LeaseStore.Lease> all = leases.leases();
+    double liveWithin = leaseConfig.duration().toMillis() / 1000.0;
+    List<ReplicaView> replicas =
+        leases.replicas().stream()
+            .map(
+                r ->
+                    new ReplicaView(
+                        r.id(),
+                        r.host(),
+                        r.pid(),
+                        r.startedAt().toString(),
+                        r.seenAt().toString(),
+                        r.seenSecondsAgo(),
+                        r.seenSecondsAgo() < liveWithin,
+                        all.stream()
+                            .filter(l -> r.id().equals(l.holder()) && l.expiresInSeconds() > 0)
+                            .map(LeaseStore.Lease::cluster)
+                            .toList()))
+            .toList();
+    return new Controllers(replicas, all);
   }
 
   private static int limit(String value) {

@@ -50,6 +50,8 @@ final class ClusterEngine {
   final CloudPodReconciler podReconciler;
   private final ControllerRunner<ResourceKey> podRunner;
   private final ProxmoxClient client;
+  private final io.cloudpods.replica.ClusterLease lease;
+  private final ConcurrencyGate<ResourceKey> gate;
   private final AutoCloseable closeOnStop;
   private final ExecutorService resyncThread;
   private final AtomicBoolean resyncing = new AtomicBoolean();
@@ -61,6 +63,8 @@ final class ClusterEngine {
    * @param clusterOf the cluster a pod lives in, read from the database (empty: the pod is gone)
    * @param forward hands a pod key to the engine of the cluster it lives in
    * @param closeOnStop released when the engine stops (the cluster's own HTTP client), or null
+   * @param lease the cluster's lease: passes run only while this replica holds it, and every intent
+   *     is stored with the proof that it does ({@code client} is fenced by it too)
    */
   ClusterEngine(
       ClusterIdentity identity,
@@ -75,9 +79,11 @@ final class ClusterEngine {
       Clock clock,
       Function<ResourceKey, Optional<String>> clusterOf,
       BiConsumer<String, ResourceKey> forward,
-      AutoCloseable closeOnStop) {
+      AutoCloseable closeOnStop,
+      io.cloudpods.replica.ClusterLease lease) {
     this.name = identity.name();
     this.client = client;
+    this.lease = lease;
     this.closeOnStop = closeOnStop;
     ReconcileConfig.Backoff backoff = config.backoff();
     podQueue =
@@ -85,8 +91,7 @@ final class ClusterEngine {
             new BackoffRateLimiter<>(
                 backoff.base(), backoff.max(), backoff.retryQps(), 50, System::nanoTime),
             EngineMetrics.queue(metrics, controllerName));
-    ConcurrencyGate<ResourceKey> gate =
-        new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
+    gate = new ConcurrencyGate<>(slot -> slotLimit(config.limits(), slot), podQueue::add);
     cluster = new ClusterObserver(client, clock, config.resync().foreignConfigTtl());
     AddressProbe probe =
         config.addressProbe()
@@ -98,7 +103,7 @@ final class ClusterEngine {
             stores.allocations(),
             stores.pools(),
             stores.defaults(),
-            stores.events(),
+            new FencedEvents(stores.events(), lease),
             probe,
             backups);
     podReconciler =
@@ -112,6 +117,9 @@ final class ClusterEngine {
             cache);
     Reconciler<ResourceKey> ownPodsOnly =
         key -> {
+          if (!lease.held()) {
+            return ReconcileResult.done(); // the lease holder's work, not ours
+          }
           Optional<String> lives = clusterOf.apply(key);
           if (lives.isPresent() && !lives.get().equals(name)) {
             forward.accept(lives.get(), key);
@@ -170,10 +178,20 @@ final class ClusterEngine {
     }
   }
 
-  /** Runs the resync on this cluster's own thread, unless one is still running. */
+  io.cloudpods.replica.ClusterLease lease() {
+    return lease;
+  }
+
+  /** This replica took the cluster's lease: start afresh, as a newly started process would. */
+  void gained() {
+    gate.clear();
+    resyncInBackground();
+  }
+
+  /** Runs the resync on this cluster's own thread, unless one is still running or not ours. */
   void resyncInBackground() {
     Resync r = resync;
-    if (r == null || !resyncing.compareAndSet(false, true)) {
+    if (r == null || !lease.held() || !resyncing.compareAndSet(false, true)) {
       return;
     }
     try {
@@ -216,6 +234,11 @@ final class ClusterEngine {
       @Override
       public void failed(
           ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
+        if (error instanceof io.cloudpods.proxmox.FencedException || !lease.held()) {
+          // the lease went to another replica mid-pass: nothing was sent, and the pod is theirs
+          LOG.debugf("CloudPod %s (cluster %s): %s", key, name, error.getMessage());
+          return;
+        }
         if (attempt == 1 || !(error instanceof ProxmoxException pe && pe.isRetryable())) {
           LOG.infof(
               "CloudPod %s (cluster %s): %s (attempt %d, retry in %s)",

@@ -40,7 +40,7 @@ import org.jboss.logging.Logger;
  * are added, changed and removed); PodSets, tenants, Backups and Restores by one runner each. Built
  * and started by {@link ControllerManager}.
  */
-final class Controller {
+final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
 
   private static final Logger LOG = Logger.getLogger(Controller.class);
 
@@ -74,6 +74,8 @@ final class Controller {
           });
   private volatile java.util.function.BiConsumer<java.util.UUID, Long> readyListener;
   final BackupController backups;
+  private final io.cloudpods.replica.LeaseKeeper leases;
+  private final io.cloudpods.replica.ClusterLease homeLease;
 
   /**
    * What the controller needs to know of the clusters besides {@code default}: the stored ones, and
@@ -116,7 +118,13 @@ final class Controller {
       Database db,
       MeterRegistry metrics,
       Clock clock,
-      Clusters clusters) {
+      Clusters clusters,
+      io.cloudpods.replica.LeaseKeeper leases) {
+    this.leases = leases;
+    this.homeLease = leases.lease(ProxmoxCluster.DEFAULT);
+    ProxmoxClient unfenced = client;
+    client = fenced(client, homeLease);
+    io.cloudpods.events.EventSink homeEvents = new FencedEvents(stores.events(), homeLease);
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -142,7 +150,7 @@ final class Controller {
             stores.backups(),
             stores.restores(),
             stores.pods()::skipsFinalBackup,
-            new SharedStorages(client::storages, clock, config.resync().interval()));
+            new SharedStorages(unfenced::storages, clock, config.resync().interval()));
     setReconciler =
         new PodSetReconciler(
             stores.sets(),
@@ -166,35 +174,44 @@ final class Controller {
             clock,
             stores.pods()::clusterOf,
             this::forward,
-            null);
+            null,
+            homeLease);
     home.podReconciler.wakeOwnersWith(this::wakePodSet);
     engines.put(ProxmoxCluster.DEFAULT, home);
     podQueue = home.podQueue;
     cluster = home.cluster;
     setRunner =
         new ControllerRunner<>(
-            "podset", setQueue, setReconciler, 1, EngineMetrics.reconciles(metrics, "podset"));
+            "podset",
+            setQueue,
+            whileHolding(homeLease, setReconciler),
+            1,
+            EngineMetrics.reconciles(metrics, "podset"));
     tenantRunner =
         new ControllerRunner<>(
             "tenant",
             tenantQueue,
-            new TenantReconciler(
-                stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock),
+            whileHolding(
+                homeLease,
+                new TenantReconciler(
+                    stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock)),
             1,
             EngineMetrics.reconciles(metrics, "tenant"));
     restoreRunner =
         new ControllerRunner<>(
             "restore",
             restoreQueue,
-            new RestoreReconciler(
-                stores.restores(),
-                stores.backups(),
-                podBackups,
-                new StoredRestorePods(stores.pods()),
-                client,
-                stores.events(),
-                config.tasks().pollInterval(),
-                clock),
+            whileHolding(
+                homeLease,
+                new RestoreReconciler(
+                    stores.restores(),
+                    stores.backups(),
+                    podBackups,
+                    new StoredRestorePods(stores.pods()),
+                    client,
+                    homeEvents,
+                    config.tasks().pollInterval(),
+                    clock)),
             1,
             EngineMetrics.reconciles(metrics, "restore"));
     EngineMetrics.bind(metrics, setRunner);
@@ -219,9 +236,10 @@ final class Controller {
                                     ResourceKey.of(p.metadata().tenant(), p.metadata().name()),
                                     ProxmoxCluster.DEFAULT))
                         .toList()),
-            stores.events(),
+            homeEvents,
             metrics,
-            clock);
+            clock,
+            homeLease::held);
     ChangeRouter router =
         new ChangeRouter(
                 convergence,
@@ -233,7 +251,62 @@ final class Controller {
             .route("Restore", restoreQueue::add)
             .onClusterChange(this::clustersChanged);
     changes =
-        new ChangeListener(db.url(), db.user(), db.password(), router, resync::runOrThrow, clock);
+        new ChangeListener(
+            db.url(),
+            db.user(),
+            db.password(),
+            router,
+            () -> {
+              if (homeLease.held()) {
+                resync.runOrThrow();
+              }
+            },
+            clock);
+  }
+
+  /** The client as the holder of {@code lease} uses it: every change asks the lease first. */
+  private static ProxmoxClient fenced(ProxmoxClient client, io.cloudpods.replica.ClusterLease l) {
+    return client instanceof HttpProxmoxClient http ? http.withFence(l) : client;
+  }
+
+  /** Runs {@code r} only while this replica holds {@code lease}; other keys are dropped. */
+  private static io.cloudpods.controller.Reconciler<ResourceKey> whileHolding(
+      io.cloudpods.replica.ClusterLease lease, io.cloudpods.controller.Reconciler<ResourceKey> r) {
+    return key -> lease.held() ? r.reconcile(key) : io.cloudpods.controller.ReconcileResult.done();
+  }
+
+  @Override
+  public void gained(String clusterName, long generation) {
+    ClusterEngine e = engines.get(clusterName);
+    if (e == null) {
+      return;
+    }
+    // what this replica knew of the cluster is from before another replica held it
+    convergence.invalidateAll();
+    try {
+      clusterSync.execute(
+          () -> {
+            e.gained();
+            if (e == home) {
+              setReconciler.invalidateAll();
+              resync.run();
+              resyncRestores();
+              backups.resync();
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException ex) {
+      // stopped
+    }
+  }
+
+  @Override
+  public void lost(String clusterName, long generation, String why) {
+    // nothing to stop: every pass and resync asks the lease first, every change is fenced
+  }
+
+  @Override
+  public boolean canRun(String clusterName) {
+    return engines.containsKey(clusterName);
   }
 
   private Resync resyncOf(ClusterEngine engine, boolean global) {
@@ -300,11 +373,16 @@ final class Controller {
         e.resyncInBackground();
       }
     }
-    resync.run();
+    if (homeLease.held()) {
+      resync.run();
+    }
   }
 
   /** Enqueues every Restore still in progress (with the resync: a missed change is caught up). */
   void resyncRestores() {
+    if (!homeLease.held()) {
+      return;
+    }
     stores.restores().listActive().stream()
         .map(r -> ResourceKey.of(r.metadata().tenant(), r.metadata().name()))
         .forEach(restoreQueue::addUnlessBackingOff);
@@ -371,7 +449,7 @@ final class Controller {
               identity(c, name),
               "cloudpod-" + name,
               config,
-              client,
+              fenced(client, leases.lease(name)),
               c.spec().defaults() != null && c.spec().defaults().pool() != null
                   ? c.spec().defaults().pool()
                   : clientPool,
@@ -389,7 +467,8 @@ final class Controller {
               clock,
               stores.pods()::clusterOf,
               this::forward,
-              client);
+              client,
+              leases.lease(name));
       engine.podReconciler.wakeOwnersWith(this::wakePodSet);
       if (readyListener != null) {
         engine.onReadyWritten(readyListener);

@@ -58,6 +58,13 @@ public class ControllerManager {
   @Inject io.cloudpods.metrics.ConvergenceMetrics convergence;
   @Inject io.cloudpods.store.ProxmoxClusterStore clusterStore;
   @Inject io.cloudpods.cluster.DefaultCluster defaultCluster;
+  @Inject io.cloudpods.store.LeaseStore leaseStore;
+  @Inject io.cloudpods.replica.LeaseConfig leaseConfig;
+
+  @ConfigProperty(name = "cloudpods.replica.id")
+  Optional<String> replicaId;
+
+  private volatile io.cloudpods.replica.LeaseKeeper leases;
   private volatile Instant startedAt;
   private volatile StartupCheck startup;
   private ScheduledExecutorService startupThread;
@@ -158,6 +165,7 @@ public class ControllerManager {
       if (startup != check) {
         return; // stopped meanwhile
       }
+      io.cloudpods.replica.LeaseKeeper keeper = keeper();
       Controller c =
           new Controller(
               config,
@@ -167,7 +175,8 @@ public class ControllerManager {
               database,
               metrics,
               Clock.systemUTC(),
-              clusters());
+              clusters(),
+              keeper);
       c.onReadyWritten(convergence::ready);
       try {
         c.start();
@@ -175,6 +184,8 @@ public class ControllerManager {
         c.stop();
         throw e;
       }
+      keeper.start(c);
+      leases = keeper;
       startedAt = Instant.now();
       controller = c;
       startup = null;
@@ -220,8 +231,68 @@ public class ControllerManager {
       return;
     }
     controller = null;
+    io.cloudpods.replica.LeaseKeeper keeper = leases;
+    if (keeper != null) {
+      keeper.close(); // hands every lease over at once: the next replica takes it within a second
+    }
     c.stop();
     LOG.info("controller stopped");
+  }
+
+  /** Within the first lease duration: a lease not taken yet may still come to this replica. */
+  private boolean startedRecently() {
+    Instant at = startedAt;
+    return at != null && Instant.now().isBefore(at.plus(leaseConfig.duration()));
+  }
+
+  /** This replica's lease keeper, with the name it goes by. */
+  private io.cloudpods.replica.LeaseKeeper keeper() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    long pid = ProcessHandle.current().pid();
+    String id = replicaId.filter(s -> !s.isBlank()).orElse(host + "-" + pid);
+    return new io.cloudpods.replica.LeaseKeeper(
+        id,
+        host,
+        pid,
+        leaseStore,
+        leaseConfig,
+        () -> {
+          java.util.List<String> names = new java.util.ArrayList<>();
+          names.add(ProxmoxCluster.DEFAULT);
+          clusterStore.list(null).forEach(pc -> names.add(pc.metadata().name()));
+          names.forEach(this::leaseGauge);
+          return names;
+        },
+        System::nanoTime);
+  }
+
+  private final java.util.Set<String> leaseGauges =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** controller-runtime's {@code leader_election_master_status}, one series per cluster lease. */
+  private void leaseGauge(String cluster) {
+    if (leaseGauges.add(cluster)) {
+      Gauge.builder(
+              "leader_election_master_status",
+              this,
+              m -> {
+                io.cloudpods.replica.LeaseKeeper k = m.leases;
+                return k != null && k.lease(cluster).held() ? 1 : 0;
+              })
+          .description("1 while this replica holds the cluster's lease, else 0")
+          .tags("name", cluster)
+          .register(metrics);
+    }
+  }
+
+  /** This replica's name and the leases it holds, while the controller runs. */
+  public Optional<io.cloudpods.replica.LeaseKeeper> leases() {
+    return Optional.ofNullable(leases);
   }
 
   /** The stored clusters, and clients for them with the configured cluster's timeouts. */
@@ -330,7 +401,16 @@ public class ControllerManager {
       return new ControllerReadiness.Facts(
           false, null, check == null ? null : check.state(), null, null, null);
     }
+    io.cloudpods.replica.LeaseKeeper keeper = leases;
+    boolean holdsDefault =
+        keeper == null || keeper.lease(ProxmoxCluster.DEFAULT).held() || startedRecently();
     return new ControllerReadiness.Facts(
-        true, startedAt, null, c.changeListener(), c.resync.lastCompleted(), c.resync.proxmox());
+        true,
+        startedAt,
+        null,
+        c.changeListener(),
+        c.resync.lastCompleted(),
+        c.resync.proxmox(),
+        holdsDefault);
   }
 }

@@ -18,8 +18,10 @@ import org.eclipse.microprofile.health.Readiness;
  * The controller's part of {@code /q/health/ready}. DOWN, with the reasons in the check's data,
  * while the controller waits for Proxmox at start-up, while the change listener is disconnected,
  * when the last full resync is older than three resync intervals, or when Proxmox did not answer
- * the last resync. With the controller disabled (an API-only process) it is UP and readiness is
- * about the database only (Quarkus' datasource check). Liveness is left to the process.
+ * the last resync (the last two only on the replica holding the lease of cluster {@code default},
+ * which runs the full resync; another replica is ready when it serves the API and listens). With
+ * the controller disabled (an API-only process) it is UP and readiness is about the database only
+ * (Quarkus' datasource check). Liveness is left to the process.
  */
 @Readiness
 @ApplicationScoped
@@ -40,7 +42,20 @@ public class ControllerReadiness implements HealthCheck {
       StartupCheck.State startup,
       ChangeListenerState listener,
       Instant lastResync,
-      Resync.ProxmoxContact proxmox) {}
+      Resync.ProxmoxContact proxmox,
+      boolean holdsDefault) {
+
+    /** A controller holding the lease of cluster {@code default} (a single replica always does). */
+    Facts(
+        boolean running,
+        Instant startedAt,
+        StartupCheck.State startup,
+        ChangeListenerState listener,
+        Instant lastResync,
+        Resync.ProxmoxContact proxmox) {
+      this(running, startedAt, startup, listener, lastResync, proxmox, true);
+    }
+  }
 
   /** The judgement: ready or not, the reasons when not, and what to show either way. */
   record Verdict(boolean ready, List<String> reasons, Map<String, String> data) {}
@@ -107,6 +122,11 @@ public class ControllerReadiness implements HealthCheck {
               + (l.lastError() == null ? "" : ": " + l.lastError()));
     }
 
+    if (!facts.holdsDefault()) {
+      // the full resync and its Proxmox contact are the work of the replica holding the lease
+      data.put("leaseOfClusterDefault", "held by another replica");
+      return new Verdict(reasons.isEmpty(), reasons, data);
+    }
     Duration stale = resyncInterval.multipliedBy(STALE_AFTER_INTERVALS);
     Instant last = facts.lastResync();
     data.put("lastFullResync", last == null ? "none" : last.toString());

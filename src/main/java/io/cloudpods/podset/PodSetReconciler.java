@@ -95,6 +95,11 @@ public final class PodSetReconciler implements Reconciler<ResourceKey> {
     return row.deleting() || g == null || g != row.generation();
   }
 
+  /** Every PodSet's next resync runs a pass (another replica ran them meanwhile). */
+  public void invalidateAll() {
+    settled.clear();
+  }
+
   /** Something the PodSet depends on changed: its next resync runs a pass. */
   public void invalidate(ResourceKey key) {
     settled.remove(key);

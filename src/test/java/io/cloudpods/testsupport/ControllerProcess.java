@@ -160,6 +160,38 @@ public final class ControllerProcess implements AutoCloseable {
     return running;
   }
 
+  /** The controller's process id (the launcher execs java). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Whether the current process is running. */
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Sends a signal ({@code STOP}, {@code CONT}, ...) to the controller process. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+      fail("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** SIGTERM, as a rolling deploy stops a process, and waits for it to exit. */
+  public void terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The log of the current (last started) process. */
+  public Path log() {
+    return work.resolve("controller-" + starts + ".log");
+  }
+
   public void restart() throws Exception {
     kill();
     start();

@@ -10,6 +10,7 @@ import io.cloudpods.backup.PolicyRun;
 import io.cloudpods.controller.BackoffRateLimiter;
 import io.cloudpods.controller.ControllerRunner;
 import io.cloudpods.controller.ReconcileListener;
+import io.cloudpods.controller.ReconcileResult;
 import io.cloudpods.controller.WorkQueue;
 import io.cloudpods.events.EventSink;
 import io.cloudpods.metrics.EngineMetrics;
@@ -54,6 +55,7 @@ public final class BackupController {
   private final BackupConfig config;
   private final Clock clock;
   private ScheduledExecutorService timer;
+  private final java.util.function.BooleanSupplier active;
 
   public BackupController(
       BackupConfig config,
@@ -65,7 +67,9 @@ public final class BackupController {
       BackupPods pods,
       EventSink events,
       MeterRegistry registry,
-      Clock clock) {
+      Clock clock,
+      java.util.function.BooleanSupplier active) {
+    this.active = active;
     this.backups = backups;
     this.policies = policies;
     this.pods = pods;
@@ -92,7 +96,7 @@ public final class BackupController {
         new ControllerRunner<>(
             "backup",
             backupQueue,
-            backupReconciler,
+            key -> active.getAsBoolean() ? backupReconciler.reconcile(key) : ReconcileResult.done(),
             2,
             ReconcileListener.both(
                 failures(events, "Backup"), EngineMetrics.reconciles(registry, "backup")));
@@ -100,7 +104,7 @@ public final class BackupController {
         new ControllerRunner<>(
             "backuppolicy",
             policyQueue,
-            policyReconciler,
+            key -> active.getAsBoolean() ? policyReconciler.reconcile(key) : ReconcileResult.done(),
             1,
             ReconcileListener.both(
                 failures(events, "BackupPolicy"),
@@ -150,6 +154,9 @@ public final class BackupController {
 
   /** Enqueues every Backup and policy, and recomputes the backup age per tenant. */
   public void resync() {
+    if (!active.getAsBoolean()) {
+      return; // another replica holds the cluster's lease and runs its backups
+    }
     for (ResourceKey k : backups.listKeys()) {
       backupQueue.addUnlessBackingOff(k);
     }
@@ -215,11 +222,14 @@ public final class BackupController {
   }
 
   /** A pass that threw (Proxmox unreachable, say) is visible on its object as an event. */
-  private static ReconcileListener<ResourceKey> failures(EventSink events, String kind) {
+  private ReconcileListener<ResourceKey> failures(EventSink events, String kind) {
     return new ReconcileListener<>() {
       @Override
       public void failed(
           ResourceKey key, Exception error, int attempt, Duration retryIn, Duration took) {
+        if (error instanceof io.cloudpods.proxmox.FencedException || !active.getAsBoolean()) {
+          return; // the lease went to another replica mid-pass: nothing was sent
+        }
         if (attempt == 1) {
           LOG.infof("%s %s: %s (retry in %s)", kind, key, error.getMessage(), retryIn);
         }

@@ -194,6 +194,16 @@ public final class ConcurrencyGate<K> {
     return new ArrayList<>(wakeSet);
   }
 
+  /**
+   * Forgets every slot and waiter: the engine starts again (its replica took the cluster's lease);
+   * tasks still running are held again by the passes that find them.
+   */
+  public synchronized void clear() {
+    inUse.clear();
+    held.clear();
+    waiters.clear();
+  }
+
   /** Forgets {@code owner} entirely (its pod is gone). */
   public void forget(K owner) {
     release(owner);
