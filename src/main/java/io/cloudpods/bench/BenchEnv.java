@@ -117,7 +117,11 @@ final class BenchEnv implements AutoCloseable {
   final ProxmoxSimulator sim;
   final ControllerSettings settings;
   final String adminToken = "bench-" + UUID.randomUUID();
-  final int apiPort;
+
+  /** The port of the replica the bench talks to (with several: the last one started). */
+  volatile int apiPort;
+
+  private final List<Process> otherReplicas = new ArrayList<>();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private Process controller;
   private final boolean keep;
@@ -236,6 +240,44 @@ final class BenchEnv implements AutoCloseable {
   // ---- the controller process ----
 
   private void startController() throws Exception {
+    controller = launch(apiPort, "controller.log", null);
+  }
+
+  /**
+   * Starts {@code n - 1} more replicas of the controller on this database and simulator, waits
+   * until one of them all holds the lease of cluster {@code default}, and points the bench at the
+   * last one started: a replica holding no lease, so every write reaches the lease holder through
+   * the database's change notification.
+   */
+  void scaleToReplicas(int n) throws Exception {
+    for (int i = 2; i <= n; i++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      otherReplicas.add(launch(port, "controller-" + i + ".log", "bench-" + i));
+      apiPort = port;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try (Connection c = sql();
+          java.sql.ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT count(*) FROM controller_replica"
+                          + " WHERE seen_at > now() - interval '6 seconds'")) {
+        rs.next();
+        if (rs.getInt(1) >= n) {
+          progress(n + " replicas live; the bench talks to the one on port " + apiPort);
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(n + " replicas did not all join within 60 s");
+  }
+
+  private Process launch(int port, String logName, String replicaId) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -247,7 +289,7 @@ final class BenchEnv implements AutoCloseable {
     cmd.add(project.resolve("target/quarkus-app/quarkus-run.jar").toString());
     cmd.add("serve");
     cmd.add("--port");
-    cmd.add(Integer.toString(apiPort));
+    cmd.add(Integer.toString(port));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
     Map<String, String> env = pb.environment();
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -260,14 +302,17 @@ final class BenchEnv implements AutoCloseable {
     env.put("CLOUDPODS_PROXMOX_TOKEN_SECRET", token.getValue());
     env.put("CLOUDPODS_AUTH_BOOTSTRAP_TOKEN", adminToken);
     env.putAll(settings.env());
-    Path log = work.resolve("controller.log");
+    if (replicaId != null) {
+      env.put("CLOUDPODS_REPLICA_ID", replicaId);
+    }
+    Path log = work.resolve(logName);
     progress(
         "starting the controller ("
             + String.join(" ", cmd.subList(1, cmd.size()))
             + "), log "
             + log);
     long t0 = System.nanoTime();
-    controller = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process controller = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (true) {
       if (!controller.isAlive()) {
@@ -275,7 +320,7 @@ final class BenchEnv implements AutoCloseable {
             "controller exited with " + controller.exitValue() + "; last lines:\n" + tail(log, 30));
       }
       try {
-        if (get("/api/v1/tenants").statusCode() == 200) {
+        if (getOn(port, "/api/v1/tenants").statusCode() == 200) {
           break;
         }
       } catch (IOException e) {
@@ -291,6 +336,7 @@ final class BenchEnv implements AutoCloseable {
         String.format(
             "controller up (pid %d) after %.1f s",
             controller.pid(), (System.nanoTime() - t0) / 1e9));
+    return controller;
   }
 
   long controllerPid() {
@@ -426,8 +472,13 @@ final class BenchEnv implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return getOn(apiPort, path);
+  }
+
+  private HttpResponse<String> getOn(int port, String path)
+      throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(apiUrl() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(60))
             .header("Authorization", "Bearer " + adminToken)
             .GET()
@@ -591,6 +642,9 @@ final class BenchEnv implements AutoCloseable {
       return;
     }
     closed = true;
+    for (Process p : otherReplicas) {
+      p.destroy();
+    }
     if (controller != null && controller.isAlive()) {
       controller.destroy();
       try {

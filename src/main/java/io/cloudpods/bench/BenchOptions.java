@@ -31,6 +31,7 @@ final class BenchOptions {
   java.util.List<String> controllerJvmOptions;
   boolean keepWorkDir;
   Integer regions;
+  Integer replicas;
   Duration outage;
 
   static final String USAGE =
@@ -56,6 +57,8 @@ final class BenchOptions {
                                    converge puts half the pods in each region, reaction measures the
                                    default region with the west cluster answering, then black-holed
           --outage D               reaction --regions 2: hold the west outage at least D (default 0)
+          --replicas N             reaction: N controller replicas on one database (default 1); the
+                                   writes go to a replica holding no lease
           --pods N                 converge 200, steady 10000, reaction 10 (converged beforehand)
           --nodes N                simulated nodes (converge 1, steady 3, reaction 1)
           --clone full|linked      clone mode of the pods (converge full, others linked)
@@ -133,6 +136,7 @@ final class BenchOptions {
       switch (flag) {
         case "--pods" -> o.pods = positive(flag, v);
         case "--outage" -> o.outage = duration(flag, v);
+        case "--replicas" -> o.replicas = positive(flag, v);
         case "--regions" -> {
           o.regions = positive(flag, v);
           if (o.regions > 2) {
@@ -181,6 +185,18 @@ final class BenchOptions {
       throw new IllegalArgumentException(
           "--regions 2: only the converge and reaction scenarios have two regions");
     }
+    if (o.replicas != null && o.replicas > 1) {
+      if (!List.of("reaction", "help").contains(o.scenario)) {
+        throw new IllegalArgumentException(
+            "--replicas: only the reaction scenario runs several replicas");
+      }
+      if (o.regions != null && o.regions > 1) {
+        throw new IllegalArgumentException("--replicas: not with --regions 2");
+      }
+      if (o.replicas > 5) {
+        throw new IllegalArgumentException("--replicas: 1 to 5, got " + o.replicas);
+      }
+    }
     return o;
   }
 
@@ -222,6 +238,7 @@ final class BenchOptions {
     Map<String, Object> m = new LinkedHashMap<>();
     put(m, "pods", pods);
     put(m, "regions", regions);
+    put(m, "replicas", replicas);
     put(m, "outage", outage == null ? null : outage.toString());
     put(m, "nodes", nodes);
     put(m, "clone", clone);

@@ -562,9 +562,14 @@ final class Scenarios {
     ControllerSettings cs = settings(o, scale, true, Duration.ofSeconds(30), null, null);
     try (BenchEnv env =
         BenchEnv.start(simOptions(nodes, scale, memGiB, storageGiB), cs, o.keepWorkDir)) {
+      int replicas = or(o.replicas, 1);
+      if (replicas > 1) {
+        env.scaleToReplicas(replicas);
+      }
       env.applyPoolAndTenant();
       Map<String, Object> params =
           parameters("reaction", o, pods, nodes, clone, scale, memoryMb, cs);
+      params.put("replicas", replicas);
       params.put("samples", samples);
       params.put("pause", pause.toMillis() + "ms");
       Map<String, Object> figures = new LinkedHashMap<>();
@@ -624,6 +629,13 @@ final class Scenarios {
         notes.add(
             "Between samples the previous pod is waited for until Ready, then the pause, so no sample "
                 + "waits for the template's clone slot.");
+        if (replicas > 1) {
+          notes.add(
+              replicas
+                  + " controller replicas share the database; the first started holds the lease of "
+                  + "cluster default, and every write goes to the last started, which holds none "
+                  + "(its change notification reaches the holder through PostgreSQL).");
+        }
         return new Result(params, simulator(env, memGiB, storageGiB), figures, goals, notes);
       }
     }
