@@ -62,6 +62,37 @@ class FinalBackupDeletionTest {
   }
 
   @Test
+  void deletion_ofAPodWithFinalBackupFalse_asksForNoBackupAndDestroysTheContainer()
+      throws Exception {
+    io.cloudpods.api.v1alpha1.CloudPodSpec s = PodHarness.spec();
+    h.create(
+        "web-1",
+        new io.cloudpods.api.v1alpha1.CloudPodSpec(
+            s.cores(),
+            s.memoryMb(),
+            s.swapMb(),
+            s.diskGb(),
+            s.template(),
+            s.storage(),
+            s.ipPool(),
+            null,
+            null,
+            null,
+            s.powerState(),
+            s.cloneMode(),
+            false,
+            false,
+            null));
+    h.converge("web-1");
+    h.pods.markDeleted(TENANT, "web-1");
+
+    passes("web-1", 6);
+
+    assertThat(h.backups.requested).isEmpty();
+    assertThat(h.proxmox.guest(9001)).isEmpty();
+  }
+
+  @Test
   void deletion_whileTheFinalBackupIsPendingOrRunning_neverStopsOrDestroys() throws Exception {
     String backup = provisionedThenDeleted("web-1");
     passes("web-1", 3);

@@ -77,9 +77,11 @@ public final class Pass {
     return Boolean.TRUE.equals(spec.allowRestart());
   }
 
-  /** Deleting the pod first takes a protected Final backup ({@code spec.finalBackup}). */
+  /**
+   * Deleting the pod first takes a protected Final backup ({@code spec.finalBackup}, default true).
+   */
   public boolean wantsFinalBackup() {
-    return true;
+    return !Boolean.FALSE.equals(spec.finalBackup());
   }
 
   /**
