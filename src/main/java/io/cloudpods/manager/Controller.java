@@ -266,7 +266,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
 
   /** The client as the holder of {@code lease} uses it: every change asks the lease first. */
   private static ProxmoxClient fenced(ProxmoxClient client, io.cloudpods.replica.ClusterLease l) {
-    return client instanceof HttpProxmoxClient http ? http.withFence(l) : client;
+    return client.fencedBy(l);
   }
 
   /** Runs {@code r} only while this replica holds {@code lease}; other keys are dropped. */

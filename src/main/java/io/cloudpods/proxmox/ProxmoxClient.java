@@ -23,6 +23,14 @@ public interface ProxmoxClient {
 
   // ---- cluster and nodes ------------------------------------------------------------------------
 
+  /**
+   * This client asking {@code fence} before every change it makes (see {@link MutationFence}). A
+   * client that cannot fence (a test double) answers itself.
+   */
+  default ProxmoxClient fencedBy(MutationFence fence) {
+    return this;
+  }
+
   /** {@code GET /version}. Cached by implementations after the first successful call. */
   VersionInfo version();
 

@@ -81,7 +81,7 @@ class LeaseHeaderJournalTest {
     CountingFence fence = new CountingFence(Duration.ofSeconds(5), false);
     int before = sim.mutations().size();
 
-    plain.withFence(fence).updateConfig("pve", 9000, description("fenced"));
+    plain.fencedBy(fence).updateConfig("pve", 9000, description("fenced"));
 
     assertThat(sim.mutations()).hasSize(before + 1);
     Mutation m = sim.mutations().get(before);

@@ -150,6 +150,11 @@ public final class HttpProxmoxClient implements ProxmoxClient, AutoCloseable {
     return new HttpProxmoxClient(this, fence);
   }
 
+  @Override
+  public ProxmoxClient fencedBy(io.cloudpods.proxmox.MutationFence fence) {
+    return withFence(fence);
+  }
+
   /** Refused by the fence just before the write: nothing was sent. */
   private static final class FencedIOException extends IOException {
     FencedIOException(String message) {
