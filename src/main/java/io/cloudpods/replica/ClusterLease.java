@@ -108,9 +108,9 @@ public final class ClusterLease implements MutationFence {
     long askedAt = nanos.getAsLong();
     Optional<Duration> left = records.proveThen(cluster, replica, g, callTimeout, then);
     if (left.isEmpty()) {
-      if (generation == g) {
-        generation = 0; // the database says it is gone: the keeper takes it from here
-      }
+      // the database says it is gone: nothing more is permitted on the local count, and the
+      // keeper's next renewal fails and steps down (telling the controller)
+      validUntilNanos = 0;
       throw notHeld(what);
     }
     extended(left.get(), askedAt);

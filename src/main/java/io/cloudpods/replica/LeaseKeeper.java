@@ -48,6 +48,10 @@ public final class LeaseKeeper implements AutoCloseable {
   private final Supplier<List<String>> clusters;
   private final LongSupplier nanos;
   private final Map<String, ClusterLease> leases = new ConcurrentHashMap<>();
+
+  /** Clusters taken because their assignee left them free: cluster to that assignee. */
+  private final Map<String, String> fallbackFor = new ConcurrentHashMap<>();
+
   private volatile Holder holder;
   private volatile Map<String, String> assignment = Map.of();
   private volatile List<String> live = List.of();
@@ -158,7 +162,9 @@ public final class LeaseKeeper implements AutoCloseable {
     for (String c : names) {
       ClusterLease l = lease(c);
       if (l.generation() > 0) {
-        if (want != null && !replica.equals(want.get(c))) {
+        String assignee = want == null ? null : want.get(c);
+        boolean keepForAssignee = assignee != null && assignee.equals(fallbackFor.get(c));
+        if (want != null && !replica.equals(assignee) && !keepForAssignee) {
           handOver(
               l,
               want.containsKey(c)
@@ -169,7 +175,15 @@ public final class LeaseKeeper implements AutoCloseable {
           renew(l, h);
         }
       } else if (want != null && want.containsKey(c) && h != null && h.canRun(c)) {
-        acquire(l, replica.equals(want.get(c)) ? Duration.ZERO : config.duration(), h);
+        boolean mine = replica.equals(want.get(c));
+        if (acquire(l, mine ? Duration.ZERO : config.duration(), h) && !mine) {
+          // its assignee left it free for a whole lease duration: it cannot run it, so it is
+          // not handed back to that replica (only to another, should the assignment change)
+          fallbackFor.put(c, want.get(c));
+        }
+      }
+      if (l.generation() == 0) {
+        fallbackFor.remove(c);
       }
     }
     if (++ticks % 600 == 1) {
@@ -200,17 +214,17 @@ public final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  private void acquire(ClusterLease l, Duration freeFor, Holder h) {
+  private boolean acquire(ClusterLease l, Duration freeFor, Holder h) {
     long askedAt = nanos.getAsLong();
     Optional<LeaseRecords.Grant> g;
     try {
       g = records.acquire(l.cluster(), replica, config.duration(), freeFor);
     } catch (RuntimeException e) {
       LOG.debugf("could not take the lease of %s: %s", l.cluster(), e.getMessage());
-      return;
+      return false;
     }
     if (g.isEmpty()) {
-      return;
+      return false;
     }
     l.granted(g.get().generation(), g.get().left(), askedAt);
     LOG.infof(
@@ -219,6 +233,7 @@ public final class LeaseKeeper implements AutoCloseable {
     if (h != null) {
       h.gained(l.cluster(), g.get().generation());
     }
+    return true;
   }
 
   private void stepDown(ClusterLease l, String why, Holder h) {
