@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL twice, the holder of the other is frozen with SIGSTOP for 30 s and continued. At the end
  * every pod converged, no container is duplicated or orphaned, every change either simulator
  * journaled was made under a lease, and none under a generation after a newer one was granted.
- * Failover times are measured and printed (goal: another replica holds the lease within 10 s).
+ * Failover times are measured and printed (goal: another replica holds the lease within 10 s), and
+ * a SIGTERM of a holder at the end hands its lease over at once.
  */
 @EnabledIfSystemProperty(named = "cloudpods.e2e", matches = "true")
 class ReplicasIT {
@@ -151,6 +152,9 @@ class ReplicasIT {
     figures.put("freezeWestDuringDelete", freezeHolder("west", Duration.ofSeconds(30)));
     converge("delete");
 
+    // ---- a rolling deploy's SIGTERM: the lease moves at once, not after it runs out
+    figures.put("terminateDefaultHolder", terminateHolder("default"));
+
     List<String> problems = new ArrayList<>();
     problems.addAll(duplicatesAndOrphans("default", east));
     problems.addAll(duplicatesAndOrphans("west", west));
@@ -158,6 +162,11 @@ class ReplicasIT {
     problems.addAll(staleGenerations("west", west));
     System.out.println("replicas: " + JSON.writeValueAsString(figures));
     assertThat(problems).isEmpty();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> handover = (Map<String, Object>) figures.get("terminateDefaultHolder");
+    assertThat((Long) handover.get("failoverMs"))
+        .as("handover on SIGTERM, well before a lease duration")
+        .isLessThan(3_000);
     for (String k :
         List.of("killDefaultDuringCreate", "killWestDuringResize", "freezeWestDuringDelete")) {
       @SuppressWarnings("unchecked")
@@ -261,6 +270,35 @@ class ReplicasIT {
     f.put("newHolder", after.holder() + " (generation " + after.generation() + ")");
     f.put("failoverMs", failoverMs);
     victim.start();
+    return f;
+  }
+
+  /**
+   * SIGTERM of the cluster's lease holder (a graceful stop): the time from the signal until another
+   * replica holds the lease.
+   */
+  private Map<String, Object> terminateHolder(String cluster) throws Exception {
+    Lease before = heldLease(cluster);
+    ControllerProcess stopping = replica(before.holder());
+    long t0 = System.nanoTime();
+    Thread stop =
+        new Thread(
+            () -> {
+              try {
+                stopping.terminate();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    stop.start();
+    Lease after = awaitNewHolder(cluster, before, Duration.ofSeconds(30));
+    long failoverMs = (System.nanoTime() - t0) / 1_000_000;
+    stop.join();
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("cluster", cluster);
+    f.put("stopped", before.holder() + " (generation " + before.generation() + ")");
+    f.put("newHolder", after.holder() + " (generation " + after.generation() + ")");
+    f.put("failoverMs", failoverMs);
     return f;
   }
 
