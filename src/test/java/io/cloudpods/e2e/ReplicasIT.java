@@ -246,12 +246,7 @@ class ReplicasIT {
     if (tenant != null) {
       meta.put("tenant", tenant);
     }
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("apiVersion", "cloudpods.io/v1alpha1");
-    o.put("kind", kind);
-    o.put("metadata", meta);
-    o.put("spec", spec);
-    return o;
+    return io.cloudpods.testsupport.TestApi.object(kind, meta, spec);
   }
 
   // ---- chaos ------------------------------------------------------------------------------------
