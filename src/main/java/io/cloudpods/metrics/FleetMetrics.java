@@ -11,14 +11,12 @@ import io.cloudpods.store.OrphanStore;
 import io.cloudpods.store.TenantStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,13 +67,13 @@ public class FleetMetrics {
   private final IpPoolStore pools;
   private final OrphanStore orphans;
   private final MetricsConfig config;
-  private final MultiGauge podsByPhase;
-  private final MultiGauge ready;
-  private final MultiGauge quota;
-  private final MultiGauge usage;
-  private final MultiGauge poolAddresses;
-  private final MultiGauge poolSize;
-  private final MultiGauge podInfo;
+  private final GaugeRows podsByPhase;
+  private final GaugeRows ready;
+  private final GaugeRows quota;
+  private final GaugeRows usage;
+  private final GaugeRows poolAddresses;
+  private final GaugeRows poolSize;
+  private final GaugeRows podInfo;
   private final AtomicLong orphanCount = new AtomicLong();
   private final AtomicLong refreshedAt = new AtomicLong();
 
@@ -107,8 +105,8 @@ public class FleetMetrics {
         .register(registry);
   }
 
-  private static MultiGauge gauge(MeterRegistry registry, String name, String help) {
-    return MultiGauge.builder(name).description(help).register(registry);
+  private static GaugeRows gauge(MeterRegistry registry, String name, String help) {
+    return new GaugeRows(registry, name, help);
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -146,27 +144,25 @@ public class FleetMetrics {
           .computeIfAbsent(c.tenant(), k -> new java.util.TreeMap<>())
           .merge(c.phase(), c.pods(), Integer::sum);
     }
-    List<MultiGauge.Row<?>> phaseRows = new ArrayList<>();
+    Map<Tags, Number> phaseRows = new java.util.LinkedHashMap<>();
     phases.forEach(
         (tenant, byPhase) ->
             byPhase.forEach(
                 (phase, n) ->
-                    phaseRows.add(
-                        MultiGauge.Row.of(
-                            Tags.of("cluster", CLUSTER, "tenant", tenant, "phase", phase), n))));
-    podsByPhase.register(phaseRows, true);
+                    phaseRows.put(
+                        Tags.of("cluster", CLUSTER, "tenant", tenant, "phase", phase), n)));
+    podsByPhase.update(phaseRows);
 
     Map<String, Integer> readyCounts = pods.readyCounts();
-    List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
+    Map<Tags, Number> readyRows = new java.util.LinkedHashMap<>();
     for (String tenant : phases.keySet()) {
-      readyRows.add(
-          MultiGauge.Row.of(
-              Tags.of("cluster", CLUSTER, "tenant", tenant), readyCounts.getOrDefault(tenant, 0)));
+      readyRows.put(
+          Tags.of("cluster", CLUSTER, "tenant", tenant), readyCounts.getOrDefault(tenant, 0));
     }
-    ready.register(readyRows, true);
+    ready.update(readyRows);
 
-    List<MultiGauge.Row<?>> quotaRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> usageRows = new ArrayList<>();
+    Map<Tags, Number> quotaRows = new java.util.LinkedHashMap<>();
+    Map<Tags, Number> usageRows = new java.util.LinkedHashMap<>();
     for (Tenant t : allTenants) {
       String name = t.metadata().name();
       TenantQuota q = t.status() == null ? null : t.status().quota();
@@ -178,17 +174,17 @@ public class FleetMetrics {
         addIf(quotaRows, name, "disk_gb", q.maxDiskGb());
       }
       if (u != null) {
-        usageRows.add(row(name, "pods", u.pods()));
-        usageRows.add(row(name, "cores", u.cores()));
-        usageRows.add(row(name, "memory_mb", u.memoryMb()));
-        usageRows.add(row(name, "disk_gb", u.diskGb()));
+        row(usageRows, name, "pods", u.pods());
+        row(usageRows, name, "cores", u.cores());
+        row(usageRows, name, "memory_mb", u.memoryMb());
+        row(usageRows, name, "disk_gb", u.diskGb());
       }
     }
-    quota.register(quotaRows, true);
-    usage.register(usageRows, true);
+    quota.update(quotaRows);
+    usage.update(usageRows);
 
-    List<MultiGauge.Row<?>> addressRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> sizeRows = new ArrayList<>();
+    Map<Tags, Number> addressRows = new java.util.LinkedHashMap<>();
+    Map<Tags, Number> sizeRows = new java.util.LinkedHashMap<>();
     for (IpPool p : pools.list(null)) {
       if (p.status() == null) {
         continue;
@@ -198,55 +194,51 @@ public class FleetMetrics {
       addAddresses(addressRows, name, "reserved", p.status().reserved());
       addAddresses(addressRows, name, "free", p.status().free());
       if (p.status().size() != null) {
-        sizeRows.add(
-            MultiGauge.Row.of(Tags.of("cluster", CLUSTER, "pool", name), p.status().size()));
+        sizeRows.put(Tags.of("cluster", CLUSTER, "pool", name), p.status().size());
       }
     }
-    poolAddresses.register(addressRows, true);
-    poolSize.register(sizeRows, true);
+    poolAddresses.update(addressRows);
+    poolSize.update(sizeRows);
 
     orphanCount.set(orphans.all().size());
 
-    List<MultiGauge.Row<?>> infoRows = new ArrayList<>();
+    Map<Tags, Number> infoRows = new java.util.LinkedHashMap<>();
     if (config.perPod()) {
       for (CloudPodStore.PodInfo i : pods.podInfos()) {
-        infoRows.add(
-            MultiGauge.Row.of(
-                Tags.of(
-                    "cluster",
-                    CLUSTER,
-                    "tenant",
-                    i.tenant(),
-                    "pod",
-                    i.name(),
-                    "phase",
-                    i.phase(),
-                    "vmid",
-                    i.vmid() == null ? "" : i.vmid().toString(),
-                    "node",
-                    i.node() == null ? "" : i.node()),
-                1));
+        infoRows.put(
+            Tags.of(
+                "cluster",
+                CLUSTER,
+                "tenant",
+                i.tenant(),
+                "pod",
+                i.name(),
+                "phase",
+                i.phase(),
+                "vmid",
+                i.vmid() == null ? "" : i.vmid().toString(),
+                "node",
+                i.node() == null ? "" : i.node()),
+            1);
       }
     }
-    podInfo.register(infoRows, true);
+    podInfo.update(infoRows);
     refreshedAt.set(System.currentTimeMillis() / 1000);
   }
 
-  private static MultiGauge.Row<?> row(String tenant, String resource, Number value) {
-    return MultiGauge.Row.of(Tags.of("tenant", tenant, "resource", resource), value);
+  private static void row(Map<Tags, Number> rows, String tenant, String resource, Number value) {
+    rows.put(Tags.of("tenant", tenant, "resource", resource), value);
   }
 
-  private static void addIf(
-      List<MultiGauge.Row<?>> rows, String tenant, String resource, Integer v) {
+  private static void addIf(Map<Tags, Number> rows, String tenant, String resource, Integer v) {
     if (v != null) {
-      rows.add(row(tenant, resource, v));
+      row(rows, tenant, resource, v);
     }
   }
 
-  private static void addAddresses(
-      List<MultiGauge.Row<?>> rows, String pool, String state, Integer v) {
+  private static void addAddresses(Map<Tags, Number> rows, String pool, String state, Integer v) {
     if (v != null) {
-      rows.add(MultiGauge.Row.of(Tags.of("cluster", CLUSTER, "pool", pool, "state", state), v));
+      rows.put(Tags.of("cluster", CLUSTER, "pool", pool, "state", state), v);
     }
   }
 }
