@@ -104,7 +104,16 @@ public final class BackupController {
         new ControllerRunner<>(
             "backuppolicy",
             policyQueue,
-            key -> active.getAsBoolean() ? policyReconciler.reconcile(key) : ReconcileResult.done(),
+            key -> {
+              if (!active.getAsBoolean()) {
+                return ReconcileResult.done();
+              }
+              ReconcileResult r = policyReconciler.reconcile(key);
+              // a policy applied or run shows in the tenant's backup age now, not at the next
+              // resync
+              ages(policies.list(key.tenant()));
+              return r;
+            },
             1,
             ReconcileListener.both(
                 failures(events, "BackupPolicy"),
