@@ -83,15 +83,15 @@ class EmbeddedDatabaseTest {
       try (Stream<Path> found = Files.walk(home.resolve(EmbeddedDatabase.BINARIES_DIRECTORY))) {
         assertThat(found.filter(p -> p.endsWith("bin/postgres"))).hasSize(1);
       }
-      long backend;
+      // the backend serving this connection exits when it closes: look at it while it is open
       try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
         rs.next();
-        backend = rs.getLong(1);
+        long backend = rs.getLong(1);
+        String executable = ProcessHandle.of(backend).orElseThrow().info().command().orElse("");
+        assertThat(executable).startsWith(home.toAbsolutePath().toString());
       }
-      String executable = ProcessHandle.of(backend).orElseThrow().info().command().orElse("");
-      assertThat(executable).startsWith(home.toAbsolutePath().toString());
     }
   }
 
