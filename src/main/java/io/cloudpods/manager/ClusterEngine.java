@@ -253,37 +253,6 @@ final class ClusterEngine {
     };
   }
 
-  /** Pods of a cluster whose Backups are not run yet: a final backup cannot be taken there. */
-  static PodBackups withoutFinalBackups(PodBackups stored, String cluster, String region) {
-    return new PodBackups() {
-      @Override
-      public Optional<io.cloudpods.cloudpod.backup.BackupView> find(String tenant, String n) {
-        return stored.find(tenant, n);
-      }
-
-      @Override
-      public void requestFinal(ResourceKey pod, java.util.UUID podUid, String backupName) {
-        throw new IllegalStateException(
-            "backups are not run for pods of cluster "
-                + cluster
-                + " (region "
-                + region
-                + ") yet, so no final backup can be taken; delete the pod with"
-                + " --skip-final-backup (REST: ?skipFinalBackup=true) to destroy it without one");
-      }
-
-      @Override
-      public boolean skipsFinalBackup(ResourceKey pod) {
-        return stored.skipsFinalBackup(pod);
-      }
-
-      @Override
-      public Optional<String> restoringInPlace(ResourceKey pod) {
-        return stored.restoringInPlace(pod);
-      }
-    };
-  }
-
   @Override
   public String toString() {
     return "ClusterEngine[" + name + "]";

@@ -18,8 +18,6 @@ import io.cloudpods.metrics.EngineMetrics;
 import io.cloudpods.podset.PodSetReconciler;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.http.HttpProxmoxClient;
-import io.cloudpods.restore.RestoreReconciler;
-import io.cloudpods.restore.StoredRestorePods;
 import io.cloudpods.store.ResourceKey;
 import io.cloudpods.tenant.TenantReconciler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +45,6 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
   final WorkQueue<ResourceKey> podQueue;
   final WorkQueue<ResourceKey> setQueue;
   final WorkQueue<ResourceKey> tenantQueue;
-  final WorkQueue<ResourceKey> restoreQueue;
   final ClusterObserver cluster;
   final Resync resync;
   private final ClusterEngine home;
@@ -56,7 +53,11 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
   private final PodSetReconciler setReconciler;
   private final ControllerRunner<ResourceKey> setRunner;
   private final ControllerRunner<ResourceKey> tenantRunner;
-  private final ControllerRunner<ResourceKey> restoreRunner;
+  private final ClusterRestores homeRestores;
+
+  /** The Restores of the clusters besides {@code default}, by cluster name. */
+  private final Map<String, ClusterRestores> clusterRestores = new ConcurrentHashMap<>();
+
   private final Stores stores;
   private final ChangeListener changes;
   private final ReconcileConfig config;
@@ -74,6 +75,12 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
           });
   private volatile java.util.function.BiConsumer<java.util.UUID, Long> readyListener;
   final BackupController backups;
+
+  /** The backup controllers of the clusters besides {@code default}, by cluster name. */
+  private final Map<String, BackupController> clusterBackups =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final io.cloudpods.backup.BackupMetrics backupMetrics;
   private final io.cloudpods.replica.LeaseKeeper leases;
   private final io.cloudpods.replica.ClusterLease homeLease;
 
@@ -130,6 +137,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     this.clock = clock;
     this.clusters = clusters;
     this.clientPool = clientPool;
+    this.backupMetrics = new io.cloudpods.backup.BackupMetrics(metrics);
     ReconcileConfig.Backoff backoff = config.backoff();
     setQueue =
         new WorkQueue<>(
@@ -139,10 +147,6 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
         new WorkQueue<>(
             new BackoffRateLimiter<>(backoff.base(), backoff.max()),
             EngineMetrics.queue(metrics, "tenant"));
-    restoreQueue =
-        new WorkQueue<>(
-            new BackoffRateLimiter<>(backoff.base(), backoff.max()),
-            EngineMetrics.queue(metrics, "restore"));
     this.stores = stores;
     this.convergence = new ConvergenceCache(config.resync().deepVerifyInterval());
     StoredPodBackups podBackups =
@@ -197,23 +201,18 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
                     stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock)),
             1,
             EngineMetrics.reconciles(metrics, "tenant"));
-    restoreRunner =
-        new ControllerRunner<>(
-            "restore",
-            restoreQueue,
-            whileHolding(
-                homeLease,
-                new RestoreReconciler(
-                    stores.restores(),
-                    stores.backups(),
-                    podBackups,
-                    new StoredRestorePods(stores.pods()),
-                    client,
-                    homeEvents,
-                    config.tasks().pollInterval(),
-                    clock)),
-            1,
-            EngineMetrics.reconciles(metrics, "restore"));
+    homeRestores =
+        new ClusterRestores(
+            ProxmoxCluster.DEFAULT,
+            homeLease,
+            client,
+            stores,
+            podBackups,
+            homeEvents,
+            config,
+            metrics,
+            clock,
+            this::clusterOfRestore);
     EngineMetrics.bind(metrics, setRunner);
     EngineMetrics.bind(metrics, tenantRunner);
     resync = resyncOf(home, true);
@@ -226,20 +225,15 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
             client,
             stores.backups(),
             stores.policies(),
-            BackupPods.of(
-                key -> stores.pods().get(key).filter(p -> onCluster(key, ProxmoxCluster.DEFAULT)),
-                tenant ->
-                    stores.pods().list(tenant).stream()
-                        .filter(
-                            p ->
-                                onCluster(
-                                    ResourceKey.of(p.metadata().tenant(), p.metadata().name()),
-                                    ProxmoxCluster.DEFAULT))
-                        .toList()),
+            podsOf(ProxmoxCluster.DEFAULT),
             homeEvents,
             metrics,
             clock,
-            homeLease::held);
+            homeLease::held,
+            BackupController.Scope.home(
+                BackupPods.of(stores.pods()::get, stores.pods()::list),
+                this::clusterOfPod,
+                backupMetrics));
     ChangeRouter router =
         new ChangeRouter(
                 convergence,
@@ -247,8 +241,8 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
                 this::wakePodSet,
                 stores.pods()::listKeys,
                 tenantQueue::add,
-                change -> backups.onChange(change.kind(), change.tenant(), change.name()))
-            .route("Restore", restoreQueue::add)
+                change -> backupChanged(change.kind(), change.tenant(), change.name()))
+            .route("Restore", this::restoreChanged)
             .onClusterChange(this::clustersChanged);
     changes =
         new ChangeListener(
@@ -287,6 +281,11 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
       clusterSync.execute(
           () -> {
             e.gained();
+            BackupController b = clusterBackups.get(clusterName);
+            if (b != null) {
+              b.resync();
+              resyncRestores();
+            }
             if (e == home) {
               setReconciler.invalidateAll();
               resync.run();
@@ -345,7 +344,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     home.start();
     setRunner.start();
     tenantRunner.start();
-    restoreRunner.start();
+    homeRestores.start();
     backups.start();
     changes.start();
     syncClusters();
@@ -359,8 +358,10 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     }
     setRunner.stop(Duration.ofSeconds(10));
     tenantRunner.stop(Duration.ofSeconds(10));
-    restoreRunner.stop(Duration.ofSeconds(10));
+    homeRestores.stop();
+    clusterRestores.values().forEach(ClusterRestores::stop);
     backups.stop();
+    clusterBackups.values().forEach(BackupController::stop);
   }
 
   /**
@@ -378,14 +379,40 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     }
   }
 
-  /** Enqueues every Restore still in progress (with the resync: a missed change is caught up). */
+  /**
+   * Enqueues every Restore still in progress (with the resync: a missed change is caught up); each
+   * cluster's runner keeps its own.
+   */
   void resyncRestores() {
-    if (!homeLease.held()) {
-      return;
-    }
     stores.restores().listActive().stream()
         .map(r -> ResourceKey.of(r.metadata().tenant(), r.metadata().name()))
-        .forEach(restoreQueue::addUnlessBackingOff);
+        .forEach(
+            k -> {
+              homeRestores.addUnlessBackingOff(k);
+              clusterRestores.values().forEach(c -> c.addUnlessBackingOff(k));
+            });
+  }
+
+  private void restoreChanged(ResourceKey key) {
+    homeRestores.add(key);
+    clusterRestores.values().forEach(c -> c.add(key));
+  }
+
+  /**
+   * The cluster a Restore runs in: its Backup's (the one the Backup recorded, else its pod's);
+   * {@code default} when the Restore or its Backup is gone, where it fails or is finalized.
+   */
+  private String clusterOfRestore(ResourceKey key) {
+    return stores
+        .restores()
+        .get(key)
+        .flatMap(r -> stores.backups().get(ResourceKey.of(key.tenant(), r.spec().backup())))
+        .map(
+            b ->
+                b.status() != null && b.status().cluster() != null
+                    ? b.status().cluster()
+                    : clusterOfPod(key.tenant(), b.spec().pod()).orElse(ProxmoxCluster.DEFAULT))
+        .orElse(ProxmoxCluster.DEFAULT);
   }
 
   /** The change listener: connected or not, since when, its last failure. */
@@ -444,6 +471,12 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
         LOG.warnf("cluster %s: no engine yet: %s", name, e.getMessage());
         continue;
       }
+      StoredPodBackups engineViews =
+          new StoredPodBackups(
+              stores.backups(),
+              stores.restores(),
+              stores.pods()::skipsFinalBackup,
+              new SharedStorages(client::storages, clock, config.resync().interval()));
       ClusterEngine engine =
           new ClusterEngine(
               identity(c, name),
@@ -454,14 +487,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
                   ? c.spec().defaults().pool()
                   : clientPool,
               stores,
-              ClusterEngine.withoutFinalBackups(
-                  new StoredPodBackups(
-                      stores.backups(),
-                      stores.restores(),
-                      stores.pods()::skipsFinalBackup,
-                      new SharedStorages(client::storages, clock, config.resync().interval())),
-                  name,
-                  c.spec().region()),
+              engineViews,
               convergence,
               metrics,
               clock,
@@ -474,12 +500,35 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
         engine.onReadyWritten(readyListener);
       }
       engine.resyncWith(resyncOf(engine, false));
+      BackupController engineBackups = backupsOf(name, client);
+      ClusterRestores engineRestores =
+          new ClusterRestores(
+              name,
+              leases.lease(name),
+              fenced(client, leases.lease(name)),
+              stores,
+              engineViews,
+              new FencedEvents(stores.events(), leases.lease(name)),
+              config,
+              metrics,
+              clock,
+              this::clusterOfRestore);
       ClusterEngine replaced = engines.put(name, engine);
+      BackupController replacedBackups = clusterBackups.put(name, engineBackups);
+      ClusterRestores replacedRestores = clusterRestores.put(name, engineRestores);
       engineSpecs.put(name, spec);
       if (replaced != null) {
         replaced.stop();
       }
+      if (replacedBackups != null) {
+        replacedBackups.stop();
+      }
+      if (replacedRestores != null) {
+        replacedRestores.stop();
+      }
       engine.start();
+      engineBackups.start();
+      engineRestores.start();
       LOG.infof(
           "cluster %s (region %s): engine started, Proxmox at %s",
           name, c.spec().region(), c.spec().url());
@@ -488,7 +537,15 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     for (String name : List.copyOf(engines.keySet())) {
       if (!ProxmoxCluster.DEFAULT.equals(name) && !seen.contains(name)) {
         ClusterEngine gone = engines.remove(name);
+        BackupController goneBackups = clusterBackups.remove(name);
+        ClusterRestores goneRestores = clusterRestores.remove(name);
         engineSpecs.remove(name);
+        if (goneBackups != null) {
+          goneBackups.stop();
+        }
+        if (goneRestores != null) {
+          goneRestores.stop();
+        }
         if (gone != null) {
           gone.stop();
           LOG.infof("cluster %s: removed, engine stopped", name);
@@ -518,6 +575,56 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
       e.podQueue.add(key);
     }
     // no engine (yet): the engine's first resync enqueues the cluster's pods
+  }
+
+  /**
+   * The Backups of {@code name}'s pods, run with its own client (fenced by its lease) and node
+   * slots; policies stay with {@code default}'s controller, which a finished Backup wakes.
+   */
+  private BackupController backupsOf(String name, HttpProxmoxClient client) {
+    io.cloudpods.replica.ClusterLease lease = leases.lease(name);
+    ReconcileConfig.Backoff backoff = config.backoff();
+    return new BackupController(
+            stores.backupConfig(),
+            backoff.base(),
+            backoff.max(),
+            fenced(client, lease),
+            stores.backups(),
+            stores.policies(),
+            podsOf(name),
+            new FencedEvents(stores.events(), lease),
+            metrics,
+            clock,
+            lease::held,
+            BackupController.Scope.backupsOf(name, this::clusterOfPod, backupMetrics))
+        .wakePoliciesWith(k -> backups.onChange("BackupPolicy", k.tenant(), k.name()));
+  }
+
+  /**
+   * A Backup or BackupPolicy row changed: every cluster's backup controller looks (Backups are run
+   * by the one of their cluster, policies by {@code default}'s).
+   */
+  private void backupChanged(String kind, String tenant, String name) {
+    backups.onChange(kind, tenant, name);
+    clusterBackups.values().forEach(b -> b.onChange(kind, tenant, name));
+  }
+
+  /** The pods of one cluster, as the backups see them. */
+  private BackupPods podsOf(String clusterName) {
+    return BackupPods.of(
+        key -> stores.pods().get(key).filter(p -> onCluster(key, clusterName)),
+        tenant ->
+            stores.pods().list(tenant).stream()
+                .filter(
+                    p ->
+                        onCluster(
+                            ResourceKey.of(p.metadata().tenant(), p.metadata().name()),
+                            clusterName))
+                .toList());
+  }
+
+  private Optional<String> clusterOfPod(String tenant, String pod) {
+    return stores.pods().clusterOf(ResourceKey.of(tenant, pod));
   }
 
   private boolean onCluster(ResourceKey key, String clusterName) {

@@ -88,7 +88,8 @@ class BackupRoutesTest {
             null,
             null,
             1L,
-            List.of());
+            List.of(),
+            null);
     assertThat(backups.updateStatus(ResourceKey.of(t, name), s)).isTrue();
   }
 

@@ -364,6 +364,124 @@ class TwoRegionsTest {
     return body;
   }
 
+  JsonPath backup(String name) {
+    return admin()
+        .get("/api/v1/tenants/" + tenant + "/backups/" + name)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  JsonPath awaitBackupCompleted(String name) {
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath b = backup(name);
+              assertThat(b.getString("status.phase")).as(b.prettify()).isEqualTo("Completed");
+            });
+    return backup(name);
+  }
+
+  /** Creates a Restore and waits for it to be Completed. */
+  void restore(String name, String backup, Map<String, ?> target) {
+    admin()
+        .body(
+            object(
+                "Restore",
+                Map.of("name", name, "tenant", tenant),
+                Map.of("backup", backup, "target", target)))
+        .put("/api/v1/tenants/" + tenant + "/restores/" + name)
+        .then()
+        .statusCode(201);
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath r =
+                  admin()
+                      .get("/api/v1/tenants/" + tenant + "/restores/" + name)
+                      .then()
+                      .extract()
+                      .jsonPath();
+              assertThat(r.getString("status.phase")).as(r.prettify()).isEqualTo("Completed");
+            });
+  }
+
+  /**
+   * A task of the west simulator: its UPID names the west token's user, which east does not know.
+   */
+  static boolean ranInWest(String upid) {
+    return upid != null && upid.endsWith(":" + WEST_TOKEN + ":");
+  }
+
+  @Test
+  void aWestPodsBackupsRunInTheWestCluster_andDeletingItTakesItsFinalBackupThere() {
+    setUpRegions();
+    String w = unique("w");
+    Map<String, Object> ws = size(westPool);
+    ws.put("region", WEST);
+    put(w, ws, 201);
+    awaitReady(w);
+    int westVmid = read(w).getInt("status.vmid");
+
+    String manual = unique("bk");
+    admin()
+        .body(object("Backup", Map.of("name", manual, "tenant", tenant), Map.of("pod", w)))
+        .put("/api/v1/tenants/" + tenant + "/backups/" + manual)
+        .then()
+        .statusCode(201);
+    JsonPath done = awaitBackupCompleted(manual);
+    assertThat(done.getString("status.cluster")).isEqualTo("west");
+    assertThat(done.getInt("status.vmid")).isEqualTo(westVmid);
+    String upid = done.getString("status.taskRef");
+    assertThat(ranInWest(upid)).as("vzdump %s in the west simulator", upid).isTrue();
+
+    // in place: a BeforeRestore backup and the restore itself, both in west
+    restore(unique("rs"), manual, Map.of("inPlace", true));
+    awaitReady(w);
+    assertThat(read(w).getInt("status.vmid")).isEqualTo(westVmid);
+    assertThat(westSim().guest(westVmid).orElseThrow().managed()).isTrue();
+    // as a new pod: placed in west, where the archive is
+    String copy = unique("copy");
+    restore(unique("rs"), manual, Map.of("podName", copy));
+    awaitReady(copy);
+    assertThat(read(copy).getString("status.cluster")).isEqualTo("west");
+    assertThat(hasHostname(westSim(), copy)).isTrue();
+    assertThat(hasHostname(eastSim(), copy)).isFalse();
+    admin()
+        .delete("/api/v1/tenants/" + tenant + "/cloudpods/" + copy + "?skipFinalBackup=true")
+        .then()
+        .statusCode(200);
+
+    admin().delete("/api/v1/tenants/" + tenant + "/cloudpods/" + w).then().statusCode(200);
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                admin()
+                    .get("/api/v1/tenants/" + tenant + "/cloudpods/" + w)
+                    .then()
+                    .statusCode(404));
+    assertThat(westSim().guest(westVmid)).isEmpty();
+    List<Map<String, Object>> finals =
+        admin()
+            .get("/api/v1/tenants/" + tenant + "/backups")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items.findAll { it.spec.pod == '" + w + "' && it.spec.reason == 'Final' }");
+    assertThat(finals).hasSize(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> finalStatus = (Map<String, Object>) finals.get(0).get("status");
+    assertThat(finalStatus).containsEntry("phase", "Completed").containsEntry("cluster", "west");
+    assertThat(ranInWest((String) finalStatus.get("taskRef"))).isTrue();
+  }
+
   @Test
   void aClusterThatStopsAnswering_holdsUpOnlyItsOwnPods_andCatchesUpWhenItAnswersAgain() {
     setUpRegions();

@@ -75,7 +75,8 @@ class BackupStoreTest {
         null,
         null,
         1L,
-        null);
+        null,
+        "default");
   }
 
   @Test

@@ -17,6 +17,8 @@ import java.util.List;
  * @param effectiveMode the mode vzdump actually used ({@code suspend} when snapshot mode fell back)
  * @param expiresAt when a {@code Final} backup is removed (unprotected, then pruned or deleted)
  * @param podSpec the pod's spec at backup time, so a restore can recreate a pod that is gone
+ * @param cluster the Proxmox cluster the archive is in (the pod's), kept after the pod is gone;
+ *     absent on backups from before clusters were recorded, which are of {@code default}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupStatus(
@@ -36,7 +38,8 @@ public record BackupStatus(
     Instant expiresAt,
     CloudPodSpec podSpec,
     Long observedGeneration,
-    List<Condition> conditions) {
+    List<Condition> conditions,
+    String cluster) {
 
   public static final String PHASE_PENDING = "Pending";
   public static final String PHASE_RUNNING = "Running";
@@ -48,6 +51,7 @@ public record BackupStatus(
   public static BackupStatus pending() {
     return new BackupStatus(
         PHASE_PENDING,
+        null,
         null,
         null,
         null,

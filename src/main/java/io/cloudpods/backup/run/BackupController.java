@@ -56,7 +56,61 @@ public final class BackupController {
   private final Clock clock;
   private ScheduledExecutorService timer;
   private final java.util.function.BooleanSupplier active;
+  private final Scope scope;
+  private java.util.function.Consumer<ResourceKey> wakePolicy = k -> {};
 
+  /**
+   * Which Backups and policies a controller runs. With several Proxmox clusters there is one
+   * controller per cluster: each runs the Backups of its cluster's pods (a Backup's cluster is the
+   * one it recorded at its start, else its pod's), and the one of {@code default} also runs every
+   * policy and the backup age over every pod.
+   *
+   * @param cluster the cluster whose Backups are run
+   * @param runsPolicies whether BackupPolicies and the backup age are this controller's
+   * @param everyPod the pods policies select from (every cluster's)
+   * @param podCluster a pod's cluster by tenant and name; null: every Backup is this controller's
+   * @param metrics shared by the controllers of all clusters
+   */
+  public record Scope(
+      String cluster,
+      boolean runsPolicies,
+      BackupPods everyPod,
+      java.util.function.BiFunction<String, String, java.util.Optional<String>> podCluster,
+      BackupMetrics metrics) {
+
+    /** The one controller of a single-cluster install. */
+    static Scope only(BackupPods pods, MeterRegistry registry) {
+      return new Scope(
+          io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT,
+          true,
+          pods,
+          null,
+          new BackupMetrics(registry));
+    }
+
+    /** Backups of {@code cluster}'s pods only. */
+    public static Scope backupsOf(
+        String cluster,
+        java.util.function.BiFunction<String, String, java.util.Optional<String>> podCluster,
+        BackupMetrics metrics) {
+      return new Scope(cluster, false, null, podCluster, metrics);
+    }
+
+    /** The Backups of {@code default}'s pods, every policy and the backup age. */
+    public static Scope home(
+        BackupPods everyPod,
+        java.util.function.BiFunction<String, String, java.util.Optional<String>> podCluster,
+        BackupMetrics metrics) {
+      return new Scope(
+          io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT, true, everyPod, podCluster, metrics);
+    }
+
+    String suffix() {
+      return io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT.equals(cluster) ? "" : "-" + cluster;
+    }
+  }
+
+  /** The controller of a single-cluster install: every Backup and policy. */
   public BackupController(
       BackupConfig config,
       Duration retryBase,
@@ -69,37 +123,85 @@ public final class BackupController {
       MeterRegistry registry,
       Clock clock,
       java.util.function.BooleanSupplier active) {
+    this(
+        config,
+        retryBase,
+        retryMax,
+        client,
+        backups,
+        policies,
+        pods,
+        events,
+        registry,
+        clock,
+        active,
+        Scope.only(pods, registry));
+  }
+
+  /**
+   * @param client the cluster's client
+   * @param pods the cluster's own pods (what its Backups back up)
+   * @param active whether this replica runs the cluster's backups now (holds its lease)
+   */
+  public BackupController(
+      BackupConfig config,
+      Duration retryBase,
+      Duration retryMax,
+      ProxmoxClient client,
+      BackupRecords backups,
+      BackupPolicyRecords policies,
+      BackupPods pods,
+      EventSink events,
+      MeterRegistry registry,
+      Clock clock,
+      java.util.function.BooleanSupplier active,
+      Scope scope) {
     this.active = active;
+    this.scope = scope;
     this.backups = backups;
     this.policies = policies;
-    this.pods = pods;
+    this.pods = scope.runsPolicies() ? scope.everyPod() : pods;
     this.config = config;
     this.clock = clock;
-    this.metrics = new BackupMetrics(registry);
+    this.metrics = scope.metrics();
+    String suffix = scope.suffix();
     backupQueue =
         new WorkQueue<>(
-            new BackoffRateLimiter<>(retryBase, retryMax), EngineMetrics.queue(registry, "backup"));
-    policyQueue =
-        new WorkQueue<>(
             new BackoffRateLimiter<>(retryBase, retryMax),
-            EngineMetrics.queue(registry, "backuppolicy"));
+            EngineMetrics.queue(registry, "backup" + suffix));
     NodeSlots slots = new NodeSlots(config.perNode(), backupQueue::add);
     ArchiveIndex archives = new ArchiveIndex(client, clock, config.resyncInterval().dividedBy(2));
     backupReconciler =
         new BackupReconciler(
                 backups, policies, pods, client, events, metrics, config, slots, archives, clock)
-            .wakeWith(policyQueue::add, backupQueue::addAfter);
-    policyReconciler =
-        new BackupPolicyReconciler(
-            policies, backups, pods, events, config.startingDeadline(), clock);
+            .forCluster(scope.cluster())
+            .wakeWith(k -> wakePolicy.accept(k), backupQueue::addAfter);
     backupRunner =
         new ControllerRunner<>(
-            "backup",
+            "backup" + suffix,
             backupQueue,
-            key -> active.getAsBoolean() ? backupReconciler.reconcile(key) : ReconcileResult.done(),
+            key ->
+                active.getAsBoolean() && mine(key)
+                    ? backupReconciler.reconcile(key)
+                    : ReconcileResult.done(),
             2,
             ReconcileListener.both(
-                failures(events, "Backup"), EngineMetrics.reconciles(registry, "backup")));
+                failures(events, "Backup"), EngineMetrics.reconciles(registry, "backup" + suffix)));
+    EngineMetrics.bind(registry, backupRunner);
+    if (!scope.runsPolicies()) {
+      policyQueue = null;
+      policyReconciler = null;
+      policyRunner = null;
+      return;
+    }
+    policyQueue =
+        new WorkQueue<>(
+            new BackoffRateLimiter<>(retryBase, retryMax),
+            EngineMetrics.queue(registry, "backuppolicy"));
+    wakePolicy = policyQueue::add;
+    policyReconciler =
+        new BackupPolicyReconciler(
+            policies, backups, this.pods, events, config.startingDeadline(), clock);
     policyRunner =
         new ControllerRunner<>(
             "backuppolicy",
@@ -118,17 +220,53 @@ public final class BackupController {
             ReconcileListener.both(
                 failures(events, "BackupPolicy"),
                 EngineMetrics.reconciles(registry, "backuppolicy")));
-    EngineMetrics.bind(registry, backupRunner);
     EngineMetrics.bind(registry, policyRunner);
+  }
+
+  /**
+   * Where a Backup that finished wakes its policy, for a controller that does not run policies (the
+   * one that does is woken).
+   */
+  public BackupController wakePoliciesWith(java.util.function.Consumer<ResourceKey> wake) {
+    if (!scope.runsPolicies()) {
+      this.wakePolicy = wake;
+    }
+    return this;
+  }
+
+  /**
+   * Whether the Backup is of this controller's cluster: the cluster it recorded when it started,
+   * else its pod's, else {@code default}. One that is gone is everyone's (its node slot is freed).
+   */
+  boolean mine(ResourceKey key) {
+    if (scope.podCluster() == null) {
+      return true;
+    }
+    java.util.Optional<Backup> found = backups.get(key);
+    if (found.isEmpty()) {
+      return true;
+    }
+    Backup b = found.get();
+    String cluster = b.status() == null ? null : b.status().cluster();
+    if (cluster == null) {
+      cluster =
+          scope
+              .podCluster()
+              .apply(key.tenant(), b.spec().pod())
+              .orElse(io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT);
+    }
+    return scope.cluster().equals(cluster);
   }
 
   public void start() {
     backupRunner.start();
-    policyRunner.start();
+    if (policyRunner != null) {
+      policyRunner.start();
+    }
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "cloudpods-backup-resync");
+              Thread t = new Thread(r, "cloudpods-backup-resync" + scope.suffix());
               t.setDaemon(true);
               return t;
             });
@@ -141,14 +279,20 @@ public final class BackupController {
       timer.shutdownNow();
     }
     backupRunner.stop(Duration.ofSeconds(10));
-    policyRunner.stop(Duration.ofSeconds(10));
+    if (policyRunner != null) {
+      policyRunner.stop(Duration.ofSeconds(10));
+    }
   }
 
   /** A change of a {@code Backup} or {@code BackupPolicy} row (kind, tenant, name). */
   public void onChange(String kind, String tenant, String name) {
     switch (kind) {
       case "Backup" -> backupQueue.add(ResourceKey.of(tenant, name));
-      case "BackupPolicy" -> policyQueue.add(ResourceKey.of(tenant, name));
+      case "BackupPolicy" -> {
+        if (policyQueue != null) {
+          policyQueue.add(ResourceKey.of(tenant, name));
+        }
+      }
       default -> {}
     }
   }
@@ -168,6 +312,9 @@ public final class BackupController {
     }
     for (ResourceKey k : backups.listKeys()) {
       backupQueue.addUnlessBackingOff(k);
+    }
+    if (!scope.runsPolicies()) {
+      return;
     }
     List<BackupPolicy> all = policies.list(null);
     for (BackupPolicy p : all) {
@@ -261,7 +408,6 @@ public final class BackupController {
   public int backlog() {
     return backupQueue.readyCount()
         + backupQueue.processingCount()
-        + policyQueue.readyCount()
-        + policyQueue.processingCount();
+        + (policyQueue == null ? 0 : policyQueue.readyCount() + policyQueue.processingCount());
   }
 }

@@ -78,6 +78,7 @@ public final class BackupReconciler implements Reconciler<ResourceKey> {
   private final NodeSlots slots;
   private final ArchiveIndex archives;
   private final Clock clock;
+  private String cluster = io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT;
   private Consumer<ResourceKey> wakePolicy = k -> {};
   private BiConsumer<ResourceKey, Duration> wakeLater = (k, d) -> {};
 
@@ -105,6 +106,12 @@ public final class BackupReconciler implements Reconciler<ResourceKey> {
     this.slots = slots;
     this.archives = archives;
     this.clock = clock;
+  }
+
+  /** The Proxmox cluster whose pods this reconciler backs up, recorded on each Backup it starts. */
+  public BackupReconciler forCluster(String name) {
+    this.cluster = name;
+    return this;
   }
 
   /**
@@ -203,6 +210,7 @@ public final class BackupReconciler implements Reconciler<ResourceKey> {
     BackupStatusBuilder s = BackupStatusBuilder.from(b.status());
     s.phase = BackupPhase.RUNNING;
     s.node = node;
+    s.cluster = cluster;
     s.vmid = pod.vmid();
     s.podUid = pod.uid();
     s.podSpec = pod.spec();

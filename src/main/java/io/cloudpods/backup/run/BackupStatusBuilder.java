@@ -26,6 +26,7 @@ final class BackupStatusBuilder {
   CloudPodSpec podSpec;
   Long observedGeneration;
   List<Condition> conditions;
+  String cluster;
 
   static BackupStatusBuilder from(BackupStatus s) {
     BackupStatusBuilder b = new BackupStatusBuilder();
@@ -47,6 +48,7 @@ final class BackupStatusBuilder {
     b.podSpec = x.podSpec();
     b.observedGeneration = x.observedGeneration();
     b.conditions = x.conditions();
+    b.cluster = x.cluster();
     return b;
   }
 
@@ -78,6 +80,7 @@ final class BackupStatusBuilder {
         expiresAt,
         podSpec,
         observedGeneration,
-        conditions);
+        conditions,
+        cluster);
   }
 }

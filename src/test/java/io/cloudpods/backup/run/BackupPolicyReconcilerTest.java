@@ -108,7 +108,8 @@ class BackupPolicyReconcilerTest {
             null,
             null,
             1L,
-            s.conditions()));
+            s.conditions(),
+            null));
   }
 
   @Test

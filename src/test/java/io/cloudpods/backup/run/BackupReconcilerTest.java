@@ -475,7 +475,8 @@ class BackupReconcilerTest {
             null,
             null,
             s.observedGeneration(),
-            s.conditions()));
+            s.conditions(),
+            s.cluster()));
     pass(k);
     assertThat(status(k).phase()).isEqualTo("Completed");
     assertThat(status(k).volid()).isEqualTo(fake.archives(NODE, "vzdump-backups").get(0));
