@@ -57,6 +57,7 @@ public class ControllerManager {
   private volatile Controller controller;
   @Inject io.cloudpods.metrics.ConvergenceMetrics convergence;
   @Inject io.cloudpods.store.ProxmoxClusterStore clusterStore;
+  @Inject Instance<io.cloudpods.metrics.ProxmoxMetrics> proxmoxMetrics;
   @Inject io.cloudpods.cluster.DefaultCluster defaultCluster;
   @Inject io.cloudpods.store.LeaseStore leaseStore;
   @Inject io.cloudpods.replica.LeaseConfig leaseConfig;
@@ -313,7 +314,10 @@ public class ControllerManager {
                 io.cloudpods.cluster.ClusterSettings.caCertFile(cluster.metadata().name(), spec),
                 proxmoxConfig.connectTimeout(),
                 proxmoxConfig.requestTimeout(),
-                proxmoxConfig.callTimeout()));
+                proxmoxConfig.callTimeout()),
+            proxmoxMetrics.isResolvable()
+                ? proxmoxMetrics.get().forCluster(cluster.metadata().name())
+                : io.cloudpods.proxmox.ProxmoxRequestObserver.NONE);
       }
 
       @Override

@@ -29,6 +29,7 @@ public class ProxmoxMetrics implements ProxmoxRequestObserver {
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
   private final Duration[] buckets = EngineMetrics.durations(BUCKETS);
+  private final ConcurrentHashMap<String, ProxmoxMetrics> others = new ConcurrentHashMap<>();
 
   @Inject
   public ProxmoxMetrics(MeterRegistry registry) {
@@ -38,6 +39,13 @@ public class ProxmoxMetrics implements ProxmoxRequestObserver {
   ProxmoxMetrics(MeterRegistry registry, String cluster) {
     this.registry = registry;
     this.cluster = cluster;
+  }
+
+  /** The same series for the requests of another Proxmox cluster (label {@code cluster}). */
+  public ProxmoxRequestObserver forCluster(String name) {
+    return name.equals(cluster)
+        ? this
+        : others.computeIfAbsent(name, n -> new ProxmoxMetrics(registry, n));
   }
 
   @Override

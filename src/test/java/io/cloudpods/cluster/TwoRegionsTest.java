@@ -217,6 +217,9 @@ class TwoRegionsTest {
     assertThat(hasHostname(westSim(), e)).isFalse();
     int westVmid = wp.getInt("status.vmid");
     assertThat(westSim().guest(westVmid).orElseThrow().managed()).isTrue();
+    // the west engine's requests are counted under its own name
+    assertThat(admin().get("/q/metrics").then().statusCode(200).extract().asString())
+        .contains("cloudpods_proxmox_requests_total{cluster=\"west\"");
 
     // the west cluster's first free VMID is free on its own: the same number may live in east
     assertThat(

@@ -33,4 +33,21 @@ class ProxmoxMetricsTest {
         .contains(
             "cloudpods_proxmox_request_seconds_count{cluster=\"default\",method=\"GET\",route=\"/cluster/resources\",} 1.0");
   }
+
+  @Test
+  void anotherClustersRequests_carryItsName_andAreCountedApart() {
+    ProxmoxMetrics metrics = new ProxmoxMetrics(registry);
+
+    metrics.observe("GET", "/cluster/resources", "200", 1_000_000);
+    metrics.forCluster("west").observe("GET", "/cluster/resources", "200", 1_000_000);
+    metrics.forCluster("west").observe("GET", "/cluster/resources", "200", 1_000_000);
+
+    assertThat(metrics.forCluster("west")).isSameAs(metrics.forCluster("west"));
+    assertThat(metrics.forCluster("default")).isSameAs(metrics);
+    assertThat(registry.scrape())
+        .contains(
+            "cloudpods_proxmox_requests_total{cluster=\"default\",code=\"200\",method=\"GET\",route=\"/cluster/resources\",} 1.0")
+        .contains(
+            "cloudpods_proxmox_requests_total{cluster=\"west\",code=\"200\",method=\"GET\",route=\"/cluster/resources\",} 2.0");
+  }
 }
