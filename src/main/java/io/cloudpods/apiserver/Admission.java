@@ -12,6 +12,7 @@ import io.cloudpods.api.v1alpha1.ObjectMeta;
 import io.cloudpods.api.v1alpha1.PodSet;
 import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.api.v1alpha1.ProxmoxClusterSpec;
+import io.cloudpods.api.v1alpha1.RegionQuota;
 import io.cloudpods.api.v1alpha1.Restore;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
@@ -459,6 +460,9 @@ public class Admission {
     final Map<String, Tenant> tenants = new HashMap<>();
     final Map<String, TenantUsage> usage = new HashMap<>();
 
+    /** By tenant and region ({@code tenant + '\0' + region}). */
+    final Map<String, TenantUsage> regionUsage = new HashMap<>();
+
     Batch(Caller caller) {
       this.caller = caller;
     }
@@ -480,6 +484,7 @@ public class Admission {
             }
             batch.tenants.remove(item.key().name()); // quota may change: lock and read it again
             checkDefaultRegion((Tenant) item.object());
+            checkQuotaRegions((Tenant) item.object());
             yield tenants.put((Tenant) item.object(), item.resourceVersion());
           }
           case IpPool -> writePool(item);
@@ -658,6 +663,21 @@ public class Admission {
     }
   }
 
+  /** Every region a tenant's quota limits must be served by a cluster. */
+  private void checkQuotaRegions(Tenant t) {
+    TenantQuota q = t.spec() == null ? null : t.spec().quota();
+    if (q == null || q.regions() == null) {
+      return;
+    }
+    for (String region : q.regions().keySet()) {
+      if (regions.ofRegion(region).isEmpty()) {
+        throw ApiException.invalid(
+            "spec.quota.regions." + region,
+            "no Proxmox cluster serves region '" + region + "' (regions: " + regions.known() + ")");
+      }
+    }
+  }
+
   /** One cluster per region; a cluster's region never changes. */
   private Written<ProxmoxCluster> writeCluster(Item item) {
     ProxmoxCluster c = (ProxmoxCluster) item.object();
@@ -734,11 +754,21 @@ public class Admission {
         batch.caller,
         "spec.template.spec.");
     TenantUsage old = stored == null ? TenantUsage.ZERO : usage.claim(stored.spec());
+    TenantUsage claim = usage.claim(set.spec());
     TenantUsage before = usageOf(item.key().tenant(), batch);
-    TenantUsage after = before.minus(old).plus(usage.claim(set.spec()));
+    TenantUsage after = before.minus(old).plus(claim);
     checkQuota(tenant, before, after);
+    Runnable inRegion =
+        checkRegionQuota(
+            tenant,
+            placedSpec.region(),
+            stored == null ? null : stored.spec().template().spec().region(),
+            old,
+            claim,
+            batch);
     Written<PodSet> w = podSets.put(set, item.resourceVersion());
     batch.usage.put(item.key().tenant(), after);
+    inRegion.run();
     return w;
   }
 
@@ -752,9 +782,17 @@ public class Admission {
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = newPod.map(s -> before.plus(TenantUsage.of(1, s))).orElse(before);
     checkQuota(tenant, before, after);
+    Runnable inRegion =
+        newPod
+            .map(
+                s ->
+                    checkRegionQuota(
+                        tenant, s.region(), null, TenantUsage.ZERO, TenantUsage.of(1, s), batch))
+            .orElse(() -> {});
     Written<?> w =
         backups.write(item.kind(), item.key(), item.object(), item.resourceVersion(), tenant);
     batch.usage.put(item.key().tenant(), after);
+    inRegion.run();
     return w;
   }
 
@@ -810,8 +848,17 @@ public class Admission {
     TenantUsage before = usageOf(item.key().tenant(), batch);
     TenantUsage after = before.minus(old).plus(TenantUsage.of(1, spec));
     checkQuota(tenant, before, after);
+    Runnable inRegion =
+        checkRegionQuota(
+            tenant,
+            spec.region(),
+            existing == null ? null : existing.spec().region(),
+            old,
+            TenantUsage.of(1, spec),
+            batch);
     Written<CloudPod> w = pods.put(pod, item.resourceVersion());
     batch.usage.put(item.key().tenant(), after);
+    inRegion.run();
     try {
       allocations.reserveRequested(
           UUID.fromString(w.object().metadata().uid()), spec.vmid(), spec.ipPool(), spec.ip());
@@ -848,13 +895,84 @@ public class Admission {
     }
   }
 
+  /**
+   * Refuses a write that would leave the tenant above a limit of {@code region} ({@code
+   * quota.regions}), as {@link #checkQuota} does for the totals. {@code oldClaim} is what the
+   * object claimed before, in {@code oldRegion}. Returns what records the new usage of the region
+   * in the batch, to run once the write is stored.
+   */
+  private Runnable checkRegionQuota(
+      Tenant tenant,
+      String region,
+      String oldRegion,
+      TenantUsage oldClaim,
+      TenantUsage claim,
+      Batch batch) {
+    if (region == null) {
+      return () -> {};
+    }
+    String name = tenant.metadata().name();
+    String key = name + '\0' + region;
+    TenantUsage before =
+        batch.regionUsage.computeIfAbsent(key, k -> usage.usageByRegion(name, null).in(region));
+    TenantUsage after =
+        before.minus(region.equals(oldRegion) ? oldClaim : TenantUsage.ZERO).plus(claim);
+    TenantQuota q = tenant.spec() == null ? null : tenant.spec().quota();
+    RegionQuota r = q == null || q.regions() == null ? null : q.regions().get(region);
+    if (r != null) {
+      String prefix = "regions." + region + ".";
+      String in = " in region " + region;
+      List<FieldError> exceeded = new ArrayList<>();
+      exceed(exceeded, prefix, "maxPods", in, r.maxPods(), before.pods(), after.pods());
+      exceed(exceeded, prefix, "maxCores", in, r.maxCores(), before.cores(), after.cores());
+      int n = exceeded.size();
+      exceed(
+          exceeded,
+          prefix,
+          "maxMemoryMb",
+          in,
+          r.maxMemoryMb(),
+          before.memoryMb(),
+          after.memoryMb());
+      if (exceeded.size() > n) {
+        FieldError m = exceeded.remove(n);
+        exceeded.add(new FieldError(m.field(), m.message() + "; memory counts with swap"));
+      }
+      exceed(exceeded, prefix, "maxDiskGb", in, r.maxDiskGb(), before.diskGb(), after.diskGb());
+      if (!exceeded.isEmpty()) {
+        throw new ApiException(
+            403, "QuotaExceeded", "tenant " + name + ": " + exceeded.get(0).message(), exceeded);
+      }
+    }
+    return () -> batch.regionUsage.put(key, after);
+  }
+
   private static void exceed(
       List<FieldError> out, String name, Integer limit, long before, long after) {
+    exceed(out, "", name, "", limit, before, after);
+  }
+
+  private static void exceed(
+      List<FieldError> out,
+      String prefix,
+      String name,
+      String where,
+      Integer limit,
+      long before,
+      long after) {
     if (limit != null && after > limit && after > before) {
       out.add(
           new FieldError(
-              "quota." + name,
-              name + " " + limit + " exceeded (would be " + after + ", now " + before + ")"));
+              "quota." + prefix + name,
+              name
+                  + " "
+                  + limit
+                  + where
+                  + " exceeded (would be "
+                  + after
+                  + ", now "
+                  + before
+                  + ")"));
     }
   }
 }

@@ -46,6 +46,7 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
   protected Tenant toApi(TenantEntity e) {
     TenantSpec spec = Json.read(e.spec, TenantSpec.class);
     TenantStatus stored = Json.read(e.status, TenantStatus.class);
+    UsageCalculator.Usage used = usage.usageByRegion(e.name, null);
     return new Tenant(
         ApiVersion.V1ALPHA1,
         "Tenant",
@@ -53,10 +54,11 @@ public class TenantStore extends ResourceStore<TenantEntity, Tenant> implements 
         spec,
         new TenantStatus(
             e.deletionTimestamp == null ? TenantStatus.PHASE_ACTIVE : TenantStatus.PHASE_DELETING,
-            usage.usage(e.name, null),
+            used.total(),
             spec.quota(),
             e.generation,
-            stored == null ? null : stored.conditions()));
+            stored == null ? null : stored.conditions(),
+            used.regions().isEmpty() ? null : used.regions()));
   }
 
   public Written<Tenant> put(Tenant t, String expectedVersion) {

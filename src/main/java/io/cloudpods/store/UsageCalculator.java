@@ -6,6 +6,8 @@ import io.cloudpods.api.v1alpha1.TenantUsage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -29,7 +31,20 @@ public class UsageCalculator {
    * transaction.
    */
   public TenantUsage usage(String tenant, UUID excludeUid) {
+    return usageByRegion(tenant, excludeUid).total();
+  }
+
+  /** A tenant's usage in total and per region (the {@code region} of each pod and PodSet spec). */
+  public record Usage(TenantUsage total, Map<String, TenantUsage> regions) {
+    public TenantUsage in(String region) {
+      return region == null ? TenantUsage.ZERO : regions.getOrDefault(region, TenantUsage.ZERO);
+    }
+  }
+
+  /** {@link #usage} with its part in each region. */
+  public Usage usageByRegion(String tenant, UUID excludeUid) {
     TenantUsage total = TenantUsage.ZERO;
+    Map<String, TenantUsage> regions = new TreeMap<>();
     String exclude = excludeUid == null ? "" : excludeUid.toString();
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
@@ -40,14 +55,24 @@ public class UsageCalculator {
             .setParameter(2, exclude)
             .getResultList();
     for (Object[] r : rows) {
-      String spec = (String) r[1];
-      total =
-          total.plus(
-              "pod".equals(r[0])
-                  ? TenantUsage.of(1, defaults.pod(Json.read(spec, CloudPodSpec.class)))
-                  : claim(Json.read(spec, PodSetSpec.class)));
+      String json = (String) r[1];
+      TenantUsage claim;
+      String region;
+      if ("pod".equals(r[0])) {
+        CloudPodSpec spec = defaults.pod(Json.read(json, CloudPodSpec.class));
+        claim = TenantUsage.of(1, spec);
+        region = spec.region();
+      } else {
+        PodSetSpec spec = Json.read(json, PodSetSpec.class);
+        claim = claim(spec);
+        region = spec.template() == null ? null : spec.template().spec().region();
+      }
+      total = total.plus(claim);
+      if (region != null) {
+        regions.merge(region, claim, TenantUsage::plus);
+      }
     }
-    return total;
+    return new Usage(total, regions);
   }
 
   public TenantUsage claim(PodSetSpec spec) {

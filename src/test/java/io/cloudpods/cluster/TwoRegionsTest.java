@@ -231,6 +231,70 @@ class TwoRegionsTest {
   }
 
   @Test
+  void aQuotaPerRegion_limitsOnlyThatRegion_andIsRefusedNamingTheRegionsLimit() {
+    setUpRegions();
+    String t = unique("rq");
+    Map<String, Object> quota =
+        Map.of("maxPods", 10, "regions", Map.of(WEST, Map.of("maxPods", 1, "maxCores", 4)));
+    TestApi.applyAsAdmin(TestApi.tenant(t, quota, List.of(eastPool, westPool)));
+    Map<String, Object> ws = size(westPool);
+    ws.put("region", WEST);
+    String base = "/api/v1/tenants/" + t + "/cloudpods/";
+    admin().body(pod(t, "w-1", ws)).put(base + "w-1").then().statusCode(201);
+
+    admin()
+        .body(pod(t, "w-2", ws))
+        .put(base + "w-2")
+        .then()
+        .statusCode(403)
+        .body("reason", org.hamcrest.Matchers.equalTo("QuotaExceeded"))
+        .body(
+            "details[0].field", org.hamcrest.Matchers.equalTo("quota.regions." + WEST + ".maxPods"))
+        .body("message", org.hamcrest.Matchers.containsString("in region " + WEST));
+    admin().get(base + "w-2").then().statusCode(404);
+    Map<String, Object> bigger = new LinkedHashMap<>(ws);
+    bigger.put("cores", 5);
+    admin()
+        .body(pod(t, "w-1", bigger))
+        .put(base + "w-1")
+        .then()
+        .statusCode(403)
+        .body(
+            "details[0].field",
+            org.hamcrest.Matchers.equalTo("quota.regions." + WEST + ".maxCores"));
+    admin()
+        .body(TestApi.podSet(t, "ws", 1, ws))
+        .put("/api/v1/tenants/" + t + "/podsets/ws")
+        .then()
+        .statusCode(403)
+        .body(
+            "details[0].field",
+            org.hamcrest.Matchers.equalTo("quota.regions." + WEST + ".maxPods"));
+    // east has no limit of its own: only the total counts there
+    admin().body(pod(t, "e-1", size(eastPool))).put(base + "e-1").then().statusCode(201);
+    admin().body(pod(t, "e-2", size(eastPool))).put(base + "e-2").then().statusCode(201);
+
+    JsonPath tenantNow =
+        admin().get("/api/v1/tenants/" + t).then().statusCode(200).extract().jsonPath();
+    assertThat(tenantNow.getInt("status.regions.'" + WEST + "'.pods")).isEqualTo(1);
+    assertThat(tenantNow.getInt("status.regions.'" + EAST + "'.pods")).isEqualTo(2);
+    assertThat(tenantNow.getInt("status.usage.pods")).isEqualTo(3);
+
+    // a limit for a region no cluster serves is refused naming it, and nothing is stored
+    Map<String, Object> unknown =
+        TestApi.tenant(unique("rq"), Map.of("regions", Map.of("nowhere-1", Map.of("maxPods", 1))));
+    admin()
+        .body(unknown)
+        .put("/api/v1/tenants/" + ((Map<?, ?>) unknown.get("metadata")).get("name"))
+        .then()
+        .statusCode(422)
+        .body("details[0].field", org.hamcrest.Matchers.equalTo("spec.quota.regions.nowhere-1"));
+    for (String n : List.of("w-1", "e-1", "e-2")) {
+      admin().delete(base + n + "?skipFinalBackup=true").then().statusCode(200);
+    }
+  }
+
+  @Test
   void aPodSetSpreadOverZones_putsEachPodOnANodeOfItsZone() {
     setUpRegions();
     String set = unique("spread");
