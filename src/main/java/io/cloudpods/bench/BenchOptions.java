@@ -53,9 +53,11 @@ final class BenchOptions {
           all        converge, steady, reaction and api with their defaults (options apply to each)
           help       this text
         options:
-          --regions 1|2            converge, reaction: 2 adds a second simulated cluster (region west-1);
-                                   converge puts half the pods in each region, reaction measures the
-                                   default region with the west cluster answering, then black-holed
+          --regions 1|2            converge, steady, reaction: 2 adds a second simulated cluster (region
+                                   west-1); converge and steady put half the pods in each region
+                                   (steady: --pods default 2000, requests per cycle per cluster),
+                                   reaction measures the default region with the west cluster
+                                   answering, then black-holed
           --outage D               reaction --regions 2: hold the west outage at least D (default 0)
           --replicas N             reaction: N controller replicas on one database (default 1); the
                                    writes go to a replica holding no lease
@@ -181,9 +183,9 @@ final class BenchOptions {
     }
     if (o.regions != null
         && o.regions == 2
-        && !List.of("converge", "reaction", "help").contains(o.scenario)) {
+        && !List.of("converge", "steady", "reaction", "help").contains(o.scenario)) {
       throw new IllegalArgumentException(
-          "--regions 2: only the converge and reaction scenarios have two regions");
+          "--regions 2: only the converge, steady and reaction scenarios have two regions");
     }
     if (o.replicas != null && o.replicas > 1) {
       if (!List.of("reaction", "help").contains(o.scenario)) {

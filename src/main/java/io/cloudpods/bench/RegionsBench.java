@@ -31,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@code converge --regions 2}: half the pods in each region from empty; elapsed against the
  *       lower bound of the slower cluster (the clusters' engines work in parallel).
+ *   <li>{@code steady --regions 2}: both regions converged, then the Proxmox requests per resync
+ *       cycle of each cluster and the controller's CPU per cycle for both.
  *   <li>{@code reaction --regions 2}: REST reaction in region {@code default} with the west cluster
  *       answering, then with it black-holed (its requests read and never answered) while every west
  *       pod is resized; p50/p99 compared. After the outage the west pods converge.
@@ -178,6 +180,129 @@ final class RegionsBench {
       notes.add(
           "elapsedPolledMs: from just before the apply to the first poll (every 100 ms) that saw all"
               + " pods of both regions Ready.");
+      return new Scenarios.Result(
+          params, Scenarios.simulator(env, memGiB, storageGiB), figures, goals, notes);
+    }
+  }
+
+  // ---- steady --regions 2 ----
+
+  /**
+   * Both regions converged, then {@code --cycles} resync intervals measured: the Proxmox requests
+   * each cluster answered per cycle (per node), and the controller's CPU per cycle for both.
+   */
+  static Scenarios.Result steady(BenchOptions o) throws Exception {
+    int pods = or(o.pods, 2_000);
+    int nodes = or(o.nodes, 3);
+    String clone = or(o.clone, "linked");
+    double scale = or(o.timeScale, 0.001);
+    int memoryMb = or(o.memoryMb, 64);
+    int cycles = or(o.cycles, 6);
+    int east = (pods + 1) / 2;
+    int westPods = pods - east;
+    int perNode = (east + nodes - 1) / nodes;
+    long memGiB = Math.max(128, (long) Math.ceil(perNode * (double) memoryMb / 1024 * 1.25) + 16);
+    long storageGiB = Math.max(2048, clone.equals("full") ? perNode * 9L + 64 : 2048);
+    ControllerSettings cs =
+        Scenarios.settings(o, scale, true, Duration.ofSeconds(10), "512m", null);
+    try (BenchEnv env =
+            BenchEnv.start(
+                Scenarios.simOptions(nodes, scale, memGiB, storageGiB), cs, o.keepWorkDir);
+        ProxmoxSimulator west =
+            addWestAfterPool(env, Scenarios.simOptions(nodes, scale, memGiB, storageGiB))) {
+      Map<String, Object> params =
+          Scenarios.parameters("steady", o, pods, nodes, clone, scale, memoryMb, cs);
+      params.put("regions", 2);
+      params.put("cycles", cycles);
+      params.put("podsPerRegion", Map.of("default", east, WEST_REGION, westPods));
+      long t0 = System.nanoTime();
+      env.apply(
+          BenchEnv.podSetYaml("bench-east", east, memoryMb, clone)
+              + "---\n"
+              + westPodSetYaml("bench-west", westPods, 1, memoryMb, clone));
+      progress("applied PodSets for " + east + " + " + westPods + " pods; waiting for all Ready");
+      if (env.waitReady(pods, Duration.ofHours(3), Duration.ofMillis(500)) < 0) {
+        throw new IllegalStateException("not all " + pods + " pods Ready within 3 hours");
+      }
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("convergeFromEmptyMs", round((System.nanoTime() - t0) / 1e6, 0));
+      Duration resync = cs.resyncInterval();
+      progress("converged; settling for two resync intervals (" + resync + " each)");
+      Thread.sleep(2 * resync.toMillis() + 1000);
+      progress("measuring " + cycles + " resync cycles of " + resync + " in both regions");
+      env.controllerFullGc();
+      Map<String, Long> east0 = env.sim.requestCounts();
+      Map<String, Long> west0 = west.requestCounts();
+      long cpu0 = env.controllerCpuMillis();
+      long w0 = System.nanoTime();
+      Thread.sleep(resync.toMillis() * cycles);
+      long cpu1 = env.controllerCpuMillis();
+      long w1 = System.nanoTime();
+      Map<String, Map<String, Long>> since =
+          Map.of(
+              "default", env.sim.requestCountsSince(east0), WEST, west.requestCountsSince(west0));
+      int readyAfter;
+      try (Connection c = env.sql()) {
+        readyAfter = env.readyPods(c);
+      }
+      Map<String, Object> byRegion = new LinkedHashMap<>();
+      List<Map<String, Object>> goals = new ArrayList<>();
+      for (String[] c : new String[][] {{"default", "default"}, {WEST, WEST_REGION}}) {
+        Map<String, Long> reqs = since.get(c[0]);
+        double total = sum(reqs) / (double) cycles;
+        Map<String, Object> perRoute = new TreeMap<>();
+        reqs.forEach((k, v) -> perRoute.put(k, round(v / (double) cycles, 2)));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("cluster", c[0]);
+        r.put("pods", podsByNode(env, c[0]).values().stream().mapToInt(Integer::intValue).sum());
+        r.put("proxmoxRequestsPerCycle", round(total, 2));
+        r.put("proxmoxRequestsPerCyclePerNode", round(total / nodes, 2));
+        r.put("proxmoxRequestsPerCycleByRoute", perRoute);
+        byRegion.put(c[1], r);
+        goals.add(
+            goal(
+                "region " + c[1] + ": Proxmox requests per resync cycle, a few per node",
+                "proxmoxRequestsPerCyclePerNode <= 5",
+                round(total / nodes, 2),
+                total / nodes <= 5));
+      }
+      double cpuPerCycle = (cpu1 - cpu0) / (double) cycles;
+      Map<String, Object> steady = new LinkedHashMap<>();
+      steady.put("settledBeforeWindow", "two resync intervals after the last pod was Ready");
+      steady.put("windowMs", round((w1 - w0) / 1e6, 0));
+      steady.put("cycles", cycles);
+      steady.put("resyncInterval", resync.toMillis() + "ms");
+      steady.put("byRegion", byRegion);
+      steady.put("controllerCpuMsPerCycle", round(cpuPerCycle, 1));
+      steady.put("readyPodsAfterWindow", readyAfter);
+      figures.put("steadyState", steady);
+      Map<String, Object> heap = env.controllerHeap();
+      figures.put("controllerHeap", heap);
+      long live = (long) heap.get("usedAfterFullGcBytes");
+      goals.add(
+          goal(
+              "controller CPU time per resync cycle, both regions",
+              "< 250 ms",
+              round(cpuPerCycle, 1),
+              cpuPerCycle < 250));
+      goals.add(
+          goal(
+              "controller heap (live, after a full GC)",
+              "< 512 MB",
+              Math.round(live / 1048576.0) + " MiB",
+              live < 512L * 1024 * 1024));
+      goals.add(
+          goal(
+              "every pod of both regions Ready after the window",
+              "all Ready",
+              readyAfter + "/" + pods + " Ready",
+              readyAfter == pods));
+      List<String> notes = new ArrayList<>();
+      notes.add(
+          "Two simulators with the same nodes and timing, each cluster with its own engine and"
+              + " resync in one controller process. Requests per cycle are each simulator's own"
+              + " request counts over the window divided by the cycles; the controller's CPU is for"
+              + " both clusters together (/proc/<pid>/stat, the window starting after a full GC).");
       return new Scenarios.Result(
           params, Scenarios.simulator(env, memGiB, storageGiB), figures, goals, notes);
     }

@@ -408,6 +408,9 @@ final class Scenarios {
   // ---- steady ----
 
   static Result steady(BenchOptions o) throws Exception {
+    if (or(o.regions, 1) == 2) {
+      return RegionsBench.steady(o);
+    }
     int pods = or(o.pods, 10_000);
     int nodes = or(o.nodes, 3);
     String clone = or(o.clone, "linked");

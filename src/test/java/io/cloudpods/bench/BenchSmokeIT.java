@@ -100,6 +100,21 @@ class BenchSmokeIT {
   }
 
   @Test
+  void steadyInTwoRegions() throws Exception {
+    JsonNode d =
+        bench(
+            "steady", "--regions", "2", "--pods", "8", "--cycles", "2", "--resync-interval", "1s");
+    assertThat(d.path("parameters").path("regions").asInt()).isEqualTo(2);
+    JsonNode s = d.path("figures").path("steadyState");
+    assertThat(s.path("byRegion").path("default").path("pods").asInt()).isEqualTo(4);
+    assertThat(s.path("byRegion").path("west-1").path("pods").asInt()).isEqualTo(4);
+    assertThat(s.path("byRegion").path("west-1").path("proxmoxRequestsPerCycle").asDouble())
+        .as("the west cluster is resynced too")
+        .isPositive();
+    assertThat(s.path("readyPodsAfterWindow").asInt()).isEqualTo(8);
+  }
+
+  @Test
   void steady() throws Exception {
     JsonNode d = bench("steady", "--pods", "20", "--cycles", "2", "--resync-interval", "1s");
     assertThat(d.path("parameters").path("pods").asInt()).isEqualTo(20);
