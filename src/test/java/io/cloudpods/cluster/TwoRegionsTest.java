@@ -47,6 +47,7 @@ class TwoRegionsTest {
     public Map<String, String> getConfigOverrides() {
       Map<String, String> m = new HashMap<>(super.getConfigOverrides());
       m.put("cloudpods.region", EAST);
+      m.put("cloudpods.zones.east-a", "pve");
       m.put("cloudpods.proxmox.request-timeout", "3s");
       m.put("cloudpods.proxmox.call-timeout", "4s");
       m.put("cloudpods.clusters.probe-interval", "1s");
@@ -317,18 +318,28 @@ class TwoRegionsTest {
     assertThat(second.getString("status.node")).isEqualTo("pve-02");
     assertThat(second.getString("status.cluster")).isEqualTo("west");
 
-    // the east region has no zones to spread over
-    Map<String, Object> east = TestApi.podSet(tenant, unique("flat"), 2, size(eastPool));
+    // the configured cluster's zones come from cloudpods.zones.*
+    String eastSet = unique("spread");
+    Map<String, Object> east = TestApi.podSet(tenant, eastSet, 1, size(eastPool));
     @SuppressWarnings("unchecked")
     Map<String, Object> eastSpec = new LinkedHashMap<>((Map<String, Object>) east.get("spec"));
     eastSpec.put("spread", "zone");
     east.put("spec", eastSpec);
-    admin()
-        .body(List.of(east))
-        .post("/api/v1/apply")
-        .then()
-        .statusCode(422)
-        .body(org.hamcrest.Matchers.containsString("spec.spread"));
+    TestApi.applyAsAdmin(east);
+    awaitReady(eastSet + "-0");
+    JsonPath inEast = read(eastSet + "-0");
+    assertThat(inEast.getString("spec.zone")).isEqualTo("east-a");
+    assertThat(inEast.getString("status.zone")).isEqualTo("east-a");
+    assertThat(inEast.getString("status.cluster")).isEqualTo("default");
+    assertThat(
+            admin()
+                .get("/api/v1/proxmoxclusters/default")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("spec.zones.name"))
+        .containsExactly("east-a");
   }
 
   @Test
@@ -386,6 +397,18 @@ class TwoRegionsTest {
         .then()
         .statusCode(403)
         .body(org.hamcrest.Matchers.containsString("spec.template"));
+    // a region without zones has none to spread over
+    Map<String, Object> flat = TestApi.podSet(tn, "flat", 2, podSpec);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> flatSpec = new LinkedHashMap<>((Map<String, Object>) flat.get("spec"));
+    flatSpec.put("spread", "zone");
+    flat.put("spec", flatSpec);
+    admin()
+        .body(List.of(object("ProxmoxCluster", Map.of("name", "south"), south), pool, t, flat))
+        .post("/api/v1/apply?dryRun=true")
+        .then()
+        .statusCode(422)
+        .body(org.hamcrest.Matchers.containsString("spec.spread"));
     assertThat(TestApi.count(db, "SELECT count(*) FROM proxmox_cluster WHERE name = 'south'"))
         .isZero();
   }
