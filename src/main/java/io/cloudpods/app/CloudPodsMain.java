@@ -380,6 +380,14 @@ public final class CloudPodsMain {
       System.setProperty("cloudpods.embedded.apply-examples", Boolean.toString(firstStart));
       System.setProperty("cloudpods.embedded.clusters-file", clustersFile.toString());
       System.setProperty("cloudpods.region", EAST_REGION);
+      if (System.getProperties().stringPropertyNames().stream()
+          .noneMatch(k -> k.startsWith("cloudpods.zones."))) {
+        // one zone per node of the east cluster, named as the west cluster's zone is
+        String[] nodes = {"pve", "pve-02", "pve-03"};
+        for (int i = 0; i < nodes.length; i++) {
+          System.setProperty("cloudpods.zones." + EAST_REGION + (char) ('a' + i), nodes[i]);
+        }
+      }
 
       Files.writeString(dir.resolve("sim-url"), sim.baseUrl() + "\n");
       out.println("cloudpods: simulated Proxmox VE cluster (seed layout) at " + sim.baseUrl());
