@@ -46,11 +46,9 @@ public class OrphanFinalBackup {
 
   private static final int LOG_LINES = 500;
 
-  private final ProxmoxClient proxmox;
   private final BackupsConfig defaults;
 
-  public OrphanFinalBackup(ProxmoxClient proxmox, BackupsConfig defaults) {
-    this.proxmox = proxmox;
+  public OrphanFinalBackup(BackupsConfig defaults) {
     this.defaults = defaults;
   }
 
@@ -62,10 +60,12 @@ public class OrphanFinalBackup {
   /**
    * One step of the orphan's final backup. {@code task} is the vzdump task an earlier call answered
    * with, when the caller passes it back; without it a new vzdump is started unless the archive
-   * exists or the container is already being backed up.
+   * exists or the container is already being backed up. {@code proxmox} is the client of the
+   * orphan's cluster.
    */
-  public State step(OrphanContainer o, LxcConfig config, Optional<String> task) {
-    Optional<StorageContent> archive = archive(o);
+  public State step(
+      ProxmoxClient proxmox, OrphanContainer o, LxcConfig config, Optional<String> task) {
+    Optional<StorageContent> archive = archive(proxmox, o);
     if (archive.isPresent()) {
       return new Taken(archive.get().volid());
     }
@@ -127,7 +127,7 @@ public class OrphanFinalBackup {
     return new Running(started.task().get().text());
   }
 
-  private Optional<StorageContent> archive(OrphanContainer o) {
+  private Optional<StorageContent> archive(ProxmoxClient proxmox, OrphanContainer o) {
     String notes = notesOf(o);
     return proxmox
         .storageContent(o.node(), defaults.storage(), Optional.of("backup"), Optional.of(o.vmid()))

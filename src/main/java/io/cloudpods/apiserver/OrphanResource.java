@@ -6,11 +6,14 @@ import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
 import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.IpPool;
+import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.auth.Caller;
 import io.cloudpods.cloudpod.plan.NetConfig;
 import io.cloudpods.cloudpod.plan.Ownership;
+import io.cloudpods.cluster.Regions;
 import io.cloudpods.imports.ImportPlanner;
 import io.cloudpods.ipam.AddressRules;
+import io.cloudpods.manager.ControllerManager;
 import io.cloudpods.proxmox.DeleteOptions;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.ProxmoxClient;
@@ -39,6 +42,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -49,6 +53,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * with its name); adopted (a new CloudPod with {@code spec.adopt: true} that takes the container
  * over once the controller verified it) or deleted by an admin only. A delete re-checks the marker
  * first and takes a protected final archive ({@link OrphanFinalBackup}) unless asked not to.
+ *
+ * <p>Each cluster's resync reports its own orphans. An orphan is named by its hostname or VMID, and
+ * by {@code ?cluster=} when the name is found in more than one cluster (VMIDs are unique per
+ * cluster only). Its container is read and changed through that cluster's client.
  */
 @Path("/api/v1/orphans")
 @Produces(MediaType.APPLICATION_JSON)
@@ -83,6 +91,8 @@ public class OrphanResource {
   private final AllocationStore allocations;
   private final EventStore events;
   private final OrphanFinalBackup finalBackup;
+  private final Regions regions;
+  private final ControllerManager manager;
 
   public OrphanResource(
       OrphanStore orphans,
@@ -92,7 +102,11 @@ public class OrphanResource {
       IpPoolStore pools,
       AllocationStore allocations,
       EventStore events,
-      OrphanFinalBackup finalBackup) {
+      OrphanFinalBackup finalBackup,
+      Regions regions,
+      ControllerManager manager) {
+    this.regions = regions;
+    this.manager = manager;
     this.orphans = orphans;
     this.req = req;
     this.proxmox = proxmox;
@@ -126,20 +140,23 @@ public class OrphanResource {
       description =
           "Admin only. Body {tenant, ipPool?}. Creates CloudPod <hostname> of the orphan in the"
               + " tenant with spec.adopt: true, the orphan's VMID, node,"
-              + " address and size; the controller takes the container over only when they match."
-              + " NAME is the orphan's hostname or VMID.")
+              + " address and size, in the region of the orphan's cluster; the controller takes"
+              + " the container over only when they match. NAME is the orphan's hostname or VMID;"
+              + " cluster names its Proxmox cluster when NAME is found in more than one.")
   public Response adopt(
       @PathParam("name") String name,
+      @QueryParam("cluster") String cluster,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
       String body) {
     Caller caller = requireAdmin("adopt orphans");
-    OrphanContainer o = find(name);
+    OrphanContainer o = find(name, cluster);
+    ProxmoxClient proxmox = clientOf(o);
     JsonNode in = parse(req.limit(body));
     String tenant = in.path("tenant").asText(null);
     if (tenant == null || !ImportPlanner.validName(tenant)) {
       throw ApiException.invalid("tenant", "required: the tenant the adopted pod belongs to");
     }
-    LxcConfig c = config(o);
+    LxcConfig c = config(proxmox, o);
     // adoption verifies the hostname against the pod's name: the pod is named after it
     String podName = c.hostname().orElse(o.name());
     if (!ImportPlanner.validName(podName)) {
@@ -162,7 +179,8 @@ public class OrphanResource {
     String poolName = in.path("ipPool").asText(null);
     if (poolName == null) {
       for (IpPool p : pools.list(null)) {
-        if (p.spec().cidr() != null
+        if (p.spec().clusterOrDefault().equals(o.cluster())
+            && p.spec().cidr() != null
             && Ipv4.inCidr(ip, p.spec().cidr())
             && AddressRules.problem(ip, p.metadata().name(), p.spec()) == null) {
           poolName = p.metadata().name();
@@ -170,7 +188,8 @@ public class OrphanResource {
         }
       }
       if (poolName == null) {
-        throw ApiException.invalid("ipPool", "no IpPool can hand out " + ip + "; name one");
+        throw ApiException.invalid(
+            "ipPool", "no IpPool of cluster " + o.cluster() + " can hand out " + ip + "; name one");
       }
     }
     CloudPodSpec spec =
@@ -191,7 +210,9 @@ public class OrphanResource {
             null,
             null,
             Boolean.TRUE,
-            manual ? CloudPodSpec.NETWORK_GUEST : null);
+            manual ? CloudPodSpec.NETWORK_GUEST : null,
+            regionOf(o),
+            null);
     Map<String, String> labels = new HashMap<>();
     labels.put(Ownership.ADOPT_ORPHAN_LABEL, o.ownerUid());
     CloudPod pod =
@@ -214,14 +235,17 @@ public class OrphanResource {
               + " skipFinalBackup=true a protected final vzdump archive is taken first: each call"
               + " does one step and answers at once. phase FinalBackupRunning names the vzdump"
               + " task; call again with finalBackupTask=<it> until phase is Destroying. A failed"
-              + " final backup answers 409 FinalBackupFailed and the container stays.")
+              + " final backup answers 409 FinalBackupFailed and the container stays. cluster"
+              + " names the orphan's Proxmox cluster when NAME is found in more than one.")
   public Response delete(
       @PathParam("name") String name,
+      @QueryParam("cluster") String cluster,
       @QueryParam("skipFinalBackup") @DefaultValue("false") boolean skipFinalBackup,
       @QueryParam("finalBackupTask") String finalBackupTask) {
     Caller caller = requireAdmin("delete orphans");
-    OrphanContainer o = find(name);
-    LxcConfig c = config(o);
+    OrphanContainer o = find(name, cluster);
+    ProxmoxClient proxmox = clientOf(o);
+    LxcConfig c = config(proxmox, o);
     String owner = Ownership.ownerUid(c.tags()).orElse(null);
     if (owner == null || !owner.equals(o.ownerUid())) {
       throw ApiException.conflict(
@@ -243,7 +267,7 @@ public class OrphanResource {
     String finalVolid = null;
     if (!skipFinalBackup) {
       OrphanFinalBackup.State st =
-          finalBackup.step(o, c, java.util.Optional.ofNullable(finalBackupTask));
+          finalBackup.step(proxmox, o, c, Optional.ofNullable(finalBackupTask));
       if (st instanceof OrphanFinalBackup.Running r) {
         if (finalBackupTask == null) {
           events.append(
@@ -336,14 +360,33 @@ public class OrphanResource {
     return c;
   }
 
-  private OrphanContainer find(String name) {
-    List<OrphanContainer> all = orphans.all();
+  private OrphanContainer find(String name, String cluster) {
+    if (cluster != null && regions.named(cluster).isEmpty()) {
+      throw ApiException.invalid(
+          "cluster",
+          "no Proxmox cluster is named '"
+              + cluster
+              + "' (known: "
+              + regions.all().stream().map(c -> c.metadata().name()).sorted().toList()
+              + ")");
+    }
+    List<OrphanContainer> all = cluster == null ? orphans.all() : orphans.all(cluster);
     List<OrphanContainer> hits =
         all.stream()
             .filter(o -> name.equals(Integer.toString(o.vmid())) || name.equals(o.name()))
             .toList();
     if (hits.isEmpty()) {
-      throw ApiException.notFound("orphan " + name);
+      throw ApiException.notFound(
+          "orphan " + name + (cluster == null ? "" : " in cluster " + cluster));
+    }
+    if (hits.stream().map(OrphanContainer::cluster).distinct().count() > 1) {
+      throw ApiException.conflict(
+          "cluster",
+          "orphans named "
+              + name
+              + " are in clusters "
+              + hits.stream().map(OrphanContainer::cluster).distinct().sorted().toList()
+              + "; name the cluster (--cluster, ?cluster=)");
     }
     if (hits.size() > 1) {
       throw ApiException.conflict(
@@ -357,11 +400,46 @@ public class OrphanResource {
     return hits.get(0);
   }
 
-  private LxcConfig config(OrphanContainer o) {
+  /**
+   * The client of the orphan's cluster: the configured one for {@code default}, else the one of the
+   * cluster's engine (not fenced by its lease: an operator's request, not reconcile work).
+   */
+  private ProxmoxClient clientOf(OrphanContainer o) {
+    if (ProxmoxCluster.DEFAULT.equals(o.cluster())) {
+      return proxmox;
+    }
+    return manager
+        .unfencedClient(o.cluster())
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    503,
+                    "ClusterUnavailable",
+                    "cluster "
+                        + o.cluster()
+                        + " has no client on this controller yet (its ProxmoxCluster says why);"
+                        + " try again",
+                    List.of(new FieldError("cluster", "no client for " + o.cluster()))));
+  }
+
+  /** The region of the orphan's cluster, so the adopted pod lives where its container is. */
+  private String regionOf(OrphanContainer o) {
+    return regions
+        .named(o.cluster())
+        .map(c -> c.spec().region())
+        .orElseThrow(
+            () ->
+                ApiException.conflict(
+                    "cluster",
+                    "orphan " + o.vmid() + " is in cluster " + o.cluster() + ", which is gone"));
+  }
+
+  private static LxcConfig config(ProxmoxClient proxmox, OrphanContainer o) {
     try {
       return proxmox.getConfig(o.node(), o.vmid());
     } catch (ProxmoxNotFoundException e) {
-      throw ApiException.notFound("container " + o.vmid() + " on node " + o.node());
+      throw ApiException.notFound(
+          "container " + o.vmid() + " on node " + o.node() + " of cluster " + o.cluster());
     }
   }
 
@@ -385,8 +463,7 @@ public class OrphanResource {
   }
 
   static StatusResource.Orphan view(OrphanContainer o) {
-    return new StatusResource.Orphan(
-        o.vmid(), o.node(), o.name(), o.ownerUid(), o.status(), o.tags(), o.since().toString());
+    return StatusResource.orphan(o);
   }
 
   private static java.util.Optional<Integer> sizeToGb(String size) {

@@ -40,7 +40,8 @@ public class StatusResource {
 
   /**
    * A container carrying our marker for a pod that is not stored. The controller never modifies or
-   * destroys it; its address and memory stay counted as taken.
+   * destroys it; its address and memory stay counted as taken. {@code cluster} is the Proxmox
+   * cluster it is on (VMIDs are unique per cluster).
    */
   public record Orphan(
       int vmid,
@@ -49,7 +50,8 @@ public class StatusResource {
       String ownerUid,
       String status,
       List<String> tags,
-      String since) {}
+      String since,
+      String cluster) {}
 
   public record Status(
       int totalPods,
@@ -194,7 +196,14 @@ public class StatusResource {
 
   static Orphan orphan(OrphanContainer o) {
     return new Orphan(
-        o.vmid(), o.node(), o.name(), o.ownerUid(), o.status(), o.tags(), o.since().toString());
+        o.vmid(),
+        o.node(),
+        o.name(),
+        o.ownerUid(),
+        o.status(),
+        o.tags(),
+        o.since().toString(),
+        o.cluster());
   }
 
   static NotConverged notConverged(CloudPodStore.Unconverged p) {

@@ -49,6 +49,13 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
   final Resync resync;
   private final ClusterEngine home;
   private final Map<String, ClusterEngine> engines = new ConcurrentHashMap<>();
+
+  /**
+   * Each engine's cluster client without the lease's fence, for what an operator asks through the
+   * API.
+   */
+  private final Map<String, ProxmoxClient> unfencedClients = new ConcurrentHashMap<>();
+
   private final Map<String, String> engineSpecs = new ConcurrentHashMap<>();
   private final PodSetReconciler setReconciler;
   private final ControllerRunner<ResourceKey> setRunner;
@@ -182,6 +189,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
             homeLease);
     home.podReconciler.wakeOwnersWith(this::wakePodSet);
     engines.put(ProxmoxCluster.DEFAULT, home);
+    unfencedClients.put(ProxmoxCluster.DEFAULT, unfenced);
     podQueue = home.podQueue;
     cluster = home.cluster;
     setRunner =
@@ -310,13 +318,12 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
 
   private Resync resyncOf(ClusterEngine engine, boolean global) {
     OrphanReporter orphans =
-        global
-            ? new OrphanReporter(
-                new OrphanTracker(config.resync().orphanGrace()),
-                stores.orphans(),
-                engine.cluster,
-                stores.events())
-            : null;
+        new OrphanReporter(
+            engine.name,
+            new OrphanTracker(engine.name, config.resync().orphanGrace()),
+            stores.orphans(),
+            engine.cluster,
+            stores.events());
     return new Resync(
         engine.cluster,
         stores.pods(),
@@ -430,6 +437,14 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
   }
 
   /** The clusters this controller reconciles pods of, by name ({@code default} included). */
+  /**
+   * The client of a cluster's engine without the lease's fence (an operator's one-off request, such
+   * as deleting an orphan, is not reconcile work), or empty when the cluster has no engine.
+   */
+  Optional<ProxmoxClient> unfencedClient(String clusterName) {
+    return Optional.ofNullable(unfencedClients.get(clusterName));
+  }
+
   java.util.Set<String> clusterNames() {
     return java.util.Set.copyOf(engines.keySet());
   }
@@ -514,6 +529,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
               clock,
               this::clusterOfRestore);
       ClusterEngine replaced = engines.put(name, engine);
+      unfencedClients.put(name, client);
       BackupController replacedBackups = clusterBackups.put(name, engineBackups);
       ClusterRestores replacedRestores = clusterRestores.put(name, engineRestores);
       engineSpecs.put(name, spec);
@@ -537,6 +553,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     for (String name : List.copyOf(engines.keySet())) {
       if (!ProxmoxCluster.DEFAULT.equals(name) && !seen.contains(name)) {
         ClusterEngine gone = engines.remove(name);
+        unfencedClients.remove(name);
         BackupController goneBackups = clusterBackups.remove(name);
         ClusterRestores goneRestores = clusterRestores.remove(name);
         engineSpecs.remove(name);
@@ -549,6 +566,12 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
         if (gone != null) {
           gone.stop();
           LOG.infof("cluster %s: removed, engine stopped", name);
+        }
+        try {
+          // nobody looks at that cluster any more: its orphans are no longer known
+          stores.orphans().replaceAll(name, List.of());
+        } catch (RuntimeException e) {
+          LOG.warnf("cluster %s: could not forget its orphans: %s", name, e.getMessage());
         }
       }
     }

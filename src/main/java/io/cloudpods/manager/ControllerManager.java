@@ -327,6 +327,16 @@ public class ControllerManager {
     };
   }
 
+  /**
+   * The client of a cluster with an engine, without the lease's fence, for an operator's one-off
+   * request through the API; empty when the controller does not run or the cluster has no engine
+   * (yet).
+   */
+  public Optional<ProxmoxClient> unfencedClient(String cluster) {
+    Controller c = controller;
+    return c == null ? Optional.empty() : c.unfencedClient(cluster);
+  }
+
   /** The clusters whose pods the controller reconciles ({@code default} included), by name. */
   public java.util.Set<String> reconciledClusters() {
     Controller c = controller;

@@ -25,19 +25,29 @@ final class OrphanReporter {
 
   private static final Logger LOG = Logger.getLogger(OrphanReporter.class);
 
+  private final String clusterName;
   private final OrphanTracker tracker;
   private final OrphanStore store;
   private final ClusterObserver cluster;
   private final EventSink events;
   private List<OrphanContainer> reported;
 
+  /**
+   * @param clusterName the cluster whose snapshots {@code tracker} is given (its orphans carry that
+   *     name)
+   */
   OrphanReporter(
-      OrphanTracker tracker, OrphanStore store, ClusterObserver cluster, EventSink events) {
+      String clusterName,
+      OrphanTracker tracker,
+      OrphanStore store,
+      ClusterObserver cluster,
+      EventSink events) {
+    this.clusterName = clusterName;
     this.tracker = tracker;
     this.store = store;
     this.cluster = cluster;
     this.events = events;
-    this.reported = store.all();
+    this.reported = store.all(clusterName);
     tracker.seed(reported);
   }
 
@@ -49,7 +59,7 @@ final class OrphanReporter {
     if (found.reported().equals(reported)) {
       return;
     }
-    store.replaceAll(found.reported());
+    store.replaceAll(clusterName, found.reported());
     Set<Integer> before = reported.stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
     Set<Integer> now =
         found.reported().stream().map(OrphanContainer::vmid).collect(Collectors.toSet());
@@ -60,6 +70,7 @@ final class OrphanReporter {
                 + o.vmid()
                 + " on "
                 + o.node()
+                + where(o)
                 + " carries the CloudPods marker of pod "
                 + o.ownerUid()
                 + ", which is not stored; it is left untouched (remove it in Proxmox, or restore its pod)";
@@ -70,10 +81,21 @@ final class OrphanReporter {
     for (OrphanContainer o : reported) {
       if (!now.contains(o.vmid())) {
         events.record(
-            event("info", "OrphanGone", "container " + o.vmid() + " is no longer an orphan", o));
+            event(
+                "info",
+                "OrphanGone",
+                "container " + o.vmid() + where(o) + " is no longer an orphan",
+                o));
       }
     }
     reported = found.reported();
+  }
+
+  /** Nothing for the cluster {@code default} (as before there were others), else its name. */
+  private static String where(OrphanContainer o) {
+    return io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT.equals(o.cluster())
+        ? ""
+        : " (cluster " + o.cluster() + ")";
   }
 
   private static Event event(String level, String reason, String message, OrphanContainer o) {

@@ -27,9 +27,9 @@ import org.jboss.logging.Logger;
  * retry (the enqueue predicate answers false), so the resync never shortens a backoff. Proxmox's
  * reachability and the time of the resync are recorded for the status endpoint.
  *
- * <p>Each cluster has its own resync, looking at the pods that live in it; the one of the cluster
- * {@code default} ({@code global}) also looks at PodSets and tenants, reports orphans and writes
- * the controller state.
+ * <p>Each cluster has its own resync, looking at the pods that live in it and reporting the
+ * cluster's orphans; the one of the cluster {@code default} ({@code global}) also looks at PodSets
+ * and tenants and writes the controller state.
  */
 final class Resync implements Runnable {
 

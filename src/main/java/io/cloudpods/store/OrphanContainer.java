@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A container carrying our marker for a pod that is not stored: where it is, whose marker it
- * carries, what the cluster list showed, and since when it has been seen so.
+ * A container carrying our marker for a pod that is not stored: which cluster and node it is on,
+ * whose marker it carries, what the cluster list showed, and since when it has been seen so. VMIDs
+ * are unique per cluster, so an orphan is named by its cluster and VMID.
  */
 public record OrphanContainer(
+    String cluster,
     int vmid,
     String node,
     String name,
@@ -19,6 +21,26 @@ public record OrphanContainer(
 
   public OrphanContainer {
     tags = List.copyOf(tags);
+  }
+
+  /** An orphan in the cluster {@code default}. */
+  public OrphanContainer(
+      int vmid,
+      String node,
+      String name,
+      String ownerUid,
+      String status,
+      List<String> tags,
+      Instant since) {
+    this(
+        io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT,
+        vmid,
+        node,
+        name,
+        ownerUid,
+        status,
+        tags,
+        since);
   }
 
   private static final String TENANT_TAG_PREFIX = "tenant-";

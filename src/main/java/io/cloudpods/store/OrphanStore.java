@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code orphan_container} table: the orphans the controller reported at its last resync (found
- * by {@code OrphanTracker}), replaced as a whole when the set changes.
+ * The {@code orphan_container} table: the orphans each cluster's resync reported last (found by
+ * {@code OrphanTracker}); a cluster's rows are replaced as a whole when its set changes.
  */
 @ApplicationScoped
 @Transactional
@@ -20,7 +20,7 @@ public class OrphanStore {
   /** A page of orphans, at most the limit asked for, and how many there are in all. */
   public record Page(List<OrphanContainer> orphans, int total) {}
 
-  private static final String COLUMNS = "vmid, node, name, owner_uid, status, tags, since";
+  private static final String COLUMNS = "cluster, vmid, node, name, owner_uid, status, tags, since";
 
   private final EntityManager em;
 
@@ -28,14 +28,38 @@ public class OrphanStore {
     this.em = em;
   }
 
+  /** Every cluster's orphans, ordered by cluster and VMID. */
   public List<OrphanContainer> all() {
-    return read(em.createNativeQuery("SELECT " + COLUMNS + " FROM orphan_container ORDER BY vmid"));
+    return read(
+        em.createNativeQuery(
+            "SELECT " + COLUMNS + " FROM orphan_container ORDER BY cluster, vmid"));
+  }
+
+  /** One cluster's orphans, ordered by VMID. */
+  public List<OrphanContainer> all(String cluster) {
+    return read(
+        em.createNativeQuery(
+                "SELECT " + COLUMNS + " FROM orphan_container WHERE cluster = ?1 ORDER BY vmid")
+            .setParameter(1, cluster));
+  }
+
+  /** How many orphans each cluster has (clusters without any are absent). */
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Integer> countByCluster() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Object[] r :
+        (List<Object[]>)
+            em.createNativeQuery("SELECT cluster, count(*) FROM orphan_container GROUP BY cluster")
+                .getResultList()) {
+      out.put((String) r[0], ((Number) r[1]).intValue());
+    }
+    return out;
   }
 
   /**
-   * Orphans ordered by VMID, at most {@code limit}; with a tenant, only those whose {@code
-   * tenant-*} tag is that tenant's (orphans have no stored tenant, only the tag the container
-   * carries).
+   * Orphans ordered by cluster and VMID, at most {@code limit}; with a tenant, only those whose
+   * {@code tenant-*} tag is that tenant's (orphans have no stored tenant, only the tag the
+   * container carries).
    */
   public Page page(String tenantTag, int limit) {
     String where = tenantTag == null ? "" : " WHERE tenant_tag = ?1";
@@ -46,7 +70,7 @@ public class OrphanStore {
                 + COLUMNS
                 + " FROM orphan_container"
                 + where
-                + " ORDER BY vmid LIMIT "
+                + " ORDER BY cluster, vmid LIMIT "
                 + limit);
     if (tenantTag != null) {
       count.setParameter(1, tenantTag);
@@ -56,13 +80,20 @@ public class OrphanStore {
     return new Page(limit == 0 ? List.of() : read(rows), total);
   }
 
-  /** Makes the table hold exactly {@code orphans}, in one transaction. */
-  public void replaceAll(List<OrphanContainer> orphans) {
-    em.createNativeQuery("DELETE FROM orphan_container").executeUpdate();
+  /** Makes the table hold exactly {@code orphans} for {@code cluster}, in one transaction. */
+  public void replaceAll(String cluster, List<OrphanContainer> orphans) {
+    em.createNativeQuery("DELETE FROM orphan_container WHERE cluster = ?1")
+        .setParameter(1, cluster)
+        .executeUpdate();
     for (OrphanContainer o : orphans) {
+      if (!cluster.equals(o.cluster())) {
+        throw new IllegalArgumentException(
+            "orphan " + o.vmid() + " is in cluster " + o.cluster() + ", not " + cluster);
+      }
       em.createNativeQuery(
-              "INSERT INTO orphan_container (vmid, node, name, owner_uid, status, tags, tenant_tag, since)"
-                  + " VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS text[]), ?7, ?8)")
+              "INSERT INTO orphan_container (cluster, vmid, node, name, owner_uid, status, tags,"
+                  + " tenant_tag, since) VALUES (?9, ?1, ?2, ?3, ?4, ?5, CAST(?6 AS text[]), ?7, ?8)")
+          .setParameter(9, cluster)
           .setParameter(1, o.vmid())
           .setParameter(2, o.node())
           .setParameter(3, o.name())
@@ -81,13 +112,14 @@ public class OrphanStore {
     for (Object[] r : (List<Object[]>) q.getResultList()) {
       out.add(
           new OrphanContainer(
-              ((Number) r[0]).intValue(),
-              (String) r[1],
+              (String) r[0],
+              ((Number) r[1]).intValue(),
               (String) r[2],
               (String) r[3],
               (String) r[4],
-              List.of((String[]) r[5]), // text[] NOT NULL
-              EventStore.instant(r[6])));
+              (String) r[5],
+              List.of((String[]) r[6]), // text[] NOT NULL
+              EventStore.instant(r[7])));
     }
     return out;
   }

@@ -33,10 +33,18 @@ public final class OrphanTracker {
 
   private record Key(int vmid, String ownerUid) {}
 
+  private final String cluster;
   private final Duration grace;
   private final Map<Key, Instant> firstSeen = new HashMap<>();
 
+  /** A tracker for the cluster {@code default}. */
   public OrphanTracker(Duration grace) {
+    this(io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT, grace);
+  }
+
+  /** A tracker for the snapshots of one cluster; the orphans it reports carry its name. */
+  public OrphanTracker(String cluster, Duration grace) {
+    this.cluster = cluster;
     this.grace = grace;
   }
 
@@ -74,6 +82,7 @@ public final class OrphanTracker {
       if (Duration.between(since, now).compareTo(grace) >= 0) {
         reported.add(
             new OrphanContainer(
+                cluster,
                 g.vmid(),
                 g.node(),
                 g.name().orElse(""),
