@@ -278,6 +278,9 @@ public class ControllerManager {
   /** controller-runtime's {@code leader_election_master_status}, one series per cluster lease. */
   private void leaseGauge(String cluster) {
     if (leaseGauges.add(cluster)) {
+      if (convergence != null) {
+        convergence.cluster(cluster); // its convergence series start at 0 too
+      }
       Gauge.builder(
               "leader_election_master_status",
               this,

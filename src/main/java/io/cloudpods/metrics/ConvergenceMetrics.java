@@ -18,8 +18,10 @@ import org.jboss.logging.Logger;
  * {@code cloudpods_convergence_seconds{cluster,action}}: how long a pod took from a change of its
  * spec (a new generation, timed by the database when it was written) to the controller writing
  * {@code Ready=True} for that generation. {@code action} is one of {@link #ACTIONS}, as the
- * database classified the change (migration V11). Each generation is observed at most once, even
- * when Ready flips back and forth within it or several replicas see it.
+ * database classified the change (migration V11); {@code cluster} is the Proxmox cluster the pod
+ * lives in. Each generation is observed at most once, even when Ready flips back and forth within
+ * it or several replicas see it. The series of {@code default} exist from the start, those of an
+ * added cluster from when the controller first sees it ({@link #cluster}).
  */
 @ApplicationScoped
 @Startup // every action's series exists from the start, at 0
@@ -40,23 +42,41 @@ public class ConvergenceMetrics {
       "UPDATE pod_convergence SET recorded_generation = generation"
           + " WHERE pod_uid = ?1 AND generation = ?2"
           + " AND recorded_generation IS DISTINCT FROM generation"
-          + " RETURNING action, extract(epoch FROM (clock_timestamp() - changed_at))";
+          + " RETURNING action, extract(epoch FROM (clock_timestamp() - changed_at)),"
+          + " (SELECT p.cluster FROM cloud_pod p WHERE p.uid = pod_uid)";
 
   private final EntityManager em;
-  private final Map<String, Timer> timers = new TreeMap<>();
+  private final MeterRegistry registry;
+  private final Duration[] buckets = EngineMetrics.durations(BUCKETS);
+  private final Map<String, Map<String, Timer>> timers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ConvergenceMetrics(EntityManager em, MeterRegistry registry) {
     this.em = em;
-    Duration[] buckets = EngineMetrics.durations(BUCKETS);
-    for (String action : ACTIONS) {
-      timers.put(
-          action,
-          Timer.builder("cloudpods_convergence")
-              .description("Time from a spec change to Ready=True for that generation")
-              .tags("cluster", FleetMetrics.CLUSTER, "action", action)
-              .serviceLevelObjectives(buckets)
-              .register(registry));
-    }
+    this.registry = registry;
+    cluster(FleetMetrics.CLUSTER);
+  }
+
+  /**
+   * Makes every action's series of {@code cluster} exist (at 0), so that a cluster's counters start
+   * at 0 rather than at its first observation. Called for each cluster the controller runs.
+   */
+  public Map<String, Timer> cluster(String cluster) {
+    return timers.computeIfAbsent(
+        cluster,
+        c -> {
+          Map<String, Timer> byAction = new TreeMap<>();
+          for (String action : ACTIONS) {
+            byAction.put(
+                action,
+                Timer.builder("cloudpods_convergence")
+                    .description("Time from a spec change to Ready=True for that generation")
+                    .tags("cluster", c, "action", action)
+                    .serviceLevelObjectives(buckets)
+                    .register(registry));
+          }
+          return byAction;
+        });
   }
 
   /**
@@ -69,7 +89,8 @@ public class ConvergenceMetrics {
       // a transaction of its own: a failure here never rolls back what the caller wrote
       List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> mark(uid, generation));
       for (Object[] r : rows) {
-        observe((String) r[0], ((Number) r[1]).doubleValue());
+        String cluster = r[2] == null ? FleetMetrics.CLUSTER : (String) r[2];
+        observe(cluster, (String) r[0], ((Number) r[1]).doubleValue());
       }
     } catch (RuntimeException e) {
       LOG.debugf("convergence of %s generation %d not recorded: %s", uid, generation, e);
@@ -84,12 +105,18 @@ public class ConvergenceMetrics {
         .getResultList();
   }
 
-  /** Records one observation of {@code seconds} under {@code action}. */
+  /** Records one observation of {@code seconds} under {@code action} in {@code default}. */
   void observe(String action, double seconds) {
-    Timer t = timers.get(action);
+    observe(FleetMetrics.CLUSTER, action, seconds);
+  }
+
+  /** Records one observation of {@code seconds} under {@code cluster} and {@code action}. */
+  void observe(String cluster, String action, double seconds) {
+    Map<String, Timer> byAction = cluster(cluster);
+    Timer t = byAction.get(action);
     if (t == null) {
       // a classification this build does not know: still counted, without growing the label set
-      t = timers.get("config");
+      t = byAction.get("config");
     }
     t.record(Math.max(0, Math.round(seconds * 1e9)), TimeUnit.NANOSECONDS);
   }

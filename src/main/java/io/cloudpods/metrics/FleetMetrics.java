@@ -47,8 +47,9 @@ public class FleetMetrics {
   private static final Logger LOG = Logger.getLogger(FleetMetrics.class);
 
   /**
-   * The {@code cluster} label of the pod, IP pool and orphan series: the one Proxmox cluster of a
-   * single-cluster install, so that region dashboards select on it already.
+   * The configured Proxmox cluster, the only one of a single-cluster install: its series exist from
+   * the start. The pod, IP pool and orphan series carry the cluster they are in as {@code cluster},
+   * and every stored ProxmoxCluster has its zeros too.
    */
   public static final String CLUSTER = "default";
 
@@ -66,6 +67,7 @@ public class FleetMetrics {
   private final TenantStore tenants;
   private final IpPoolStore pools;
   private final OrphanStore orphans;
+  private final io.cloudpods.store.ProxmoxClusterStore clusters;
   private final MetricsConfig config;
   private final GaugeRows podsByPhase;
   private final GaugeRows ready;
@@ -74,7 +76,7 @@ public class FleetMetrics {
   private final GaugeRows poolAddresses;
   private final GaugeRows poolSize;
   private final GaugeRows podInfo;
-  private final AtomicLong orphanCount = new AtomicLong();
+  private final GaugeRows orphanCount;
   private final AtomicLong refreshedAt = new AtomicLong();
 
   public FleetMetrics(
@@ -82,8 +84,10 @@ public class FleetMetrics {
       TenantStore tenants,
       IpPoolStore pools,
       OrphanStore orphans,
+      io.cloudpods.store.ProxmoxClusterStore clusters,
       MetricsConfig config,
       MeterRegistry registry) {
+    this.clusters = clusters;
     this.pods = pods;
     this.tenants = tenants;
     this.pools = pools;
@@ -96,10 +100,12 @@ public class FleetMetrics {
     poolAddresses = gauge(registry, "cloudpods_ippool_addresses", "IP pool addresses by state");
     poolSize = gauge(registry, "cloudpods_ippool_size", "Addresses in an IP pool's range");
     podInfo = gauge(registry, "cloudpods_pod_info", "One series per pod (opt-in)");
-    Gauge.builder("cloudpods_orphan_containers", orphanCount, AtomicLong::get)
-        .description("Containers with our marker whose pod is not stored")
-        .tags("cluster", CLUSTER)
-        .register(registry);
+    orphanCount =
+        gauge(
+            registry,
+            "cloudpods_orphan_containers",
+            "Containers with our marker whose pod is not stored");
+    orphanCount.update(Map.of(Tags.of("cluster", CLUSTER), 0));
     Gauge.builder("cloudpods_metrics_refresh_timestamp_seconds", refreshedAt, AtomicLong::get)
         .description("When the fleet gauges were last read from PostgreSQL")
         .register(registry);
@@ -133,32 +139,35 @@ public class FleetMetrics {
   @Transactional
   public void refresh() {
     List<Tenant> allTenants = tenants.list(null);
-    Map<String, Map<String, Integer>> phases = new java.util.TreeMap<>();
-    for (Tenant t : allTenants) {
-      Map<String, Integer> byPhase = new java.util.TreeMap<>();
-      PHASES.forEach(p -> byPhase.put(p, 0));
-      phases.put(t.metadata().name(), byPhase);
-    }
-    for (CloudPodStore.PhaseCount c : pods.phaseCounts(null)) {
-      phases
-          .computeIfAbsent(c.tenant(), k -> new java.util.TreeMap<>())
-          .merge(c.phase(), c.pods(), Integer::sum);
-    }
+    java.util.Set<String> clusterNames = new java.util.TreeSet<>();
+    clusterNames.add(CLUSTER);
+    clusters.list(null).forEach(c -> clusterNames.add(c.metadata().name()));
+    // every tenant has every phase in every cluster (0 when empty); a pod's cluster is its row's
     Map<Tags, Number> phaseRows = new java.util.LinkedHashMap<>();
-    phases.forEach(
-        (tenant, byPhase) ->
-            byPhase.forEach(
-                (phase, n) ->
-                    phaseRows.put(
-                        Tags.of("cluster", CLUSTER, "tenant", tenant, "phase", phase), n)));
-    podsByPhase.update(phaseRows);
-
-    Map<String, Integer> readyCounts = pods.readyCounts();
     Map<Tags, Number> readyRows = new java.util.LinkedHashMap<>();
-    for (String tenant : phases.keySet()) {
-      readyRows.put(
-          Tags.of("cluster", CLUSTER, "tenant", tenant), readyCounts.getOrDefault(tenant, 0));
+    java.util.Set<String> tenantNames = new java.util.TreeSet<>();
+    allTenants.forEach(t -> tenantNames.add(t.metadata().name()));
+    List<CloudPodStore.ClusterPhaseCount> counts = pods.clusterPhaseCounts();
+    counts.forEach(c -> tenantNames.add(c.tenant()));
+    for (String tenant : tenantNames) {
+      for (String cluster : clusterNames) {
+        for (String phase : PHASES) {
+          phaseRows.put(Tags.of("cluster", cluster, "tenant", tenant, "phase", phase), 0);
+        }
+        readyRows.put(Tags.of("cluster", cluster, "tenant", tenant), 0);
+      }
     }
+    for (CloudPodStore.ClusterPhaseCount c : counts) {
+      phaseRows.merge(
+          Tags.of("cluster", c.cluster(), "tenant", c.tenant(), "phase", c.phase()),
+          c.pods(),
+          (a, b) -> a.intValue() + b.intValue());
+      readyRows.merge(
+          Tags.of("cluster", c.cluster(), "tenant", c.tenant()),
+          c.ready(),
+          (a, b) -> a.intValue() + b.intValue());
+    }
+    podsByPhase.update(phaseRows);
     ready.update(readyRows);
 
     Map<Tags, Number> quotaRows = new java.util.LinkedHashMap<>();
@@ -190,17 +199,22 @@ public class FleetMetrics {
         continue;
       }
       String name = p.metadata().name();
-      addAddresses(addressRows, name, "allocated", p.status().allocated());
-      addAddresses(addressRows, name, "reserved", p.status().reserved());
-      addAddresses(addressRows, name, "free", p.status().free());
+      String cluster = p.spec().clusterOrDefault();
+      addAddresses(addressRows, cluster, name, "allocated", p.status().allocated());
+      addAddresses(addressRows, cluster, name, "reserved", p.status().reserved());
+      addAddresses(addressRows, cluster, name, "free", p.status().free());
       if (p.status().size() != null) {
-        sizeRows.put(Tags.of("cluster", CLUSTER, "pool", name), p.status().size());
+        sizeRows.put(
+            Tags.of("cluster", p.spec().clusterOrDefault(), "pool", name), p.status().size());
       }
     }
     poolAddresses.update(addressRows);
     poolSize.update(sizeRows);
 
-    orphanCount.set(orphans.all().size());
+    Map<Tags, Number> orphanRows = new java.util.LinkedHashMap<>();
+    clusterNames.forEach(c -> orphanRows.put(Tags.of("cluster", c), 0));
+    orphans.countByCluster().forEach((c, n) -> orphanRows.put(Tags.of("cluster", c), n));
+    orphanCount.update(orphanRows);
 
     Map<Tags, Number> infoRows = new java.util.LinkedHashMap<>();
     if (config.perPod()) {
@@ -208,7 +222,7 @@ public class FleetMetrics {
         infoRows.put(
             Tags.of(
                 "cluster",
-                CLUSTER,
+                i.cluster(),
                 "tenant",
                 i.tenant(),
                 "pod",
@@ -236,9 +250,10 @@ public class FleetMetrics {
     }
   }
 
-  private static void addAddresses(Map<Tags, Number> rows, String pool, String state, Integer v) {
+  private static void addAddresses(
+      Map<Tags, Number> rows, String cluster, String pool, String state, Integer v) {
     if (v != null) {
-      rows.put(Tags.of("cluster", CLUSTER, "pool", pool, "state", state), v);
+      rows.put(Tags.of("cluster", cluster, "pool", pool, "state", state), v);
     }
   }
 }

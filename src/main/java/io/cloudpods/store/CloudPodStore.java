@@ -352,6 +352,36 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
         .toList();
   }
 
+  /** A count of pods of one tenant in one phase in one cluster. */
+  public record ClusterPhaseCount(
+      String tenant, String cluster, String phase, int pods, int ready) {}
+
+  /**
+   * Pods per tenant, cluster and phase, with how many of them have Ready=True, computed by
+   * PostgreSQL (no pod is loaded).
+   */
+  public List<ClusterPhaseCount> clusterPhaseCounts() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT p.tenant, p.cluster, "
+                    + PHASE_SQL
+                    + ", count(*), count(*) FILTER (WHERE "
+                    + READY_TRUE_SQL
+                    + ") FROM cloud_pod p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new ClusterPhaseCount(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    ((Number) r[3]).intValue(),
+                    ((Number) r[4]).intValue()))
+        .toList();
+  }
+
   /** Pods with Ready=True per tenant (tenants without pods are absent). */
   public Map<String, Integer> readyCounts() {
     @SuppressWarnings("unchecked")
@@ -369,16 +399,17 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
   }
 
   /** One pod as the opt-in per-pod metric shows it. */
-  public record PodInfo(String tenant, String name, String phase, Integer vmid, String node) {}
+  public record PodInfo(
+      String tenant, String name, String phase, Integer vmid, String node, String cluster) {}
 
-  /** Every pod's tenant, name, phase, VMID and node, for the opt-in per-pod metric. */
+  /** Every pod's tenant, name, phase, VMID, node and cluster, for the opt-in per-pod metric. */
   public List<PodInfo> podInfos() {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
                 "SELECT p.tenant, p.name, "
                     + PHASE_SQL
-                    + ", a.vmid, COALESCE(a.node, p.status->>'node') FROM cloud_pod p"
+                    + ", a.vmid, COALESCE(a.node, p.status->>'node'), p.cluster FROM cloud_pod p"
                     + " LEFT JOIN pod_allocation a ON a.pod_uid = p.uid ORDER BY 1, 2")
             .getResultList();
     return rows.stream()
@@ -389,7 +420,8 @@ public class CloudPodStore extends ResourceStore<CloudPodEntity, CloudPod>
                     (String) r[1],
                     (String) r[2],
                     r[3] == null ? null : ((Number) r[3]).intValue(),
-                    (String) r[4]))
+                    (String) r[4],
+                    (String) r[5]))
         .toList();
   }
 

@@ -48,6 +48,7 @@ class TwoRegionsTest {
       Map<String, String> m = new HashMap<>(super.getConfigOverrides());
       m.put("cloudpods.region", EAST);
       m.put("cloudpods.zones.east-a", "pve");
+      m.put("cloudpods.reconcile.resync.orphan-grace", "1s");
       m.put("cloudpods.proxmox.request-timeout", "3s");
       m.put("cloudpods.proxmox.call-timeout", "4s");
       m.put("cloudpods.clusters.probe-interval", "1s");
@@ -63,6 +64,8 @@ class TwoRegionsTest {
   static final Duration CONVERGE = Duration.ofSeconds(90);
 
   @jakarta.inject.Inject javax.sql.DataSource db;
+  @jakarta.inject.Inject io.cloudpods.manager.ControllerManager manager;
+  @jakarta.inject.Inject io.cloudpods.metrics.FleetMetrics fleet;
 
   static ProxmoxSimulator west;
   static Path secretFile;
@@ -570,6 +573,142 @@ class TwoRegionsTest {
     Map<String, Object> finalStatus = (Map<String, Object>) finals.get(0).get("status");
     assertThat(finalStatus).containsEntry("phase", "Completed").containsEntry("cluster", "west");
     assertThat(ranInWest((String) finalStatus.get("taskRef"))).isTrue();
+  }
+
+  @Test
+  void aWestOrphan_isReportedInItsCluster_deletedAfterAFinalBackupThere_andAdoptedIntoWest()
+      throws Exception {
+    setUpRegions();
+    Map<String, Object> ws = size(westPool);
+    ws.put("region", WEST);
+    String gone = unique("og");
+    String kept = unique("ok");
+    put(gone, ws, 201);
+    put(kept, ws, 201);
+    awaitReady(gone);
+    awaitReady(kept);
+    JsonPath goneBefore = read(gone);
+    JsonPath keptBefore = read(kept);
+    int goneVmid = goneBefore.getInt("status.vmid");
+    int keptVmid = keptBefore.getInt("status.vmid");
+    forget(gone, goneBefore.getString("metadata.uid"));
+    forget(kept, keptBefore.getString("metadata.uid"));
+
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              manager.resync();
+              List<Map<String, Object>> west =
+                  admin()
+                      .get("/api/v1/orphans")
+                      .then()
+                      .statusCode(200)
+                      .extract()
+                      .jsonPath()
+                      .getList("items.findAll { it.cluster == 'west' }");
+              assertThat(west)
+                  .extracting(o -> o.get("vmid"))
+                  .containsExactlyInAnyOrder(goneVmid, keptVmid);
+            });
+    fleet.refresh();
+    assertThat(admin().get("/q/metrics").asString())
+        .contains("cloudpods_orphan_containers{cluster=\"west\"} 2.0");
+    String westSeries =
+        "cloudpods_pods{cluster=\"west\",phase=\"Running\",tenant=\"" + tenant + "\"}";
+    assertThat(admin().get("/q/metrics").asString()).contains(westSeries);
+
+    // an unknown cluster is refused naming the parameter; nothing is deleted
+    admin()
+        .delete("/api/v1/orphans/" + goneVmid + "?cluster=nowhere")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", org.hamcrest.Matchers.equalTo("cluster"));
+    assertThat(westSim().guest(goneVmid)).isPresent();
+
+    // delete: the protected final archive is taken in west, then the west container goes
+    io.restassured.response.Response deleted = followOrphanDelete(goneVmid, "west");
+    assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(202);
+    assertThat(deleted.jsonPath().getString("phase")).isEqualTo("Destroying");
+    assertThat(ranInWest(deleted.jsonPath().getString("task"))).isTrue();
+    assertThat(deleted.jsonPath().getString("finalBackup"))
+        .startsWith("vzdump-backups:backup/vzdump-lxc-" + goneVmid + "-");
+    await().atMost(CONVERGE).until(() -> westSim().guest(goneVmid).isEmpty());
+
+    // adopt: a CloudPod in the west region takes the container over with its VMID
+    admin()
+        .body(Map.of("tenant", tenant))
+        .post("/api/v1/orphans/" + keptVmid + "/adopt?cluster=west")
+        .then()
+        .statusCode(201);
+    String hostname = keptBefore.getString("metadata.name");
+    awaitReady(hostname);
+    JsonPath adopted = read(hostname);
+    assertThat(adopted.getString("spec.region")).isEqualTo(WEST);
+    assertThat(adopted.getString("status.cluster")).isEqualTo("west");
+    assertThat(adopted.getInt("status.vmid")).isEqualTo(keptVmid);
+    assertThat(adopted.getString("spec.ipPool")).isEqualTo(westPool);
+    assertThat(westSim().guest(keptVmid).orElseThrow().managed()).isTrue();
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              manager.resync();
+              assertThat(
+                      admin()
+                          .get("/api/v1/orphans")
+                          .jsonPath()
+                          .getList("items.findAll { it.cluster == 'west' }"))
+                  .isEmpty();
+            });
+  }
+
+  /** DELETE a west orphan, passing the vzdump task back while its final backup runs. */
+  static io.restassured.response.Response followOrphanDelete(int vmid, String cluster) {
+    String path = "/api/v1/orphans/" + vmid;
+    io.restassured.response.Response r =
+        admin().queryParam("cluster", cluster).delete(path).then().extract().response();
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    while (r.statusCode() == 202 && "FinalBackupRunning".equals(r.jsonPath().getString("phase"))) {
+      assertThat(System.nanoTime()).as("final backup still running").isLessThan(deadline);
+      assertThat(ranInWest(r.jsonPath().getString("finalBackupTask"))).isTrue();
+      String task = r.jsonPath().getString("finalBackupTask");
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      r =
+          admin()
+              .queryParam("cluster", cluster)
+              .queryParam("finalBackupTask", task)
+              .delete(path)
+              .then()
+              .extract()
+              .response();
+    }
+    return r;
+  }
+
+  /** The pod's row and allocation vanish in one transaction, as a restore of an older database. */
+  void forget(String name, String uid) throws Exception {
+    try (java.sql.Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.PreparedStatement allocation =
+              c.prepareStatement("DELETE FROM pod_allocation WHERE pod_uid = CAST(? AS uuid)");
+          java.sql.PreparedStatement row =
+              c.prepareStatement("DELETE FROM cloud_pod WHERE tenant = ? AND name = ?")) {
+        allocation.setString(1, uid);
+        assertThat(allocation.executeUpdate()).isEqualTo(1);
+        row.setString(1, tenant);
+        row.setString(2, name);
+        assertThat(row.executeUpdate()).isEqualTo(1);
+      }
+      c.commit();
+    }
   }
 
   @Test
