@@ -40,7 +40,8 @@ final class Args {
           Map.entry("ipam", "ipam"),
           Map.entry("log", "log"),
           Map.entry("tenant-default", "tenant-default"),
-          Map.entry("ip-pool", "ip-pool"));
+          Map.entry("ip-pool", "ip-pool"),
+          Map.entry("cluster", "cluster"));
 
   /** Flags without a value. */
   private static final Map<String, String> BOOLEAN_FLAGS =

@@ -189,6 +189,7 @@ public final class CliMain {
             java.util.Set.of(
                 "tenant",
                 "ip-pool",
+                "cluster",
                 "yes",
                 "skip-final-backup",
                 "timeout",

@@ -275,8 +275,9 @@ final class Help {
       case "orphans" ->
           """
           Usage: cloudpods orphans list [-o json|yaml] [--no-headers]
-                 cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P]
+                 cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P] [--cluster C]
                  cloudpods orphans delete NAME|VMID --yes [--skip-final-backup] [--timeout 30m]
+                                        [--cluster C]
 
           Orphans are containers carrying the CloudPods marker of a pod that is not stored (a
           row deleted by hand, a database restored from an older backup). The controller never
@@ -285,7 +286,9 @@ final class Help {
           container over once its VMID, hostname and address match. delete destroys the
           container in Proxmox (admin, asks for --yes) after a protected final vzdump archive
           (kept until removed by hand); if that backup fails the container stays and the
-          reason is printed. --skip-final-backup destroys it without one.
+          reason is printed. --skip-final-backup destroys it without one. Each Proxmox cluster
+          reports its own orphans (column CLUSTER); --cluster C names the cluster when the NAME
+          or VMID is found in more than one. An adopted pod lives in the region of its cluster.
           """
               + GLOBAL;
       case "completion" ->

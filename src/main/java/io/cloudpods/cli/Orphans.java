@@ -54,7 +54,9 @@ final class Orphans {
       return 0;
     }
     Table t =
-        new Table(List.of("VMID", "NODE", "NAME", "STATUS", "OWNER UID", "TENANT TAG", "SINCE"));
+        new Table(
+            List.of(
+                "CLUSTER", "VMID", "NODE", "NAME", "STATUS", "OWNER UID", "TENANT TAG", "SINCE"));
     for (JsonNode o : list.path("items")) {
       String tenant = "<none>";
       for (JsonNode tag : o.path("tags")) {
@@ -64,6 +66,7 @@ final class Orphans {
       }
       t.row(
           List.of(
+              o.path("cluster").asText("default"),
               o.path("vmid").asText(),
               o.path("node").asText(),
               o.path("name").asText(""),
@@ -82,7 +85,8 @@ final class Orphans {
 
   private int adopt(Args a, List<String> rest) {
     if (rest.size() != 1) {
-      throw CliException.usage("usage: cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P]");
+      throw CliException.usage(
+          "usage: cloudpods orphans adopt NAME|VMID --tenant T [--ip-pool P] [--cluster C]");
     }
     String tenant = a.value("tenant");
     if (tenant == null || tenant.isBlank()) {
@@ -97,7 +101,7 @@ final class Orphans {
         cli.http()
             .call(
                 "POST",
-                "/api/v1/orphans/" + Http.segment(rest.get(0)) + "/adopt",
+                "/api/v1/orphans/" + Http.segment(rest.get(0)) + "/adopt" + clusterQuery(a, "?"),
                 RequestBody.create(Json.compact(body), Http.JSON));
     cli.out.println(
         "cloudpod/"
@@ -115,7 +119,8 @@ final class Orphans {
   private int delete(Args a, List<String> rest) {
     if (rest.size() != 1) {
       throw CliException.usage(
-          "usage: cloudpods orphans delete NAME|VMID --yes [--skip-final-backup] [--timeout 30m]");
+          "usage: cloudpods orphans delete NAME|VMID --yes [--skip-final-backup] [--timeout 30m]"
+              + " [--cluster C]");
     }
     if (!a.bool("yes")) {
       throw CliException.usage(
@@ -131,6 +136,9 @@ final class Orphans {
     JsonNode r;
     while (true) {
       List<String> q = new ArrayList<>();
+      if (!clusterQuery(a, "").isEmpty()) {
+        q.add(clusterQuery(a, ""));
+      }
       if (skip) {
         q.add("skipFinalBackup=true");
       }
@@ -176,5 +184,20 @@ final class Orphans {
                 ? " without a final backup"
                 : "; its final backup " + backup + " is kept protected"));
     return 0;
+  }
+
+  /**
+   * {@code cluster=C} of {@code --cluster C}, after {@code prefix}; empty without the flag. Names
+   * the orphan's Proxmox cluster when its name or VMID is found in more than one.
+   */
+  private static String clusterQuery(Args a, String prefix) {
+    String cluster = a.value("cluster");
+    if (cluster == null) {
+      return "";
+    }
+    if (cluster.isBlank()) {
+      throw CliException.usage("--cluster needs the name of a Proxmox cluster");
+    }
+    return prefix + "cluster=" + Http.segment(cluster);
   }
 }

@@ -163,6 +163,45 @@ class ImportOrphansCommandTest {
   }
 
   @Test
+  void orphansList_showsEachOrphansCluster() throws Exception {
+    cli.server.enqueue(
+        CliHarness.json(
+            """
+            {"kind":"OrphanList","total":2,"items":[
+             {"cluster":"default","vmid":9301,"node":"pve","name":"lost","ownerUid":"u-1"},
+             {"cluster":"west","vmid":9301,"node":"pve-w1","name":"lost-w","ownerUid":"u-2"}]}"""));
+
+    assertThat(cli.run("orphans", "list")).isZero();
+
+    String[] lines = cli.out.toString().split("\n");
+    assertThat(lines[0]).startsWith("CLUSTER");
+    assertThat(lines[1]).startsWith("default").contains("lost");
+    assertThat(lines[2]).startsWith("west").contains("pve-w1").contains("lost-w");
+  }
+
+  @Test
+  void orphansAdoptAndDelete_withCluster_nameTheClusterInTheQuery() throws Exception {
+    cli.server.enqueue(
+        CliHarness.json(
+            201,
+            """
+            {"metadata":{"name":"lost","tenant":"acme"},"spec":{"vmid":9301,"ip":"10.2.10.77"}}"""));
+    cli.server.enqueue(
+        CliHarness.json(202, "{\"vmid\":9301,\"node\":\"pve-w1\",\"task\":\"UPID:pve-w1:1\"}"));
+
+    assertThat(cli.run("orphans", "adopt", "9301", "--tenant", "acme", "--cluster", "west"))
+        .isZero();
+    assertThat(
+            cli.run(
+                "orphans", "delete", "9301", "--yes", "--skip-final-backup", "--cluster", "west"))
+        .isZero();
+
+    assertThat(cli.take().getPath()).isEqualTo("/api/v1/orphans/9301/adopt?cluster=west");
+    assertThat(cli.take().getPath())
+        .isEqualTo("/api/v1/orphans/9301?cluster=west&skipFinalBackup=true");
+  }
+
+  @Test
   void orphansAdopt_postsTheTenant() throws Exception {
     cli.server.enqueue(
         CliHarness.json(
