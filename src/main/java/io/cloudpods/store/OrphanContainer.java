@@ -23,26 +23,6 @@ public record OrphanContainer(
     tags = List.copyOf(tags);
   }
 
-  /** An orphan in the cluster {@code default}. */
-  public OrphanContainer(
-      int vmid,
-      String node,
-      String name,
-      String ownerUid,
-      String status,
-      List<String> tags,
-      Instant since) {
-    this(
-        io.cloudpods.api.v1alpha1.ProxmoxCluster.DEFAULT,
-        vmid,
-        node,
-        name,
-        ownerUid,
-        status,
-        tags,
-        since);
-  }
-
   private static final String TENANT_TAG_PREFIX = "tenant-";
 
   /**

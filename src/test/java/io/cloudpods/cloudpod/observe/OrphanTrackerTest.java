@@ -60,6 +60,7 @@ class OrphanTrackerTest {
     assertThat(due.reported())
         .containsExactly(
             new OrphanContainer(
+                "default",
                 9102,
                 "pve",
                 "ct-9102",
@@ -115,7 +116,8 @@ class OrphanTrackerTest {
   void seededOrphans_keepTheirSince_soARestartReportsThemAtOnce() {
     Instant earlier = T0.minus(Duration.ofHours(3));
     tracker.seed(
-        List.of(new OrphanContainer(9106, "pve", "old", B, "stopped", List.of(), earlier)));
+        List.of(
+            new OrphanContainer("default", 9106, "pve", "old", B, "stopped", List.of(), earlier)));
 
     OrphanTracker.Result r = tracker.update(snap(ct(9106, "cloudpods", "cp-" + B)), Set.of(), T0);
 
