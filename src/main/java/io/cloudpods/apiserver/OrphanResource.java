@@ -10,10 +10,10 @@ import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.auth.Caller;
 import io.cloudpods.cloudpod.plan.NetConfig;
 import io.cloudpods.cloudpod.plan.Ownership;
+import io.cloudpods.cluster.ClusterClients;
 import io.cloudpods.cluster.Regions;
 import io.cloudpods.imports.ImportPlanner;
 import io.cloudpods.ipam.AddressRules;
-import io.cloudpods.manager.ControllerManager;
 import io.cloudpods.proxmox.DeleteOptions;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.ProxmoxClient;
@@ -92,7 +92,7 @@ public class OrphanResource {
   private final EventStore events;
   private final OrphanFinalBackup finalBackup;
   private final Regions regions;
-  private final ControllerManager manager;
+  private final ClusterClients clusters;
 
   public OrphanResource(
       OrphanStore orphans,
@@ -104,9 +104,9 @@ public class OrphanResource {
       EventStore events,
       OrphanFinalBackup finalBackup,
       Regions regions,
-      ControllerManager manager) {
+      ClusterClients clusters) {
     this.regions = regions;
-    this.manager = manager;
+    this.clusters = clusters;
     this.orphans = orphans;
     this.req = req;
     this.proxmox = proxmox;
@@ -408,7 +408,7 @@ public class OrphanResource {
     if (ProxmoxCluster.DEFAULT.equals(o.cluster())) {
       return proxmox;
     }
-    return manager
+    return clusters
         .unfencedClient(o.cluster())
         .orElseThrow(
             () ->

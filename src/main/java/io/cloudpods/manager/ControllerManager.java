@@ -4,6 +4,7 @@ import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.api.v1alpha1.ProxmoxClusterSpec;
 import io.cloudpods.backup.BackupConfig;
 import io.cloudpods.cloudpod.ReconcileConfig;
+import io.cloudpods.cluster.ClusterClients;
 import io.cloudpods.events.EventRecorder;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxConfig;
@@ -44,7 +45,7 @@ import org.jboss.logging.Logger;
  * nothing (an API-only process). What it is doing is what {@link ControllerReadiness} reports.
  */
 @ApplicationScoped
-public class ControllerManager {
+public class ControllerManager implements ClusterClients {
 
   private static final Logger LOG = Logger.getLogger(ControllerManager.class);
 
@@ -330,11 +331,7 @@ public class ControllerManager {
     };
   }
 
-  /**
-   * The client of a cluster with an engine, without the lease's fence, for an operator's one-off
-   * request through the API; empty when the controller does not run or the cluster has no engine
-   * (yet).
-   */
+  @Override
   public Optional<ProxmoxClient> unfencedClient(String cluster) {
     Controller c = controller;
     return c == null ? Optional.empty() : c.unfencedClient(cluster);
