@@ -31,6 +31,9 @@ import org.jboss.logging.Logger;
  *   <li>{@code cloudpods_tenant_quota{tenant,resource}} and {@code
  *       cloudpods_tenant_usage{tenant,resource}} with resource {@code pods}, {@code cores}, {@code
  *       memory_mb}, {@code disk_gb} (a quota without a limit has no series);
+ *   <li>{@code cloudpods_tenant_region_quota{tenant,region,resource}} and {@code
+ *       cloudpods_tenant_region_usage{tenant,region,resource}}: the same within each region a
+ *       tenant has objects or a limit in ({@code status.regions}, {@code spec.quota.regions});
  *   <li>{@code cloudpods_ippool_addresses{pool,state}} with state {@code allocated}, {@code
  *       reserved}, {@code free}, and {@code cloudpods_ippool_size{pool}};
  *   <li>{@code cloudpods_orphan_containers};
@@ -73,6 +76,8 @@ public class FleetMetrics {
   private final GaugeRows ready;
   private final GaugeRows quota;
   private final GaugeRows usage;
+  private final GaugeRows regionQuota;
+  private final GaugeRows regionUsage;
   private final GaugeRows poolAddresses;
   private final GaugeRows poolSize;
   private final GaugeRows podInfo;
@@ -97,6 +102,10 @@ public class FleetMetrics {
     ready = gauge(registry, "cloudpods_pods_ready", "CloudPods whose Ready condition is True");
     quota = gauge(registry, "cloudpods_tenant_quota", "Tenant quota limit per resource");
     usage = gauge(registry, "cloudpods_tenant_usage", "What a tenant's objects claim");
+    regionQuota = gauge(registry, "cloudpods_tenant_region_quota", "Tenant quota limit per region");
+    regionUsage =
+        gauge(
+            registry, "cloudpods_tenant_region_usage", "What a tenant's objects claim per region");
     poolAddresses = gauge(registry, "cloudpods_ippool_addresses", "IP pool addresses by state");
     poolSize = gauge(registry, "cloudpods_ippool_size", "Addresses in an IP pool's range");
     podInfo = gauge(registry, "cloudpods_pod_info", "One series per pod (opt-in)");
@@ -191,6 +200,7 @@ public class FleetMetrics {
     }
     quota.update(quotaRows);
     usage.update(usageRows);
+    regionRows(allTenants);
 
     Map<Tags, Number> addressRows = new java.util.LinkedHashMap<>();
     Map<Tags, Number> sizeRows = new java.util.LinkedHashMap<>();
@@ -238,6 +248,53 @@ public class FleetMetrics {
     }
     podInfo.update(infoRows);
     refreshedAt.set(System.currentTimeMillis() / 1000);
+  }
+
+  /**
+   * Every region a tenant has a limit in or objects in; the usage is 0 where it has a limit only.
+   */
+  private void regionRows(List<Tenant> allTenants) {
+    Map<Tags, Number> quotaRows = new java.util.LinkedHashMap<>();
+    Map<Tags, Number> usageRows = new java.util.LinkedHashMap<>();
+    for (Tenant t : allTenants) {
+      String name = t.metadata().name();
+      TenantQuota q = t.spec() == null ? null : t.spec().quota();
+      Map<String, TenantUsage> used =
+          t.status() == null || t.status().regions() == null ? Map.of() : t.status().regions();
+      java.util.Set<String> regions = new java.util.TreeSet<>(used.keySet());
+      if (q != null && q.regions() != null) {
+        regions.addAll(q.regions().keySet());
+        q.regions()
+            .forEach(
+                (region, r) -> {
+                  regionIf(quotaRows, name, region, "pods", r.maxPods());
+                  regionIf(quotaRows, name, region, "cores", r.maxCores());
+                  regionIf(quotaRows, name, region, "memory_mb", r.maxMemoryMb());
+                  regionIf(quotaRows, name, region, "disk_gb", r.maxDiskGb());
+                });
+      }
+      for (String region : regions) {
+        TenantUsage u = used.getOrDefault(region, TenantUsage.ZERO);
+        regionRow(usageRows, name, region, "pods", u.pods());
+        regionRow(usageRows, name, region, "cores", u.cores());
+        regionRow(usageRows, name, region, "memory_mb", u.memoryMb());
+        regionRow(usageRows, name, region, "disk_gb", u.diskGb());
+      }
+    }
+    regionQuota.update(quotaRows);
+    regionUsage.update(usageRows);
+  }
+
+  private static void regionRow(
+      Map<Tags, Number> rows, String tenant, String region, String resource, Number value) {
+    rows.put(Tags.of("tenant", tenant, "region", region, "resource", resource), value);
+  }
+
+  private static void regionIf(
+      Map<Tags, Number> rows, String tenant, String region, String resource, Integer v) {
+    if (v != null) {
+      regionRow(rows, tenant, region, resource, v);
+    }
   }
 
   private static void row(Map<Tags, Number> rows, String tenant, String resource, Number value) {

@@ -283,6 +283,15 @@ class TwoRegionsTest {
     assertThat(tenantNow.getInt("status.regions.'" + WEST + "'.pods")).isEqualTo(1);
     assertThat(tenantNow.getInt("status.regions.'" + EAST + "'.pods")).isEqualTo(2);
     assertThat(tenantNow.getInt("status.usage.pods")).isEqualTo(3);
+    // the metrics show each region's usage against its limit; east has usage and no limit
+    fleet.refresh();
+    String metrics = admin().get("/q/metrics").asString();
+    assertThat(metrics)
+        .contains(regionSeries("cloudpods_tenant_region_quota", t, WEST, "pods") + " 1.0")
+        .contains(regionSeries("cloudpods_tenant_region_quota", t, WEST, "cores") + " 4.0")
+        .contains(regionSeries("cloudpods_tenant_region_usage", t, WEST, "pods") + " 1.0")
+        .contains(regionSeries("cloudpods_tenant_region_usage", t, EAST, "pods") + " 2.0")
+        .doesNotContain(regionSeries("cloudpods_tenant_region_quota", t, EAST, "pods"));
 
     // a limit for a region no cluster serves is refused naming it, and nothing is stored
     Map<String, Object> unknown =
@@ -296,6 +305,10 @@ class TwoRegionsTest {
     for (String n : List.of("w-1", "e-1", "e-2")) {
       admin().delete(base + n + "?skipFinalBackup=true").then().statusCode(200);
     }
+  }
+
+  private static String regionSeries(String metric, String tenant, String region, String r) {
+    return metric + "{region=\"" + region + "\",resource=\"" + r + "\",tenant=\"" + tenant + "\"}";
   }
 
   @Test
