@@ -216,6 +216,11 @@ final class ClusterEngine {
     return podQueue.readyCount() + podQueue.processingCount();
   }
 
+  /** The name of this engine's pod runner, its metrics' {@code controller} label. */
+  String controllerName() {
+    return podRunner.name();
+  }
+
   private static int slotLimit(ReconcileConfig.Limits limits, String slot) {
     if (slot.startsWith("clone-source:")) {
       return limits.clonesPerSource();

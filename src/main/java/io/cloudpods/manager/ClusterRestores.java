@@ -71,6 +71,17 @@ final class ClusterRestores {
                     : ReconcileResult.done(),
             1,
             EngineMetrics.reconciles(metrics, name));
+    EngineMetrics.bind(metrics, runner);
+  }
+
+  /** Restores waiting or being worked. */
+  int backlog() {
+    return queue.readyCount() + queue.processingCount();
+  }
+
+  /** The name of the runner, its metrics' {@code controller} label. */
+  String controllerName() {
+    return runner.name();
   }
 
   String cluster() {

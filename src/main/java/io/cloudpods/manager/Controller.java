@@ -431,6 +431,14 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     return engines.values().stream().mapToLong(ClusterEngine::podReconciles).sum();
   }
 
+  /** Backups, policies and Restores waiting or being processed, over every cluster. */
+  int backupBacklog() {
+    return backups.backlog()
+        + homeRestores.backlog()
+        + clusterBackups.values().stream().mapToInt(BackupController::backlog).sum()
+        + clusterRestores.values().stream().mapToInt(ClusterRestores::backlog).sum();
+  }
+
   /** Pod keys waiting or being processed, over every cluster. */
   int podBacklog() {
     return engines.values().stream().mapToInt(ClusterEngine::backlog).sum();
@@ -559,12 +567,15 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
         engineSpecs.remove(name);
         if (goneBackups != null) {
           goneBackups.stop();
+          goneBackups.controllerNames().forEach(n -> EngineMetrics.unbind(metrics, n));
         }
         if (goneRestores != null) {
           goneRestores.stop();
+          EngineMetrics.unbind(metrics, goneRestores.controllerName());
         }
         if (gone != null) {
           gone.stop();
+          EngineMetrics.unbind(metrics, gone.controllerName());
           LOG.infof("cluster %s: removed, engine stopped", name);
         }
         try {

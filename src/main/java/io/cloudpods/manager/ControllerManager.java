@@ -362,7 +362,7 @@ public class ControllerManager implements ClusterClients {
         : c.podBacklog()
             + c.setQueue.readyCount()
             + c.setQueue.processingCount()
-            + c.backups.backlog();
+            + c.backupBacklog();
   }
 
   /**

@@ -83,21 +83,20 @@ public final class EngineMetrics {
     };
   }
 
+  private static final String[] GAUGES = {
+    "workqueue_depth",
+    "workqueue_unfinished_work_seconds",
+    "workqueue_longest_running_processor_seconds",
+    "controller_runtime_active_workers",
+    "controller_runtime_max_concurrent_reconciles"
+  };
+
   /** Gauges read from a running {@code runner} and its queue at every scrape. */
   public static void bind(MeterRegistry registry, ControllerRunner<?> runner) {
     String controller = runner.name();
     WorkQueue<?> queue = runner.queue();
     // a runner built again (the controller restarted in this process) replaces the old gauges
-    for (String name :
-        new String[] {
-          "workqueue_depth",
-          "workqueue_unfinished_work_seconds",
-          "workqueue_longest_running_processor_seconds",
-          "controller_runtime_active_workers",
-          "controller_runtime_max_concurrent_reconciles"
-        }) {
-      registry.find(name).tag("controller", controller).gauges().forEach(registry::remove);
-    }
+    unbind(registry, controller);
     Gauge.builder("workqueue_depth", queue, q -> q.readyCount())
         .description("Current depth of the workqueue")
         .tags("name", controller, "controller", controller)
@@ -126,6 +125,16 @@ public final class EngineMetrics {
         .tags("controller", controller)
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Removes the gauges of a runner that is gone for good (its cluster was removed), so no scrape
+   * reports the depth or workers of a queue nobody works; its counters stay, as counters do.
+   */
+  public static void unbind(MeterRegistry registry, String controller) {
+    for (String name : GAUGES) {
+      registry.find(name).tag("controller", controller).gauges().forEach(registry::remove);
+    }
   }
 
   /** Counts and times every reconcile outcome of {@code controller}. */

@@ -307,6 +307,61 @@ class TwoRegionsTest {
     }
   }
 
+  @Test
+  void aRemovedCluster_stopsItsEngine_andItsQueueGaugesAreGone() throws Exception {
+    try (ProxmoxSimulator third =
+        ProxmoxSimulator.start(
+            SimulatorOptions.builder()
+                .bindHost("127.0.0.1")
+                .port(0)
+                .http(true)
+                .token(WEST_TOKEN, WEST_SECRET)
+                .nodes(1)
+                .timeScale(0.02)
+                .authFailureDelay(Duration.ZERO)
+                .build())) {
+      String name = unique("third");
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("region", "migra-eu-central-1");
+      spec.put("url", third.baseUrl());
+      spec.put("tokenId", WEST_TOKEN);
+      spec.put("tokenSecretFile", secretFile.toString());
+      spec.put("verifyTls", false);
+      admin()
+          .body(object("ProxmoxCluster", Map.of("name", name), spec))
+          .put("/api/v1/proxmoxclusters/" + name)
+          .then()
+          .statusCode(201);
+      List<String> gauges =
+          List.of(
+              "workqueue_depth{controller=\"cloudpod-" + name + "\"",
+              "workqueue_depth{controller=\"restore-" + name + "\"",
+              "controller_runtime_active_workers{controller=\"backup-" + name + "\"");
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                assertThat(manager.reconciledClusters()).contains(name);
+                String metrics = admin().get("/q/metrics").asString();
+                gauges.forEach(g -> assertThat(metrics).contains(g));
+              });
+
+      admin().delete("/api/v1/proxmoxclusters/" + name).then().statusCode(200);
+
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                assertThat(manager.reconciledClusters()).doesNotContain(name);
+                String metrics = admin().get("/q/metrics").asString();
+                gauges.forEach(g -> assertThat(metrics).doesNotContain(g));
+              });
+      // the other clusters' engines keep theirs
+      assertThat(admin().get("/q/metrics").asString())
+          .contains("workqueue_depth{controller=\"cloudpod\"");
+    }
+  }
+
   private static String regionSeries(String metric, String tenant, String region, String r) {
     return metric + "{region=\"" + region + "\",resource=\"" + r + "\",tenant=\"" + tenant + "\"}";
   }

@@ -404,6 +404,13 @@ public final class BackupController {
     };
   }
 
+  /** The names of this controller's runners, their metrics' {@code controller} label. */
+  public java.util.List<String> controllerNames() {
+    return policyRunner == null
+        ? java.util.List.of(backupRunner.name())
+        : java.util.List.of(backupRunner.name(), policyRunner.name());
+  }
+
   /** Keys waiting or being processed. */
   public int backlog() {
     return backupQueue.readyCount()
