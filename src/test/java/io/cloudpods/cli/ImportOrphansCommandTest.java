@@ -202,6 +202,16 @@ class ImportOrphansCommandTest {
   }
 
   @Test
+  void orphansAdoptAndDelete_withABlankCluster_areUsageErrors_andSendNothing() throws Exception {
+    assertThat(cli.run("orphans", "adopt", "9301", "--tenant", "acme", "--cluster", " "))
+        .isEqualTo(2);
+    assertThat(cli.err).contains("--cluster needs the name of a Proxmox cluster");
+    assertThat(cli.run("orphans", "delete", "9301", "--yes", "--cluster", "")).isEqualTo(2);
+
+    assertThat(cli.server.getRequestCount()).isZero();
+  }
+
+  @Test
   void orphansAdopt_postsTheTenant() throws Exception {
     cli.server.enqueue(
         CliHarness.json(

@@ -734,6 +734,102 @@ class TwoRegionsTest {
   }
 
   /** DELETE a west orphan, passing the vzdump task back while its final backup runs. */
+  @Test
+  void anOrphanNameFoundInTwoClusters_isRefusedUntilTheClusterIsNamed() throws Exception {
+    setUpRegions();
+    String name = unique("twin");
+    Map<String, Object> ws = size(westPool);
+    ws.put("region", WEST);
+    put(name, ws, 201);
+    awaitReady(name);
+    JsonPath inWest = read(name);
+    forget(name, inWest.getString("metadata.uid"));
+    put(name, size(eastPool), 201);
+    awaitReady(name);
+    JsonPath inEast = read(name);
+    forget(name, inEast.getString("metadata.uid"));
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              manager.resync();
+              assertThat(
+                      admin()
+                          .get("/api/v1/orphans")
+                          .then()
+                          .statusCode(200)
+                          .extract()
+                          .jsonPath()
+                          .getList("items.findAll { it.name == '" + name + "' }.cluster"))
+                  .containsExactlyInAnyOrder("default", "west");
+            });
+
+    // by name alone it could be either: 409 naming the parameter, both containers stay
+    admin()
+        .delete("/api/v1/orphans/" + name + "?skipFinalBackup=true")
+        .then()
+        .statusCode(409)
+        .body("details[0].field", org.hamcrest.Matchers.equalTo("cluster"))
+        .body("message", org.hamcrest.Matchers.containsString("[default, west]"));
+    assertThat(westSim().guest(inWest.getInt("status.vmid"))).isPresent();
+    assertThat(eastSim().guest(inEast.getInt("status.vmid"))).isPresent();
+
+    // named, each goes from its own cluster only
+    admin()
+        .delete("/api/v1/orphans/" + name + "?cluster=west&skipFinalBackup=true")
+        .then()
+        .statusCode(202);
+    await().atMost(CONVERGE).until(() -> westSim().guest(inWest.getInt("status.vmid")).isEmpty());
+    assertThat(eastSim().guest(inEast.getInt("status.vmid"))).isPresent();
+    admin()
+        .delete("/api/v1/orphans/" + name + "?cluster=default&skipFinalBackup=true")
+        .then()
+        .statusCode(202);
+    await().atMost(CONVERGE).until(() -> eastSim().guest(inEast.getInt("status.vmid")).isEmpty());
+  }
+
+  @Test
+  void anOrphanOfAClusterWithoutAClient_isRefusedAs503_andNothingIsTouched() throws Exception {
+    String name = unique("noclient");
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("region", "migra-ap-south-1");
+    spec.put("url", "https://127.0.0.1:9/");
+    spec.put("tokenId", WEST_TOKEN);
+    spec.put("tokenSecretFile", secretFile + ".missing");
+    spec.put("verifyTls", false);
+    admin()
+        .body(object("ProxmoxCluster", Map.of("name", name), spec))
+        .put("/api/v1/proxmoxclusters/" + name)
+        .then()
+        .statusCode(201);
+    try (java.sql.Connection c = db.getConnection();
+        java.sql.PreparedStatement row =
+            c.prepareStatement(
+                "INSERT INTO orphan_container (cluster, vmid, node, name, owner_uid, since)"
+                    + " VALUES (?, 4242, 'pve', 'stray', ?, now())")) {
+      row.setString(1, name);
+      row.setString(2, java.util.UUID.randomUUID().toString());
+      row.executeUpdate();
+    }
+    try {
+      admin()
+          .delete("/api/v1/orphans/4242?cluster=" + name + "&skipFinalBackup=true")
+          .then()
+          .statusCode(503)
+          .body("reason", org.hamcrest.Matchers.equalTo("ClusterUnavailable"))
+          .body("details[0].field", org.hamcrest.Matchers.equalTo("cluster"));
+      assertThat(
+              TestApi.count(
+                  db,
+                  "SELECT count(*) FROM orphan_container WHERE cluster = ? AND vmid = 4242",
+                  name))
+          .isEqualTo(1);
+    } finally {
+      admin().delete("/api/v1/proxmoxclusters/" + name).then().statusCode(200);
+    }
+  }
+
   static io.restassured.response.Response followOrphanDelete(int vmid, String cluster) {
     String path = "/api/v1/orphans/" + vmid;
     io.restassured.response.Response r =
