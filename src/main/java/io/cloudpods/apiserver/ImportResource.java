@@ -8,6 +8,7 @@ import io.cloudpods.api.v1alpha1.CloudPodSpec;
 import io.cloudpods.api.v1alpha1.IpPool;
 import io.cloudpods.api.v1alpha1.IpPoolSpec;
 import io.cloudpods.api.v1alpha1.ObjectMeta;
+import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.api.v1alpha1.Tenant;
 import io.cloudpods.api.v1alpha1.TenantQuota;
 import io.cloudpods.api.v1alpha1.TenantSpec;
@@ -21,7 +22,6 @@ import io.cloudpods.imports.ImportPlanner;
 import io.cloudpods.imports.IpamFile;
 import io.cloudpods.imports.LogPod;
 import io.cloudpods.imports.SeedLog;
-import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.store.CloudPodStore;
 import io.cloudpods.store.IpPoolStore;
 import io.cloudpods.store.Json;
@@ -62,7 +62,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class ImportResource {
 
   private static final Set<String> FIELDS =
-      Set.of("dryRun", "tenantDefault", "ipPool", "ipam", "log", "ipamFile", "logFile", "warnings");
+      Set.of(
+          "dryRun",
+          "tenantDefault",
+          "ipPool",
+          "ipam",
+          "log",
+          "ipamFile",
+          "logFile",
+          "warnings",
+          "cluster");
 
   /** What one object of the import's batch came to. */
   public record Written(String kind, String tenant, String name, String result) {}
@@ -79,7 +88,7 @@ public class ImportResource {
 
   private final Admission admission;
   private final RequestSupport req;
-  private final ProxmoxClient proxmox;
+  private final ClusterAccess clusters;
   private final TenantStore tenants;
   private final IpPoolStore pools;
   private final CloudPodStore pods;
@@ -88,14 +97,14 @@ public class ImportResource {
   public ImportResource(
       Admission admission,
       RequestSupport req,
-      ProxmoxClient proxmox,
+      ClusterAccess clusters,
       TenantStore tenants,
       IpPoolStore pools,
       CloudPodStore pods,
       PodsConfig podsConfig) {
     this.admission = admission;
     this.req = req;
-    this.proxmox = proxmox;
+    this.clusters = clusters;
     this.tenants = tenants;
     this.pools = pools;
     this.pods = pods;
@@ -108,7 +117,8 @@ public class ImportResource {
       summary = "Import the seed scripts' pods",
       description =
           "Admin only. Body {ipam: [{ip, line}] | ipamFile: text, log: [LogPod] | logFile: text,"
-              + " tenantDefault?, ipPool?, dryRun?, warnings?}. Reads every node's guests, decides"
+              + " tenantDefault?, ipPool?, cluster?, dryRun?, warnings?}. Reads every node's"
+              + " guests of the cluster (default: default) and its IP pools only, decides"
               + " per container adopt | skip | conflict, and (unless dryRun) creates the missing"
               + " tenants, the CloudPods (spec.adopt: true, network: Guest) and the reservations of"
               + " unused IPAM-file addresses, in one transaction. Idempotent.")
@@ -127,11 +137,26 @@ public class ImportResource {
     Map<Integer, LogPod> log = log(in, warnings);
     Optional<String> tenantDefault = optionalName(in, "tenantDefault");
     Optional<String> poolName = optionalName(in, "ipPool");
+    String cluster = optionalName(in, "cluster").orElse(ProxmoxCluster.DEFAULT);
+    String region = clusters.require("cluster", cluster).spec().region();
 
     Map<String, IpPoolSpec> poolSpecs = new TreeMap<>();
     Map<String, IpPool> poolObjects = new HashMap<>();
     for (IpPool p : pools.list(null)) {
+      if (poolName.isPresent()
+          && poolName.get().equals(p.metadata().name())
+          && !cluster.equals(p.spec().clusterOrDefault())) {
+        throw ApiException.invalid(
+            "ipPool",
+            "ip pool '"
+                + poolName.get()
+                + "' is in cluster "
+                + p.spec().clusterOrDefault()
+                + ", not in "
+                + cluster);
+      }
       if (p.metadata().deletionTimestamp() == null
+          && cluster.equals(p.spec().clusterOrDefault())
           && poolName.map(n -> n.equals(p.metadata().name())).orElse(true)) {
         poolSpecs.put(p.metadata().name(), p.spec());
         poolObjects.put(p.metadata().name(), p);
@@ -144,13 +169,16 @@ public class ImportResource {
     tenants.list(null).forEach(t -> tenantNames.add(t.metadata().name()));
     List<ImportPlanner.StoredPod> stored = new ArrayList<>();
     for (CloudPod p : pods.list(null)) {
+      if (!cluster.equals(clusterOf(p))) {
+        continue; // VMIDs and addresses are the cluster's own
+      }
       Integer vmid =
           p.spec().vmid() != null ? p.spec().vmid() : p.status() == null ? null : p.status().vmid();
       String ip =
           p.spec().ip() != null ? p.spec().ip() : p.status() == null ? null : p.status().ip();
       stored.add(new ImportPlanner.StoredPod(p.metadata().tenant(), p.metadata().name(), vmid, ip));
     }
-    List<ClusterGuest> guests = ClusterGuests.read(proxmox);
+    List<ClusterGuest> guests = ClusterGuests.read(clusters.client(cluster));
     ImportPlan plan =
         ImportPlanner.plan(
             new ImportPlanner.Input(
@@ -172,7 +200,7 @@ public class ImportResource {
 
     Map<Integer, ClusterGuest> byVmid = new HashMap<>();
     guests.forEach(g -> byVmid.put(g.vmid(), g));
-    List<JsonNode> docs = documents(plan, byVmid, poolObjects);
+    List<JsonNode> docs = documents(plan, byVmid, poolObjects, region);
     List<Written> written = new ArrayList<>();
     if (!docs.isEmpty()) {
       for (Admission.Result r : admission.admit(docs, caller, dryRun, true)) {
@@ -193,7 +221,10 @@ public class ImportResource {
   }
 
   private static List<JsonNode> documents(
-      ImportPlan plan, Map<Integer, ClusterGuest> guests, Map<String, IpPool> pools) {
+      ImportPlan plan,
+      Map<Integer, ClusterGuest> guests,
+      Map<String, IpPool> pools,
+      String region) {
     List<JsonNode> docs = new ArrayList<>();
     for (ImportPlan.TenantToCreate t : plan.tenants()) {
       docs.add(
@@ -231,7 +262,9 @@ public class ImportResource {
               null,
               null,
               Boolean.TRUE,
-              CloudPodSpec.NETWORK_GUEST);
+              CloudPodSpec.NETWORK_GUEST,
+              region,
+              null);
       docs.add(
           Json.MAPPER.valueToTree(
               CloudPod.of(
@@ -266,10 +299,19 @@ public class ImportResource {
                           s.rangeEnd(),
                           s.bridge(),
                           s.nameservers(),
-                          reserved),
+                          reserved,
+                          s.cluster()),
                       null)));
         });
     return docs;
+  }
+
+  /** The cluster a stored pod is in: its status's, else its region's, else {@code default}. */
+  private String clusterOf(CloudPod p) {
+    if (p.status() != null && p.status().cluster() != null) {
+      return p.status().cluster();
+    }
+    return clusters.clusterOfRegion(p.spec().region());
   }
 
   /** The power state the list showed (the config read does not carry it). */

@@ -6,11 +6,9 @@ import io.cloudpods.api.v1alpha1.CloudPod;
 import io.cloudpods.api.v1alpha1.CloudPodSpec;
 import io.cloudpods.api.v1alpha1.Event;
 import io.cloudpods.api.v1alpha1.IpPool;
-import io.cloudpods.api.v1alpha1.ProxmoxCluster;
 import io.cloudpods.auth.Caller;
 import io.cloudpods.cloudpod.plan.NetConfig;
 import io.cloudpods.cloudpod.plan.Ownership;
-import io.cloudpods.cluster.ClusterClients;
 import io.cloudpods.cluster.Regions;
 import io.cloudpods.imports.ImportPlanner;
 import io.cloudpods.ipam.AddressRules;
@@ -85,31 +83,28 @@ public class OrphanResource {
 
   private final OrphanStore orphans;
   private final RequestSupport req;
-  private final ProxmoxClient proxmox;
   private final Admission admission;
   private final IpPoolStore pools;
   private final AllocationStore allocations;
   private final EventStore events;
   private final OrphanFinalBackup finalBackup;
   private final Regions regions;
-  private final ClusterClients clusters;
+  private final ClusterAccess clusters;
 
   public OrphanResource(
       OrphanStore orphans,
       RequestSupport req,
-      ProxmoxClient proxmox,
       Admission admission,
       IpPoolStore pools,
       AllocationStore allocations,
       EventStore events,
       OrphanFinalBackup finalBackup,
       Regions regions,
-      ClusterClients clusters) {
+      ClusterAccess clusters) {
     this.regions = regions;
     this.clusters = clusters;
     this.orphans = orphans;
     this.req = req;
-    this.proxmox = proxmox;
     this.admission = admission;
     this.pools = pools;
     this.allocations = allocations;
@@ -361,14 +356,8 @@ public class OrphanResource {
   }
 
   private OrphanContainer find(String name, String cluster) {
-    if (cluster != null && regions.named(cluster).isEmpty()) {
-      throw ApiException.invalid(
-          "cluster",
-          "no Proxmox cluster is named '"
-              + cluster
-              + "' (known: "
-              + regions.all().stream().map(c -> c.metadata().name()).sorted().toList()
-              + ")");
+    if (cluster != null) {
+      clusters.require("cluster", cluster);
     }
     List<OrphanContainer> all = cluster == null ? orphans.all() : orphans.all(cluster);
     List<OrphanContainer> hits =
@@ -400,26 +389,9 @@ public class OrphanResource {
     return hits.get(0);
   }
 
-  /**
-   * The client of the orphan's cluster: the configured one for {@code default}, else the one of the
-   * cluster's engine (not fenced by its lease: an operator's request, not reconcile work).
-   */
+  /** The client of the orphan's cluster (503 while this replica has none for it). */
   private ProxmoxClient clientOf(OrphanContainer o) {
-    if (ProxmoxCluster.DEFAULT.equals(o.cluster())) {
-      return proxmox;
-    }
-    return clusters
-        .unfencedClient(o.cluster())
-        .orElseThrow(
-            () ->
-                new ApiException(
-                    503,
-                    "ClusterUnavailable",
-                    "cluster "
-                        + o.cluster()
-                        + " has no client on this controller yet (its ProxmoxCluster says why);"
-                        + " try again",
-                    List.of(new FieldError("cluster", "no client for " + o.cluster()))));
+    return clusters.client(o.cluster());
   }
 
   /** The region of the orphan's cluster, so the adopted pod lives where its container is. */

@@ -181,7 +181,8 @@ public final class CliMain {
       case "import":
         args.allowOnly(
             command,
-            java.util.Set.of("ipam", "log", "tenant-default", "ip-pool", "dry-run", "output"));
+            java.util.Set.of(
+                "ipam", "log", "tenant-default", "ip-pool", "cluster", "dry-run", "output"));
         return new Imports(this).run(args);
       case "orphans":
         args.allowOnly(

@@ -248,7 +248,7 @@ final class Help {
       case "import" ->
           """
           Usage: cloudpods import seed --ipam FILE --log FILE [--tenant-default T] [--ip-pool P]
-                                       [--dry-run] [-o yaml|json]
+                                       [--cluster C] [--dry-run] [-o yaml|json]
 
           Reads the seed scripts' IPAM file (/etc/migra/ipam-cloudpods.txt) and JSON log
           (/var/log/migra-cloudpods.log) here, and the cluster's guests (all nodes) on the server,
@@ -265,6 +265,8 @@ final class Help {
             --log FILE           the scripts' JSON log (streamed; any size)
             --tenant-default T   tenant of pods the log names none for (the scripts log 'unknown')
             --ip-pool P          take addresses only from IpPool P (default: the pool holding each)
+            --cluster C          the Proxmox cluster the scripts ran against (default: default);
+                                 only its guests and its IP pools are read, the pods get its region
             --dry-run            print the plan, change nothing
             -o yaml|json         print the server's full answer
 

@@ -36,7 +36,7 @@ final class Imports {
     if (ops.size() != 1 || !ops.get(0).equals("seed")) {
       throw CliException.usage(
           "usage: cloudpods import seed --ipam FILE --log FILE [--tenant-default T]"
-              + " [--ip-pool P] [--dry-run] [-o yaml|json]");
+              + " [--ip-pool P] [--cluster C] [--dry-run] [-o yaml|json]");
     }
     String ipamFile = required(a, "ipam");
     String logFile = required(a, "log");
@@ -50,6 +50,11 @@ final class Imports {
           "--tenant-default '" + tenantDefault + "' is not a tenant name (RFC 1123 label)");
     }
     String ipPool = a.value("ip-pool");
+    String cluster = a.value("cluster");
+    if (cluster != null && !cluster.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")) {
+      throw CliException.usage(
+          "--cluster '" + cluster + "' is not the name of a Proxmox cluster (RFC 1123 label)");
+    }
     IpamFile.Contents ipam = read(ipamFile, "--ipam", in -> IpamFile.read(in, ipamFile));
     SeedLog.Contents log = read(logFile, "--log", in -> SeedLog.read(in, logFile));
     List<String> warnings = new ArrayList<>();
@@ -70,6 +75,9 @@ final class Imports {
     }
     if (ipPool != null) {
       body.put("ipPool", ipPool);
+    }
+    if (cluster != null) {
+      body.put("cluster", cluster);
     }
     ArrayNode entries = body.putArray("ipam");
     for (IpamFile.Entry e : ipam.entries()) {

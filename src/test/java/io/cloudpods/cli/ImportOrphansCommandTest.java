@@ -105,6 +105,26 @@ class ImportOrphansCommandTest {
   }
 
   @Test
+  void importSeed_withCluster_sendsTheCluster_andABadNameSendsNothing() throws Exception {
+    files();
+    cli.server.enqueue(CliHarness.json(ANSWER));
+
+    assertThat(
+            cli.run(
+                "import", "seed", "--ipam", "ipam.txt", "--log", "log.json", "--cluster", "west"))
+        .isZero();
+    assertThat(Json.readJson(cli.take().getBody().readUtf8()).path("cluster").asText())
+        .isEqualTo("west");
+
+    assertThat(
+            cli.run(
+                "import", "seed", "--ipam", "ipam.txt", "--log", "log.json", "--cluster", "We st"))
+        .isEqualTo(2);
+    assertThat(cli.err).contains("--cluster 'We st' is not the name of a Proxmox cluster");
+    assertThat(cli.server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void importSeed_missingFlag_exits2NamingIt() {
     assertThat(cli.run("import", "seed", "--log", "log.json")).isEqualTo(2);
     assertThat(cli.err).contains("--ipam FILE is required");

@@ -830,6 +830,152 @@ class TwoRegionsTest {
     }
   }
 
+  @Test
+  void theScriptsPodsOfTheWestCluster_areImportedWithItsRegion_fromItsGuestsAndPoolsOnly()
+      throws Exception {
+    setUpRegions();
+    String u = unique("wi");
+    String importTenant = u + "-t";
+    String importPool = u + "-pool";
+    Map<String, Object> poolSpec = new LinkedHashMap<>();
+    poolSpec.put("cluster", "west");
+    poolSpec.put("cidr", "10.2.10.0/24");
+    poolSpec.put("gateway", "10.2.10.1");
+    poolSpec.put("rangeStart", "10.2.10.180");
+    poolSpec.put("rangeEnd", "10.2.10.189");
+    TestApi.applyAsAdmin(object("IpPool", Map.of("name", importPool), poolSpec));
+    // what cloudpod-create.sh did in the west cluster: a clone with the address set in the guest
+    int vmid = TestApi.uniqueVmid();
+    String host = u + "-web";
+    io.cloudpods.proxmox.ProxmoxClient westClient =
+        new io.cloudpods.proxmox.http.HttpProxmoxClient(
+            io.cloudpods.proxmox.http.ProxmoxClientSettings.of(
+                west.baseUrl(), WEST_TOKEN, WEST_SECRET));
+    waitFor(
+        westClient,
+        westClient.cloneContainer(
+            "pve",
+            9000,
+            new io.cloudpods.proxmox.CloneRequest(
+                vmid,
+                java.util.Optional.of(host),
+                java.util.Optional.empty(),
+                java.util.Optional.of("ClientPods"),
+                java.util.Optional.of("clients-main"),
+                java.util.Optional.of(true),
+                java.util.Optional.empty(),
+                java.util.Optional.empty())));
+    westClient.updateConfig(
+        "pve",
+        vmid,
+        new io.cloudpods.proxmox.ConfigUpdate(
+            Map.of(
+                "net0",
+                "name=eth0,bridge=vmbr0,ip=manual",
+                "cores",
+                "1",
+                "memory",
+                "512",
+                "swap",
+                "0"),
+            List.of(),
+            java.util.Optional.empty()));
+    waitFor(westClient, westClient.start("pve", vmid));
+    String id = "\"vmid\":" + vmid + ",\"hostname\":\"" + host + "\"";
+    String logFile =
+        seedLine(
+                "CloudPod create requested",
+                id + ",\"ip\":\"10.2.10.181/24\",\"tenant\":\"" + importTenant + "\"")
+            + seedLine(
+                "CloudPod created successfully",
+                id
+                    + ",\"ip\":\"10.2.10.181/24\",\"tenant\":\""
+                    + importTenant
+                    + "\",\"cores\":1,\"memory_mb\":512");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("ipamFile", "10.2.10.181\n10.2.10.182\n");
+    body.put("logFile", logFile);
+
+    // an unknown cluster, and a pool of another cluster, are refused naming the field
+    Map<String, Object> unknown = new LinkedHashMap<>(body);
+    unknown.put("cluster", "nowhere");
+    admin()
+        .body(unknown)
+        .post("/api/v1/imports/seed")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", org.hamcrest.Matchers.equalTo("cluster"));
+    Map<String, Object> otherPool = new LinkedHashMap<>(body);
+    otherPool.put("cluster", "west");
+    otherPool.put("ipPool", eastPool);
+    admin()
+        .body(otherPool)
+        .post("/api/v1/imports/seed")
+        .then()
+        .statusCode(422)
+        .body("details[0].field", org.hamcrest.Matchers.equalTo("ipPool"));
+    // read from default, the container is not there: nothing to adopt
+    JsonPath fromDefault =
+        admin()
+            .body(body)
+            .post("/api/v1/imports/seed?dryRun=true")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(fromDefault.getString("containers.find { it.vmid == " + vmid + " }.verdict"))
+        .isNotEqualTo("ADOPT");
+
+    Map<String, Object> fromWest = new LinkedHashMap<>(body);
+    fromWest.put("cluster", "west");
+    JsonPath imported =
+        admin()
+            .body(fromWest)
+            .post("/api/v1/imports/seed")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(imported.getString("containers.find { it.vmid == " + vmid + " }.verdict"))
+        .as(imported.prettify())
+        .isEqualTo("ADOPT");
+    assertThat(imported.getString("containers.find { it.vmid == " + vmid + " }.ipPool"))
+        .isEqualTo(importPool);
+
+    String podPath = "/api/v1/tenants/" + importTenant + "/cloudpods/" + host;
+    await()
+        .atMost(CONVERGE)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              JsonPath p = admin().get(podPath).then().statusCode(200).extract().jsonPath();
+              assertThat(ready(p)).as(p.prettify()).isEqualTo("True");
+              assertThat(p.getString("spec.region")).isEqualTo(WEST);
+              assertThat(p.getString("status.cluster")).isEqualTo("west");
+              assertThat(p.getInt("status.vmid")).isEqualTo(vmid);
+            });
+    assertThat(westSim().guest(vmid).orElseThrow().managed()).isTrue();
+    JsonPath pool =
+        admin().get("/api/v1/ippools/" + importPool).then().statusCode(200).extract().jsonPath();
+    assertThat(pool.getString("spec.cluster")).isEqualTo("west");
+    assertThat(pool.getList("spec.reserved", String.class)).contains("10.2.10.182");
+    admin().delete(podPath + "?skipFinalBackup=true").then().statusCode(200);
+    await().atMost(CONVERGE).until(() -> westSim().guest(vmid).isEmpty());
+  }
+
+  private static String seedLine(String message, String extra) {
+    return "{\"ts\":\"2025-06-01T10:00:00+00:00\",\"level\":\"info\",\"message\":\""
+        + message
+        + "\","
+        + extra
+        + "}\n";
+  }
+
+  private static void waitFor(
+      io.cloudpods.proxmox.ProxmoxClient client, io.cloudpods.proxmox.Upid upid) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> client.taskStatus(upid).isStopped());
+  }
+
   static io.restassured.response.Response followOrphanDelete(int vmid, String cluster) {
     String path = "/api/v1/orphans/" + vmid;
     io.restassured.response.Response r =
