@@ -221,6 +221,44 @@ class LauncherEndToEndIT {
         .contains("database system is ready to accept connections");
   }
 
+  /** A mistake in the zones of cluster default stops the start, naming the key; nothing serves. */
+  @Test
+  @Order(4)
+  void serveWithABadZoneName_exits1NamingTheKey() throws Exception {
+    Path other = Files.createTempDirectory(work, "bad-zone");
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path log = other.resolve("serve.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "serve",
+                "--embedded",
+                "--port",
+                String.valueOf(port),
+                "--sim-port",
+                "0")
+            .directory(other.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    pb.environment().put("CLOUDPODS_SKIP_BUILD", "1");
+    pb.environment().put("CLOUDPODS_JAVA_OPTS", "-Dcloudpods.zones.East=pve");
+    Process p = pb.start();
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      fail("serve with a bad zone did not stop:\n" + Files.readString(log));
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isEqualTo(1);
+    assertThat(out)
+        .contains(
+            "cloudpods serve: could not start: cloudpods.zones.East: a zone name is lowercase"
+                + " letters, digits and inner '-'");
+  }
+
   private static boolean onPath(String command) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
