@@ -13,6 +13,7 @@ import io.cloudpods.cluster.Regions;
 import io.cloudpods.imports.ImportPlanner;
 import io.cloudpods.ipam.AddressRules;
 import io.cloudpods.proxmox.DeleteOptions;
+import io.cloudpods.proxmox.FencedException;
 import io.cloudpods.proxmox.LxcConfig;
 import io.cloudpods.proxmox.ProxmoxClient;
 import io.cloudpods.proxmox.ProxmoxNotFoundException;
@@ -239,7 +240,20 @@ public class OrphanResource {
       @QueryParam("finalBackupTask") String finalBackupTask) {
     Caller caller = requireAdmin("delete orphans");
     OrphanContainer o = find(name, cluster);
-    ProxmoxClient proxmox = clientOf(o);
+    try {
+      return delete(caller, o, skipFinalBackup, finalBackupTask);
+    } catch (FencedException e) {
+      throw clusters.notLeaseHolder(o.cluster(), e);
+    }
+  }
+
+  /**
+   * Deletes a found orphan through its cluster's fenced client: every change (the final vzdump, the
+   * destroy) is made only while this replica holds the cluster's lease.
+   */
+  private Response delete(
+      Caller caller, OrphanContainer o, boolean skipFinalBackup, String finalBackupTask) {
+    ProxmoxClient proxmox = clusters.mutatingClient(o.cluster());
     LxcConfig c = config(proxmox, o);
     String owner = Ownership.ownerUid(c.tags()).orElse(null);
     if (owner == null || !owner.equals(o.ownerUid())) {

@@ -291,6 +291,8 @@ final class Help {
           reason is printed. --skip-final-backup destroys it without one. Each Proxmox cluster
           reports its own orphans (column CLUSTER); --cluster C names the cluster when the NAME
           or VMID is found in more than one. An adopted pod lives in the region of its cluster.
+          Only the replica holding the cluster's lease deletes; delete asks again for up to 20 s
+          while another replica holds it, then exits 1 naming that replica.
           """
               + GLOBAL;
       case "completion" ->

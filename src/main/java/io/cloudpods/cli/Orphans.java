@@ -12,6 +12,12 @@ import okhttp3.RequestBody;
  */
 final class Orphans {
 
+  /**
+   * How long a delete waits while the replica it asks does not hold the orphan's cluster lease (a
+   * handover or failover takes seconds); after that it fails naming the replica that holds it.
+   */
+  static final java.time.Duration LEASE_WAIT = java.time.Duration.ofSeconds(20);
+
   private final CliMain cli;
 
   Orphans(CliMain cli) {
@@ -132,6 +138,8 @@ final class Orphans {
     String path = "/api/v1/orphans/" + Http.segment(rest.get(0));
     boolean skip = a.bool("skip-final-backup");
     long deadline = System.nanoTime() + timeout.toNanos();
+    long leaseWaitUntil = System.nanoTime() + LEASE_WAIT.toNanos();
+    boolean toldLease = false;
     String task = null;
     JsonNode r;
     while (true) {
@@ -145,7 +153,25 @@ final class Orphans {
       if (task != null) {
         q.add("finalBackupTask=" + Http.segment(task));
       }
-      r = cli.http().call("DELETE", path + (q.isEmpty() ? "" : "?" + String.join("&", q)), null);
+      String target = path + (q.isEmpty() ? "" : "?" + String.join("&", q));
+      try {
+        r = cli.http().call("DELETE", target, null);
+      } catch (ServerException e) {
+        if (e.status() != 503 || !"NotLeaseHolder".equals(e.reason())) {
+          throw e;
+        }
+        // another replica holds the cluster's lease: nothing was changed; it may come here soon
+        long left = Math.min(deadline, leaseWaitUntil) - System.nanoTime();
+        if (left <= 0) {
+          throw e;
+        }
+        if (!toldLease) {
+          cli.err.println("waiting for this replica to hold the lease: " + e.getMessage());
+          toldLease = true;
+        }
+        pause(Math.min(cli.pollInterval.toMillis(), left / 1_000_000 + 1), task);
+        continue;
+      }
       if (!"FinalBackupRunning".equals(r.path("phase").asText())) {
         break;
       }
@@ -164,12 +190,7 @@ final class Orphans {
                 + task
                 + "); the container is not deleted yet: run the delete again later");
       }
-      try {
-        Thread.sleep(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw CliException.failure("interrupted; the final backup task " + task + " runs on");
-      }
+      pause(2000, task);
     }
     String backup = r.path("finalBackup").asText("");
     cli.out.println(
@@ -184,6 +205,18 @@ final class Orphans {
                 ? " without a final backup"
                 : "; its final backup " + backup + " is kept protected"));
     return 0;
+  }
+
+  private static void pause(long millis, String task) {
+    try {
+      Thread.sleep(Math.max(1, millis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.failure(
+          task == null
+              ? "interrupted; the orphan is not deleted"
+              : "interrupted; the final backup task " + task + " runs on");
+    }
   }
 
   /**

@@ -56,6 +56,9 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
    */
   private final Map<String, ProxmoxClient> unfencedClients = new ConcurrentHashMap<>();
 
+  /** Each engine's cluster client behind its lease's fence, for what an operator changes. */
+  private final Map<String, ProxmoxClient> fencedClients = new ConcurrentHashMap<>();
+
   private final Map<String, String> engineSpecs = new ConcurrentHashMap<>();
   private final PodSetReconciler setReconciler;
   private final ControllerRunner<ResourceKey> setRunner;
@@ -190,6 +193,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     home.podReconciler.wakeOwnersWith(this::wakePodSet);
     engines.put(ProxmoxCluster.DEFAULT, home);
     unfencedClients.put(ProxmoxCluster.DEFAULT, unfenced);
+    fencedClients.put(ProxmoxCluster.DEFAULT, client);
     podQueue = home.podQueue;
     cluster = home.cluster;
     setRunner =
@@ -444,15 +448,23 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     return engines.values().stream().mapToInt(ClusterEngine::backlog).sum();
   }
 
-  /** The clusters this controller reconciles pods of, by name ({@code default} included). */
   /**
-   * The client of a cluster's engine without the lease's fence (an operator's one-off request, such
-   * as deleting an orphan, is not reconcile work), or empty when the cluster has no engine.
+   * The client of a cluster's engine without the lease's fence, for reads an operator asks for (an
+   * import reads every guest), or empty when the cluster has no engine.
    */
   Optional<ProxmoxClient> unfencedClient(String clusterName) {
     return Optional.ofNullable(unfencedClients.get(clusterName));
   }
 
+  /**
+   * The client of a cluster's engine behind its lease's fence, for changes an operator asks for
+   * (deleting an orphan): made only while this replica holds the lease; empty without an engine.
+   */
+  Optional<ProxmoxClient> fencedClient(String clusterName) {
+    return Optional.ofNullable(fencedClients.get(clusterName));
+  }
+
+  /** The clusters this controller reconciles pods of, by name ({@code default} included). */
   java.util.Set<String> clusterNames() {
     return java.util.Set.copyOf(engines.keySet());
   }
@@ -538,6 +550,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
               this::clusterOfRestore);
       ClusterEngine replaced = engines.put(name, engine);
       unfencedClients.put(name, client);
+      fencedClients.put(name, fenced(client, leases.lease(name)));
       BackupController replacedBackups = clusterBackups.put(name, engineBackups);
       ClusterRestores replacedRestores = clusterRestores.put(name, engineRestores);
       engineSpecs.put(name, spec);
@@ -562,6 +575,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
       if (!ProxmoxCluster.DEFAULT.equals(name) && !seen.contains(name)) {
         ClusterEngine gone = engines.remove(name);
         unfencedClients.remove(name);
+        fencedClients.remove(name);
         BackupController goneBackups = clusterBackups.remove(name);
         ClusterRestores goneRestores = clusterRestores.remove(name);
         engineSpecs.remove(name);

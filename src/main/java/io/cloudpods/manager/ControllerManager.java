@@ -332,6 +332,12 @@ public class ControllerManager implements ClusterClients {
   }
 
   @Override
+  public Optional<ProxmoxClient> fencedClient(String cluster) {
+    Controller c = controller;
+    return c == null ? Optional.empty() : c.fencedClient(cluster);
+  }
+
+  @Override
   public Optional<ProxmoxClient> unfencedClient(String cluster) {
     Controller c = controller;
     return c == null ? Optional.empty() : c.unfencedClient(cluster);

@@ -303,4 +303,44 @@ class ImportOrphansCommandTest {
             "orphan 9301 on pve is being destroyed (task UPID:pve:2); its final backup"
                 + " vzdump-backups:backup/vzdump-lxc-9301.tar.zst is kept protected");
   }
+
+  @Test
+  void orphansDelete_whileAnotherReplicaHoldsTheLease_waitsAndAsksAgain() throws Exception {
+    cli.server.enqueue(
+        CliHarness.json(
+            503,
+            Fixtures.error(
+                503,
+                "NotLeaseHolder",
+                "nothing was changed in cluster default: this replica does not hold its lease;"
+                    + " replica replica-b does",
+                "[{\"field\":\"cluster\",\"message\":\"lease of default not held here\"}]")));
+    cli.server.enqueue(
+        CliHarness.json(202, "{\"vmid\":9301,\"node\":\"pve\",\"task\":\"UPID:pve:1\"}"));
+
+    assertThat(cli.run("orphans", "delete", "9301", "--yes", "--skip-final-backup")).isZero();
+
+    assertThat(cli.server.getRequestCount()).isEqualTo(2);
+    assertThat(cli.err)
+        .contains("waiting for this replica to hold the lease")
+        .contains("replica-b");
+    assertThat(cli.out).contains("orphan 9301 on pve is being destroyed (task UPID:pve:1)");
+  }
+
+  @Test
+  void orphansDelete_whenTheClusterHasNoClient_failsAtOnceWithoutRetrying() throws Exception {
+    cli.server.enqueue(
+        CliHarness.json(
+            503,
+            Fixtures.error(
+                503,
+                "ClusterUnavailable",
+                "cluster west has no client on this controller yet",
+                "[{\"field\":\"cluster\",\"message\":\"no client for west\"}]")));
+
+    assertThat(cli.run("orphans", "delete", "9301", "--yes", "--cluster", "west")).isEqualTo(1);
+
+    assertThat(cli.server.getRequestCount()).isEqualTo(1);
+    assertThat(cli.err).contains("has no client on this controller yet");
+  }
 }

@@ -187,6 +187,83 @@ class OrphanDeleteAndAdoptTest {
             });
   }
 
+  @Test
+  void anOrphanDelete_whileAnotherReplicaHoldsTheLease_isRefusedAs503_andTheContainerStays()
+      throws Exception {
+    ProxmoxSimulator sim = ProxmoxSimulatorResource.simulator();
+    SimCluster cluster = new SimCluster(sim);
+    String tenant = TestApi.unique("orphf");
+    apply(
+        TestApi.tenant(
+            tenant, Map.of("maxPods", 2, "maxCores", 4, "maxMemoryMb", 4_000, "maxDiskGb", 20)),
+        TestApi.object(
+            "IpPool",
+            Map.of("name", "default"),
+            Map.of(
+                "cidr",
+                "10.1.10.0/24",
+                "gateway",
+                "10.1.10.1",
+                "rangeStart",
+                "10.1.10.50",
+                "rangeEnd",
+                "10.1.10.250")),
+        TestApi.pod(tenant, "fenced", size()));
+    awaitReady(tenant, "fenced");
+    JsonPath pod = pod(tenant, "fenced");
+    int vmid = pod.getInt("status.vmid");
+    forget(tenant, "fenced", pod.getString("metadata.uid"));
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              manager.resync();
+              assertThat(admin().get("/api/v1/orphans").jsonPath().getList("items.vmid"))
+                  .contains(vmid);
+            });
+    SimGuest before = cluster.guest(vmid).orElseThrow();
+    io.cloudpods.replica.LeaseKeeper keeper = manager.leases().orElseThrow();
+
+    // another replica takes the lease of default (as after a pause of this one)
+    sql(
+        "UPDATE controller_lease SET holder = 'replica-elsewhere', generation = generation + 1,"
+            + " acquired_at = now(), renewed_at = now(), expires_at = now() + interval '1 hour'"
+            + " WHERE cluster = 'default'");
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> !keeper.lease("default").held());
+      int deletedBefore = events("OrphanDeleted").size();
+      Response refused = admin().delete("/api/v1/orphans/" + vmid + "?skipFinalBackup=true");
+      assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
+      assertThat(refused.jsonPath().getString("reason")).isEqualTo("NotLeaseHolder");
+      assertThat(refused.jsonPath().getString("message"))
+          .contains("nothing was changed in cluster default")
+          .contains("replica replica-elsewhere does");
+      assertThat(refused.jsonPath().getString("details[0].field")).isEqualTo("cluster");
+      SimGuest after = cluster.guest(vmid).orElseThrow();
+      assertThat(after.get("digest")).isEqualTo(before.get("digest"));
+      assertThat(after.status()).isEqualTo("running");
+      assertThat(events("OrphanDeleted")).hasSize(deletedBefore);
+    } finally {
+      // the other replica lets go: this one takes the lease back
+      sql(
+          "UPDATE controller_lease SET holder = NULL, expires_at = now() - interval '1 hour'"
+              + " WHERE cluster = 'default' AND holder = 'replica-elsewhere'");
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> keeper.lease("default").held());
+    Response deleted = followDelete(vmid, "?skipFinalBackup=true");
+    assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(202);
+    assertThat(deleted.jsonPath().getString("phase")).isEqualTo("Destroying");
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(cluster.guest(vmid)).isEmpty());
+  }
+
+  private void sql(String statement) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
+        PreparedStatement s = c.prepareStatement(statement)) {
+      s.executeUpdate();
+    }
+  }
+
   /** DELETE the orphan, passing the vzdump task back while its final backup runs. */
   private static Response followDelete(int vmid, String query) {
     String path = "/api/v1/orphans/" + vmid;
