@@ -186,6 +186,9 @@ public final class CloudPodsMain {
     System.exit(code == 0 && failure != null ? 1 : code);
   }
 
+  /** Quarkus's wrapper around a failed start; it names nothing, so the line starts at its cause. */
+  private static final String QUARKUS_WRAPPER = "Failed to start quarkus";
+
   /** One line naming what failed: the chain of distinct messages, and which setting to check. */
   static String explain(Throwable failure) {
     List<String> messages = new ArrayList<>();
@@ -197,7 +200,8 @@ public final class CloudPodsMain {
           t.getMessage() == null
               ? t.getClass().getSimpleName()
               : t.getMessage().lines().findFirst().orElse("");
-      if (!m.isBlank() && messages.stream().noneMatch(x -> x.contains(m))) {
+      boolean wrapper = QUARKUS_WRAPPER.equals(m) && t.getCause() != null;
+      if (!wrapper && !m.isBlank() && messages.stream().noneMatch(x -> x.contains(m))) {
         messages.add(m);
       }
       String name = t.getClass().getName();

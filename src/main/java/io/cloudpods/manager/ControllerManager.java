@@ -120,6 +120,7 @@ public class ControllerManager implements ClusterClients {
         .tags("cluster", "default")
         .register(metrics);
     if (config.enabled()) {
+      io.cloudpods.replica.LeaseTimings.check(leaseConfig);
       start();
     } else {
       LOG.info("controller disabled (cloudpods.reconcile.enabled=false): serving the API only");

@@ -130,4 +130,15 @@ class ServeOptionsTest {
         .isEqualTo(
             "Failed to start: cannot reach Proxmox VE at https://pve:8006/api2/json: timeout");
   }
+
+  @Test
+  void explain_quarkusStartWrapper_isLeftOut_soTheLineStartsWithTheSetting() {
+    String line =
+        CloudPodsMain.explain(
+            new RuntimeException(
+                "Failed to start quarkus",
+                new IllegalArgumentException("cloudpods.leases.call-timeout: 5s must be shorter")));
+
+    assertThat(line).isEqualTo("cloudpods.leases.call-timeout: 5s must be shorter");
+  }
 }

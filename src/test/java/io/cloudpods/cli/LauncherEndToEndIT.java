@@ -225,7 +225,27 @@ class LauncherEndToEndIT {
   @Test
   @Order(4)
   void serveWithABadZoneName_exits1NamingTheKey() throws Exception {
-    Path other = Files.createTempDirectory(work, "bad-zone");
+    assertThat(serveFailing("-Dcloudpods.zones.East=pve"))
+        .contains(
+            "cloudpods serve: could not start: cloudpods.zones.East: a zone name is lowercase"
+                + " letters, digits and inner '-'");
+  }
+
+  /** Lease timings that would never permit a change stop the start, naming the setting. */
+  @Test
+  @Order(5)
+  void serveWithACallTimeoutLongerThanTheLeaseAllows_exits1NamingTheKey() throws Exception {
+    assertThat(serveFailing("-Dcloudpods.leases.call-timeout=5s"))
+        .contains(
+            "cloudpods serve: could not start: cloudpods.leases.call-timeout: 5s must be shorter"
+                + " than cloudpods.leases.duration (6s) minus cloudpods.leases.retry-period (1s)");
+  }
+
+  /**
+   * Runs {@code serve --embedded} with {@code javaOpts}; asserts it exits 1 and returns its log.
+   */
+  private String serveFailing(String javaOpts) throws Exception {
+    Path other = Files.createTempDirectory(work, "bad-setting");
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -245,18 +265,15 @@ class LauncherEndToEndIT {
             .redirectOutput(log.toFile());
     pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
     pb.environment().put("CLOUDPODS_SKIP_BUILD", "1");
-    pb.environment().put("CLOUDPODS_JAVA_OPTS", "-Dcloudpods.zones.East=pve");
+    pb.environment().put("CLOUDPODS_JAVA_OPTS", javaOpts);
     Process p = pb.start();
     if (!p.waitFor(3, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      fail("serve with a bad zone did not stop:\n" + Files.readString(log));
+      fail("serve with " + javaOpts + " did not stop:\n" + Files.readString(log));
     }
     String out = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(out).isEqualTo(1);
-    assertThat(out)
-        .contains(
-            "cloudpods serve: could not start: cloudpods.zones.East: a zone name is lowercase"
-                + " letters, digits and inner '-'");
+    return out;
   }
 
   private static boolean onPath(String command) {
