@@ -297,27 +297,33 @@ class ClientSimulatorContractTest {
   @Test
   void lockTimeout_storageAllocationsQueuedPastTenSeconds_failTheirTasksWithLockTimeout()
       throws Exception {
+    // clones of different sources so the template disk lock does not serialise them first; made
+    // at the class's fast timing
+    List<Integer> sources =
+        List.of(
+            fullClone(9401, "src-1"),
+            fullClone(9402, "src-2"),
+            fullClone(9403, "src-3"),
+            fullClone(9404, "src-4"));
+    for (int s : sources) {
+      client.convertToTemplate("pve", s);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> sources.stream().allMatch(s -> client.getConfig("pve", s).template()));
     TimingModel before = sim.timing();
     // allocation takes 4 s, so the fourth allocation queued waits 12 s, past the 10 s lock timeout;
     // at time scale 0.5 the requests may arrive up to 1 s apart (a loaded machine) and it still
-    // does
-    sim.setTiming(before.with(Map.of("storageAllocation", Duration.ofSeconds(4)), 0.5));
+    // does. The copy runs after the allocation lock is released, so it is made short.
+    sim.setTiming(
+        before.with(
+            Map.of(
+                "storageAllocation", Duration.ofSeconds(4),
+                "fullClonePerGiB", Duration.ofMillis(100)),
+            0.5));
     try {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
-        // clones of different sources so the template disk lock does not serialise them first
-        List<Integer> sources =
-            List.of(
-                fullClone(9401, "src-1"),
-                fullClone(9402, "src-2"),
-                fullClone(9403, "src-3"),
-                fullClone(9404, "src-4"));
-        for (int s : sources) {
-          client.convertToTemplate("pve", s);
-        }
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> sources.stream().allMatch(s -> client.getConfig("pve", s).template()));
         List<Future<Upid>> started = new java.util.ArrayList<>();
         int n = 0;
         for (int s : sources) {
