@@ -19,44 +19,39 @@ public final class LeaseTimings {
     positive("renew-deadline", c.renewDeadline());
     positive("retry-period", c.retryPeriod());
     positive("call-timeout", c.callTimeout());
-    if (c.renewDeadline().compareTo(c.duration()) >= 0) {
+    shorter(
+        "renew-deadline",
+        c.renewDeadline(),
+        c.duration(),
+        bound("duration", c.duration()),
+        ", so a holder that cannot renew steps down before its lease runs out");
+    shorter(
+        "retry-period",
+        c.retryPeriod(),
+        c.renewDeadline(),
+        bound("renew-deadline", c.renewDeadline()),
+        ", so a holder gets to renew at least once before it steps down");
+    shorter(
+        "call-timeout",
+        c.callTimeout(),
+        c.duration().minus(c.retryPeriod()),
+        bound("duration", c.duration()) + " minus " + bound("retry-period", c.retryPeriod()),
+        ": a change is permitted only while the lease has more than the call timeout left,"
+            + " which it never would");
+  }
+
+  /** Throws unless {@code value} of {@code key} is shorter than {@code limit}. */
+  private static void shorter(
+      String key, Duration value, Duration limit, String limitText, String reason) {
+    if (value.compareTo(limit) >= 0) {
       throw new IllegalArgumentException(
-          PREFIX
-              + "renew-deadline: "
-              + text(c.renewDeadline())
-              + " must be shorter than "
-              + PREFIX
-              + "duration ("
-              + text(c.duration())
-              + "), so a holder that cannot renew steps down before its lease runs out");
+          PREFIX + key + ": " + text(value) + " must be shorter than " + limitText + reason);
     }
-    if (c.retryPeriod().compareTo(c.renewDeadline()) >= 0) {
-      throw new IllegalArgumentException(
-          PREFIX
-              + "retry-period: "
-              + text(c.retryPeriod())
-              + " must be shorter than "
-              + PREFIX
-              + "renew-deadline ("
-              + text(c.renewDeadline())
-              + "), so a holder gets to renew at least once before it steps down");
-    }
-    if (c.callTimeout().plus(c.retryPeriod()).compareTo(c.duration()) >= 0) {
-      throw new IllegalArgumentException(
-          PREFIX
-              + "call-timeout: "
-              + text(c.callTimeout())
-              + " must be shorter than "
-              + PREFIX
-              + "duration ("
-              + text(c.duration())
-              + ") minus "
-              + PREFIX
-              + "retry-period ("
-              + text(c.retryPeriod())
-              + "): a change is permitted only while the lease has more than the call timeout"
-              + " left, which it never would");
-    }
+  }
+
+  /** {@code cloudpods.leases.duration (6s)}. */
+  private static String bound(String key, Duration d) {
+    return PREFIX + key + " (" + text(d) + ")";
   }
 
   private static void positive(String key, Duration d) {
