@@ -283,6 +283,9 @@ class BackupFidelityTest {
     String b = ct(9102, false);
     slowBackups();
     String first = backup(a);
+    // the second job is asked for only once the first holds the lock, so which one waits does not
+    // depend on how the simulator's two workers are scheduled
+    waitFor(() -> log(first).stream().anyMatch(l -> l.startsWith("INFO: starting new backup job")));
     // lockwait=1 minute is 0.6 s at the test time scale, less than the first backup takes
     String second = backup(b, "lockwait", "1");
     assertThat(c.await(second).get("exitstatus").asText()).isEqualTo("unexpected status");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +122,9 @@ class LockTest {
     assertThat(c.post("/nodes/pve/lxc/9101/template").code()).isEqualTo(200);
     awaitTemplate(9101);
     String a = c.upid(c.post("/nodes/pve/lxc/9000/clone", "newid", "9102", "full", "1"));
+    // the second clone is asked for only once the first holds the lock, so which one waits does
+    // not depend on how the two workers are scheduled
+    awaitAllocationLocked("clients-main");
     String b = c.upid(c.post("/nodes/pve/lxc/9101/clone", "newid", "9103", "full", "1"));
     assertThat(c.await(a).get("exitstatus").asText()).isEqualTo("OK");
     assertThat(c.await(b).get("exitstatus").asText())
@@ -215,6 +219,21 @@ class LockTest {
       sleep();
     }
     throw new AssertionError("lock " + lock + " never set on " + vmid);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void awaitAllocationLocked(String storage) {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < deadline) {
+      for (Object o : (List<Object>) sim.state().get("storages")) {
+        Map<String, Object> st = (Map<String, Object>) o;
+        if (storage.equals(st.get("storage")) && Boolean.TRUE.equals(st.get("allocationLocked"))) {
+          return;
+        }
+      }
+      sleep();
+    }
+    throw new AssertionError("allocation lock of " + storage + " never taken");
   }
 
   private void awaitTemplate(int vmid) {
