@@ -99,7 +99,7 @@ final class ClusterEngine {
             : AddressProbe.disabled();
     CloudPodPorts ports =
         new CloudPodPorts(
-            stores.pods(),
+            new FencedPodRecords(stores.pods(), lease),
             stores.allocations(),
             stores.pools(),
             stores.defaults(),
