@@ -22,7 +22,8 @@ import java.util.function.Function;
 /**
  * The Restores of one Proxmox cluster: a queue and runner whose reconciler talks to that cluster
  * only. A Restore is the cluster's when its Backup's archive is there; every cluster's queue hears
- * every Restore and the others drop it. Runs only while this replica holds the cluster's lease.
+ * every Restore and the others drop it. Runs only while this replica holds the cluster's lease, and
+ * writes its rows only with the database's proof of it.
  */
 final class ClusterRestores {
 
@@ -53,10 +54,10 @@ final class ClusterRestores {
             EngineMetrics.queue(metrics, name));
     RestoreReconciler reconciler =
         new RestoreReconciler(
-            stores.restores(),
-            stores.backups(),
+            new FencedRestoreRecords(stores.restores(), lease),
+            new FencedBackupRecords(stores.backups(), lease),
             views,
-            new StoredRestorePods(stores.pods()),
+            new FencedRestorePods(new StoredRestorePods(stores.pods()), lease),
             client,
             events,
             config.tasks().pollInterval(),

@@ -161,15 +161,17 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
     this.convergence = new ConvergenceCache(config.resync().deepVerifyInterval());
     StoredPodBackups podBackups =
         new StoredPodBackups(
-            stores.backups(),
+            new FencedBackupRecords(stores.backups(), homeLease),
             stores.restores(),
             stores.pods()::skipsFinalBackup,
             new SharedStorages(unfenced::storages, clock, config.resync().interval()));
+    FencedPodSetRecords setWrites =
+        new FencedPodSetRecords(stores.sets(), stores.pods(), homeLease);
     setReconciler =
         new PodSetReconciler(
             stores.sets(),
-            stores.sets(),
-            stores.pods(),
+            setWrites,
+            setWrites,
             stores.events(),
             config.tasks().lockedRecheck(),
             clock,
@@ -210,7 +212,10 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
             whileHolding(
                 homeLease,
                 new TenantReconciler(
-                    stores.tenants(), stores.events(), config.tasks().lockedRecheck(), clock)),
+                    new FencedTenantRecords(stores.tenants(), homeLease),
+                    stores.events(),
+                    config.tasks().lockedRecheck(),
+                    clock)),
             1,
             EngineMetrics.reconciles(metrics, "tenant"));
     homeRestores =
@@ -235,8 +240,8 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
             backoff.base(),
             backoff.max(),
             client,
-            stores.backups(),
-            stores.policies(),
+            new FencedBackupRecords(stores.backups(), homeLease),
+            new FencedBackupPolicyRecords(stores.policies(), homeLease),
             podsOf(ProxmoxCluster.DEFAULT),
             homeEvents,
             metrics,
@@ -508,7 +513,7 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
       }
       StoredPodBackups engineViews =
           new StoredPodBackups(
-              stores.backups(),
+              new FencedBackupRecords(stores.backups(), leases.lease(name)),
               stores.restores(),
               stores.pods()::skipsFinalBackup,
               new SharedStorages(client::storages, clock, config.resync().interval()));
@@ -637,8 +642,8 @@ final class Controller implements io.cloudpods.replica.LeaseKeeper.Holder {
             backoff.base(),
             backoff.max(),
             fenced(client, lease),
-            stores.backups(),
-            stores.policies(),
+            new FencedBackupRecords(stores.backups(), lease),
+            new FencedBackupPolicyRecords(stores.policies(), lease),
             podsOf(name),
             new FencedEvents(stores.events(), lease),
             metrics,

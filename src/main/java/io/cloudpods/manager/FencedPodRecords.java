@@ -31,17 +31,11 @@ final class FencedPodRecords implements CloudPodRecords {
 
   @Override
   public boolean updateStatus(ResourceKey key, CloudPodStatus status) {
-    boolean[] written = {false};
-    lease.proveThen(
-        "status write of CloudPod " + key, () -> written[0] = pods.updateStatus(key, status));
-    return written[0];
+    return lease.proven("status write of CloudPod " + key, () -> pods.updateStatus(key, status));
   }
 
   @Override
   public boolean finalizeDeletion(ResourceKey key) {
-    boolean[] removed = {false};
-    lease.proveThen(
-        "removal of deleted CloudPod " + key, () -> removed[0] = pods.finalizeDeletion(key));
-    return removed[0];
+    return lease.proven("removal of deleted CloudPod " + key, () -> pods.finalizeDeletion(key));
   }
 }

@@ -127,6 +127,18 @@ public final class ClusterLease implements MutationFence {
     }
   }
 
+  /**
+   * {@code write} (a database write of this cluster's work) in the transaction that proves this
+   * replica holds the lease, like {@link #proveThen}; its result, or a {@link FencedException} with
+   * nothing stored.
+   */
+  public <T> T proven(String what, java.util.function.Supplier<T> write) {
+    java.util.concurrent.atomic.AtomicReference<T> out =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    proveThen(what, () -> out.set(write.get()));
+    return out.get();
+  }
+
   @Override
   public Permit permit(String what) {
     inFlight.incrementAndGet();
